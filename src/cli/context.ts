@@ -1,0 +1,49 @@
+import os from 'node:os';
+import type { Logger } from 'pino';
+import { loadCloud } from '../config/index.js';
+import type { ResolvedCloud } from '../config/types.js';
+import { HttpClient } from '../openstack/http.js';
+import { Session } from '../openstack/identity.js';
+import { GlanceClient } from '../openstack/image.js';
+import { Redactor } from '../openstack/redact.js';
+import { createLogger, type LogFormat } from './logger.js';
+
+export interface GlobalOptions {
+  cloud?: string;
+  debug?: boolean;
+  logFormat?: LogFormat;
+  output?: 'text' | 'json';
+  timeout?: number;
+}
+
+/** What a command needs to talk to one cloud, built once per run from the options and the environment. */
+export interface CloudContext {
+  cloud: ResolvedCloud;
+  http: HttpClient;
+  session: Session;
+  glance: GlanceClient;
+}
+
+export function createRunLogger(options: GlobalOptions, redactor: Redactor, stream: NodeJS.WritableStream): Logger {
+  return createLogger({ format: options.logFormat ?? 'text', debug: options.debug ?? false, redactor, stream });
+}
+
+export function connect(options: GlobalOptions, redactor: Redactor, log: Logger, env: NodeJS.ProcessEnv): CloudContext {
+  const cloud = loadCloud({ cloudName: options.cloud, env, cwd: process.cwd(), homeDir: os.homedir() });
+  const http = new HttpClient({
+    redactor,
+    log,
+    tls: cloud.tls,
+    timeoutMs: options.timeout !== undefined ? options.timeout * 1000 : undefined,
+  });
+  const session = new Session(http, cloud);
+  const glance = new GlanceClient(session, cloud.imageEndpointOverride);
+  return { cloud, http, session, glance };
+}
+
+export function logRequestCounts(context: CloudContext, log: Logger): void {
+  for (const { request, count } of context.http.stats.entries()) log.debug({ count }, `requests: ${request}`);
+  log.debug({ total: context.http.stats.total, writes: context.http.stats.writes() }, 'requests in total');
+}
+
+export { Redactor };

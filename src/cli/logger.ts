@@ -1,0 +1,65 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+import type { Redactor } from '../openstack/redact.js';
+
+export type LogFormat = 'text' | 'json';
+
+export interface LoggerOptions {
+  format: LogFormat;
+  debug: boolean;
+  quiet?: boolean;
+  redactor: Redactor;
+  /** Where lines go; default stderr, so that stdout carries only program output. */
+  stream?: NodeJS.WritableStream;
+}
+
+/**
+ * pino, writing to stderr: JSON lines for cron and CI, or lines in the shape `osism manage image` prints
+ * (`2025-05-09 16:44:45 | INFO     | Importing image ...`). Every object and message passes the redactor.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const out = options.stream ?? process.stderr;
+  const destination: DestinationStream =
+    options.format === 'json' ? { write: (line: string) => out.write(line) } : { write: (line: string) => out.write(textLine(line)) };
+  const { redactor } = options;
+  return pino(
+    {
+      level: options.debug ? 'debug' : options.quiet ? 'warn' : 'info',
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: {
+        logMethod(args, method) {
+          const cleaned = args.map((arg) => (typeof arg === 'string' ? redactor.text(arg) : redactor.value(arg)));
+          return method.apply(this, cleaned as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
+}
+
+const HIDDEN_FIELDS = new Set(['level', 'time', 'msg']);
+
+function textLine(json: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const time = typeof entry.time === 'string' ? localTime(new Date(entry.time)) : '';
+  const level = String(entry.level ?? 'info').toUpperCase().padEnd(8);
+  const extras = Object.entries(entry)
+    .filter(([key]) => !HIDDEN_FIELDS.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const message = [entry.msg ?? '', ...extras].filter((part) => part !== '').join(' ');
+  return `${time} | ${level} | ${message}\n`;
+}
+
+function localTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+  );
+}

@@ -1,0 +1,88 @@
+/** The service answered with an error status. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly url: string,
+    /** The service's own message, cleaned of HTML; may be empty. */
+    readonly serviceMessage: string,
+    readonly requestId?: string,
+  ) {
+    super(`${method} ${url} failed: ${status}${serviceMessage ? ` ${serviceMessage}` : ''}`);
+  }
+}
+
+/** No answer: the connection failed, was reset, or the request timed out. */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly reason: string,
+    /** true when the request never reached the server, so repeating it cannot do anything twice. */
+    readonly notSent: boolean,
+    readonly timedOut = false,
+  ) {
+    super(`${method} ${url} failed: ${reason}`);
+  }
+}
+
+/** Authentication or endpoint discovery failed in a way the operator must fix (credentials, catalog). */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+}
+
+/** Turns an error body (JSON from Keystone or Glance, or Glance's HTML pages) into one readable line. */
+export function serviceMessageOf(body: string, contentType: string | null): string {
+  const text = body.trim();
+  if (!text) return '';
+  if (contentType?.includes('json') || text.startsWith('{')) {
+    try {
+      const message = messageInJson(JSON.parse(text));
+      if (message) return clip(collapse(message));
+    } catch {
+      // not JSON after all: clean it as text
+    }
+  }
+  return clip(collapse(stripHtml(text)));
+}
+
+function messageInJson(data: unknown): string | undefined {
+  if (typeof data === 'string') return data;
+  if (!data || typeof data !== 'object') return undefined;
+  const obj = data as Record<string, unknown>;
+  for (const key of ['message', 'detail', 'title', 'description']) {
+    if (typeof obj[key] === 'string') return stripHtml(obj[key] as string);
+  }
+  // Keystone: {"error": {...}}; some Glance errors nest one level under a name.
+  for (const value of Object.values(obj)) {
+    const nested = messageInJson(value);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+function stripHtml(text: string): string {
+  if (!/<[a-z!/]/i.test(text)) return text;
+  // Glance's webob pages repeat the status in <title> and <h1>; the body after them is the message.
+  const withoutTitle = text.replace(/<title>[\s\S]*?<\/title>/gi, ' ').replace(/<h1>[\s\S]*?<\/h1>/gi, ' ');
+  return decodeEntities(withoutTitle.replace(/<[^>]*>/g, ' '));
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function clip(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}

@@ -1,0 +1,251 @@
+import type { AuthConfig, EndpointInterface, ResolvedCloud, Scope } from '../config/types.js';
+import { AuthError, HttpError } from './errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
+
+export interface CatalogEndpoint {
+  interface: string;
+  region?: string | null;
+  region_id?: string | null;
+  url: string;
+}
+export interface CatalogEntry {
+  type: string;
+  name?: string;
+  endpoints: CatalogEndpoint[];
+}
+
+export interface Token {
+  value: string;
+  expiresAt: Date;
+  catalog: CatalogEntry[];
+  userId?: string;
+  userName?: string;
+  projectId?: string;
+  projectName?: string;
+  roles: string[];
+}
+
+interface TokenBody {
+  token: {
+    expires_at: string;
+    catalog?: CatalogEntry[];
+    user?: { id?: string; name?: string };
+    project?: { id?: string; name?: string };
+    roles?: Array<{ name: string }>;
+  };
+}
+
+/** Re-authenticate this long before the token expires. */
+const REFRESH_MARGIN_MS = 2 * 60_000;
+
+/**
+ * A Keystone v3 session: authenticates, finds endpoints in the catalog, and sends authenticated requests,
+ * renewing the token before it expires and once more when a service answers 401.
+ */
+export class Session {
+  private token?: Token;
+  private identityUrl?: string;
+  private pending?: Promise<Token>;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly cloud: ResolvedCloud,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    registerSecrets(http, cloud.auth);
+  }
+
+  get cloudName(): string {
+    return this.cloud.name;
+  }
+
+  async currentToken(): Promise<Token> {
+    if (this.token && this.token.expiresAt.getTime() - REFRESH_MARGIN_MS > this.now().getTime()) return this.token;
+    return this.authenticate();
+  }
+
+  /** Sends a request with the token; on a 401 it authenticates again and repeats the request once. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const token = await this.currentToken();
+    try {
+      return await this.http.request(withToken(req, token.value));
+    } catch (error) {
+      if (!(error instanceof HttpError && error.status === 401) || req.body instanceof ReadableStream) throw error;
+      if (this.token === token) this.token = undefined;
+      const fresh = await this.currentToken();
+      return this.http.request(withToken(req, fresh.value));
+    }
+  }
+
+  /** The endpoint of a service type for the cloud's interface and region, without a trailing version. */
+  async endpoint(serviceType: string, override?: string): Promise<string> {
+    if (override) return stripVersion(override);
+    const token = await this.currentToken();
+    return stripVersion(findEndpoint(token.catalog, serviceType, this.cloud.interface, this.cloud.regionName, this.cloud.name));
+  }
+
+  private authenticate(): Promise<Token> {
+    // Parallel requests that all find the token stale share one authentication.
+    this.pending ??= this.issueToken().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async issueToken(): Promise<Token> {
+    const base = await this.identityBase();
+    let response: HttpResponse;
+    try {
+      response = await this.http.request({
+        method: 'POST',
+        url: `${base}/auth/tokens`,
+        json: authRequestBody(this.cloud.auth),
+        idempotent: true, // issuing a token changes nothing
+      });
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 401 || error.status === 403 || error.status === 404)) {
+        throw new AuthError(
+          `cloud "${this.cloud.name}": Keystone at ${base} refused the credentials (${error.status}${error.serviceMessage ? `: ${error.serviceMessage}` : ''})`,
+        );
+      }
+      throw error;
+    }
+    const value = response.headers.get('x-subject-token');
+    if (!value) throw new AuthError(`cloud "${this.cloud.name}": Keystone at ${base} returned no X-Subject-Token`);
+    this.http.redactor.add(value);
+    const body = response.json<TokenBody>();
+    this.token = {
+      value,
+      expiresAt: new Date(body.token.expires_at),
+      catalog: body.token.catalog ?? [],
+      userId: body.token.user?.id,
+      userName: body.token.user?.name,
+      projectId: body.token.project?.id,
+      projectName: body.token.project?.name,
+      roles: (body.token.roles ?? []).map((role) => role.name),
+    };
+    return this.token;
+  }
+
+  /** The Keystone v3 base URL: the auth_url itself when it names v3, else found by version discovery. */
+  private async identityBase(): Promise<string> {
+    if (this.identityUrl) return this.identityUrl;
+    const authUrl = this.cloud.auth.authUrl.replace(/\/+$/, '');
+    if (/\/v3(\.\d+)?$/.test(authUrl)) return (this.identityUrl = authUrl);
+    const response = await this.http.request({ method: 'GET', url: authUrl, alsoOk: [300] });
+    const found = v3LinkIn(response.json());
+    if (!found) {
+      throw new AuthError(`cloud "${this.cloud.name}": no Keystone v3 API at ${authUrl} (version discovery found none)`);
+    }
+    return (this.identityUrl = found.replace(/\/+$/, ''));
+  }
+}
+
+function withToken(req: HttpRequest, token: string): HttpRequest {
+  return { ...req, headers: { ...req.headers, 'X-Auth-Token': token } };
+}
+
+function registerSecrets(http: HttpClient, auth: AuthConfig): void {
+  if (auth.type === 'password') http.redactor.add(auth.password);
+  if (auth.type === 'v3applicationcredential') http.redactor.add(auth.applicationCredentialSecret);
+  if (auth.type === 'token') http.redactor.add(auth.token);
+}
+
+interface VersionEntry {
+  id?: string;
+  status?: string;
+  links?: Array<{ rel?: string; href?: string }>;
+}
+
+function v3LinkIn(body: unknown): string | undefined {
+  const data = body as { versions?: { values?: VersionEntry[] } | VersionEntry[]; version?: VersionEntry } | undefined;
+  const versions = data?.versions;
+  const list: VersionEntry[] = Array.isArray(versions) ? versions : versions?.values ?? (data?.version ? [data.version] : []);
+  const v3 = list.find((v) => v.id?.startsWith('v3') && v.status !== 'deprecated') ?? list.find((v) => v.id?.startsWith('v3'));
+  return v3?.links?.find((link) => link.rel === 'self')?.href;
+}
+
+export function authRequestBody(auth: AuthConfig): unknown {
+  switch (auth.type) {
+    case 'password':
+      return {
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: {
+              user: {
+                ...(auth.userId ? { id: auth.userId } : { name: auth.username, domain: domainRef(auth.userDomainId, auth.userDomainName) }),
+                password: auth.password,
+              },
+            },
+          },
+          ...scopeOf(auth.scope),
+        },
+      };
+    case 'v3applicationcredential':
+      return {
+        auth: {
+          identity: {
+            methods: ['application_credential'],
+            application_credential: auth.applicationCredentialId
+              ? { id: auth.applicationCredentialId, secret: auth.applicationCredentialSecret }
+              : {
+                  name: auth.applicationCredentialName,
+                  secret: auth.applicationCredentialSecret,
+                  user: auth.userId
+                    ? { id: auth.userId }
+                    : { name: auth.username, domain: domainRef(auth.userDomainId, auth.userDomainName) },
+                },
+          },
+        },
+      };
+    case 'token':
+      return { auth: { identity: { methods: ['token'], token: { id: auth.token } }, ...scopeOf(auth.scope) } };
+  }
+}
+
+function domainRef(id: string | undefined, name: string | undefined): { id: string } | { name: string } | undefined {
+  if (id) return { id };
+  if (name) return { name };
+  return undefined;
+}
+
+function scopeOf(scope: Scope): { scope?: unknown } {
+  if (scope.projectId) return { scope: { project: { id: scope.projectId } } };
+  if (scope.projectName) {
+    return { scope: { project: { name: scope.projectName, domain: domainRef(scope.projectDomainId, scope.projectDomainName) } } };
+  }
+  if (scope.domainId || scope.domainName) return { scope: { domain: domainRef(scope.domainId, scope.domainName) } };
+  if (scope.systemScope) return { scope: { system: { [scope.systemScope]: true } } };
+  return {};
+}
+
+export function findEndpoint(
+  catalog: CatalogEntry[],
+  serviceType: string,
+  iface: EndpointInterface,
+  region: string | undefined,
+  cloudName: string,
+): string {
+  const services = catalog.filter((entry) => entry.type === serviceType);
+  if (services.length === 0) {
+    const types = [...new Set(catalog.map((entry) => entry.type))].sort().join(', ') || 'none';
+    throw new AuthError(`cloud "${cloudName}": the catalog has no "${serviceType}" service (services: ${types})`);
+  }
+  const endpoints = services.flatMap((entry) => entry.endpoints);
+  const match = endpoints.find(
+    (ep) => ep.interface === iface && (!region || ep.region_id === region || ep.region === region),
+  );
+  if (!match) {
+    const available = endpoints.map((ep) => `${ep.interface}@${ep.region_id ?? ep.region ?? '?'}`).join(', ');
+    throw new AuthError(
+      `cloud "${cloudName}": no ${iface} "${serviceType}" endpoint${region ? ` in region ${region}` : ''} (available: ${available})`,
+    );
+  }
+  return match.url;
+}
+
+/** Glance's catalog URL may end in /v2 (or /v2.1); the client adds the version to each path itself. */
+export function stripVersion(url: string): string {
+  return url.replace(/\/+$/, '').replace(/\/v\d+(\.\d+)?$/, '');
+}

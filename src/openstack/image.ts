@@ -1,0 +1,264 @@
+import type { Session } from './identity.js';
+import type { RequestBody } from './http.js';
+
+export type ImageStatus =
+  | 'queued'
+  | 'saving'
+  | 'uploading'
+  | 'importing'
+  | 'active'
+  | 'deactivated'
+  | 'killed'
+  | 'deleted'
+  | 'pending_delete';
+export type Visibility = 'public' | 'private' | 'shared' | 'community';
+
+/** A Glance v2 image: the core fields plus every additional property (all strings in Glance). */
+export interface GlanceImage {
+  id: string;
+  name: string | null;
+  status: ImageStatus;
+  visibility: Visibility;
+  protected: boolean;
+  os_hidden: boolean;
+  tags: string[];
+  min_disk: number;
+  min_ram: number;
+  disk_format: string | null;
+  container_format: string | null;
+  size: number | null;
+  virtual_size?: number | null;
+  checksum: string | null;
+  os_hash_algo: string | null;
+  os_hash_value: string | null;
+  owner: string | null;
+  created_at: string;
+  updated_at: string;
+  [property: string]: unknown;
+}
+
+export interface ListFilters {
+  visibility?: Visibility | 'all';
+  os_hidden?: boolean;
+  /** Images carrying all of these tags. */
+  tags?: string[];
+  name?: string;
+  status?: ImageStatus;
+  owner?: string;
+  member_status?: 'accepted' | 'pending' | 'rejected' | 'all';
+  /** Page size; Glance caps it at its api_limit_max (1000 by default). */
+  pageSize?: number;
+}
+
+export interface CreateImage {
+  name: string;
+  disk_format: string;
+  container_format: string;
+  visibility?: Visibility;
+  min_disk?: number;
+  min_ram?: number;
+  tags?: string[];
+  protected?: boolean;
+  os_hidden?: boolean;
+  [property: string]: unknown;
+}
+
+export type PatchOperation =
+  | { op: 'add' | 'replace'; path: string; value: unknown }
+  | { op: 'remove'; path: string };
+
+export interface ImportInfo {
+  methods: string[];
+}
+
+export type ImportMethod =
+  | { name: 'web-download'; uri: string }
+  | { name: 'glance-direct' }
+  | { name: 'copy-image' };
+
+export interface ImageMember {
+  member_id: string;
+  image_id: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface ImageTask {
+  id: string;
+  type: string;
+  status: 'pending' | 'processing' | 'success' | 'failure';
+  message?: string;
+  created_at: string;
+  updated_at: string;
+  [field: string]: unknown;
+}
+
+const JSON_PATCH = 'application/openstack-images-v2.1-json-patch';
+
+/** Glance's image API v2, each call typed. No decisions here: the reconciler decides what to call. */
+export class GlanceClient {
+  constructor(
+    private readonly session: Session,
+    private readonly endpointOverride?: string,
+  ) {}
+
+  private async url(path: string): Promise<string> {
+    return `${await this.session.endpoint('image', this.endpointOverride)}${path}`;
+  }
+
+  /**
+   * Every image matching the filters, across pages. Glance's own `next` link is relative to its root and
+   * breaks behind a path-prefixed endpoint, so the next page is asked for with a marker here.
+   */
+  async listImages(filters: ListFilters = {}): Promise<GlanceImage[]> {
+    const query = new URLSearchParams();
+    query.set('limit', String(filters.pageSize ?? 1000));
+    if (filters.visibility) query.set('visibility', filters.visibility);
+    if (filters.os_hidden !== undefined) query.set('os_hidden', String(filters.os_hidden));
+    for (const tag of filters.tags ?? []) query.append('tag', tag);
+    if (filters.name !== undefined) query.set('name', filters.name);
+    if (filters.status) query.set('status', filters.status);
+    if (filters.owner) query.set('owner', filters.owner);
+    if (filters.member_status) query.set('member_status', filters.member_status);
+    query.set('sort', 'created_at:asc,id:asc');
+
+    const images: GlanceImage[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = new URLSearchParams(query);
+      if (marker) page.set('marker', marker);
+      const response = await this.session.request({ method: 'GET', url: await this.url(`/v2/images?${page}`) });
+      const body = response.json<{ images: GlanceImage[]; next?: string }>();
+      images.push(...body.images);
+      const last = body.images.at(-1);
+      if (!body.next || !last) return images;
+      marker = last.id;
+    }
+  }
+
+  async getImage(id: string): Promise<GlanceImage> {
+    const response = await this.session.request({ method: 'GET', url: await this.url(`/v2/images/${enc(id)}`) });
+    return response.json<GlanceImage>();
+  }
+
+  /** Never repeated on its own: a lost answer could otherwise leave two images behind. */
+  async createImage(image: CreateImage): Promise<GlanceImage> {
+    const response = await this.session.request({
+      method: 'POST',
+      url: await this.url('/v2/images'),
+      json: image,
+      idempotent: false,
+    });
+    return response.json<GlanceImage>();
+  }
+
+  /** Applies all operations in one request. Idempotent only when no operation is a `remove`. */
+  async updateImage(id: string, operations: PatchOperation[]): Promise<GlanceImage> {
+    const response = await this.session.request({
+      method: 'PATCH',
+      url: await this.url(`/v2/images/${enc(id)}`),
+      json: operations,
+      contentType: JSON_PATCH,
+      idempotent: operations.every((operation) => operation.op !== 'remove'),
+    });
+    return response.json<GlanceImage>();
+  }
+
+  async addTag(id: string, tag: string): Promise<void> {
+    await this.session.request({ method: 'PUT', url: await this.url(`/v2/images/${enc(id)}/tags/${enc(tag)}`) });
+  }
+
+  async removeTag(id: string, tag: string): Promise<void> {
+    await this.session.request({ method: 'DELETE', url: await this.url(`/v2/images/${enc(id)}/tags/${enc(tag)}`) });
+  }
+
+  async deactivate(id: string): Promise<void> {
+    await this.session.request({
+      method: 'POST',
+      url: await this.url(`/v2/images/${enc(id)}/actions/deactivate`),
+      idempotent: true,
+    });
+  }
+
+  async reactivate(id: string): Promise<void> {
+    await this.session.request({
+      method: 'POST',
+      url: await this.url(`/v2/images/${enc(id)}/actions/reactivate`),
+      idempotent: true,
+    });
+  }
+
+  async deleteImage(id: string): Promise<void> {
+    await this.session.request({ method: 'DELETE', url: await this.url(`/v2/images/${enc(id)}`) });
+  }
+
+  async importInfo(): Promise<ImportInfo> {
+    const response = await this.session.request({ method: 'GET', url: await this.url('/v2/info/import') });
+    const body = response.json<{ 'import-methods'?: { value?: string[] } }>();
+    return { methods: body['import-methods']?.value ?? [] };
+  }
+
+  async importImage(id: string, method: ImportMethod): Promise<void> {
+    await this.session.request({
+      method: 'POST',
+      url: await this.url(`/v2/images/${enc(id)}/import`),
+      json: { method },
+      idempotent: false,
+    });
+  }
+
+  /** Uploads the image data to the staging area for a later glance-direct import. */
+  async stageImage(id: string, data: RequestBody, options: { size?: number; timeoutMs?: number } = {}): Promise<void> {
+    await this.session.request({
+      method: 'PUT',
+      url: await this.url(`/v2/images/${enc(id)}/stage`),
+      body: data,
+      contentType: 'application/octet-stream',
+      headers: options.size !== undefined ? { 'Content-Length': String(options.size) } : {},
+      timeoutMs: options.timeoutMs ?? 6 * 60 * 60_000,
+    });
+  }
+
+  async listMembers(id: string): Promise<ImageMember[]> {
+    const response = await this.session.request({ method: 'GET', url: await this.url(`/v2/images/${enc(id)}/members`) });
+    return response.json<{ members: ImageMember[] }>().members;
+  }
+
+  async addMember(id: string, memberId: string): Promise<ImageMember> {
+    const response = await this.session.request({
+      method: 'POST',
+      url: await this.url(`/v2/images/${enc(id)}/members`),
+      json: { member: memberId },
+      idempotent: false,
+    });
+    return response.json<ImageMember>();
+  }
+
+  async updateMember(id: string, memberId: string, status: ImageMember['status']): Promise<ImageMember> {
+    const response = await this.session.request({
+      method: 'PUT',
+      url: await this.url(`/v2/images/${enc(id)}/members/${enc(memberId)}`),
+      json: { status },
+    });
+    return response.json<ImageMember>();
+  }
+
+  async removeMember(id: string, memberId: string): Promise<void> {
+    await this.session.request({
+      method: 'DELETE',
+      url: await this.url(`/v2/images/${enc(id)}/members/${enc(memberId)}`),
+    });
+  }
+
+  /** The import tasks of an image, newest first: how a failed web-download is told from one still waiting. */
+  async listTasks(id: string): Promise<ImageTask[]> {
+    const response = await this.session.request({ method: 'GET', url: await this.url(`/v2/images/${enc(id)}/tasks`) });
+    const tasks = response.json<{ tasks: ImageTask[] }>().tasks;
+    return [...tasks].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  }
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}

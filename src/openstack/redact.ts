@@ -1,0 +1,39 @@
+const MASK = '***';
+
+// Keys whose values are secrets wherever they appear in a JSON body or a log object.
+const SECRET_KEY = /^(password|secret|token|application_credential_secret|x-auth-token|x-subject-token|authorization|auth_token)$/i;
+
+/**
+ * Removes secrets from text and objects before they reach a log line, an error message or the output.
+ * Knows the exact secret values (registered when they are read or received) and the keys that hold them.
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  add(secret: string | undefined): void {
+    // Very short values would mask innocent text; no real password or token is this short.
+    if (secret && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  text(input: string): string {
+    let out = input;
+    for (const secret of this.secrets) out = out.split(secret).join(MASK);
+    return out;
+  }
+
+  /** A deep copy with secret keys masked and known secret values removed from strings. */
+  value<T>(input: T): T {
+    return this.walk(input, 0) as T;
+  }
+
+  private walk(input: unknown, depth: number): unknown {
+    if (typeof input === 'string') return this.text(input);
+    if (depth > 20 || input === null || typeof input !== 'object') return input;
+    if (Array.isArray(input)) return input.map((item) => this.walk(item, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, val] of Object.entries(input)) {
+      out[key] = SECRET_KEY.test(key) && val !== undefined && val !== null ? MASK : this.walk(val, depth + 1);
+    }
+    return out;
+  }
+}

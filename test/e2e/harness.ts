@@ -1,0 +1,78 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadCloud } from '../../src/config/index.js';
+import { HttpClient } from '../../src/openstack/http.js';
+import { Session } from '../../src/openstack/identity.js';
+import { GlanceClient, type GlanceImage } from '../../src/openstack/image.js';
+import { silentLog } from '../../src/openstack/log.js';
+import { Redactor } from '../../src/openstack/redact.js';
+
+/** Values written by `scripts/openstack-dev.sh env`; the e2e suite runs only with the local stack up. */
+export const e2e = {
+  cloudsFile: required('OS_CLIENT_CONFIG_FILE'),
+  httpBase: required('IMAGE_MANAGER_E2E_HTTP'),
+  wwwDir: required('IMAGE_MANAGER_E2E_WWW'),
+  adminCloud: 'devstack-admin',
+  memberCloud: 'devstack-member',
+};
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the e2e suite with the local stack (eval "$(scripts/openstack-dev.sh env)")`);
+  return value;
+}
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export function glanceFor(cloudName: string): { glance: GlanceClient; session: Session; http: HttpClient } {
+  const cloud = loadCloud({ cloudName, env: { OS_CLIENT_CONFIG_FILE: e2e.cloudsFile }, cwd: repoRoot, homeDir: '/nonexistent' });
+  const http = new HttpClient({ redactor: new Redactor(), log: silentLog });
+  const session = new Session(http, cloud);
+  return { glance: new GlanceClient(session, cloud.imageEndpointOverride), session, http };
+}
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (bin/image-manager.js) as an operator would. */
+export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/image-manager.js'), ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', OS_CLIENT_CONFIG_FILE: e2e.cloudsFile, ...env },
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A small, valid qcow2 made with qemu-img in the folder the local HTTP server serves. */
+export function makeQcow2(sizeMiB = 1): { name: string; url: string; file: string; md5: string; sha512: string } {
+  const name = `e2e-${randomUUID()}.qcow2`;
+  const file = path.join(e2e.wwwDir, name);
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, `${sizeMiB}M`]);
+  const data = readFileSync(file);
+  return {
+    name,
+    url: `${e2e.httpBase}/${name}`,
+    file,
+    md5: createHash('md5').update(data).digest('hex'),
+    sha512: createHash('sha512').update(data).digest('hex'),
+  };
+}
+
+export async function waitForStatus(glance: GlanceClient, id: string, wanted: string, timeoutMs = 120_000): Promise<GlanceImage> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const image = await glance.getImage(id);
+    if (image.status === wanted) return image;
+    if (image.status === 'killed' || Date.now() > deadline) {
+      throw new Error(`image ${id} is ${image.status}, waited for ${wanted}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
