@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { load, YAMLException } from 'js-yaml';
+import { ConfigError } from './errors.js';
+
+/**
+ * Reads and parses a clouds/secure file: JSON for `.json`, YAML otherwise.
+ * Parser messages are not passed on: js-yaml and V8 quote the offending source lines,
+ * which may hold a password. Only the position and a content-free reason are kept.
+ */
+export function readConfigFile(filePath: string): unknown {
+  const text = readText(filePath);
+  return filePath.endsWith('.json') ? parseJson(text, filePath) : parseYaml(text, filePath);
+}
+
+function readText(filePath: string): string {
+  try {
+    return readFileSync(filePath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new ConfigError(`Cannot read ${filePath} (${code})`);
+  }
+}
+
+function parseYaml(text: string, filePath: string): unknown {
+  try {
+    return load(text);
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const { mark, reason } = error;
+    const where = mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : '';
+    throw new ConfigError(`Invalid YAML in ${filePath}${where}: ${reason}`);
+  }
+}
+
+function parseJson(text: string, filePath: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new ConfigError(`Invalid JSON in ${filePath}${describeJsonError(error.message, text)}`);
+  }
+}
+
+/** " at line L, column C: reason" from V8's message, dropping any quoted source excerpt. */
+function describeJsonError(message: string, text: string): string {
+  const match = /^(.*) in JSON at position (\d+)/s.exec(message);
+  if (!match) return '';
+  const [, reason = '', position = '0'] = match;
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  const safeReason = reason.includes('"') ? '' : `: ${reason}`;
+  return ` at line ${line}, column ${column}${safeReason}`;
+}
