@@ -1,5 +1,5 @@
 import type { AuthConfig, EndpointInterface, ResolvedCloud, Scope } from '../config/types.js';
-import { AuthError, HttpError } from './errors.js';
+import { AuthError, ConnectionError, HttpError } from './errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
 
 export interface CatalogEndpoint {
@@ -73,7 +73,7 @@ export class Session {
       if (!(error instanceof HttpError && error.status === 401) || req.body instanceof ReadableStream) throw error;
       if (this.token === token) this.token = undefined;
       const fresh = await this.currentToken();
-      return this.http.request(withToken(req, fresh.value));
+      return this.request(req);
     }
   }
 
@@ -108,7 +108,7 @@ export class Session {
           `cloud "${this.cloud.name}": Keystone at ${base} refused the credentials (${error.status}${error.serviceMessage ? `: ${error.serviceMessage}` : ''})`,
         );
       }
-      throw error;
+      throw this.unreachable(error);
     }
     const value = response.headers.get('x-subject-token');
     if (!value) throw new AuthError(`cloud "${this.cloud.name}": Keystone at ${base} returned no X-Subject-Token`);
@@ -132,12 +132,19 @@ export class Session {
     if (this.identityUrl) return this.identityUrl;
     const authUrl = this.cloud.auth.authUrl.replace(/\/+$/, '');
     if (/\/v3(\.\d+)?$/.test(authUrl)) return (this.identityUrl = authUrl);
-    const response = await this.http.request({ method: 'GET', url: authUrl, alsoOk: [300] });
+    const response = await this.http
+      .request({ method: 'GET', url: authUrl, alsoOk: [300] })
+      .catch((error: unknown) => Promise.reject(this.unreachable(error)));
     const found = v3LinkIn(response.json());
     if (!found) {
       throw new AuthError(`cloud "${this.cloud.name}": no Keystone v3 API at ${authUrl} (version discovery found none)`);
     }
     return (this.identityUrl = found.replace(/\/+$/, ''));
+  }
+
+  private unreachable(error: unknown): unknown {
+    if (!(error instanceof ConnectionError)) return error;
+    return new AuthError(`cloud "${this.cloud.name}": cannot reach Keystone: ${error.message}`);
   }
 }
 

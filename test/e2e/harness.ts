@@ -40,10 +40,16 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (bin/image-manager.js) as an operator would. */
-export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliResult {
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/root',
+    OS_CLIENT_CONFIG_FILE: e2e.cloudsFile,
+    ...env,
+  };
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/image-manager.js'), ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', OS_CLIENT_CONFIG_FILE: e2e.cloudsFile, ...env },
+    env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     encoding: 'utf8',
     timeout: 170_000,
   });

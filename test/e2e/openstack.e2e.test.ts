@@ -55,8 +55,9 @@ describe('the CLI against the real Keystone and Glance', () => {
 
   it('exits 2 with a clear message when Keystone cannot be reached', () => {
     const result = runCli(['info'], {
-      OS_CLIENT_CONFIG_FILE: '/nonexistent/clouds.yaml',
-      OS_AUTH_URL: 'http://127.0.0.1:9/v3',
+      OS_CLIENT_CONFIG_FILE: undefined,
+      HOME: mkdtempSync(path.join(os.tmpdir(), 'im-e2e-home-')),
+      OS_AUTH_URL: 'http://127.0.0.1:65530/v3',
       OS_USERNAME: 'admin',
       OS_PASSWORD: 'unused-password',
       OS_PROJECT_NAME: 'admin',
@@ -65,6 +66,7 @@ describe('the CLI against the real Keystone and Glance', () => {
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/connection refused/);
+    expect(result.stderr).toContain('cloud "envvars"');
     expect(result.stderr).not.toContain('unused-password');
   });
 });
@@ -146,7 +148,12 @@ describe('the Glance client against the real Glance', () => {
   it('imports by glance-direct with a streamed stage upload', async () => {
     const { glance } = glanceFor(e2e.memberCloud);
     const file = makeQcow2(2);
-    const image = await glance.createImage({ name: `e2e-direct-${Date.now()}`, disk_format: 'qcow2', container_format: 'bare' });
+    const image = await glance.createImage({
+      name: `e2e-direct-${Date.now()}`,
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      visibility: 'private',
+    });
     created.push({ cloud: e2e.memberCloud, id: image.id });
     const stream = Readable.toWeb(createReadStream(file.file)) as ReadableStream<Uint8Array>;
     await glance.stageImage(image.id, stream);
