@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefinitionError } from './errors.js';
+import { issueAt } from './issues.js';
+import type { DefinitionIssue, ImageDefinition } from './types.js';
+import { validateDefinitionFile } from './validate-file.js';
+import { readYamlTree, type YamlProblem } from './yaml-tree.js';
+
+export interface LoadedDefinitions {
+  /** All images of all files, `enable: false` ones included, in file-name then file order. */
+  definitions: ImageDefinition[];
+  warnings: DefinitionIssue[];
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+/**
+ * Loads OIM image definitions from a directory (each `*.yml`/`*.yaml` in it, by name, not recursive)
+ * or from one file. Every file is checked in full before anything fails; then a DefinitionError
+ * lists all errors at once.
+ */
+export function loadDefinitions(path: string): LoadedDefinitions {
+  const errors: DefinitionIssue[] = [];
+  const warnings: DefinitionIssue[] = [];
+  const definitions: ImageDefinition[] = [];
+  const firstByName = new Map<string, ImageDefinition>();
+
+  for (const file of definitionFiles(path, errors)) {
+    const text = readText(file, errors);
+    if (text === undefined) continue;
+    const tree = readYamlTree(text);
+    const toIssue = (problem: YamlProblem) => issueAt(file, tree.value, problem.line, problem.path, problem.message);
+    warnings.push(...tree.warnings.map(toIssue));
+    if (tree.errors.length > 0) {
+      errors.push(...tree.errors.map(toIssue));
+      continue;
+    }
+    const result = validateDefinitionFile(tree.value, tree.sourceMap, file);
+    errors.push(...result.errors);
+    warnings.push(...result.warnings);
+    for (const { index, definition } of result.images) {
+      const first = firstByName.get(definition.name);
+      if (first !== undefined) {
+        errors.push({
+          file,
+          line: definition.line,
+          image: definition.name,
+          path: `images[${index}].name`,
+          message: `an image of this name is already defined at ${first.file}:${first.line}`,
+        });
+        continue;
+      }
+      firstByName.set(definition.name, definition);
+      definitions.push(definition);
+    }
+  }
+
+  if (errors.length > 0) throw new DefinitionError(errors, warnings);
+  return { definitions, warnings };
+}
+
+function definitionFiles(path: string, errors: DefinitionIssue[]): string[] {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    errors.push(fileIssue(path, `cannot read image definitions: ${reason(error)}`));
+    return [];
+  }
+  if (!isDirectory) return [path];
+  const files = readdirSync(path)
+    .filter((name) => YAML_FILE.test(name))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => join(path, name))
+    .filter((file) => isFile(file));
+  if (files.length === 0) errors.push(fileIssue(path, 'the directory has no image definition files (*.yml, *.yaml)'));
+  return files;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false; // e.g. a dangling symlink
+  }
+}
+
+function readText(file: string, errors: DefinitionIssue[]): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    errors.push(fileIssue(file, `cannot read the file: ${reason(error)}`));
+    return undefined;
+  }
+}
+
+function fileIssue(file: string, message: string): DefinitionIssue {
+  return { file, path: '', message };
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'no such file or directory';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,68 @@
+import { naturalCompare } from './natural-sort.js';
+import type { ParsedImage, ParsedVersion } from './schema.js';
+import type { ImageDefinition, Meta, MetaValue, VersionDefinition } from './types.js';
+
+export interface ImageOrigin {
+  file: string;
+  line: number;
+  /** Line of each version entry, by its index in the file. */
+  versionLines: ReadonlyArray<number>;
+}
+
+/** The loader's output form of a schema-valid image: defaults filled in, versions in natural order. */
+export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): ImageDefinition {
+  const versions = image.versions
+    .map((version, j) => toVersionDefinition(version, origin.versionLines[j] ?? origin.line))
+    .sort((a, b) => naturalCompare(a.version, b.version));
+  return withoutUndefined({
+    file: origin.file,
+    line: origin.line,
+    name: image.name,
+    enable: image.enable,
+    format: image.format,
+    login: image.login,
+    min_disk: image.min_disk,
+    min_ram: image.min_ram,
+    multi: image.multi,
+    keep: image.keep ?? false,
+    status: image.status,
+    separator: image.separator ?? ' ',
+    shortname: image.shortname,
+    password: image.password,
+    tags: image.tags,
+    visibility: image.visibility,
+    latest_url: image.latest_url,
+    latest_checksum_url: image.latest_checksum_url,
+    meta: toMeta(image.meta),
+    versions,
+  });
+}
+
+function toVersionDefinition(version: ParsedVersion, line: number): VersionDefinition {
+  return withoutUndefined({
+    line,
+    version: version.version,
+    url: version.url,
+    mirror_url: version.mirror_url,
+    checksum: version.checksum,
+    checksum_url: version.checksum_url,
+    checksums_url: version.checksums_url,
+    build_date: version.build_date,
+    hidden: version.hidden,
+    image_description: version.image_description,
+    os_version: version.os_version,
+    source: version.source,
+    visibility: version.visibility,
+    id: version.id,
+    meta: toMeta(version.meta ?? {}),
+  });
+}
+
+function toMeta(meta: Record<string, MetaValue | undefined>): Meta {
+  return withoutUndefined(meta) as Meta;
+}
+
+/** Optional fields are left out rather than set to undefined, so output compares and prints cleanly. */
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
