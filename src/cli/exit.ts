@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/errors.js';
+import { DefinitionError, FilterError } from '../definitions/errors.js';
 import { AuthError, ConnectionError, HttpError } from '../openstack/errors.js';
 
 /** Exit codes: 0 all done, 1 some work failed, 2 usage, cloud or definition errors (nothing changed). */
@@ -13,6 +14,7 @@ export class UsageError extends Error {
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof AuthError) return EXIT_USAGE;
+  if (error instanceof DefinitionError || error instanceof FilterError) return EXIT_USAGE;
   if (error instanceof ConnectionError) return EXIT_USAGE;
   if (error instanceof HttpError) return EXIT_FAILED;
   return EXIT_FAILED;

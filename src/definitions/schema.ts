@@ -170,7 +170,8 @@ export const versionSchema = z.object({
 });
 
 export const imageSchema = z.object({
-  enable: z.boolean(),
+  // OIM's schema requires it, but OIM itself treats a missing `enable` as true.
+  enable: z.boolean().default(true),
   format: z.enum(DISK_FORMATS),
   latest_checksum_url: optional(matching(HTTP_URL, 'an http(s):// URL')),
   latest_url: optional(matching(HTTP_OR_FTP_URL, 'an http(s):// or ftp(s):// URL')),

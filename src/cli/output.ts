@@ -1,0 +1,32 @@
+import type { RunReport } from '../reconcile/apply.js';
+import type { Plan } from '../reconcile/types.js';
+
+/** The plan as --dry-run prints it: one line an action, in order, with what it waits for. */
+export function formatPlan(plan: Plan): string {
+  if (plan.actions.length === 0) return 'Nothing to do: every managed image matches its definition.\n';
+  const lines = plan.actions.map((action) => {
+    const after = action.after.length > 0 ? `  (after #${action.after.join(', #')})` : '';
+    return `#${action.seq} [${action.definition}] ${action.summary}${after}`;
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatNotes(plan: Plan): string {
+  return plan.notes
+    .map((note) => `${note.level === 'warn' ? 'warning' : 'note'}: [${note.definition ?? '-'}]${note.image ? ` ${note.image}:` : ''} ${note.message}`)
+    .join('\n');
+}
+
+export function formatReport(report: RunReport): string {
+  const lines = report.results
+    .filter((result) => result.status !== 'done')
+    .map((result) => `#${result.seq} ${result.status}: ${result.summary}${result.message ? ` (${result.message})` : ''}`);
+  const { done, failed, skipped, deferred } = report.counts;
+  lines.push(`${done} done, ${failed} failed, ${skipped} skipped, ${deferred} deferred`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** What --output json prints: one document, so that `| jq` always works. */
+export function jsonDocument(parts: { plan?: Plan; report?: RunReport; dryRun: boolean; [key: string]: unknown }): string {
+  return `${JSON.stringify(parts, (key, value) => (key === 'image' && value && typeof value === 'object' && 'id' in value ? { id: value.id, name: value.name, status: value.status } : value), 2)}\n`;
+}
