@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Redactor } from '../openstack/redact.js';
 import { cloudInfo, formatCloudInfo } from './commands/info.js';
 import { loadSelection, manage, type ManageOptions } from './commands/manage.js';
+import { share, type ShareOptions } from './commands/share.js';
 import { connect, createRunLogger, logRequestCounts, type CloudContext, type GlobalOptions } from './context.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit.js';
 import { acquireRunLock } from './lock.js';
@@ -13,7 +14,7 @@ export interface MainIo {
   env: NodeJS.ProcessEnv;
 }
 
-type ProgramOptions = GlobalOptions & ManageOptions & { yesIReallyKnowWhatIDo?: boolean };
+type ProgramOptions = GlobalOptions & ManageOptions & Partial<ShareOptions> & { yesIReallyKnowWhatIDo?: boolean };
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so it can be tested in-process. */
 export async function main(
@@ -68,6 +69,11 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
     .option('--check', 'validate all definition files first (default)', true)
     .option('--no-check', 'skip the SCS checks of the definitions')
     .option('--check-only', 'validate the definition files and exit', false)
+    .option('--share-image <name>', 'share this image (name or id) instead of managing images')
+    .addOption(new Option('--share-action <action>', 'add or remove the share').choices(['add', 'del']).default('add'))
+    .option('--share-target <name>', 'project (or domain, with --share-type domain) to share with')
+    .addOption(new Option('--share-type <type>', 'what --share-target names').choices(['project', 'domain']).default('project'))
+    .option('--share-domain <domain>', 'domain of the --share-target project', 'default')
     .addOption(new Option('--log-format <format>', 'log lines on stderr').choices(['text', 'json']).default('text'))
     .addOption(new Option('--output <format>', 'what stdout carries').choices(['text', 'json']).default('text'))
     .option('--debug', 'log every request and the request counts at the end', false)
@@ -81,6 +87,12 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
     .action(async () => {
       const options = program.opts<ProgramOptions>();
       const log = createRunLogger(options, redactor, io.stderr);
+      if (options.shareImage) {
+        await withCloud(options, io, redactor, log, async (context) => {
+          setExit(await share(context, { ...(options as ShareOptions), shareImage: options.shareImage as string }, log));
+        });
+        return;
+      }
       const selection = loadSelection(options, log);
       if (options.checkOnly) {
         log.info('Definitions are valid');

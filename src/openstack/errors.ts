@@ -33,19 +33,23 @@ export class AuthError extends Error {
   override readonly name = 'AuthError';
 }
 
-/** Turns an error body (JSON from Keystone or Glance, or Glance's HTML pages) into one readable line. */
-export function serviceMessageOf(body: string, contentType: string | null): string {
-  const text = body.trim();
+/**
+ * Turns an error body (JSON from Keystone or Glance, or Glance's HTML pages) into one readable line.
+ * `scrub` (the redactor) runs on the raw and the decoded text, before whitespace is collapsed and the line
+ * clipped, so that neither can leave a partial secret behind.
+ */
+export function serviceMessageOf(body: string, contentType: string | null, scrub: (text: string) => string = (t) => t): string {
+  const text = scrub(body.trim());
   if (!text) return '';
   if (contentType?.includes('json') || text.startsWith('{')) {
     try {
       const message = messageInJson(JSON.parse(text));
-      if (message) return clip(collapse(message));
+      if (message) return clip(collapse(scrub(message)));
     } catch {
       // not JSON after all: clean it as text
     }
   }
-  return clip(collapse(stripHtml(text)));
+  return clip(collapse(scrub(stripHtml(text))));
 }
 
 function messageInJson(data: unknown): string | undefined {

@@ -155,7 +155,7 @@ export class HttpClient {
   }
 
   private httpError(req: HttpRequest, response: FetchResponse, text: string): HttpError {
-    const message = serviceMessageOf(text, response.headers.get('content-type'));
+    const message = serviceMessageOf(text, response.headers.get('content-type'), (t) => this.redactor.text(t));
     const requestId = response.headers.get('x-openstack-request-id') ?? undefined;
     return new HttpError(
       response.status,
@@ -264,10 +264,12 @@ export class RequestStats {
       .sort((a, b) => b.count - a.count || a.request.localeCompare(b.request));
   }
 
-  /** Counts of requests other than GET and HEAD: the ones that change something. */
+  /** Counts of requests that change something: not GET or HEAD, and not the issue of a token. */
   writes(): number {
     let sum = 0;
-    for (const [key, n] of this.counts) if (!key.startsWith('GET ') && !key.startsWith('HEAD ')) sum += n;
+    for (const [key, n] of this.counts) {
+      if (!key.startsWith('GET ') && !key.startsWith('HEAD ') && !key.endsWith('/auth/tokens')) sum += n;
+    }
     return sum;
   }
 }
@@ -285,9 +287,10 @@ export function pathTemplate(url: string): string {
   return segments
     .map((segment, i) => {
       const previous = segments[i - 1];
-      if (UUID.test(segment)) return '{id}';
+      // The named slots first: member ids are 32-hex project ids and a tag may look like a UUID.
       if (previous === 'tags') return '{tag}';
       if (previous === 'members') return '{member}';
+      if (UUID.test(segment)) return '{id}';
       return segment;
     })
     .join('/');

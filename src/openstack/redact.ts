@@ -12,7 +12,11 @@ export class Redactor {
 
   add(secret: string | undefined): void {
     // Very short values would mask innocent text; no real password or token is this short.
-    if (secret && secret.length >= 4) this.secrets.add(secret);
+    if (!secret || secret.length < 4) return;
+    this.secrets.add(secret);
+    // As it appears in a URL: percent-encoded (path, encodeURIComponent) or form-encoded (URLSearchParams).
+    this.secrets.add(encodeURIComponent(secret));
+    this.secrets.add(new URLSearchParams({ s: secret }).toString().slice(2));
   }
 
   text(input: string): string {

@@ -167,7 +167,7 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
     afterNow.set(slot.version, image);
     const desired = before.get(slot.version)?.desired;
     if (!desired || final.get(slot.version)?.delete) continue;
-    const target = rotationPending ? { ...desired, name: image.name ?? desired.name } : desired;
+    const target = rotationPending ? agreedChanges(desired, final.get(slot.version)?.desired, image) : desired;
     const changes = diffImage(target, image);
     if (changes.minDiskRaisedTo !== undefined) {
       note('warn', `min_disk ${desired.min_disk} is too small for the stored image; using ${changes.minDiskRaisedTo}`, image.name ?? image.id);
@@ -340,6 +340,24 @@ function decide(def: ImageDefinition, slots: Map<string, Slot>, current: string 
     states.set(slot.version, { desired, delete: deleting, why });
   });
   return states;
+}
+
+/**
+ * While a rotation waits for an import, only the changes both states agree on are made now; the rest
+ * (the name, os_purpose, exposure) follow the import, so that a failed import changes nothing it needed.
+ */
+function agreedChanges(now: DesiredImage, later: DesiredImage | undefined, image: GlanceImage): DesiredImage {
+  if (!later) return { ...now, name: image.name ?? now.name };
+  const keep = <T>(a: T | undefined, b: T | undefined, observed: T): T | undefined => (a === b ? a : observed);
+  const properties: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(now.properties)) {
+    if (later.properties[key] === value) properties[key] = value;
+  }
+  const agreed: DesiredImage = { ...now, name: image.name ?? now.name, properties };
+  const visibility = keep(now.visibility, later.visibility, image.visibility);
+  const osHidden = keep(now.os_hidden, later.os_hidden, image.os_hidden);
+  const status = keep(now.status, later.status, image.status === 'deactivated' ? 'deactivated' : 'active');
+  return { ...agreed, visibility, os_hidden: osHidden, status } as DesiredImage;
 }
 
 function importSource(version: VersionDefinition): ImportSource {
