@@ -73,7 +73,7 @@ export class Session {
       if (!(error instanceof HttpError && error.status === 401) || req.body instanceof ReadableStream) throw error;
       if (this.token === token) this.token = undefined;
       const fresh = await this.currentToken();
-      return this.request(req);
+      return this.http.request(withToken(req, fresh.value));
     }
   }
 
