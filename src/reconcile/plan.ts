@@ -90,7 +90,7 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
   const note = (level: PlanNote['level'], message: string, image?: string) =>
     builder.note({ level, definition: def.name, message, ...(image ? { image } : {}) });
 
-  const byVersion = primaryPerVersion(def, owned, builder);
+  const { primary: byVersion, dead } = primaryPerVersion(def, owned, builder);
   const definedByVersion = new Map(def.versions.map((v) => [v.version, v]));
   const newestDefined = def.versions.at(-1)?.version;
   const existingVersions = [...byVersion.keys()].sort(naturalCompare);
@@ -101,7 +101,10 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
   const toImport: VersionDefinition[] = [];
   for (const version of def.versions) {
     if (byVersion.has(version.version)) continue;
-    if (options.latest && version.version !== newestDefined) {
+    if (dead.has(version.version)) {
+      // Its failed image is left for a human to look at; importing again would only pile up more of them.
+      note('info', `version ${version.version} not imported: delete its failed image first`);
+    } else if (options.latest && version.version !== newestDefined) {
       note('info', `version ${version.version} not imported: --latest imports only ${newestDefined}`);
     } else if (newestExisting !== undefined && naturalCompare(version.version, newestExisting) < 0) {
       note('info', `version ${version.version} not imported: the newer version ${newestExisting} exists`);
@@ -167,6 +170,9 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
     afterNow.set(slot.version, image);
     const desired = before.get(slot.version)?.desired;
     if (!desired || final.get(slot.version)?.delete) continue;
+    // The image that holds the plain name stays the current one until its successor is in, even when its
+    // version is no longer defined (a single-version multi image): its role changes in the rotation below.
+    if (rotationPending && def.multi && image.name === def.name && slot.version !== current0) continue;
     const target = rotationPending ? agreedChanges(desired, final.get(slot.version)?.desired, image) : desired;
     const changes = diffImage(target, image);
     if (changes.minDiskRaisedTo !== undefined) {
@@ -190,21 +196,27 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
     if (!hasChanges(changes)) continue;
     const renaming = changes.patch.some((op) => op.path === '/name');
     const takesPlainName = renaming && state.desired.name === def.name;
-    const add = (after: Draft[]) =>
-      builder.add(
+    const add = (after: Draft[]) => {
+      if (!renaming) return builder.add(PHASE_ROTATE, updateAction(def, image, changes), after);
+      const rename = builder.add(
         PHASE_ROTATE,
-        renaming
-          ? {
-              kind: 'rename',
-              definition: def.name,
-              summary: `rename ${image.name} to ${state.desired.name}${describePatchTail(changes.patch)}`,
-              image: { imageId: image.id, name: image.name ?? image.id } satisfies ImageRef,
-              to: state.desired.name,
-              patch: changes.patch,
-            }
-          : updateAction(def, image, changes),
+        {
+          kind: 'rename',
+          definition: def.name,
+          summary: `rename ${image.name} to ${state.desired.name}${describePatchTail(changes.patch)}`,
+          image: { imageId: image.id, name: image.name ?? image.id } satisfies ImageRef,
+          to: state.desired.name,
+          patch: changes.patch,
+        },
         after,
       );
+      // A rename carries only its patch: tag and status changes (--deactivate) follow once it is done.
+      if (changes.addTags.length > 0 || changes.removeTags.length > 0 || changes.statusChange) {
+        const renamed = { ...image, name: state.desired.name };
+        builder.add(PHASE_ROTATE, updateAction(def, renamed, { ...changes, patch: [] }), [rename]);
+      }
+      return rename;
+    };
     if (takesPlainName) toPlainName.push(() => renames.push(add([...gate, ...renames])));
     else if (renaming) renames.push(add(gate));
     else add(rotationPending ? gate : []);
@@ -256,11 +268,16 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
 }
 
 /** Of several images claiming one version, the one to keep working with: usable first, then newest. */
-function primaryPerVersion(def: ImageDefinition, owned: OwnedImage[], builder: PlanBuilder): Map<string, GlanceImage> {
+function primaryPerVersion(
+  def: ImageDefinition,
+  owned: OwnedImage[],
+  builder: PlanBuilder,
+): { primary: Map<string, GlanceImage>; dead: Set<string> } {
   const rank = (image: GlanceImage) => (USABLE.has(image.status) ? 0 : IN_PROGRESS.has(image.status) ? 1 : 2);
   const groups = new Map<string, GlanceImage[]>();
   for (const { image, version } of owned) groups.set(version, [...(groups.get(version) ?? []), image]);
   const primary = new Map<string, GlanceImage>();
+  const dead = new Set<string>();
   for (const [version, images] of groups) {
     const sorted = [...images].sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at));
     const first = sorted[0] as GlanceImage;
@@ -271,6 +288,7 @@ function primaryPerVersion(def: ImageDefinition, owned: OwnedImage[], builder: P
         image: first.name ?? first.id,
         message: `version ${version} exists only as ${first.status} image(s) (${sorted.map((i) => i.id).join(', ')}): left alone, delete by hand`,
       });
+      dead.add(version);
       continue;
     }
     primary.set(version, first);
@@ -283,7 +301,7 @@ function primaryPerVersion(def: ImageDefinition, owned: OwnedImage[], builder: P
       });
     }
   }
-  return primary;
+  return { primary, dead };
 }
 
 /** The version that carries the plain name: the newest defined version present (or arriving). */

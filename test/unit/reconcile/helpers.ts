@@ -1,0 +1,318 @@
+import { expect } from 'vitest';
+import type { ImageDefinition, Meta, VersionDefinition } from '../../../src/definitions/types.js';
+import type { GlanceImage, PatchOperation } from '../../../src/openstack/image.js';
+import { plan } from '../../../src/reconcile/plan.js';
+import type {
+  Action,
+  DeleteAction,
+  ImportAction,
+  Plan,
+  PlanOptions,
+  RenameAction,
+  ResumeImportAction,
+  UpdateAction,
+} from '../../../src/reconcile/types.js';
+
+export const PROJECT = 'project-ours';
+export const TAG = 'managed_by_osism';
+export const TODAY = '2025-06-15';
+const GIB = 1024 ** 3;
+
+export function options(overrides: Partial<PlanOptions> = {}): PlanOptions {
+  return {
+    tag: TAG,
+    latest: false,
+    hide: false,
+    useOsHidden: false,
+    deactivate: false,
+    delete: false,
+    keep: false,
+    today: TODAY,
+    ...overrides,
+  };
+}
+
+/** `20240301` → `2024-03-01`; other versions have no build date. */
+function dateOf(version: string): string | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(version);
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
+}
+
+export function version(v: string, overrides: Partial<VersionDefinition> = {}): VersionDefinition {
+  const buildDate = dateOf(v);
+  return {
+    line: 10,
+    version: v,
+    url: `https://images.example.com/img-${v}.qcow2`,
+    checksum: { algo: 'sha256', hex: 'a'.repeat(64) },
+    ...(buildDate ? { build_date: buildDate } : {}),
+    meta: {},
+    ...overrides,
+  };
+}
+
+export type DefInput = Partial<Omit<ImageDefinition, 'versions'>> & { versions?: Array<string | VersionDefinition> };
+
+/** An ImageDefinition as the loader returns it: multi, separator ' ', SCS meta, versions oldest first. */
+export function def(input: DefInput = {}): ImageDefinition {
+  const { versions = ['20240101'], meta, ...rest } = input;
+  return {
+    file: 'images.yml',
+    line: 1,
+    name: 'Ubuntu 24.04',
+    enable: true,
+    format: 'qcow2',
+    login: 'ubuntu',
+    min_disk: 8,
+    min_ram: 512,
+    multi: true,
+    keep: false,
+    status: 'active',
+    separator: ' ',
+    tags: [],
+    visibility: 'public',
+    ...rest,
+    meta: {
+      architecture: 'x86_64',
+      hw_disk_bus: 'scsi',
+      hypervisor_type: 'qemu',
+      hw_qemu_guest_agent: true,
+      os_distro: 'ubuntu',
+      os_version: '24.04',
+      os_purpose: 'generic',
+      replace_frequency: 'quarterly',
+      uuid_validity: 'last-3',
+      provided_until: 'none',
+      ...meta,
+    },
+    versions: versions.map((v) => (typeof v === 'string' ? version(v) : v)),
+  };
+}
+
+let nextId = 0;
+
+export interface ImageInput extends Partial<GlanceImage> {
+  /** The image of the definition's plain name (multi) rather than `NAME (V)`; default: the newest version. */
+  current?: boolean;
+}
+
+/**
+ * A Glance image as the tool writes it for version `v` of `d`: written independently of src/reconcile, so
+ * that a test compares the planner against the rules rather than against itself. `v` need not be defined.
+ */
+export function glanceImage(d: ImageDefinition, v: string, input: ImageInput = {}): GlanceImage {
+  const { current: currentInput, ...overrides } = input;
+  const defined = d.versions.find((candidate) => candidate.version === v);
+  const current = d.multi ? (currentInput ?? v === d.versions.at(-1)?.version) : defined !== undefined;
+  const name = d.multi ? (current ? d.name : `${d.name}${d.separator}(${v})`) : `${d.name}${d.separator}${v}`;
+  const meta: Meta = { image_description: d.name, ...d.meta };
+  if (!d.multi) meta.os_version = v;
+  if (defined?.os_version !== undefined) meta.os_version = defined.os_version;
+  if (defined?.image_description !== undefined) meta.image_description = defined.image_description;
+  Object.assign(meta, {
+    image_name: typeof d.meta.image_name === 'string' ? d.meta.image_name : d.name,
+    internal_version: v,
+    image_original_user: d.login,
+    image_source: defined?.source ?? defined?.url ?? `https://images.example.com/img-${v}.qcow2`,
+  });
+  const buildDate = defined?.build_date ?? dateOf(v);
+  if (buildDate) meta.image_build_date = buildDate;
+  Object.assign(meta, defined?.meta ?? {});
+  if (!current && meta.os_purpose === 'generic') meta.os_purpose = 'oldgeneric';
+  const properties: Record<string, string> = {};
+  for (const [key, value] of Object.entries(meta)) {
+    if (value !== null) properties[key] = typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
+  }
+  const distro = d.meta.os_distro;
+  const tags = [...new Set([...d.tags, TAG, ...(typeof distro === 'string' ? [`os:${distro}`] : [])])];
+  const created = buildDate ?? '2024-06-01';
+  nextId++;
+  return {
+    id: `img-${String(nextId).padStart(4, '0')}`,
+    name,
+    status: 'active',
+    visibility: defined?.visibility ?? d.visibility,
+    protected: false,
+    os_hidden: false,
+    tags,
+    min_disk: d.min_disk,
+    min_ram: d.min_ram,
+    disk_format: d.format,
+    container_format: 'bare',
+    size: GIB / 2,
+    virtual_size: 2 * GIB,
+    checksum: 'c'.repeat(32),
+    os_hash_algo: 'sha512',
+    os_hash_value: 'd'.repeat(128),
+    owner: PROJECT,
+    created_at: `${created}T10:00:00Z`,
+    updated_at: `${created}T10:05:00Z`,
+    ...properties,
+    ...overrides,
+  };
+}
+
+/** Drops properties from an image (as an image written before the tool wrote them). */
+export function without(image: GlanceImage, ...keys: string[]): GlanceImage {
+  const copy: GlanceImage = { ...image };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
+/** Plans with the test project and options, and checks the invariants every plan must hold. */
+export function run(definitions: ImageDefinition | ImageDefinition[], observed: GlanceImage[], opts: Partial<PlanOptions> = {}): Plan {
+  const defs = Array.isArray(definitions) ? definitions : [definitions];
+  const result = plan({ definitions: defs, observed, projectId: PROJECT, options: options(opts) });
+  checkInvariants(result);
+  return result;
+}
+
+/** Rule 9: imports first, seqs 1..n in order, `after` only names earlier actions, deletes wait for every import of their definition. */
+export function checkInvariants(result: Plan): void {
+  const { actions } = result;
+  actions.forEach((action, index) => expect(action.seq, `seq of ${action.summary}`).toBe(index + 1));
+  const firstOther = actions.findIndex((a) => !isImport(a));
+  if (firstOther >= 0) {
+    expect(actions.slice(firstOther).filter(isImport).map((a) => a.summary), 'imports come first').toEqual([]);
+  }
+  for (const action of actions) {
+    for (const seq of action.after) {
+      expect(seq, `after of #${action.seq} ${action.summary}`).toBeGreaterThanOrEqual(1);
+      expect(seq, `after of #${action.seq} ${action.summary}`).toBeLessThan(action.seq);
+    }
+    if (action.kind === 'delete') {
+      const imports = actions.filter((a) => isImport(a) && a.definition === action.definition).map((a) => a.seq);
+      expect(action.after, `delete ${action.name} waits for the imports`).toEqual(expect.arrayContaining(imports));
+    }
+    if (action.kind === 'rename' && 'importSeq' in action.image) {
+      const target = actions.find((a) => a.seq === (action.image as { importSeq: number }).importSeq);
+      expect(target && isImport(target), `rename #${action.seq} names an import`).toBe(true);
+      expect(action.after).toContain(target?.seq);
+    }
+  }
+  const ids = actions.flatMap((a) => ('imageId' in a ? [a.imageId] : a.kind === 'rename' && 'imageId' in a.image ? [a.image.imageId] : []));
+  for (const id of new Set(ids)) {
+    // At most one update/rename/delete chain per image and never two deletes.
+    expect(actions.filter((a) => a.kind === 'delete' && a.imageId === id).length).toBeLessThanOrEqual(1);
+  }
+}
+
+function isImport(action: Action): action is ImportAction | ResumeImportAction {
+  return action.kind === 'import' || action.kind === 'resume-import';
+}
+
+export const imports = (p: Plan) => p.actions.filter((a): a is ImportAction => a.kind === 'import');
+export const resumes = (p: Plan) => p.actions.filter((a): a is ResumeImportAction => a.kind === 'resume-import');
+export const updates = (p: Plan) => p.actions.filter((a): a is UpdateAction => a.kind === 'update');
+export const renames = (p: Plan) => p.actions.filter((a): a is RenameAction => a.kind === 'rename');
+export const deletes = (p: Plan) => p.actions.filter((a): a is DeleteAction => a.kind === 'delete');
+export const kinds = (p: Plan) => p.actions.map((a) => a.kind);
+export const noteTexts = (p: Plan) => p.notes.map((n) => `${n.image ?? n.definition ?? ''}: ${n.message}`);
+
+/** Every image id an action of the plan touches. */
+export function touched(p: Plan): string[] {
+  return p.actions.flatMap((a) => {
+    if (a.kind === 'update' || a.kind === 'delete') return [a.imageId];
+    if (a.kind === 'resume-import') return [a.image.id];
+    if (a.kind === 'rename' && 'imageId' in a.image) return [a.image.imageId];
+    return [];
+  });
+}
+
+/** Whether `action` waits for action `seq`, directly or through others. */
+export function waitsFor(p: Plan, action: Action, seq: number): boolean {
+  return action.after.some((s) => s === seq || waitsFor(p, p.actions.find((a) => a.seq === s) as Action, seq));
+}
+
+/** The patch op for a path, or undefined. */
+export function opAt(patch: PatchOperation[], path: string): PatchOperation | undefined {
+  return patch.find((op) => op.path === path);
+}
+
+/**
+ * Carries out a plan on an in-memory cloud as the applier would when everything succeeds (an import
+ * creates the image and brings it to the desired state), and returns the images afterwards.
+ */
+export function applyToCloud(p: Plan, observed: GlanceImage[]): GlanceImage[] {
+  const cloud = new Map(observed.map((image) => [image.id, structuredClone(image)]));
+  const created = new Map<number, string>();
+  const get = (id: string) => {
+    const image = cloud.get(id);
+    if (!image) throw new Error(`no image ${id} in the cloud`);
+    return image;
+  };
+  for (const action of p.actions) {
+    switch (action.kind) {
+      case 'import':
+      case 'resume-import': {
+        const d = action.desired;
+        nextId++;
+        const id = action.kind === 'resume-import' ? action.image.id : `new-${String(nextId).padStart(4, '0')}`;
+        const base: GlanceImage =
+          action.kind === 'resume-import'
+            ? structuredClone(action.image)
+            : {
+                id,
+                name: d.name,
+                status: 'active',
+                visibility: 'private',
+                protected: false,
+                os_hidden: false,
+                tags: [],
+                min_disk: 0,
+                min_ram: 0,
+                disk_format: d.disk_format ?? 'qcow2',
+                container_format: 'bare',
+                size: GIB / 2,
+                virtual_size: 2 * GIB,
+                checksum: 'c'.repeat(32),
+                os_hash_algo: 'sha512',
+                os_hash_value: 'd'.repeat(128),
+                owner: PROJECT,
+                created_at: `${TODAY}T12:00:00Z`,
+                updated_at: `${TODAY}T12:00:00Z`,
+              };
+        const image: GlanceImage = { ...base, status: d.status ?? 'active', name: d.name, tags: [...(d.tags ?? base.tags)] };
+        if (d.min_disk !== undefined) image.min_disk = d.min_disk;
+        if (d.min_ram !== undefined) image.min_ram = d.min_ram;
+        if (d.visibility !== undefined) image.visibility = d.visibility;
+        if (d.os_hidden !== undefined) image.os_hidden = d.os_hidden;
+        for (const [key, value] of Object.entries(d.properties)) {
+          if (value === null) delete image[key];
+          else image[key] = value;
+        }
+        cloud.set(id, image);
+        created.set(action.seq, id);
+        break;
+      }
+      case 'update': {
+        const image = get(action.imageId);
+        patchImage(image, action.patch);
+        image.tags = [...image.tags.filter((t) => !action.removeTags.includes(t)), ...action.addTags];
+        if (action.statusChange) image.status = action.statusChange === 'deactivate' ? 'deactivated' : 'active';
+        break;
+      }
+      case 'rename': {
+        const id = 'imageId' in action.image ? action.image.imageId : created.get(action.image.importSeq);
+        if (!id) throw new Error(`rename #${action.seq}: no image`);
+        const image = get(id);
+        patchImage(image, action.patch);
+        expect(image.name).toBe(action.to);
+        break;
+      }
+      case 'delete':
+        get(action.imageId);
+        cloud.delete(action.imageId);
+        break;
+    }
+  }
+  return [...cloud.values()];
+}
+
+function patchImage(image: GlanceImage, patch: PatchOperation[]): void {
+  for (const op of patch) {
+    const key = op.path.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (op.op === 'remove') delete image[key];
+    else image[key] = op.value;
+  }
+}
