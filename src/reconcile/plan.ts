@@ -93,11 +93,13 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
   const { primary: byVersion, dead } = primaryPerVersion(def, owned, builder);
   const definedByVersion = new Map(def.versions.map((v) => [v.version, v]));
   const newestDefined = def.versions.at(-1)?.version;
-  const existingVersions = [...byVersion.keys()].sort(naturalCompare);
-  const newestExisting = existingVersions.at(-1);
+  // A plain-named image with no internal_version only has its creation date as a version: no measure of age.
+  const standIns = new Set(owned.filter((o) => o.via === 'created_at').map((o) => o.version));
+  const newestExisting = [...byVersion.keys()].filter((version) => !standIns.has(version)).sort(naturalCompare).at(-1);
 
-  // Which missing versions to import. Never one older than a version already there: retention may have
-  // deleted it on purpose (OIM imports those again on every run).
+  // Which missing versions to import. For a multi image, never one older than a version already there:
+  // retention may have deleted it on purpose (OIM imports those again on every run). Every version of a
+  // single-version image is current, so a missing one is always imported.
   const toImport: VersionDefinition[] = [];
   for (const version of def.versions) {
     if (byVersion.has(version.version)) continue;
@@ -106,7 +108,7 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
       note('info', `version ${version.version} not imported: delete its failed image first`);
     } else if (options.latest && version.version !== newestDefined) {
       note('info', `version ${version.version} not imported: --latest imports only ${newestDefined}`);
-    } else if (newestExisting !== undefined && naturalCompare(version.version, newestExisting) < 0) {
+    } else if (def.multi && newestExisting !== undefined && naturalCompare(version.version, newestExisting) < 0) {
       note('info', `version ${version.version} not imported: the newer version ${newestExisting} exists`);
     } else {
       toImport.push(version);
@@ -257,7 +259,7 @@ function planDefinition(def: ImageDefinition, owned: OwnedImage[], options: Plan
           imageId: image.id,
           name: image.name ?? image.id,
           reason: state.why,
-          fallback: hideFallback(options),
+          fallback: { patch: state.fallback ? diffImage(state.fallback, image).patch : [], deactivate: true },
         },
         [...imports, ...renames],
       );
@@ -315,6 +317,8 @@ interface FinalState {
   delete: boolean;
   /** Why it is deleted or kept, for the plan's notes. */
   why: string;
+  /** For an image to delete: the retired state it gets instead when Glance refuses (the image is in use). */
+  fallback?: DesiredImage;
 }
 
 /**
@@ -344,18 +348,21 @@ function decide(def: ImageDefinition, slots: Map<string, Slot>, current: string 
     else if (protectedImage) why = 'past its retention but protected: not deleted';
     else if (kept) why = `past its retention but kept (${options.keep ? '--keep' : 'keep: true'})`;
     else why = `uuid_validity ${describeValidity(validity)}`;
-    const retention: RetentionState = { hidden: true, deactivated: pastRetention && !deleting };
-    const desired = slot.defined
-      ? desiredForVersion(def, slot.defined, 'outdated', options, retention)
-      : desiredForUndefinedVersion(
-          def,
-          slot.version,
-          slot.existing?.name ?? imageName(def, slot.version, false),
-          slot.existing?.os_purpose,
-          options,
-          retention,
-        );
-    states.set(slot.version, { desired, delete: deleting, why });
+    const outdatedState = (opts: PlanOptions, retention: RetentionState) =>
+      slot.defined
+        ? desiredForVersion(def, slot.defined, 'outdated', opts, retention)
+        : desiredForUndefinedVersion(
+            def,
+            slot.version,
+            slot.existing?.name ?? imageName(def, slot.version, false),
+            slot.existing?.os_purpose,
+            opts,
+            retention,
+          );
+    const desired = outdatedState(options, { hidden: true, deactivated: pastRetention && !deleting });
+    // Should Glance refuse the delete (the image is in use), it is retired as far as it can be instead.
+    const fallback = deleting ? outdatedState({ ...options, hide: true }, { hidden: true, deactivated: false }) : undefined;
+    states.set(slot.version, { desired, delete: deleting, why, ...(fallback ? { fallback } : {}) });
   });
   return states;
 }
@@ -384,14 +391,6 @@ function importSource(version: VersionDefinition): ImportSource {
     ...(version.checksum ? { checksum: version.checksum } : {}),
     ...(version.id ? { id: version.id } : {}),
   };
-}
-
-function hideFallback(options: PlanOptions): { patch: PatchOperation[]; deactivate: boolean } {
-  const patch: PatchOperation[] = [];
-  const visibility = options.hiddenVisibility ?? (options.useOsHidden ? undefined : 'community');
-  if (visibility) patch.push({ op: 'replace', path: '/visibility', value: visibility });
-  if (options.useOsHidden) patch.push({ op: 'replace', path: '/os_hidden', value: true });
-  return { patch, deactivate: true };
 }
 
 function updateAction(def: ImageDefinition, image: GlanceImage, changes: ImageChanges): Draft['action'] {
