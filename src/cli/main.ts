@@ -66,6 +66,8 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
       new Option('--prefetch <when>', 'stream the image through this tool (glance-direct)').choices(['never', 'on-stuck', 'always']).default('on-stuck'),
     )
     .option('--verify-checksum', 'stream every image through this tool and verify its checksum', false)
+    .option('--check-age', 'warn about managed images much older than their definition\'s newest build', false)
+    .option('--max-age <days>', 'the age --check-age warns about', parseCount(0), 90)
     .option('--check', 'validate all definition files first (default)', true)
     .option('--no-check', 'skip the SCS checks of the definitions')
     .option('--check-only', 'validate the definition files and exit', false)

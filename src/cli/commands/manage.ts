@@ -5,6 +5,7 @@ import { compileFilter, loadDefinitions, selectDefinitions, formatIssue } from '
 import type { ImageDefinition, Visibility } from '../../definitions/types.js';
 import type { GlanceImage } from '../../openstack/image.js';
 import { applyPlan, type RunReport } from '../../reconcile/apply.js';
+import { tooOldImages } from '../../reconcile/age.js';
 import { Importer } from '../../reconcile/importer.js';
 import { plan as makePlan } from '../../reconcile/plan.js';
 import type { Plan, PlanOptions } from '../../reconcile/types.js';
@@ -35,6 +36,8 @@ export interface ManageOptions {
   verifyChecksum: boolean;
   check: boolean;
   checkOnly: boolean;
+  checkAge: boolean;
+  maxAge: number;
   output: 'text' | 'json';
 }
 
@@ -114,6 +117,7 @@ export async function manage(
     ...(observation.projectId ? { projectId: observation.projectId } : {}),
     options: planOptions,
   });
+  if (options.checkAge) plan.notes.push(...tooOldImages(selection.selected, observation.images, options.tag, options.maxAge));
   for (const note of plan.notes) {
     const line = `[${note.definition ?? '-'}]${note.image ? ` ${note.image}:` : ''} ${note.message}`;
     if (note.level === 'warn') log.warn(line);

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+
+const oimCatalogue = path.resolve(import.meta.dirname, '../../../../shared/compat/oim/images');
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk) => out.push(String(chunk)));
+  stderr.on('data', (chunk) => err.push(String(chunk)));
+  const code = await main(['node', 'image-manager', ...args], { stdout, stderr, env });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'im-cli-'));
+}
+
+describe('the CLI, in-process', () => {
+  it('--check-only validates OIM\'s whole catalogue without a cloud and prints nothing on stdout', async () => {
+    const result = await run(['--check-only', '--images', oimCatalogue]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/Loaded 29 image definitions/);
+  });
+
+  it('exits 2 on a broken definition file, naming the file and line, before any cloud is read', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'bad.yml'), 'images:\n  - name: X\n    format: [qcow2\n');
+    const result = await run(['--images', dir, '--cloud', 'does-not-matter'], { OS_CLIENT_CONFIG_FILE: '/nonexistent' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.yml:\d+/);
+    expect(result.stderr).not.toContain('does-not-matter');
+  });
+
+  it('exits 2 on a bad --filter regex, naming the pattern', async () => {
+    const result = await run(['--check-only', '--images', oimCatalogue, '--filter', 'Ubuntu (']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Ubuntu (');
+  });
+
+  it('exits 2 on an unknown flag', async () => {
+    const result = await run(['--no-such-flag']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--no-such-flag');
+  });
+
+  it('exits 2 naming the clouds that exist when --cloud is unknown, and never prints a password', async () => {
+    const dir = tempDir();
+    const clouds = path.join(dir, 'clouds.yaml');
+    writeFileSync(
+      clouds,
+      'clouds:\n  prod:\n    auth:\n      auth_url: http://keystone.test/v3\n      username: u\n      password: Sup3r-Secret-Pw\n      project_name: p\n      user_domain_name: Default\n      project_domain_name: Default\n',
+    );
+    const result = await run(['--images', oimCatalogue, '--cloud', 'staging'], { OS_CLIENT_CONFIG_FILE: clouds });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('staging');
+    expect(result.stderr).toContain('prod');
+    expect(result.stderr).not.toContain('Sup3r-Secret-Pw');
+  });
+
+  it('rejects a --parallel below 1', async () => {
+    const result = await run(['--check-only', '--images', oimCatalogue, '--parallel', '0']);
+    expect(result.code).toBe(2);
+  });
+
+  it('logs JSON lines with --log-format json', async () => {
+    const result = await run(['--check-only', '--images', oimCatalogue, '--log-format', 'json']);
+    const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+    expect(lines.some((line) => line.level === 'info' && /Loaded 29/.test(line.msg))).toBe(true);
+  });
+});
