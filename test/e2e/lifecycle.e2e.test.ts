@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { GlanceImage } from '../../src/openstack/image.js';
+import { definition, writeCatalogue } from './catalogue.js';
+import { e2e, glanceFor, makeQcow2, runCli } from './harness.js';
+
+const tag = `e2e-${randomUUID().slice(0, 8)}`;
+const suffix = tag.slice(4);
+const { glance } = glanceFor(e2e.adminCloud);
+
+async function managedImages(): Promise<GlanceImage[]> {
+  const [visible, hidden] = await Promise.all([
+    glance.listImages({ visibility: 'all', tags: [tag], os_hidden: false }),
+    glance.listImages({ visibility: 'all', tags: [tag], os_hidden: true }),
+  ]);
+  return [...visible, ...hidden];
+}
+
+afterAll(async () => {
+  for (const image of await managedImages()) await glance.deleteImage(image.id).catch(() => undefined);
+});
+
+describe('--no-wait, and sharing', () => {
+  const name = `E2E NoWait ${suffix}`;
+  const file = makeQcow2(2);
+  const catalogue = writeCatalogue([
+    definition({
+      name,
+      multi: true,
+      visibility: 'private',
+      versions: [{ version: '1', url: file.url, checksum: `sha512:${file.sha512}`, build_date: '2025-01-01' }],
+    }),
+  ]);
+  const manage = (...flags: string[]) => runCli(['--cloud', e2e.adminCloud, '--images', catalogue, '--tag', tag, ...flags]);
+
+  it('--no-wait starts the import and exits 0; the next run finishes it', async () => {
+    const first = manage('--no-wait', '--output', 'json');
+    expect(first.status, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout).report;
+    expect(report.counts.deferred).toBeGreaterThan(0);
+    expect(report.counts.failed).toBe(0);
+    const started = await managedImages();
+    expect(started).toHaveLength(1);
+    expect(started[0]?.name).toBe(`${name} (1)`);
+    expect(started[0]?.internal_version).toBe('1');
+    expect(started[0]?.os_distro).toBeUndefined();
+
+    const second = manage();
+    expect(second.status, second.stderr).toBe(0);
+    const [image] = await managedImages();
+    expect(image).toMatchObject({ name, status: 'active', visibility: 'private', os_distro: 'ubuntu', os_hash_value: file.sha512 });
+  });
+
+  it('--share-image shares a private image with a project, which then sees it; del takes it back', async () => {
+    const member = glanceFor(e2e.memberCloud).glance;
+    const add = runCli(['--cloud', e2e.adminCloud, '--share-image', name, '--share-target', 'demo', '--share-domain', 'Default']);
+    expect(add.status, add.stderr).toBe(0);
+    const [image] = await managedImages();
+    expect(image?.visibility).toBe('shared');
+    expect((await member.listImages({ visibility: 'shared' })).map((i) => i.id)).toContain(image?.id);
+
+    const del = runCli(['--cloud', e2e.adminCloud, '--share-image', name, '--share-action', 'del', '--share-target', 'demo', '--share-domain', 'Default']);
+    expect(del.status, del.stderr).toBe(0);
+    expect((await member.listImages({ visibility: 'shared' })).map((i) => i.id)).not.toContain(image?.id);
+  });
+});
