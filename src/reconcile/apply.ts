@@ -148,6 +148,9 @@ async function remove(action: DeleteAction, deps: ApplyDeps): Promise<Outcome> {
     await glance.deleteImage(action.imageId);
     return { status: 'done', imageId: action.imageId };
   } catch (error) {
+    if (error instanceof HttpError && error.status === 404) {
+      return { status: 'done', imageId: action.imageId, message: 'already gone' };
+    }
     if (!(error instanceof HttpError && error.status === 409)) throw error;
     // Glance refuses to delete an image in use: keep it out of sight and try again on a later run.
     log.warn(`Image '${action.name}' is in use and cannot be deleted; hiding it instead`);

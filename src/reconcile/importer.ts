@@ -113,6 +113,13 @@ export class Importer {
   private async bringToActive(image: GlanceImage, source: ImportSource, deadline: number, alreadyRunning: boolean): Promise<ImportOutcome> {
     const { log } = this.deps;
     const direct = source.url.startsWith('file:') || this.settings.prefetch === 'always' || !this.offers('web-download');
+    if (direct && alreadyRunning) {
+      // An import an earlier run started: wait for it rather than stage into an image that is not queued.
+      const result = await this.waitForActive(image, deadline);
+      if (result.state === 'active') return this.verified(result.image, source.checksum, false);
+      if (result.state === 'timeout') throw new ImportFailure(`import of ${image.name} failed: ${result.reason}`);
+      log.warn(`Import of ${image.name} did not finish: ${result.reason}; streaming it again`);
+    }
     if (direct) return this.directImport(image, source, deadline);
 
     const attempts = this.settings.stuckRetry + 1;

@@ -1,0 +1,278 @@
+import { describe, expect, it } from 'vitest';
+import type { DeleteAction, RenameAction, UpdateAction } from '../../../src/reconcile/types.js';
+import { useMsw } from '../openstack/helpers.js';
+import { bytesOf, desired, harness, importOf, SOURCES, TAG, type FakeCloud } from './fake-cloud.js';
+
+const { server } = useMsw();
+
+function renameOf(seq: number, definition: string, image: RenameAction['image'], to: string, after: number[]): RenameAction {
+  return { kind: 'rename', seq, definition, summary: `rename ${image.name} to ${to}`, after, image, to, patch: [{ op: 'replace', path: '/name', value: to }] };
+}
+
+function deleteOf(seq: number, definition: string, imageId: string, name: string, after: number[], fallback?: DeleteAction['fallback']): DeleteAction {
+  return {
+    kind: 'delete',
+    seq,
+    definition,
+    summary: `delete ${name}`,
+    after,
+    imageId,
+    name,
+    reason: 'outdated',
+    fallback: fallback ?? { patch: [], deactivate: false },
+  };
+}
+
+function updateOf(seq: number, definition: string, imageId: string, name: string, after: number[]): UpdateAction {
+  return {
+    kind: 'update',
+    seq,
+    definition,
+    summary: `update ${name}: os_purpose`,
+    after,
+    imageId,
+    name,
+    patch: [{ op: 'add', path: '/os_purpose', value: 'oldgeneric' }],
+    addTags: [],
+    removeTags: [],
+  };
+}
+
+/** Index in the fake's request log of the first request matching. */
+function indexOf(cloud: FakeCloud, match: (r: FakeCloud['requests'][number]) => boolean): number {
+  const index = cloud.requests.findIndex(match);
+  expect(index, 'request not found').toBeGreaterThanOrEqual(0);
+  return index;
+}
+
+const isVisibilityPatch = (id: string) => (r: FakeCloud['requests'][number]) =>
+  r.method === 'PATCH' && r.imageId === id && (r.body as Array<{ path: string }>).some((op) => op.path === '/visibility');
+
+describe('applyPlan: order and dependencies', () => {
+  it('runs import → rename and delete after it: the rename gets the new image id, everything done', async () => {
+    const h = harness(server);
+    const old = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04', visibility: 'public', tags: [TAG] }));
+    const want = desired('Ubuntu 24.04', '20240301');
+    h.cloud.sources.set(`${SOURCES}/20240301.qcow2`, bytesOf('the new image'));
+    const actions = [
+      importOf(1, want),
+      renameOf(2, 'Ubuntu 24.04', { importSeq: 1, name: want.name }, 'Ubuntu 24.04', [1]),
+      deleteOf(3, 'Ubuntu 24.04', old.id, 'Ubuntu 24.04', [1]),
+    ];
+
+    // Room for all three at once: only the dependencies hold the rename and the delete back.
+    const report = await h.run(actions, 4);
+
+    expect(report.results.map((r) => [r.seq, r.kind, r.status])).toEqual([
+      [1, 'import', 'done'],
+      [2, 'rename', 'done'],
+      [3, 'delete', 'done'],
+    ]);
+    expect(report.counts).toEqual({ done: 3, failed: 0, skipped: 0, deferred: 0 });
+    const created = h.cloud.of('POST', '/images');
+    expect(created).toHaveLength(1);
+    const newId = report.results[0]?.imageId as string;
+    expect([...h.cloud.images.keys()]).toEqual([newId]);
+    expect(report.results[1]?.imageId).toBe(newId);
+    expect(h.cloud.images.get(newId)).toMatchObject({ name: 'Ubuntu 24.04', status: 'active', visibility: 'public' });
+
+    // Neither the rename nor the delete starts before the import is finished and published.
+    const published = indexOf(h.cloud, isVisibilityPatch(newId));
+    const renamed = indexOf(h.cloud, (r) => r.method === 'PATCH' && r.imageId === newId && JSON.stringify(r.body).includes('"/name"'));
+    const deleted = indexOf(h.cloud, (r) => r.method === 'DELETE' && r.imageId === old.id);
+    expect(renamed).toBeGreaterThan(published);
+    expect(deleted).toBeGreaterThan(published);
+  });
+
+  it('a rotation: the old image renamed away, then the imported one takes the plain name', async () => {
+    const h = harness(server);
+    const old = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04', visibility: 'public', tags: [TAG] }));
+    const want = desired('Ubuntu 24.04', '20240301');
+    h.cloud.sources.set(`${SOURCES}/20240301.qcow2`, bytesOf('the new image'));
+    const actions = [
+      importOf(1, want),
+      renameOf(2, 'Ubuntu 24.04', { imageId: old.id, name: 'Ubuntu 24.04' }, 'Ubuntu 24.04 (20240101)', [1]),
+      // `after` names the old image's rename first: the import's result must be found by its seq.
+      renameOf(3, 'Ubuntu 24.04', { importSeq: 1, name: want.name }, 'Ubuntu 24.04', [2, 1]),
+    ];
+    const report = await h.run(actions, 3);
+    expect(report.counts).toEqual({ done: 3, failed: 0, skipped: 0, deferred: 0 });
+    const newId = report.results[0]?.imageId as string;
+    expect(report.results.map((r) => r.imageId)).toEqual([newId, old.id, newId]);
+    expect(h.cloud.images.get(old.id)?.name).toBe('Ubuntu 24.04 (20240101)');
+    expect(h.cloud.images.get(newId)?.name).toBe('Ubuntu 24.04');
+    const awayAt = indexOf(h.cloud, (r) => r.method === 'PATCH' && r.imageId === old.id);
+    const plainAt = indexOf(h.cloud, (r) => r.method === 'PATCH' && r.imageId === newId && JSON.stringify(r.body).includes('"/name"'));
+    expect(plainAt).toBeGreaterThan(awayAt);
+  });
+
+  it('a rename of an existing image uses that image id', async () => {
+    const h = harness(server);
+    const existing = h.cloud.seed(h.cloud.image({ name: 'Debian 12', tags: [TAG] }));
+    const report = await h.run([renameOf(1, 'Debian 12', { imageId: existing.id, name: 'Debian 12' }, 'Debian 12 (20240101)', [])]);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: existing.id });
+    expect(h.cloud.images.get(existing.id)?.name).toBe('Debian 12 (20240101)');
+  });
+
+  it('a 404 source: no image created, later actions skipped, another definition still done', async () => {
+    const h = harness(server);
+    const missing = `${SOURCES}/gone-20240301.qcow2`;
+    const old = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04', visibility: 'public', tags: [TAG] }));
+    const older = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04 (20231201)', tags: [TAG] }));
+    const ubuntu = desired('Ubuntu 24.04', '20240301');
+    const debian = desired('Debian 12', '20240115');
+    h.cloud.sources.set(`${SOURCES}/20240115.qcow2`, bytesOf('debian'));
+    const actions = [
+      importOf(1, ubuntu, { url: missing }),
+      renameOf(2, 'Ubuntu 24.04', { importSeq: 1, name: ubuntu.name }, 'Ubuntu 24.04', [1]),
+      deleteOf(3, 'Ubuntu 24.04', old.id, 'Ubuntu 24.04', [1]),
+      updateOf(4, 'Ubuntu 24.04', older.id, 'Ubuntu 24.04 (20231201)', [2]),
+      importOf(5, debian),
+    ];
+
+    const report = await h.run(actions, 2);
+
+    const [imported, renamed, removed, updated, other] = report.results;
+    expect(imported?.status).toBe('failed');
+    expect(imported?.message).toContain(missing);
+    expect(imported?.message).toContain('404');
+    expect(imported?.imageId).toBeUndefined();
+    expect([renamed?.status, removed?.status, updated?.status]).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(renamed?.message).toMatch(/#1/);
+    expect(updated?.message).toMatch(/#2/);
+    expect(other?.status).toBe('done');
+    expect(report.counts).toEqual({ done: 1, failed: 1, skipped: 3, deferred: 0 });
+
+    // The only image created is the Debian one; nothing of Ubuntu was touched.
+    const posts = h.cloud.of('POST', '/images');
+    expect(posts.map((r) => (r.body as { name: string }).name)).toEqual(['Debian 12 (20240115)']);
+    expect(h.cloud.sourceRequests.filter((r) => r.includes('gone'))).toEqual([`HEAD ${missing}`]);
+    expect(h.cloud.writesTo(old.id)).toEqual([]);
+    expect(h.cloud.writesTo(older.id)).toEqual([]);
+    expect(h.cloud.images.has(old.id)).toBe(true);
+  });
+});
+
+describe('applyPlan: --no-wait', () => {
+  it('starts the import and defers what comes after it; nothing fails', async () => {
+    const h = harness(server, { wait: false });
+    const old = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04', visibility: 'public', tags: [TAG] }));
+    const other = h.cloud.seed(h.cloud.image({ name: 'Debian 12', tags: [TAG] }));
+    const want = desired('Ubuntu 24.04', '20240301');
+    h.cloud.sources.set(`${SOURCES}/20240301.qcow2`, bytesOf('the new image'));
+    const actions = [
+      importOf(1, want),
+      renameOf(2, 'Ubuntu 24.04', { importSeq: 1, name: want.name }, 'Ubuntu 24.04', [1]),
+      deleteOf(3, 'Ubuntu 24.04', old.id, 'Ubuntu 24.04', [1]),
+      updateOf(4, 'Ubuntu 24.04', old.id, 'Ubuntu 24.04', [2]),
+      updateOf(5, 'Debian 12', other.id, 'Debian 12', []),
+    ];
+
+    const report = await h.run(actions, 2);
+
+    expect(h.cloud.of('POST', '/images')).toHaveLength(1);
+    const newId = [...h.cloud.images.keys()].find((id) => id !== old.id && id !== other.id);
+    expect(h.cloud.images.get(newId as string)?.name).toBe(want.name);
+    expect(report.results.map((r) => r.status)).toEqual(['deferred', 'deferred', 'deferred', 'deferred', 'done']);
+    expect(report.results[0]).toMatchObject({ imageId: newId, message: expect.stringMatching(/not waited/) });
+    expect(report.results[1]?.message).toMatch(/waits for #1/);
+    expect(report.results[3]?.message).toMatch(/waits for #2/);
+    expect(report.counts).toEqual({ done: 1, failed: 0, skipped: 0, deferred: 4 });
+
+    // The import was requested and left running: no polling to the end, no finishing touches, no delete.
+    expect(h.cloud.writesTo(newId as string)).toEqual(['POST /images/ID/import']);
+    expect(h.cloud.images.get(newId as string)).toMatchObject({ status: 'importing', visibility: 'private' });
+    expect(h.cloud.images.has(old.id)).toBe(true);
+    expect(h.cloud.writesTo(old.id)).toEqual([]);
+  });
+});
+
+describe('applyPlan: delete', () => {
+  it('deletes an image that is not in use', async () => {
+    const h = harness(server);
+    const image = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04 (20230101)', tags: [TAG] }));
+    const fallback = { patch: [{ op: 'replace' as const, path: '/visibility', value: 'community' }], deactivate: true };
+    const report = await h.run([deleteOf(1, 'Ubuntu 24.04', image.id, image.name as string, [], fallback)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id });
+    expect(report.results[0]?.message).toBeUndefined();
+    expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID']);
+    expect(h.cloud.images.has(image.id)).toBe(false);
+  });
+
+  it('hides and deactivates an image in use (409) instead, and reports it done with a message', async () => {
+    const h = harness(server);
+    const image = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04 (20230101)', visibility: 'public', tags: [TAG] }));
+    h.cloud.inUse.add(image.id);
+    const fallback = {
+      patch: [
+        { op: 'replace' as const, path: '/visibility', value: 'community' },
+        { op: 'replace' as const, path: '/os_hidden', value: true },
+      ],
+      deactivate: true,
+    };
+    const report = await h.run([deleteOf(1, 'Ubuntu 24.04', image.id, image.name as string, [], fallback)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: expect.stringMatching(/in use/) });
+    expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID', 'PATCH /images/ID', 'POST /images/ID/actions/deactivate']);
+    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([fallback.patch]);
+    expect(h.cloud.images.get(image.id)).toMatchObject({ visibility: 'community', os_hidden: true, status: 'deactivated' });
+    expect(report.counts.failed).toBe(0);
+  });
+
+  it('in use without --deactivate: hides only', async () => {
+    const h = harness(server);
+    const image = h.cloud.seed(h.cloud.image({ name: 'old', visibility: 'public', tags: [TAG] }));
+    h.cloud.inUse.add(image.id);
+    const fallback = { patch: [{ op: 'replace' as const, path: '/visibility', value: 'community' }], deactivate: false };
+    const report = await h.run([deleteOf(1, 'd', image.id, 'old', [], fallback)]);
+    expect(report.results[0]?.status).toBe('done');
+    expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID', 'PATCH /images/ID']);
+    expect(h.cloud.images.get(image.id)?.status).toBe('active');
+  });
+
+  it('another refusal (403: protected) fails the action and is not hidden', async () => {
+    const h = harness(server);
+    const image = h.cloud.seed(h.cloud.image({ name: 'old', visibility: 'public', protected: true, tags: [TAG] }));
+    const fallback = { patch: [{ op: 'replace' as const, path: '/visibility', value: 'community' }], deactivate: true };
+    const report = await h.run([deleteOf(1, 'd', image.id, 'old', [], fallback)]);
+    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('403') });
+    expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID']);
+    expect(report.counts).toEqual({ done: 0, failed: 1, skipped: 0, deferred: 0 });
+  });
+});
+
+describe('applyPlan: parallelism', () => {
+  /** Most images created and not yet published at once, from the order of requests the fake received. */
+  function mostOpen(cloud: FakeCloud, ids: string[]): number {
+    let open = 0;
+    let most = 0;
+    for (const request of cloud.requests) {
+      if (request.method === 'POST' && request.path === '/images') open++;
+      if (request.imageId && ids.includes(request.imageId) && isVisibilityPatch(request.imageId)(request)) open--;
+      most = Math.max(most, open);
+    }
+    return most;
+  }
+
+  it.each([
+    [2, 2],
+    [1, 1],
+    [8, 5],
+  ])('parallel %i: at most %i of 5 independent imports in flight at once', async (parallel, expected) => {
+    const h = harness(server);
+    const actions = ['a', 'b', 'c', 'd', 'e'].map((letter, i) => {
+      const version = `2024030${i + 1}`;
+      h.cloud.sources.set(`${SOURCES}/${version}.qcow2`, bytesOf(`image ${letter}`));
+      return importOf(i + 1, desired(`Image ${letter}`, version));
+    });
+    h.cloud.webDownload = () => ({ gets: 3 });
+
+    const report = await h.run(actions, parallel);
+
+    expect(report.counts).toEqual({ done: 5, failed: 0, skipped: 0, deferred: 0 });
+    expect(h.cloud.maxInFlight).toBe(expected);
+    const ids = report.results.map((r) => r.imageId as string);
+    expect(new Set(ids).size).toBe(5);
+    expect(mostOpen(h.cloud, ids)).toBe(expected);
+    for (const id of ids) expect(h.cloud.images.get(id)).toMatchObject({ status: 'active', visibility: 'public' });
+  });
+});

@@ -1,0 +1,532 @@
+import { createHash } from 'node:crypto';
+import { http, HttpResponse } from 'msw';
+import type { SetupServer } from 'msw/node';
+import { pino, type Logger } from 'pino';
+import { applyPlan, type RunReport } from '../../../src/reconcile/apply.js';
+import { Importer, type ImportSettings } from '../../../src/reconcile/importer.js';
+import type { Action, DesiredImage, ImportAction } from '../../../src/reconcile/types.js';
+import type { Checksum } from '../../../src/definitions/types.js';
+import { Session } from '../../../src/openstack/identity.js';
+import { GlanceClient, type GlanceImage, type ImageTask, type PatchOperation } from '../../../src/openstack/image.js';
+import { SourceReader } from '../../../src/sources/source.js';
+import { GLANCE, keystoneTokens, makeCloud, makeHttp, passwordAuth, testFetch } from '../openstack/helpers.js';
+
+export const TAG = 'managed_by_osism';
+export const SOURCES = 'http://images.test';
+const JSON_PATCH = 'application/openstack-images-v2.1-json-patch';
+
+/** Fake time: `sleep` returns at once and moves the clock on by the time asked for. */
+export interface Clock {
+  now: number;
+}
+
+/**
+ * How the fake Glance carries out one import request. The image shows `status` on the next `gets` GETs,
+ * then the outcome: `active` (hashes from the bytes: the source's for web-download, the staged ones for
+ * glance-direct), `fail` (back to `queued`, the task a failure with this message), or `stay` (forever).
+ */
+export interface ImportScript {
+  gets?: number;
+  status?: 'importing' | 'queued';
+  outcome?: 'active' | 'stay' | { fail: string };
+  /** false: Glance records no task for the request (an import it lost). */
+  task?: boolean;
+}
+
+/** One request as the fake Glance received it, in arrival order. */
+export interface GlanceRequest {
+  method: string;
+  /** Path below /v2, e.g. `/images/ID/import`. */
+  path: string;
+  imageId?: string;
+  /** PATCH operations, POST /import's method, POST /images' body. */
+  body?: unknown;
+  /** The fake clock when the request arrived. */
+  at: number;
+  /** The image's status when the request arrived. */
+  status?: string;
+}
+
+interface Pending {
+  method: string;
+  script: Required<ImportScript>;
+  seen: number;
+  task?: ImageTask;
+  bytes?: Uint8Array;
+}
+
+const READ_ONLY = new Set([
+  'id',
+  'status',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'size',
+  'virtual_size',
+  'owner',
+  'created_at',
+  'updated_at',
+  'file',
+  'schema',
+  'self',
+  'direct_url',
+  'locations',
+]);
+const CORE = new Set(['name', 'visibility', 'os_hidden', 'protected', 'min_disk', 'min_ram', 'disk_format', 'container_format', 'tags']);
+
+function error(status: number, message: string) {
+  return HttpResponse.json({ message, code: status, title: 'fake glance' }, { status });
+}
+
+/** An in-memory Glance v2 (the parts the importer and the executor use) plus the image source server. */
+export class FakeCloud {
+  readonly images = new Map<string, GlanceImage>();
+  readonly tasks = new Map<string, ImageTask[]>();
+  readonly requests: GlanceRequest[] = [];
+  /** Image ids Glance refuses to delete (in use by a server). */
+  readonly inUse = new Set<string>();
+  /** Bytes the source server holds, by URL; any other URL answers 404. */
+  readonly sources = new Map<string, Uint8Array>();
+  readonly sourceRequests: string[] = [];
+  /** The bytes that arrived in each image's staging area. */
+  readonly staged = new Map<string, Uint8Array>();
+  /** Import methods the fake accepts. */
+  methods = ['web-download', 'glance-direct'];
+  /** Script of a web-download request; attempt counts earlier web-download requests for the image. */
+  webDownload: (image: GlanceImage, attempt: number) => ImportScript = () => ({});
+  glanceDirect: (image: GlanceImage) => ImportScript = () => ({});
+  /** Each image as it was when it first became public. */
+  readonly firstPublic = new Map<string, GlanceImage>();
+  /** Imports started and not yet finished (active or failed), and the most there were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
+
+  private readonly pending = new Map<string, Pending>();
+  private readonly attempts = new Map<string, number>();
+  private nextId = 0;
+  private nextTask = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** A bare image as Glance shows one; `seed` puts it in the cloud. */
+  image(extra: Partial<GlanceImage> = {}): GlanceImage {
+    const id = extra.id ?? this.newId();
+    return {
+      id,
+      name: `image ${id}`,
+      status: 'active',
+      visibility: 'private',
+      protected: false,
+      os_hidden: false,
+      tags: [],
+      min_disk: 0,
+      min_ram: 0,
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      size: null,
+      checksum: null,
+      os_hash_algo: null,
+      os_hash_value: null,
+      owner: 'p-1',
+      created_at: '2025-01-01T00:00:00Z',
+      updated_at: '2025-01-01T00:00:00Z',
+      ...extra,
+    };
+  }
+
+  seed(image: GlanceImage, options: { running?: { method: string; script?: ImportScript; bytes?: Uint8Array } } = {}): GlanceImage {
+    this.images.set(image.id, structuredClone(image));
+    if (options.running) {
+      const task = this.addTask(image.id, options.running.method);
+      this.startPending(image.id, options.running.method, options.running.script ?? {}, task, options.running.bytes);
+    }
+    return image;
+  }
+
+  /** Requests by method and path suffix, e.g. `of('POST', '/import')`. */
+  of(method: string, suffix = ''): GlanceRequest[] {
+    return this.requests.filter((r) => r.method === method && r.path.endsWith(suffix));
+  }
+
+  /** "METHOD /path" of every request for an image, GETs left out. */
+  writesTo(id: string): string[] {
+    return this.requests.filter((r) => r.imageId === id && r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(id, 'ID')}`);
+  }
+
+  handlers() {
+    const base = `${GLANCE}/v2`;
+    return [
+      http.post(`${base}/images`, async ({ request }) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        this.record('POST', '/images', undefined, body);
+        return this.create(body);
+      }),
+      http.get(`${base}/images/:id`, ({ params }) => {
+        const id = String(params.id);
+        this.record('GET', `/images/${id}`, id);
+        const image = this.images.get(id);
+        if (!image) return error(404, `No image found with ID ${id}`);
+        this.advance(id, image);
+        return HttpResponse.json(image);
+      }),
+      http.patch(`${base}/images/:id`, async ({ request, params }) => {
+        const id = String(params.id);
+        const ops = (await request.json()) as PatchOperation[];
+        this.record('PATCH', `/images/${id}`, id, ops);
+        if (request.headers.get('content-type') !== JSON_PATCH) return error(415, 'wrong content type for PATCH');
+        const image = this.images.get(id);
+        if (!image) return error(404, `No image found with ID ${id}`);
+        const result = applyPatch(image, ops);
+        if (typeof result === 'string') return error(result.startsWith('403') ? 403 : 409, result);
+        this.images.set(id, result);
+        this.notePublic(result);
+        return HttpResponse.json(result);
+      }),
+      http.put(`${base}/images/:id/tags/:tag`, ({ params }) => {
+        const id = String(params.id);
+        this.record('PUT', `/images/${id}/tags/${String(params.tag)}`, id);
+        const image = this.images.get(id);
+        if (!image) return error(404, `No image found with ID ${id}`);
+        if (!image.tags.includes(String(params.tag))) image.tags.push(String(params.tag));
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.delete(`${base}/images/:id/tags/:tag`, ({ params }) => {
+        const id = String(params.id);
+        this.record('DELETE', `/images/${id}/tags/${String(params.tag)}`, id);
+        const image = this.images.get(id);
+        if (!image) return error(404, `No image found with ID ${id}`);
+        image.tags = image.tags.filter((t) => t !== String(params.tag));
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post(`${base}/images/:id/import`, async ({ request, params }) => {
+        const id = String(params.id);
+        const body = (await request.json()) as { method?: { name?: string; uri?: string } };
+        this.record('POST', `/images/${id}/import`, id, body.method);
+        return this.startImport(id, body.method ?? {});
+      }),
+      http.put(`${base}/images/:id/stage`, async ({ request, params }) => {
+        const id = String(params.id);
+        this.record('PUT', `/images/${id}/stage`, id);
+        const image = this.images.get(id);
+        if (!image) return error(404, `No image found with ID ${id}`);
+        this.dropLost(id);
+        if (image.status !== 'queued') return error(409, `Image status transition from ${image.status} to uploading is not allowed`);
+        const bytes = new Uint8Array(await request.arrayBuffer());
+        this.staged.set(id, bytes);
+        image.status = 'uploading';
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post(`${base}/images/:id/actions/:action`, ({ params }) => {
+        const id = String(params.id);
+        const action = String(params.action);
+        this.record('POST', `/images/${id}/actions/${action}`, id);
+        const image = this.images.get(id);
+        if (!image) return error(404, `No image found with ID ${id}`);
+        if (action === 'deactivate' && (image.status === 'active' || image.status === 'deactivated')) image.status = 'deactivated';
+        else if (action === 'reactivate' && (image.status === 'active' || image.status === 'deactivated')) image.status = 'active';
+        else return error(403, `Not allowed to ${action} an image in status ${image.status}`);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.delete(`${base}/images/:id`, ({ params }) => {
+        const id = String(params.id);
+        this.record('DELETE', `/images/${id}`, id);
+        if (!this.images.has(id)) return error(404, `No image found with ID ${id}`);
+        if (this.images.get(id)?.protected) return error(403, `Image ${id} is protected and cannot be deleted`);
+        if (this.inUse.has(id)) return error(409, `Image ${id} is in use`);
+        this.images.delete(id);
+        if (this.pending.delete(id)) this.inFlight--;
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.get(`${base}/images/:id/tasks`, ({ params }) => {
+        const id = String(params.id);
+        this.record('GET', `/images/${id}/tasks`, id);
+        if (!this.images.has(id)) return error(404, `No image found with ID ${id}`);
+        // Oldest first: the client must sort them itself.
+        return HttpResponse.json({ tasks: this.tasks.get(id) ?? [] });
+      }),
+      http.head(`${SOURCES}/:file`, ({ request }) => {
+        this.sourceRequests.push(`HEAD ${request.url}`);
+        const bytes = this.sources.get(request.url);
+        if (!bytes) return new HttpResponse(null, { status: 404 });
+        return new HttpResponse(null, { status: 200, headers: { 'Content-Length': String(bytes.length) } });
+      }),
+      http.get(`${SOURCES}/:file`, ({ request }) => {
+        this.sourceRequests.push(`GET ${request.url}`);
+        const bytes = this.sources.get(request.url);
+        if (!bytes) return new HttpResponse('not here', { status: 404 });
+        // In two chunks, so that a hash over the stream has to see both.
+        const half = Math.floor(bytes.length / 2);
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(bytes.slice(0, half));
+            controller.enqueue(bytes.slice(half));
+            controller.close();
+          },
+        });
+        return new HttpResponse(stream, { status: 200, headers: { 'Content-Length': String(bytes.length) } });
+      }),
+    ];
+  }
+
+  private record(method: string, path: string, imageId: string | undefined, body?: unknown): void {
+    const status = imageId ? this.images.get(imageId)?.status : undefined;
+    this.requests.push({
+      method,
+      path,
+      ...(imageId ? { imageId } : {}),
+      ...(body !== undefined ? { body } : {}),
+      at: this.clock.now,
+      ...(status ? { status } : {}),
+    });
+  }
+
+  private newId(): string {
+    this.nextId++;
+    return `00000000-0000-4000-8000-${String(this.nextId).padStart(12, '0')}`;
+  }
+
+  private create(body: Record<string, unknown>) {
+    const id = typeof body.id === 'string' ? body.id : this.newId();
+    if (this.images.has(id)) return error(409, `Image with identifier ${id} already exists`);
+    const image = this.image({
+      id,
+      name: (body.name as string | undefined) ?? null,
+      status: 'queued',
+      visibility: (body.visibility as GlanceImage['visibility'] | undefined) ?? 'shared',
+      tags: [...((body.tags as string[] | undefined) ?? [])],
+      min_disk: (body.min_disk as number | undefined) ?? 0,
+      min_ram: (body.min_ram as number | undefined) ?? 0,
+      disk_format: (body.disk_format as string | undefined) ?? null,
+      container_format: (body.container_format as string | undefined) ?? null,
+    });
+    for (const [key, value] of Object.entries(body)) {
+      if (CORE.has(key) || key === 'id') continue;
+      if (READ_ONLY.has(key)) return error(403, `Attribute '${key}' is read-only.`);
+      if (typeof value !== 'string') return error(400, `Property ${key} must be a string`);
+      image[key] = value;
+    }
+    this.images.set(id, image);
+    this.notePublic(image);
+    return HttpResponse.json(image, { status: 201 });
+  }
+
+  private startImport(id: string, method: { name?: string; uri?: string }) {
+    const image = this.images.get(id);
+    if (!image) return error(404, `No image found with ID ${id}`);
+    const name = method.name ?? '';
+    if (!this.methods.includes(name)) return error(400, `Import method ${name} is not enabled`);
+    this.dropLost(id);
+    if (this.pending.has(id)) return error(409, `Image ${id} is being imported already`);
+    let script: ImportScript;
+    let bytes: Uint8Array | undefined;
+    if (name === 'web-download') {
+      if (image.status !== 'queued') return error(409, `Image status ${image.status} is not queued`);
+      const attempt = this.attempts.get(id) ?? 0;
+      this.attempts.set(id, attempt + 1);
+      script = this.webDownload(image, attempt);
+      // web-download fetches nothing here: the bytes are the ones the source server holds for the URI.
+      bytes = method.uri ? this.sources.get(method.uri) : undefined;
+    } else if (name === 'glance-direct') {
+      if (image.status !== 'uploading') return error(409, `Image ${id} has no staged data (status ${image.status})`);
+      script = this.glanceDirect(image);
+      bytes = this.staged.get(id);
+    } else {
+      return error(400, `unsupported method ${name}`);
+    }
+    const task = script.task === false ? undefined : this.addTask(id, name);
+    this.startPending(id, name, script, task, bytes);
+    return new HttpResponse(null, { status: 202 });
+  }
+
+  private startPending(id: string, method: string, script: ImportScript, task: ImageTask | undefined, bytes: Uint8Array | undefined) {
+    const full: Required<ImportScript> = { gets: 2, status: 'importing', outcome: 'active', task: true, ...script };
+    this.pending.set(id, { method, script: full, seen: 0, ...(task ? { task } : {}), ...(bytes ? { bytes } : {}) });
+    const image = this.images.get(id);
+    if (image) image.status = full.status;
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+  }
+
+  /** An import Glance lost (no task) holds nothing: a new request may start over. */
+  private dropLost(id: string): void {
+    const pending = this.pending.get(id);
+    if (pending && !pending.task) {
+      this.pending.delete(id);
+      this.inFlight--;
+    }
+  }
+
+  private addTask(id: string, method: string): ImageTask {
+    this.nextTask++;
+    const at = `2025-01-01T00:${String(Math.floor(this.nextTask / 60)).padStart(2, '0')}:${String(this.nextTask % 60).padStart(2, '0')}Z`;
+    const task: ImageTask = {
+      id: `task-${this.nextTask}`,
+      type: 'api_image_import',
+      status: 'processing',
+      created_at: at,
+      updated_at: at,
+      image_id: id,
+      input: { import_req: { method: { name: method } } },
+    };
+    this.tasks.set(id, [...(this.tasks.get(id) ?? []), task]);
+    return task;
+  }
+
+  /** A GET of an image with an import under way: counts it and, when it is time, applies the outcome. */
+  private advance(id: string, image: GlanceImage): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    if (pending.seen < pending.script.gets || pending.script.outcome === 'stay') {
+      pending.seen++;
+      return;
+    }
+    this.pending.delete(id);
+    this.inFlight--;
+    const outcome = pending.script.outcome;
+    if (outcome === 'active') {
+      const bytes = pending.bytes ?? new Uint8Array();
+      image.status = 'active';
+      image.size = bytes.length;
+      image.checksum = createHash('md5').update(bytes).digest('hex');
+      image.os_hash_algo = 'sha512';
+      image.os_hash_value = createHash('sha512').update(bytes).digest('hex');
+      if (pending.task) pending.task.status = 'success';
+    } else {
+      image.status = 'queued';
+      if (pending.task) Object.assign(pending.task, { status: 'failure', message: outcome.fail });
+    }
+  }
+
+  private notePublic(image: GlanceImage): void {
+    if (image.visibility === 'public' && !this.firstPublic.has(image.id)) this.firstPublic.set(image.id, structuredClone(image));
+  }
+}
+
+/** Glance's JSON patch: all or nothing; `replace`/`remove` of an absent property and read-only fields refused. */
+function applyPatch(image: GlanceImage, ops: PatchOperation[]): GlanceImage | string {
+  const next = structuredClone(image);
+  for (const op of ops) {
+    const key = op.path.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (READ_ONLY.has(key)) return `403 Attribute '${key}' is read-only.`;
+    if (op.op === 'remove') {
+      if (CORE.has(key)) return `403 Cannot remove the core attribute '${key}'`;
+      if (!(key in next)) return `Property ${key} does not exist.`;
+      delete next[key];
+      continue;
+    }
+    if (op.op === 'replace' && !CORE.has(key) && !(key in next)) return `Property ${key} does not exist.`;
+    if (key === 'visibility' && !['public', 'private', 'shared', 'community'].includes(String(op.value))) return `bad visibility ${String(op.value)}`;
+    if (!CORE.has(key) && typeof op.value !== 'string') return `Property ${key} must be a string`;
+    next[key] = op.value;
+  }
+  return next;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Plans and the run harness
+
+export interface LogLine {
+  level: number;
+  msg: string;
+}
+
+export interface Harness {
+  cloud: FakeCloud;
+  clock: Clock;
+  logs: LogLine[];
+  warnings(): string[];
+  run(actions: Action[], parallel?: number): Promise<RunReport>;
+}
+
+/** The fake cloud on the msw server, a Glance client on it, and an Importer with fake time. */
+export function harness(server: SetupServer, settings: Partial<ImportSettings> = {}): Harness {
+  const clock: Clock = { now: 1_000_000 };
+  const cloud = new FakeCloud(clock);
+  const { handler } = keystoneTokens();
+  server.use(handler, ...cloud.handlers());
+  const glance = new GlanceClient(new Session(makeHttp().http, makeCloud(passwordAuth())));
+  const logs: LogLine[] = [];
+  const log: Logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const importer = new Importer(
+    {
+      glance,
+      sources: new SourceReader(testFetch),
+      log,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
+      now: () => clock.now,
+    },
+    {
+      tag: TAG,
+      wait: true,
+      importTimeoutMs: 3_600_000,
+      stuckRetry: 0,
+      prefetch: 'never',
+      methods: ['web-download', 'glance-direct'],
+      stuckAfterMs: 60_000,
+      pollInitialMs: 1_000,
+      pollMaxMs: 15_000,
+      ...settings,
+    },
+  );
+  return {
+    cloud,
+    clock,
+    logs,
+    warnings: () => logs.filter((l) => l.level === 40).map((l) => l.msg),
+    run: (actions, parallel = 1) => applyPlan({ actions, notes: [] }, { glance, importer, log }, parallel),
+  };
+}
+
+export function bytesOf(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+export function digest(algo: string, bytes: Uint8Array): Checksum {
+  return { algo, hex: createHash(algo).update(bytes).digest('hex') };
+}
+
+/** The image of version `version` of `definition`, as the planner describes a new current version. */
+export function desired(definition: string, version: string, overrides: Partial<DesiredImage> = {}): DesiredImage {
+  return {
+    definition,
+    version,
+    name: `${definition} (${version})`,
+    properties: {
+      image_name: definition,
+      internal_version: version,
+      image_original_user: 'ubuntu',
+      os_distro: 'ubuntu',
+      os_purpose: 'generic',
+      hw_disk_bus: 'scsi',
+      image_source: `${SOURCES}/${version}.qcow2`,
+      replace_frequency: 'quarterly',
+    },
+    disk_format: 'qcow2',
+    min_disk: 8,
+    min_ram: 512,
+    tags: [TAG, 'os:ubuntu'],
+    visibility: 'public',
+    os_hidden: false,
+    status: 'active',
+    ...overrides,
+  };
+}
+
+export function importOf(
+  seq: number,
+  want: DesiredImage,
+  source: { url?: string; checksum?: Checksum } = {},
+  after: number[] = [],
+): ImportAction {
+  return {
+    kind: 'import',
+    seq,
+    definition: want.definition,
+    summary: `import ${want.name}`,
+    after,
+    desired: want,
+    source: { url: source.url ?? `${SOURCES}/${want.version}.qcow2`, ...(source.checksum ? { checksum: source.checksum } : {}) },
+  };
+}

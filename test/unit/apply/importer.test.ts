@@ -1,0 +1,383 @@
+import { describe, expect, it } from 'vitest';
+import type { GlanceImage } from '../../../src/openstack/image.js';
+import type { ResumeImportAction } from '../../../src/reconcile/types.js';
+import { useMsw } from '../openstack/helpers.js';
+import { bytesOf, desired, digest, harness, importOf, SOURCES, TAG, type Harness } from './fake-cloud.js';
+
+const { server } = useMsw();
+
+const URL = `${SOURCES}/20240301.qcow2`;
+const DATA = bytesOf('qcow2 bytes of Ubuntu 24.04 built 2024-03-01, long enough to split');
+const WANT = desired('Ubuntu 24.04', '20240301');
+
+function withSource(h: Harness): Harness {
+  h.cloud.sources.set(URL, DATA);
+  return h;
+}
+
+/** The single image the run created. */
+function createdId(h: Harness): string {
+  const posts = h.cloud.of('POST', '/images');
+  expect(posts).toHaveLength(1);
+  const ids = [...new Set(h.cloud.requests.filter((r) => r.imageId).map((r) => r.imageId as string))];
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+
+const importMethods = (h: Harness) => h.cloud.of('POST', '/import').map((r) => (r.body as { name: string }).name);
+
+describe('import: finishing a new image', () => {
+  it('creates it private and tagged, then one PATCH of properties, the tags, and the visibility last', async () => {
+    const h = withSource(harness(server));
+    const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    const id = createdId(h);
+    expect(report.results[0]?.imageId).toBe(id);
+
+    // Created private, with the managed tag and the identity properties only.
+    expect(h.cloud.of('POST', '/images')[0]?.body).toEqual({
+      name: WANT.name,
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      visibility: 'private',
+      min_disk: 8,
+      min_ram: 512,
+      tags: [TAG],
+      image_name: 'Ubuntu 24.04',
+      internal_version: '20240301',
+    });
+    expect(h.cloud.of('POST', '/import').map((r) => r.body)).toEqual([{ name: 'web-download', uri: URL }]);
+
+    expect(h.cloud.writesTo(id)).toEqual(['POST /images/ID/import', 'PATCH /images/ID', 'PUT /images/ID/tags/os:ubuntu', 'PATCH /images/ID']);
+    const [properties, visibility] = h.cloud.of('PATCH').map((r) => r.body as Array<{ path: string }>);
+    expect(properties?.map((op) => op.path)).not.toContain('/visibility');
+    const rest = Object.keys(WANT.properties).filter((key) => key !== 'image_name' && key !== 'internal_version');
+    expect(properties?.map((op) => op.path).sort()).toEqual(rest.map((key) => `/${key}`).sort());
+    expect(visibility).toEqual([{ op: 'replace', path: '/visibility', value: 'public' }]);
+    // Finished only once the data is in.
+    expect(h.cloud.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT').map((r) => r.status)).toEqual(['active', 'active', 'active']);
+
+    // Never public before it was fully described.
+    const firstPublic = h.cloud.firstPublic.get(id) as GlanceImage;
+    expect(firstPublic).toBeDefined();
+    expect(firstPublic).toMatchObject({ ...WANT.properties, status: 'active', min_disk: 8, min_ram: 512 });
+    expect(firstPublic.tags.sort()).toEqual([...(WANT.tags ?? [])].sort());
+    expect(h.cloud.images.get(id)).toMatchObject({ ...WANT.properties, name: WANT.name, visibility: 'public', status: 'active' });
+  });
+
+  it('deactivates a deactivated version before it makes it visible', async () => {
+    const h = withSource(harness(server));
+    const report = await h.run([importOf(1, { ...WANT, status: 'deactivated', visibility: 'community' })]);
+    expect(report.results[0]?.status).toBe('done');
+    const id = createdId(h);
+    expect(h.cloud.writesTo(id)).toEqual([
+      'POST /images/ID/import',
+      'PATCH /images/ID',
+      'PUT /images/ID/tags/os:ubuntu',
+      'POST /images/ID/actions/deactivate',
+      'PATCH /images/ID',
+    ]);
+    expect(h.cloud.images.get(id)).toMatchObject({ status: 'deactivated', visibility: 'community' });
+  });
+
+  it('a private version gets no visibility PATCH', async () => {
+    const h = withSource(harness(server));
+    const report = await h.run([importOf(1, { ...WANT, visibility: 'private' })]);
+    expect(report.results[0]?.status).toBe('done');
+    expect(h.cloud.writesTo(createdId(h))).toEqual(['POST /images/ID/import', 'PATCH /images/ID', 'PUT /images/ID/tags/os:ubuntu']);
+  });
+});
+
+describe('import: web-download that fails (task failure, image back to queued)', () => {
+  const failing = (h: Harness, message = 'HTTP 403 from the mirror') => {
+    h.cloud.webDownload = () => ({ outcome: { fail: message } });
+  };
+
+  it('stuckRetry 1, prefetch never: a second request, then the image is deleted and the failure says why', async () => {
+    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'never' }));
+    failing(h);
+    const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
+    const id = h.cloud.of('POST', '/import')[0]?.imageId as string;
+    expect(report.results[0]?.status).toBe('failed');
+    expect(report.results[0]?.message).toContain('HTTP 403 from the mirror');
+    expect(report.results[0]?.message).toContain(WANT.name);
+    expect(report.results[0]?.imageId).toBeUndefined();
+    expect(importMethods(h)).toEqual(['web-download', 'web-download']);
+    expect(h.cloud.tasks.get(id)?.map((t) => t.status)).toEqual(['failure', 'failure']);
+    expect(h.cloud.of('PUT', '/stage')).toEqual([]);
+    expect(h.cloud.writesTo(id).at(-1)).toBe('DELETE /images/ID');
+    expect(h.cloud.images.size).toBe(0);
+    expect(h.cloud.of('PATCH')).toEqual([]);
+    expect(report.counts).toEqual({ done: 0, failed: 1, skipped: 0, deferred: 0 });
+  });
+
+  it('stuckRetry 0: a single request', async () => {
+    const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'never' }));
+    failing(h);
+    const report = await h.run([importOf(1, WANT)]);
+    expect(report.results[0]?.status).toBe('failed');
+    expect(importMethods(h)).toEqual(['web-download']);
+    expect(h.cloud.images.size).toBe(0);
+  });
+
+  it('the retry succeeds: done, nothing streamed, nothing deleted', async () => {
+    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck' }));
+    // The second attempt waits in `queued` with its task running: the newest task counts, not the failed one.
+    h.cloud.webDownload = (_image, attempt) => (attempt === 0 ? { outcome: { fail: 'connection reset' } } : { status: 'queued', gets: 3 });
+    const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(importMethods(h)).toEqual(['web-download', 'web-download']);
+    expect(h.cloud.of('PUT', '/stage')).toEqual([]);
+    expect(h.cloud.of('DELETE')).toEqual([]);
+  });
+
+  it('prefetch on-stuck: streams the source into the staging area and imports by glance-direct', async () => {
+    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck' }));
+    failing(h);
+    const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
+    const id = createdId(h);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: id, message: 'checksum verified' });
+    expect(h.cloud.writesTo(id).slice(0, 4)).toEqual([
+      'POST /images/ID/import',
+      'POST /images/ID/import',
+      'PUT /images/ID/stage',
+      'POST /images/ID/import',
+    ]);
+    expect(h.cloud.of('POST', '/import').map((r) => r.body)).toEqual([
+      { name: 'web-download', uri: URL },
+      { name: 'web-download', uri: URL },
+      { name: 'glance-direct' },
+    ]);
+    expect(h.cloud.staged.get(id)).toEqual(DATA);
+    expect(h.cloud.sourceRequests).toEqual([`HEAD ${URL}`, `GET ${URL}`]);
+    expect(h.cloud.images.get(id)).toMatchObject({ status: 'active', visibility: 'public', size: DATA.length });
+    expect(h.warnings().join('\n')).toMatch(/Falling back to streaming/);
+  });
+
+  it('prefetch on-stuck but Glance offers no glance-direct: fails and deletes the image', async () => {
+    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck', methods: ['web-download'] }));
+    failing(h, 'mirror unreachable');
+    const report = await h.run([importOf(1, WANT)]);
+    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('mirror unreachable') });
+    expect(h.cloud.of('PUT', '/stage')).toEqual([]);
+    expect(importMethods(h)).toEqual(['web-download', 'web-download']);
+    expect(h.cloud.images.size).toBe(0);
+  });
+
+  it('an image Glance cannot delete afterwards is named in the result', async () => {
+    const h = withSource(harness(server, { prefetch: 'never' }));
+    failing(h);
+    h.cloud.webDownload = (image) => {
+      h.cloud.inUse.add(image.id); // anything that makes the DELETE fail
+      return { outcome: { fail: 'bad gateway' } };
+    };
+    const report = await h.run([importOf(1, WANT)]);
+    const id = createdId(h);
+    expect(report.results[0]).toMatchObject({ status: 'failed', imageId: id });
+    expect(report.results[0]?.message).toContain('bad gateway');
+    expect(report.results[0]?.message).toContain(`${id} could not be deleted`);
+  });
+});
+
+describe('import: checksums', () => {
+  it('a sha512 that does not match os_hash_value: failed, deleted, never published', async () => {
+    const h = withSource(harness(server));
+    const wrong = digest('sha512', bytesOf('other bytes'));
+    const report = await h.run([importOf(1, WANT, { checksum: wrong })]);
+    const id = createdId(h);
+    expect(report.results[0]?.status).toBe('failed');
+    expect(report.results[0]?.message).toMatch(/checksum mismatch/);
+    expect(report.results[0]?.message).toContain(wrong.hex);
+    expect(h.cloud.writesTo(id)).toEqual(['POST /images/ID/import', 'DELETE /images/ID']);
+    expect(h.cloud.firstPublic.size).toBe(0);
+    expect(h.cloud.images.size).toBe(0);
+  });
+
+  it('a matching sha512 in upper case is verified', async () => {
+    const h = withSource(harness(server));
+    const right = digest('sha512', DATA);
+    const report = await h.run([importOf(1, WANT, { checksum: { algo: 'sha512', hex: right.hex.toUpperCase() } })]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+  });
+
+  it('md5 is compared against the `checksum` field', async () => {
+    const good = withSource(harness(server));
+    const done = await good.run([importOf(1, WANT, { checksum: digest('md5', DATA) })]);
+    expect(done.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+
+    server.resetHandlers();
+    const bad = withSource(harness(server));
+    const failed = await bad.run([importOf(1, WANT, { checksum: digest('md5', bytesOf('not it')) })]);
+    expect(failed.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/checksum mismatch.*md5/) });
+    expect(bad.cloud.images.size).toBe(0);
+  });
+
+  it('sha256 with web-download cannot be verified: done, with a warning', async () => {
+    const h = withSource(harness(server));
+    const report = await h.run([importOf(1, WANT, { checksum: digest('sha256', bytesOf('anything')) })]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum not verifiable' });
+    expect(h.warnings().join('\n')).toMatch(/not verified.*sha512.*sha256/);
+    expect(h.cloud.images.get(createdId(h))?.visibility).toBe('public');
+  });
+
+  it('prefetch always: the stream is hashed and a mismatch fails before the glance-direct import', async () => {
+    const h = withSource(harness(server, { prefetch: 'always' }));
+    const wrong = digest('sha256', bytesOf('not the image'));
+    const report = await h.run([importOf(1, WANT, { checksum: wrong })]);
+    const id = createdId(h);
+    expect(report.results[0]?.status).toBe('failed');
+    expect(report.results[0]?.message).toMatch(/checksum mismatch.*sha256/);
+    expect(report.results[0]?.message).toContain(wrong.hex);
+    expect(h.cloud.staged.get(id)).toEqual(DATA);
+    expect(h.cloud.writesTo(id)).toEqual(['PUT /images/ID/stage', 'DELETE /images/ID']);
+    expect(h.cloud.of('POST', '/import')).toEqual([]);
+  });
+
+  it('prefetch always: a matching sha256 of the stream counts as verified', async () => {
+    const h = withSource(harness(server, { prefetch: 'always' }));
+    const report = await h.run([importOf(1, WANT, { checksum: digest('sha256', DATA) })]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(importMethods(h)).toEqual(['glance-direct']);
+    expect(h.warnings()).toEqual([]);
+  });
+});
+
+describe('resume-import', () => {
+  function resumeOf(image: GlanceImage): ResumeImportAction {
+    return {
+      kind: 'resume-import',
+      seq: 1,
+      definition: WANT.definition,
+      summary: `finish the import of ${WANT.name}`,
+      after: [],
+      image,
+      desired: WANT,
+      source: { url: URL, checksum: digest('sha512', DATA) },
+    };
+  }
+
+  function leftBehind(h: Harness, status: GlanceImage['status']): GlanceImage {
+    return h.cloud.image({
+      name: WANT.name,
+      status,
+      tags: [TAG],
+      min_disk: 8,
+      min_ram: 512,
+      image_name: 'Ubuntu 24.04',
+      internal_version: '20240301',
+    });
+  }
+
+  it('a queued image with no task: starts the import and finishes it', async () => {
+    const h = withSource(harness(server));
+    const image = h.cloud.seed(leftBehind(h, 'queued'));
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
+    expect(h.cloud.of('POST', '/images')).toEqual([]);
+    expect(h.cloud.of('POST', '/import').map((r) => r.body)).toEqual([{ name: 'web-download', uri: URL }]);
+    expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public', os_purpose: 'generic' });
+  });
+
+  it('an importing image: waits for it without a new import and finishes it', async () => {
+    const h = withSource(harness(server));
+    const image = h.cloud.seed(leftBehind(h, 'importing'), { running: { method: 'web-download', bytes: DATA, script: { gets: 4 } } });
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
+    expect(h.cloud.of('POST', '/import')).toEqual([]);
+    expect(h.cloud.writesTo(image.id)).toEqual(['PATCH /images/ID', 'PUT /images/ID/tags/os:ubuntu', 'PATCH /images/ID']);
+    expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public' });
+  });
+
+  it('a queued image whose import task is still running: waits, no second import', async () => {
+    const h = withSource(harness(server));
+    const image = h.cloud.seed(leftBehind(h, 'queued'), {
+      running: { method: 'web-download', bytes: DATA, script: { status: 'queued', gets: 3 } },
+    });
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]?.status).toBe('done');
+    expect(h.cloud.of('POST', '/import')).toEqual([]);
+  });
+
+  it('an importing image with --no-wait: deferred, untouched', async () => {
+    const h = withSource(harness(server, { wait: false }));
+    const image = h.cloud.seed(leftBehind(h, 'importing'), { running: { method: 'web-download', bytes: DATA } });
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]).toMatchObject({ status: 'deferred', imageId: image.id });
+    expect(h.cloud.writesTo(image.id)).toEqual([]);
+    expect(report.counts.failed).toBe(0);
+  });
+
+  it('an importing image with prefetch always (--verify-checksum): waits for it rather than deleting it', async () => {
+    const h = withSource(harness(server, { prefetch: 'always' }));
+    const image = h.cloud.seed(leftBehind(h, 'importing'), { running: { method: 'glance-direct', bytes: DATA } });
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
+    expect(h.cloud.of('DELETE')).toEqual([]);
+    expect(h.cloud.of('PUT', '/stage')).toEqual([]);
+    expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public' });
+  });
+
+  it('prefetch always, the earlier import failed: streams the data again', async () => {
+    const h = withSource(harness(server, { prefetch: 'always' }));
+    const image = h.cloud.seed(leftBehind(h, 'importing'), {
+      running: { method: 'glance-direct', bytes: DATA, script: { outcome: { fail: 'staging store full' } } },
+    });
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
+    expect(h.cloud.writesTo(image.id).slice(0, 2)).toEqual(['PUT /images/ID/stage', 'POST /images/ID/import']);
+    expect(h.cloud.staged.get(image.id)).toEqual(DATA);
+  });
+});
+
+describe('import: stuck (queued, no task, stays queued)', () => {
+  const stuck = (h: Harness) => {
+    h.cloud.webDownload = () => ({ status: 'queued', outcome: 'stay', task: false });
+  };
+
+  it('retries only after stuckAfterMs of (fake) time, then fails and deletes the image', async () => {
+    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'never', stuckAfterMs: 60_000 }));
+    stuck(h);
+    const report = await h.run([importOf(1, WANT)]);
+    expect(report.results[0]?.status).toBe('failed');
+    expect(report.results[0]?.message).toMatch(/still queued after 60 s/);
+    const [first, second] = h.cloud.of('POST', '/import');
+    expect(second).toBeDefined();
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(60_000);
+    expect(h.cloud.of('POST', '/import')).toHaveLength(2);
+    const deleted = h.cloud.of('DELETE');
+    expect(deleted).toHaveLength(1);
+    expect((deleted[0]?.at ?? 0) - (second?.at ?? 0)).toBeGreaterThanOrEqual(60_000);
+    expect(h.cloud.images.size).toBe(0);
+  });
+
+  it('prefetch on-stuck: falls back to glance-direct once stuck', async () => {
+    const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'on-stuck', stuckAfterMs: 120_000 }));
+    stuck(h);
+    const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(importMethods(h)).toEqual(['web-download', 'glance-direct']);
+    const stage = h.cloud.of('PUT', '/stage')[0];
+    expect((stage?.at ?? 0) - (h.cloud.of('POST', '/import')[0]?.at ?? 0)).toBeGreaterThanOrEqual(120_000);
+    expect(h.cloud.staged.get(report.results[0]?.imageId as string)).toEqual(DATA);
+  });
+
+  it('a queued image with an import task running is not stuck, however long it takes', async () => {
+    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck', stuckAfterMs: 60_000 }));
+    h.cloud.webDownload = () => ({ status: 'queued', gets: 40 });
+    const started = h.clock.now;
+    const report = await h.run([importOf(1, WANT)]);
+    expect(report.results[0]?.status).toBe('done');
+    expect(h.clock.now - started).toBeGreaterThan(60_000);
+    expect(importMethods(h)).toEqual(['web-download']);
+  });
+
+  it('past the import timeout: fails without retry or fallback, and deletes the image', async () => {
+    const h = withSource(harness(server, { stuckRetry: 2, prefetch: 'on-stuck', importTimeoutMs: 30_000 }));
+    h.cloud.webDownload = () => ({ outcome: 'stay' });
+    const report = await h.run([importOf(1, WANT)]);
+    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/import timeout/) });
+    expect(importMethods(h)).toEqual(['web-download']);
+    expect(h.cloud.of('PUT', '/stage')).toEqual([]);
+    expect(h.cloud.images.size).toBe(0);
+  });
+});
