@@ -1,13 +1,11 @@
 import type { Report } from './coerce-text.js';
-import { OIM_OS_DISTROS, type ParsedImage } from './schema.js';
+import type { ParsedImage } from './schema.js';
 import type { FieldPath } from './source-map.js';
 
-const OIM_DISTROS: ReadonlySet<string> = new Set(OIM_OS_DISTROS);
 const VERIFIABLE_ALGOS: ReadonlySet<string> = new Set(['md5', 'sha1', 'sha256', 'sha512']);
 
 /** Rules across fields of one schema-valid image; paths are relative to the image. */
 export function checkImage(image: ParsedImage, lineOf: (path: FieldPath) => number | undefined, report: Report): void {
-  checkOsDistro(image.meta['os_distro'], ['meta', 'os_distro'], report);
   const firstIndex = new Map<string, number>();
   image.versions.forEach((version, j) => {
     const path = ['versions', j];
@@ -31,12 +29,5 @@ export function checkImage(image: ParsedImage, lineOf: (path: FieldPath) => numb
     if (version.checksum !== undefined && !VERIFIABLE_ALGOS.has(version.checksum.algo)) {
       report('warning', [...path, 'checksum'], `unknown digest algorithm "${version.checksum.algo}": the image cannot be verified against it`);
     }
-    checkOsDistro(version.meta?.['os_distro'], [...path, 'meta', 'os_distro'], report);
   });
-}
-
-function checkOsDistro(osDistro: unknown, path: FieldPath, report: Report): void {
-  if (typeof osDistro === 'string' && !OIM_DISTROS.has(osDistro)) {
-    report('warning', path, `"${osDistro}" is not in OIM's os_distro list; accepted as a libosinfo short id (SCS-0102)`);
-  }
 }
