@@ -40,8 +40,8 @@ images:
       hw_rng_model: virtio
       hw_scsi_model: virtio-scsi
       hypervisor_type: qemu
-      os_distro: ubuntu
-      os_version: '24.04'
+      os_distro: demolinux
+      os_version: '1'
       os_purpose: generic
       replace_frequency: never
       uuid_validity: last-2

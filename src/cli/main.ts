@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Logger } from 'pino';
 import { Redactor } from '../openstack/redact.js';
+import { audit, auditExitCode, formatAudit, logAudit } from './commands/check.js';
 import { cloudInfo, formatCloudInfo } from './commands/info.js';
 import { loadSelection, manage, type ManageOptions } from './commands/manage.js';
 import { share, type ShareOptions } from './commands/share.js';
@@ -68,6 +69,7 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
     .option('--verify-checksum', 'stream every image through this tool and verify its checksum', false)
     .option('--check-age', 'warn about managed images much older than their definition\'s newest build', false)
     .option('--max-age <days>', 'the age --check-age warns about', parseCount(0), 90)
+    .addOption(new Option('--scs-version <version>', 'version of scs-0102 the checks apply').choices(['v1', 'v2']).default('v2'))
     .option('--check', 'validate all definition files first (default)', true)
     .option('--no-check', 'skip the SCS checks of the definitions')
     .option('--check-only', 'validate the definition files and exit', false)
@@ -123,6 +125,20 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
         io.stdout.write(options.output === 'json' ? `${JSON.stringify(info, null, 2)}\n` : `${formatCloudInfo(info)}\n`);
       });
       setExit(EXIT_OK);
+    });
+
+  program
+    .command('check')
+    .description('audit every public and community image of the cloud against scs-0102 and scs-0104 (exit 1 on FAIL)')
+    .action(async () => {
+      const options = program.opts<ProgramOptions>();
+      const log = createRunLogger(options, redactor, io.stderr);
+      await withCloud(options, io, redactor, log, async (context) => {
+        const result = await audit(context, options.scsVersion, new Date());
+        logAudit(result, log);
+        io.stdout.write(options.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatAudit(result));
+        setExit(auditExitCode(result));
+      });
     });
 
   return program;

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { compileFilter, loadDefinitions, selectDefinitions, formatIssue } from '../../definitions/index.js';
+import { compileFilter, DefinitionError, loadDefinitions, selectDefinitions, formatIssue } from '../../definitions/index.js';
+import type { ScsVersion } from '../../scs/compliance.js';
+import { checkDefinitions } from '../../scs/definitions.js';
 import type { ImageDefinition, Visibility } from '../../definitions/types.js';
 import type { GlanceImage } from '../../openstack/image.js';
 import { applyPlan, type RunReport } from '../../reconcile/apply.js';
@@ -38,6 +40,7 @@ export interface ManageOptions {
   checkOnly: boolean;
   checkAge: boolean;
   maxAge: number;
+  scsVersion: ScsVersion;
   output: 'text' | 'json';
 }
 
@@ -59,6 +62,12 @@ export function loadSelection(options: ManageOptions, log: Logger): LoadedSelect
   for (const warning of warnings) log.warn(formatIssue(warning));
   const selected = selectDefinitions(definitions, { ...(filter ? { filter: options.filter } : {}), force: options.force });
   log.info(`Loaded ${definitions.length} image definitions from ${source}; ${selected.length} selected`);
+  if (options.check || options.checkOnly) {
+    const compliance = checkDefinitions(selected, options.tag, { version: options.scsVersion, now: new Date() });
+    for (const warning of compliance.warnings) log.warn(formatIssue(warning));
+    if (compliance.errors.length > 0) throw new DefinitionError(compliance.errors, compliance.warnings);
+    log.info(`The selected definitions would publish images that pass scs-0102 ${options.scsVersion}`);
+  }
   return { all: definitions, selected };
 }
 

@@ -1,0 +1,57 @@
+import type { DefinitionIssue, ImageDefinition } from '../definitions/types.js';
+import { checkImage, checkImages, type CheckOptions, type Finding } from './compliance.js';
+import { subjectOfDefinition } from './subjects.js';
+
+/**
+ * Recency depends on the day a check runs, not on what a definition says: a catalogue does not become
+ * invalid overnight. The live audit (`image-manager check`) judges it.
+ */
+const NOT_FOR_DEFINITIONS = new Set<Finding['rule']>(['recency']);
+
+export interface DefinitionCompliance {
+  errors: DefinitionIssue[];
+  warnings: DefinitionIssue[];
+}
+
+/**
+ * scs-0102 applied to what each version of each definition would publish: a FAIL is an error (nothing may
+ * be changed), a WARN a warning. Rules across definitions (uniqueness) only warn, so that OIM's own
+ * catalogue still loads.
+ */
+export function checkDefinitions(definitions: ImageDefinition[], tag: string, options: CheckOptions): DefinitionCompliance {
+  const errors: DefinitionIssue[] = [];
+  const warnings: DefinitionIssue[] = [];
+  definitions.forEach((def) => {
+    for (const version of def.versions) {
+      for (const finding of checkImage(subjectOfDefinition(def, version, tag), options)) {
+        if (finding.verdict === 'PASS' || NOT_FOR_DEFINITIONS.has(finding.rule)) continue;
+        const issue: DefinitionIssue = {
+          file: def.file,
+          line: version.line,
+          image: def.name,
+          path: `versions[${version.version}] ${finding.rule}`,
+          message: `scs-0102: ${finding.message}`,
+        };
+        (finding.verdict === 'FAIL' ? errors : warnings).push(issue);
+      }
+    }
+  });
+
+  const newest = definitions.flatMap((def) => {
+    const version = def.versions.at(-1);
+    return version ? [{ def, subject: subjectOfDefinition(def, version, tag) }] : [];
+  });
+  const cross = checkImages(
+    newest.map((entry) => entry.subject),
+    options,
+  );
+  [...cross.values()].forEach((findings, i) => {
+    const entry = newest[i];
+    if (!entry) return;
+    for (const finding of findings) {
+      if (finding.rule !== 'uniqueness' || finding.verdict === 'PASS') continue;
+      warnings.push({ file: entry.def.file, line: entry.def.line, image: entry.def.name, path: 'uniqueness', message: `scs-0102: ${finding.message}` });
+    }
+  });
+  return { errors, warnings };
+}
