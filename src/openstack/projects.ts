@@ -1,3 +1,4 @@
+import { HttpError } from './errors.js';
 import type { Session } from './identity.js';
 
 export interface Project {
@@ -24,7 +25,10 @@ export class ProjectDirectory {
     const byId = await this.session
       .request({ method: 'GET', url: `${await this.base()}/domains/${encodeURIComponent(nameOrId)}` })
       .then((response) => response.json<{ domain: Domain }>().domain)
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        if (error instanceof HttpError && error.status === 404) return undefined; // a name, not an id
+        throw error;
+      });
     if (byId) return byId;
     const response = await this.session.request({
       method: 'GET',

@@ -53,7 +53,14 @@ async function runWhenReady(
   deps: ApplyDeps,
 ): Promise<ActionResult> {
   const base = { seq: action.seq, kind: action.kind, definition: action.definition, summary: action.summary };
-  const before = await Promise.all(action.after.map((seq) => outcomes.get(seq) as Promise<ActionResult>));
+  const before = await Promise.all(
+    action.after.map(
+      (seq) =>
+        outcomes.get(seq) ??
+        // The planner only names earlier actions; anything else is a bug to report, not a crash of the run.
+        Promise.resolve<ActionResult>({ seq, kind: action.kind, definition: action.definition, summary: `unknown action #${seq}`, status: 'failed' }),
+    ),
+  );
   const blocker = before.find((result) => result.status !== 'done');
   if (blocker) {
     const status: ActionStatus = blocker.status === 'deferred' ? 'deferred' : 'skipped';

@@ -194,13 +194,15 @@ export class Importer {
       if (current.status === 'killed' || current.status === 'deleted' || current.status === 'pending_delete') {
         return { state: 'failed', reason: `image is ${current.status}` };
       }
-      if (current.status === 'queued') {
+      // A queued image after a failed web-download, or an uploading one whose run died before its
+      // glance-direct import started: either way no import task is running for it.
+      if (current.status === 'queued' || current.status === 'uploading') {
         const [task] = await this.tasks(image.id);
         if (task?.status === 'failure') return { state: 'failed', reason: task.message || 'import task failed' };
         const running = task?.status === 'pending' || task?.status === 'processing';
         queuedSince = running ? undefined : (queuedSince ?? now());
         if (queuedSince !== undefined && now() - queuedSince >= stuckAfter) {
-          return { state: 'stuck', reason: `still queued after ${Math.round(stuckAfter / 1000)} s with no import task running` };
+          return { state: 'stuck', reason: `still ${current.status} after ${Math.round(stuckAfter / 1000)} s with no import task running` };
         }
       } else {
         queuedSince = undefined;

@@ -327,6 +327,16 @@ describe('resume-import', () => {
     expect(h.cloud.writesTo(image.id).slice(0, 2)).toEqual(['PUT /images/ID/stage', 'POST /images/ID/import']);
     expect(h.cloud.staged.get(image.id)).toEqual(DATA);
   });
+
+  it('is stuck after stuckAfterMs of (fake) time rather than waited on for the whole import timeout', async () => {
+    const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'never', stuckAfterMs: 60_000 }));
+    const image = h.cloud.seed(leftBehind(h, 'uploading'));
+    const started = h.clock.now;
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/still uploading after 60 s/) });
+    expect(h.clock.now - started).toBeLessThan(3_600_000);
+    expect(h.cloud.of('DELETE')).toHaveLength(1);
+  });
 });
 
 describe('import: stuck (queued, no task, stays queued)', () => {
@@ -381,3 +391,4 @@ describe('import: stuck (queued, no task, stays queued)', () => {
     expect(h.cloud.images.size).toBe(0);
   });
 });
+
