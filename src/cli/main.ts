@@ -6,7 +6,8 @@ import { cloudInfo, formatCloudInfo } from './commands/info.js';
 import { loadSelection, manage, type ManageOptions } from './commands/manage.js';
 import { share, type ShareOptions } from './commands/share.js';
 import { connect, createRunLogger, logRequestCounts, type CloudContext, type GlobalOptions } from './context.js';
-import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit.js';
+import { ConnectionError } from '../openstack/errors.js';
+import { EXIT_OK, EXIT_USAGE, exitCodeFor, UsageError } from './exit.js';
 import { acquireRunLock } from './lock.js';
 
 export interface MainIo {
@@ -154,6 +155,9 @@ async function withCloud(
   const context = connect(options, redactor, log, io.env);
   try {
     await run(context);
+  } catch (error) {
+    if (error instanceof ConnectionError) throw new UsageError(`cloud "${context.cloud.name}": ${error.message}`);
+    throw error;
   } finally {
     logRequestCounts(context, log);
   }

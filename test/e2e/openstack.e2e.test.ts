@@ -71,6 +71,23 @@ describe('the CLI against the real Keystone and Glance', () => {
   });
 });
 
+describe('an unreachable Glance', () => {
+  it('exits 2, naming the cloud, before any change', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'im-e2e-'));
+    const file = path.join(dir, 'clouds.yaml');
+    const clouds = readFileSync(e2e.cloudsFile, 'utf8').replace(
+      `  ${e2e.adminCloud}:\n`,
+      `  ${e2e.adminCloud}:\n    image_endpoint_override: http://127.0.0.1:65531\n`,
+    );
+    expect(clouds).toContain('65531');
+    writeFileSync(file, clouds);
+    const result = runCli(['--cloud', e2e.adminCloud, '--images', 'images'], { OS_CLIENT_CONFIG_FILE: file });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`cloud "${e2e.adminCloud}"`);
+    expect(result.stderr).toMatch(/127\.0\.0\.1:65531.*connection refused/);
+  });
+});
+
 describe('the Glance client against the real Glance', () => {
   it('creates, patches in one request, tags, deactivates and deletes an image', async () => {
     const { glance, http } = glanceFor(e2e.adminCloud);
