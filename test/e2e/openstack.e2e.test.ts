@@ -89,7 +89,7 @@ describe('an unreachable Glance', () => {
 });
 
 describe('the Glance client against the real Glance', () => {
-  it('creates, patches in one request, tags, deactivates and deletes an image', async () => {
+  it('creates, patches in one request, tags, hides and deletes an image', async () => {
     const { glance, http } = glanceFor(e2e.adminCloud);
     const image = await glance.createImage({
       name: `e2e-crud-${Date.now()}`,
@@ -159,6 +159,10 @@ describe('the Glance client against the real Glance', () => {
     expect(active.size).toBe(statSync(file.file).size);
     const tasks = await glance.listTasks(image.id);
     expect(tasks[0]?.status).toBe('success');
+    await glance.deactivate(image.id);
+    expect((await glance.getImage(image.id)).status).toBe('deactivated');
+    await glance.reactivate(image.id);
+    expect((await glance.getImage(image.id)).status).toBe('active');
     await glance.deleteImage(image.id);
   });
 
