@@ -79,6 +79,7 @@ export function formatAudit(result: Audit): string {
     }
   }
   for (const finding of result.standardImages) {
+    if (finding.verdict === 'PASS') continue;
     out.push(`${finding.verdict} scs-0104 ${finding.rule}${finding.image ? ` ${finding.image}` : ''}: ${finding.message}`);
   }
   out.push(`cloud ${result.cloud}: ${result.images.length} public/community images audited against scs-0102 ${result.scsVersion} and scs-0104: ${result.verdict}`);
