@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Logger } from 'pino';
 import { Redactor } from '../openstack/redact.js';
@@ -44,6 +45,7 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
       'Registers SCS-compliant images in OpenStack Glance and keeps them current.\n' +
         'Without a command: import, update, rotate and retire the images of the definitions (osism manage image).',
     )
+    .version(packageVersion(), '-V, --version')
     .option('--cloud <name>', 'cloud in clouds.yaml (default: $OS_CLOUD, the OS_* environment, or the only cloud)')
     .option('--images <path>', 'directory of image definition files, or one file (default: the shipped images/)')
     .option('--filter <regex>', 'only images whose name matches this regular expression')
@@ -169,4 +171,9 @@ function parseCount(min: number): (value: string) => number {
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}, got "${value}"`);
     return n;
   };
+}
+
+function packageVersion(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
