@@ -11,12 +11,6 @@ export function formatPlan(plan: Plan): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatNotes(plan: Plan): string {
-  return plan.notes
-    .map((note) => `${note.level === 'warn' ? 'warning' : 'note'}: [${note.definition ?? '-'}]${note.image ? ` ${note.image}:` : ''} ${note.message}`)
-    .join('\n');
-}
-
 export function formatReport(report: RunReport): string {
   const lines = report.results
     .filter((result) => result.status !== 'done')

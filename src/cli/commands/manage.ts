@@ -15,7 +15,7 @@ import { SourceReader } from '../../sources/source.js';
 import { undiciFetchWith } from '../../openstack/http.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.js';
-import { formatNotes, formatPlan, formatReport, jsonDocument } from '../output.js';
+import { formatPlan, formatReport, jsonDocument } from '../output.js';
 
 export interface ManageOptions {
   images?: string;
@@ -165,4 +165,3 @@ export async function manage(
   return { exitCode: failed > 0 ? EXIT_FAILED : EXIT_OK, plan, report };
 }
 
-export { formatNotes };
