@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { load, YAMLException } from 'js-yaml';
+import { readYamlTree } from '../yaml/tree.js';
 import { ConfigError } from './errors.js';
 
 /**
- * Reads and parses a clouds/secure file: JSON for `.json`, YAML otherwise.
- * Parser messages are not passed on: js-yaml and V8 quote the offending source lines,
- * which may hold a password. Only the position and a content-free reason are kept.
+ * Reads and parses a clouds/secure file: JSON for `.json`, YAML otherwise, with PyYAML's rules as
+ * openstacksdk reads it (`verify: no` is false). Parser messages are not passed on: they may quote the
+ * offending source, which may hold a password. Only the position and a content-free reason are kept.
  */
 export function readConfigFile(filePath: string): unknown {
   const text = readText(filePath);
@@ -22,14 +22,17 @@ function readText(filePath: string): string {
 }
 
 function parseYaml(text: string, filePath: string): unknown {
-  try {
-    return load(text);
-  } catch (error) {
-    if (!(error instanceof YAMLException)) throw error;
-    const { mark, reason } = error;
-    const where = mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : '';
-    throw new ConfigError(`Invalid YAML in ${filePath}${where}: ${reason}`);
-  }
+  const tree = readYamlTree(text);
+  // PyYAML lets a repeated key win silently; in clouds.yaml that is a mistake (two clouds of one name).
+  const problem = tree.errors[0] ?? tree.warnings.find((warning) => warning.code === 'DUPLICATE_KEY');
+  if (!problem) return tree.value;
+  const where = problem.line !== undefined ? ` at line ${problem.line}` : '';
+  throw new ConfigError(`Invalid YAML in ${filePath}${where}: ${reasonOf(problem.code)}`);
+}
+
+function reasonOf(code: string | undefined): string {
+  if (code === 'DUPLICATE_KEY') return 'duplicated mapping key';
+  return code ? code.toLowerCase().replace(/_/g, ' ') : 'unreadable';
 }
 
 function parseJson(text: string, filePath: string): unknown {

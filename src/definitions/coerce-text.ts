@@ -1,5 +1,5 @@
-import type { FieldPath, SourceMap } from './source-map.js';
-import { YamlTimestamp } from './yaml11.js';
+import type { FieldPath, SourceMap } from '../yaml/source-map.js';
+import { YamlTimestamp } from '../yaml/pyyaml.js';
 
 /** Text fields per kind of map; OIM's schema types them all str(). */
 const TEXT_FIELDS = {

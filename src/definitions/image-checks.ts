@@ -1,6 +1,6 @@
 import type { Report } from './coerce-text.js';
 import type { ParsedImage } from './schema.js';
-import type { FieldPath } from './source-map.js';
+import type { FieldPath } from '../yaml/source-map.js';
 
 const VERIFIABLE_ALGOS: ReadonlySet<string> = new Set(['md5', 'sha1', 'sha256', 'sha512']);
 

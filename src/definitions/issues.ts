@@ -1,4 +1,4 @@
-import { formatPath, type FieldPath } from './source-map.js';
+import { formatPath, type FieldPath } from '../yaml/source-map.js';
 import type { DefinitionIssue } from './types.js';
 
 /** An issue about `path` in `file`, naming the image it is in (read from the raw `root`) when there is one. */

@@ -4,7 +4,7 @@ import { DefinitionError } from './errors.js';
 import { issueAt } from './issues.js';
 import type { DefinitionIssue, ImageDefinition } from './types.js';
 import { validateDefinitionFile } from './validate-file.js';
-import { readYamlTree, type YamlProblem } from './yaml-tree.js';
+import { readYamlTree, type YamlProblem } from '../yaml/tree.js';
 
 export interface LoadedDefinitions {
   /** All images of all files, `enable: false` ones included, in file-name then file order. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Checksum, MetaValue } from './types.js';
-import { YamlTimestamp } from './yaml11.js';
+import { YamlTimestamp } from '../yaml/pyyaml.js';
 
 /*
  * OIM's yamale schema (etc/schema.yaml) in zod. Deliberate differences, each marked where it is made:

@@ -1,6 +1,6 @@
 import type { Report } from './coerce-text.js';
 import { FILE_KEYS, IMAGE_KEYS, META_KEYS, VERSION_KEYS } from './schema.js';
-import type { FieldPath } from './source-map.js';
+import type { FieldPath } from '../yaml/source-map.js';
 
 /**
  * OIM's yamale check is strict: any key outside its schema fails the whole run. Here an unknown key

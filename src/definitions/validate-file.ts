@@ -2,7 +2,7 @@ import { coerceTextFields, type Report } from './coerce-text.js';
 import { checkImage } from './image-checks.js';
 import { imageSchema } from './schema.js';
 import { issueAt } from './issues.js';
-import type { FieldPath, SourceMap } from './source-map.js';
+import type { FieldPath, SourceMap } from '../yaml/source-map.js';
 import { toImageDefinition } from './to-definition.js';
 import type { DefinitionIssue, ImageDefinition } from './types.js';
 import { reportUnknownKeys } from './unknown-keys.js';

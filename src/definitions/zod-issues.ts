@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { FieldPath } from './source-map.js';
-import { YamlTimestamp } from './yaml11.js';
+import type { FieldPath } from '../yaml/source-map.js';
+import { YamlTimestamp } from '../yaml/pyyaml.js';
 
 const EXPECTED: Readonly<Record<string, string>> = {
   string: 'text',

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 
 export interface VersionSpec {
   version: string;
@@ -52,6 +52,6 @@ export function definition(spec: ImageSpec): Record<string, unknown> {
 
 /** Writes a catalogue folder with one file and returns its path. */
 export function writeCatalogue(images: Array<Record<string, unknown>>, dir = mkdtempSync(path.join(os.tmpdir(), 'im-cat-'))): string {
-  writeFileSync(path.join(dir, 'images.yml'), `---\n${dump({ images }, { lineWidth: 200 })}`);
+  writeFileSync(path.join(dir, 'images.yml'), `---\n${stringify({ images }, { version: '1.1', lineWidth: 200 })}`);
   return dir;
 }

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dump, load } from 'js-yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../src/openstack/image.js';
 import { e2e, glanceFor, repoRoot, runCli } from './harness.js';
@@ -42,7 +42,7 @@ function shippedCatalogue(extraVersion?: { image: string; daysAgo: number }): st
   const dir = mkdtempSync(path.join(os.tmpdir(), 'im-scs-'));
   const imagesDir = path.join(repoRoot, 'images');
   for (const file of readdirSync(imagesDir).filter((f) => f.endsWith('.yml'))) {
-    const data = load(readFileSync(path.join(imagesDir, file), 'utf8')) as { images: Image[] };
+    const data = parse(readFileSync(path.join(imagesDir, file), 'utf8')) as { images: Image[] };
     for (const image of data.images) {
       if (image.enable === false) continue;
       if (extraVersion?.image === image.name) {
@@ -58,7 +58,7 @@ function shippedCatalogue(extraVersion?: { image: string; daysAgo: number }): st
         version.build_date = new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
       });
     }
-    writeFileSync(path.join(dir, file), dump(data, { lineWidth: 300 }));
+    writeFileSync(path.join(dir, file), stringify(data, { version: '1.1', lineWidth: 300 }));
   }
   return dir;
 }

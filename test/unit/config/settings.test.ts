@@ -167,6 +167,16 @@ describe('cloud settings', () => {
     expect(load(passwordCloud({ insecure: 'false', verify: true })).tls.verify).toBe(true);
   });
 
+  it('reads clouds.yaml with PyYAML\'s rules, as openstacksdk does: `verify: no` is false', () => {
+    const ws = createWorkspace();
+    ws.write(
+      ws.cwd,
+      'clouds.yaml',
+      'clouds:\n  named:\n    verify: no\n    auth:\n      auth_url: https://k.example/v3\n      username: u\n      password: p-secret\n      project_name: p\n      user_domain_name: Default\n      project_domain_name: Default\n',
+    );
+    expect(loadCloud(ws.options({ OS_CLOUD: 'named' })).tls.verify).toBe(false);
+  });
+
   it('lets insecure win over verify: true', () => {
     expect(load(passwordCloud({ insecure: true, verify: true })).tls.verify).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 import { onTestFinished } from 'vitest';
 import type { LoadCloudOptions } from '../../../src/config/index.js';
 
@@ -34,7 +34,7 @@ export function createWorkspace(): Workspace {
     write(dir, name, content) {
       const file = path.join(dir, name);
       mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, typeof content === 'string' ? content : dump(content));
+      writeFileSync(file, typeof content === 'string' ? content : stringify(content, { version: '1.1' }));
       return file;
     },
     options(env = {}, cloudName) {

@@ -1,12 +1,14 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { SourceMap, type FieldPath } from './source-map.js';
-import { pyyamlTags, YamlTimestamp } from './yaml11.js';
+import { pyyamlTags, YamlTimestamp } from './pyyaml.js';
 
 /** What the YAML reader found wrong or doubtful, before any schema check; `path` is where, if known. */
 export interface YamlProblem {
   line?: number;
   path: FieldPath;
   message: string;
+  /** The parser's code (e.g. BAD_INDENT), or DUPLICATE_KEY: a reason that quotes nothing of the file. */
+  code?: string;
 }
 
 export interface YamlTree {
@@ -17,7 +19,7 @@ export interface YamlTree {
   warnings: YamlProblem[];
 }
 
-/** Generous for real definition files, small enough to stop "billion laughs" alias bombs. */
+/** Generous for real definition and clouds files, small enough to stop "billion laughs" alias bombs. */
 const MAX_ALIAS_EXPANSIONS = 10_000;
 
 /** Reads one YAML document the way PyYAML's SafeLoader does, remembering where every field was written. */
@@ -42,8 +44,9 @@ export function readYamlTree(text: string): YamlTree {
     const errors = doc.errors.map((error) => ({
       line: lineAt(error.pos[0]),
       path: [],
+      code: error.code,
       // PyYAML's yaml.load refuses a second document as well.
-      message: `invalid YAML: ${error.code === 'MULTIPLE_DOCS' ? 'a definition file must hold a single YAML document' : error.message}`,
+      message: `invalid YAML: ${error.code === 'MULTIPLE_DOCS' ? 'a file must hold a single YAML document' : error.message}`,
     }));
     return { value: undefined, sourceMap, errors, warnings };
   }
@@ -125,6 +128,7 @@ class TreeWalker {
         this.warnings.push({
           line,
           path: [...path, key],
+          code: 'DUPLICATE_KEY',
           message: `duplicate key "${key}"${first === undefined ? '' : ` (first at line ${first})`}: the last one wins, as in PyYAML`,
         });
       }

@@ -1,4 +1,4 @@
-/** A field's location in a definition file: keys and list indexes from the document root. */
+/** A field's location in a YAML file: keys and list indexes from the document root. */
 export type FieldPath = ReadonlyArray<string | number>;
 
 /** `images[2].meta.os_distro` */
