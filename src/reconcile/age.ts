@@ -1,6 +1,7 @@
 import { naturalCompare } from '../definitions/natural-sort.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
+import { assignOwnership } from './identify.js';
 import type { PlanNote } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -9,7 +10,14 @@ const DAY_MS = 86_400_000;
  * OIM's --check-age: managed images whose image_build_date lies more than `maxAgeDays` before the newest
  * build date their definition names. A warning for the operator; nothing is changed.
  */
-export function tooOldImages(definitions: ImageDefinition[], observed: GlanceImage[], tag: string, maxAgeDays: number): PlanNote[] {
+export function tooOldImages(
+  definitions: ImageDefinition[],
+  observed: GlanceImage[],
+  tag: string,
+  maxAgeDays: number,
+  projectId?: string,
+): PlanNote[] {
+  const { byDefinition } = assignOwnership(definitions, observed, tag, projectId);
   const notes: PlanNote[] = [];
   for (const def of definitions) {
     const newest = def.versions
@@ -18,9 +26,7 @@ export function tooOldImages(definitions: ImageDefinition[], observed: GlanceIma
       .sort(naturalCompare)
       .at(-1);
     if (!newest) continue;
-    const identity = typeof def.meta.image_name === 'string' ? def.meta.image_name : def.name;
-    for (const image of observed) {
-      if (!image.tags.includes(tag) || image.image_name !== identity) continue;
+    for (const { image } of byDefinition.get(def.name) ?? []) {
       const built = typeof image.image_build_date === 'string' ? image.image_build_date.slice(0, 10) : undefined;
       if (!built) continue;
       const days = Math.round((Date.parse(newest) - Date.parse(built)) / DAY_MS);

@@ -126,7 +126,7 @@ export async function manage(
     ...(observation.projectId ? { projectId: observation.projectId } : {}),
     options: planOptions,
   });
-  if (options.checkAge) plan.notes.push(...tooOldImages(selection.selected, observation.images, options.tag, options.maxAge));
+  if (options.checkAge) plan.notes.push(...tooOldImages(selection.selected, observation.images, options.tag, options.maxAge, observation.projectId));
   for (const note of plan.notes) {
     const line = `[${note.definition ?? '-'}]${note.image ? ` ${note.image}:` : ''} ${note.message}`;
     if (note.level === 'warn') log.warn(line);
