@@ -79,32 +79,26 @@ export class Importer {
       ...identityProperties(desired),
       ...(source.id ? { id: source.id } : {}),
     });
-    const deadline = this.deps.now() + this.settings.importTimeoutMs;
-    try {
-      return await this.bringToActive(image, source, deadline, false);
-    } catch (error) {
-      throw await this.cleanUp(image, error);
-    }
+    return this.finish(image, source, false);
   }
 
   /** An image of ours an earlier run left in queued/importing/saving: wait for it, or import it again. */
   async resume(image: GlanceImage, source: ImportSource): Promise<ImportOutcome> {
     this.deps.log.info(`Finishing the import of ${image.name ?? image.id} (${image.status})`);
-    const deadline = this.deps.now() + this.settings.importTimeoutMs;
-    if (image.status === 'queued') {
+    let running = image.status !== 'queued';
+    if (!running) {
       const [task] = await this.tasks(image.id);
-      const running = task && (task.status === 'pending' || task.status === 'processing');
-      if (!running) {
-        try {
-          return await this.bringToActive(image, source, deadline, false);
-        } catch (error) {
-          throw await this.cleanUp(image, error);
-        }
-      }
+      running = task?.status === 'pending' || task?.status === 'processing';
     }
-    if (!this.settings.wait) return { state: 'started', image };
+    if (running && !this.settings.wait) return { state: 'started', image };
+    return this.finish(image, source, running);
+  }
+
+  /** Brings the image to active; an image that cannot be finished is deleted again, or named in the error. */
+  private async finish(image: GlanceImage, source: ImportSource, alreadyRunning: boolean): Promise<ImportOutcome> {
+    const deadline = this.deps.now() + this.settings.importTimeoutMs;
     try {
-      return await this.bringToActive(image, source, deadline, true);
+      return await this.bringToActive(image, source, deadline, alreadyRunning);
     } catch (error) {
       throw await this.cleanUp(image, error);
     }
