@@ -9,6 +9,10 @@
  * What is not known (no stored size yet, no created_at, no hash) is not judged: that part of a rule is skipped.
  */
 
+import { ARCHITECTURES, OS_PURPOSES, type REPLACE_FREQUENCIES } from '../definitions/schema.js';
+
+export { ARCHITECTURES, OS_PURPOSES };
+
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
 export type ScsVersion = 'v1' | 'v2';
 
@@ -59,15 +63,12 @@ export interface CheckOptions {
   now: Date;
 }
 
-export const ARCHITECTURES = ['x86_64', 'aarch64', 'risc-v'] as const;
 /** The conformance test's lists; Glance's own hypervisor_type values `hyperv`, `vmware`, `lxc`, ... are not among them. */
 export const HW_DISK_BUSES = ['virtio', 'scsi'] as const;
 export const HYPERVISOR_TYPES = ['qemu', 'kvm', 'xen', 'hyper-v', 'esxi'] as const;
 export const HW_RNG_MODELS = ['virtio'] as const;
-/** The standard's list plus `oldgeneric`, which OIM gives a superseded generic image (the conformance test rejects it). */
-export const OS_PURPOSES = ['generic', 'minimal', 'k8snode', 'gpu', 'network', 'custom', 'oldgeneric'] as const;
 /** replace_frequency -> days until a replacement is due; null: never outdated. */
-export const REPLACE_FREQUENCY_DAYS: Readonly<Record<string, number | null>> = {
+export const REPLACE_FREQUENCY_DAYS: Readonly<Record<(typeof REPLACE_FREQUENCIES)[number], number | null>> = {
   yearly: 365,
   quarterly: 92,
   monthly: 31,
@@ -279,7 +280,7 @@ type Age =
 function assessAge(image: ImageSubject, now: number): Age {
   const frequency = prop(image, 'replace_frequency');
   if (frequency === undefined) return { kind: 'current', why: 'no replace_frequency, recency not judged' };
-  const days = REPLACE_FREQUENCY_DAYS[frequency];
+  const days = (REPLACE_FREQUENCY_DAYS as Readonly<Record<string, number | null>>)[frequency];
   if (days === undefined) return { kind: 'current', why: `replace_frequency "${frequency}" unknown, recency not judged` };
   if (days === null) return { kind: 'current', why: `replace_frequency=${frequency}: never due for replacement` };
   const buildDate = prop(image, 'image_build_date');
