@@ -6,6 +6,8 @@ import { audit, auditExitCode, formatAudit, logAudit } from './commands/check.js
 import { cloudInfo, formatCloudInfo } from './commands/info.js';
 import { loadSelection, manage, type ManageOptions } from './commands/manage.js';
 import { share, type ShareOptions } from './commands/share.js';
+import { update } from './commands/update.js';
+import { undiciFetchWith, type FetchLike } from '../openstack/http.js';
 import { connect, createRunLogger, logRequestCounts, type CloudContext, type GlobalOptions } from './context.js';
 import { ConnectionError } from '../openstack/errors.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor, UsageError } from './exit.js';
@@ -15,6 +17,8 @@ export interface MainIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
+  /** How image sources and upstream indexes are read; tests put a fake upstream here. */
+  fetch?: FetchLike;
 }
 
 type ProgramOptions = GlobalOptions & ManageOptions & Partial<ShareOptions> & { yesIReallyKnowWhatIDo?: boolean };
@@ -70,6 +74,7 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
       new Option('--prefetch <when>', 'stream the image through this tool (glance-direct)').choices(['never', 'on-stuck', 'always']).default('on-stuck'),
     )
     .option('--verify-checksum', 'stream every image through this tool and verify its checksum', false)
+    .option('--update', 'find the newest upstream builds (latest_url) and import them, without writing any file', false)
     .option('--check-age', 'warn about managed images much older than their definition\'s newest build', false)
     .option('--max-age <days>', 'the age --check-age warns about', parseCount(0), 90)
     .addOption(new Option('--scs-version <version>', 'version of scs-0102 the checks apply').choices(['v1', 'v2']).default('v2'))
@@ -109,7 +114,7 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
       await withCloud(options, io, redactor, log, async (context) => {
         const lock = options.dryRun ? undefined : acquireRunLock(context.cloud.name, context.cloud.auth.authUrl);
         try {
-          const result = await manage(context, selection, options, log, io.stdout);
+          const result = await manage(context, selection, options, log, io.stdout, io.fetch ?? undiciFetchWith(undefined));
           setExit(result.exitCode);
         } finally {
           lock?.release();
@@ -142,6 +147,17 @@ function buildProgram(io: MainIo, redactor: Redactor, setExit: (code: number) =>
         io.stdout.write(options.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatAudit(result));
         setExit(auditExitCode(result));
       });
+    });
+
+  program
+    .command('update')
+    .description(
+      'write the newest upstream build of each definition that names its upstream (latest_url, latest_checksum_url) into its file',
+    )
+    .action(async () => {
+      const options = program.opts<ProgramOptions>();
+      const log = createRunLogger(options, redactor, io.stderr);
+      setExit(await update({ ...options, timeout: options.timeout ?? 60 }, io.fetch ?? undiciFetchWith(undefined), log, io.stdout));
     });
 
   return program;

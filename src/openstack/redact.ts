@@ -41,3 +41,8 @@ export class Redactor {
     return out;
   }
 }
+
+/** A URL as it may be shown: a password in its user part (`https://user:secret@host/`) is masked. */
+export function urlForDisplay(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, `$1:${MASK}@`);
+}

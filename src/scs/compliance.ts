@@ -277,18 +277,29 @@ type Age =
   /** Outdated, and provided_until is missing or no date: nobody can tell whether the promise still holds. */
   | { kind: 'no-until'; why: string };
 
-function assessAge(image: ImageSubject, now: number): Age {
+/** When an image is due for replacement: its build (or registration) plus 1.1 × replace_frequency. */
+export type Replacement =
+  | { due: false; why: string }
+  | { due: true; built: number; at: number; age: string };
+
+export function replacementDue(image: ImageSubject): Replacement {
   const frequency = prop(image, 'replace_frequency');
-  if (frequency === undefined) return { kind: 'current', why: 'no replace_frequency, recency not judged' };
+  if (frequency === undefined) return { due: false, why: 'no replace_frequency, recency not judged' };
   const days = (REPLACE_FREQUENCY_DAYS as Readonly<Record<string, number | null>>)[frequency];
-  if (days === undefined) return { kind: 'current', why: `replace_frequency "${frequency}" unknown, recency not judged` };
-  if (days === null) return { kind: 'current', why: `replace_frequency=${frequency}: never due for replacement` };
+  if (days === undefined) return { due: false, why: `replace_frequency "${frequency}" unknown, recency not judged` };
+  if (days === null) return { due: false, why: `replace_frequency=${frequency}: never due for replacement` };
   const buildDate = prop(image, 'image_build_date');
   const built = (buildDate === undefined ? undefined : parseBuildDate(buildDate)) ?? parseTimestamp(image.created_at);
-  if (built === undefined) return { kind: 'current', why: 'no build date or registration date, recency not judged' };
-  const due = built + RECENCY_TOLERANCE * days * DAY_MS;
-  const age = `built ${day(built)}, replace_frequency=${frequency}, replacement due ${day(due)}`;
-  if (now <= due) return { kind: 'current', why: `current (${age})` };
+  if (built === undefined) return { due: false, why: 'no build date or registration date, recency not judged' };
+  const at = built + RECENCY_TOLERANCE * days * DAY_MS;
+  return { due: true, built, at, age: `built ${day(built)}, replace_frequency=${frequency}, replacement due ${day(at)}` };
+}
+
+function assessAge(image: ImageSubject, now: number): Age {
+  const replacement = replacementDue(image);
+  if (!replacement.due) return { kind: 'current', why: replacement.why };
+  const age = replacement.age;
+  if (now <= replacement.at) return { kind: 'current', why: `current (${age})` };
   const until = prop(image, 'provided_until');
   if (until === 'none' || until === 'notice') return { kind: 'current', why: `outdated (${age}), but provided_until=${until} makes no promise` };
   const untilDate = until === undefined ? undefined : parseBuildDate(until);

@@ -12,7 +12,9 @@ import { Importer } from '../../reconcile/importer.js';
 import { plan as makePlan } from '../../reconcile/plan.js';
 import type { Plan, PlanOptions } from '../../reconcile/types.js';
 import { SourceReader } from '../../sources/source.js';
-import { undiciFetchWith } from '../../openstack/http.js';
+import type { FetchLike } from '../../openstack/http.js';
+import { definitionsForRun } from '../../upstream/for-run.js';
+import { reportDiscovery, discoveryOutput, warnStale } from './discovery-report.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.js';
 import { formatPlan, formatReport, jsonDocument } from '../output.js';
@@ -40,6 +42,10 @@ export interface ManageOptions {
   checkOnly: boolean;
   checkAge: boolean;
   maxAge: number;
+  /** --update: discover new upstream builds in memory and import them. */
+  update: boolean;
+  /** Per request (API and upstream), seconds. */
+  timeout?: number;
   scsVersion: ScsVersion;
   output: 'text' | 'json';
 }
@@ -105,10 +111,22 @@ export async function manage(
   options: ManageOptions,
   log: Logger,
   stdout: NodeJS.WritableStream,
+  fetch: FetchLike,
 ): Promise<ManageResult> {
   if (options.parallel < 1) throw new UsageError('--parallel must be at least 1');
   const observation = await observe(context, options.tag);
   log.info(`Found ${observation.images.length} managed images in cloud ${context.cloud.name}`);
+  const run = await definitionsForRun(selection.selected, observation.images, {
+    update: options.update,
+    tag: options.tag,
+    ...(observation.projectId ? { projectId: observation.projectId } : {}),
+    fetch,
+    parallel: options.parallel,
+    timeoutMs: (options.timeout ?? 60) * 1000,
+  });
+  reportDiscovery(run, log);
+  warnStale(run.definitions, options.tag, log);
+  const upstreamFailed = run.failures.length > 0;
   const planOptions: PlanOptions = {
     tag: options.tag,
     latest: options.latest,
@@ -121,12 +139,12 @@ export async function manage(
     today: new Date().toISOString().slice(0, 10),
   };
   const plan = makePlan({
-    definitions: selection.selected,
+    definitions: run.definitions,
     observed: observation.images,
     ...(observation.projectId ? { projectId: observation.projectId } : {}),
     options: planOptions,
   });
-  if (options.checkAge) plan.notes.push(...tooOldImages(selection.selected, observation.images, options.tag, options.maxAge, observation.projectId));
+  if (options.checkAge) plan.notes.push(...tooOldImages(run.definitions, observation.images, options.tag, options.maxAge, observation.projectId));
   for (const note of plan.notes) {
     const line = `[${note.definition ?? '-'}]${note.image ? ` ${note.image}:` : ''} ${note.message}`;
     if (note.level === 'warn') log.warn(line);
@@ -135,14 +153,14 @@ export async function manage(
 
   if (options.dryRun) {
     log.info(`Dry run: ${plan.actions.length} actions planned, none carried out`);
-    stdout.write(options.output === 'json' ? jsonDocument({ dryRun: true, plan }) : formatPlan(plan));
-    return { exitCode: EXIT_OK, plan };
+    stdout.write(options.output === 'json' ? jsonDocument({ dryRun: true, plan, ...discoveryOutput(run) }) : formatPlan(plan));
+    return { exitCode: upstreamFailed ? EXIT_FAILED : EXIT_OK, plan };
   }
 
   const importer = new Importer(
     {
       glance: context.glance,
-      sources: new SourceReader(undiciFetchWith(undefined)),
+      sources: new SourceReader(fetch),
       log,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: () => Date.now(),
@@ -161,7 +179,7 @@ export async function manage(
   (failed > 0 ? log.error.bind(log) : log.info.bind(log))(
     `${done} actions done, ${failed} failed, ${skipped} skipped, ${deferred} deferred`,
   );
-  stdout.write(options.output === 'json' ? jsonDocument({ dryRun: false, plan, report }) : formatReport(report));
-  return { exitCode: failed > 0 ? EXIT_FAILED : EXIT_OK, plan, report };
+  stdout.write(options.output === 'json' ? jsonDocument({ dryRun: false, plan, report, ...discoveryOutput(run) }) : formatReport(report));
+  return { exitCode: failed > 0 || upstreamFailed ? EXIT_FAILED : EXIT_OK, plan, report };
 }
 

@@ -1,0 +1,88 @@
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { editVersionLists, VersionEditError, type VersionListEdit } from './edit-versions.js';
+import { formatIssue } from './errors.js';
+import type { ImageDefinition, VersionDefinition } from './types.js';
+import { validateDefinitionFile } from './validate-file.js';
+import { readYamlTree } from '../yaml/tree.js';
+
+/** One definition's new newest version, and the version it pushes out. */
+export interface NewVersion {
+  definition: ImageDefinition;
+  add: VersionDefinition;
+  drop?: VersionDefinition;
+}
+
+export interface FileRewrite {
+  file: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * A definition file's text with new versions written in (and the oldest taken out) in place. The result is
+ * read back and must define exactly the new versions; otherwise nothing is rewritten and the error says why.
+ */
+export function rewriteFile(file: string, changes: NewVersion[]): FileRewrite {
+  const before = readFileSync(file, 'utf8');
+  const indexByLine = imageIndexByLine(file, before);
+  const edits = changes.map((change): VersionListEdit => {
+    const image = indexByLine.get(change.definition.line);
+    if (image === undefined) throw new VersionEditError(`${file}: image "${change.definition.name}" changed since it was read`);
+    const inFileOrder = [...change.definition.versions].sort((a, b) => a.line - b.line);
+    // A file that lists its newest version first gets the new one first too.
+    const newestFirst = inFileOrder.length > 1 && inFileOrder[0] === change.definition.versions.at(-1);
+    return {
+      image,
+      remove: change.drop ? [inFileOrder.indexOf(change.drop)] : [],
+      insert: { entry: entryOf(change.add), at: newestFirst ? 'start' : 'end' },
+    };
+  });
+  const after = editVersionLists(before, edits);
+  checkRewrite(file, after, changes);
+  return { file, before, after };
+}
+
+/** Writes next to the file and renames over it, so a reader never sees half a file; keeps the file's mode. */
+export function writeAtomically(file: string, text: string): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  writeFileSync(temporary, text, { mode: statSync(file).mode & 0o7777 });
+  renameSync(temporary, file);
+}
+
+function imageIndexByLine(file: string, text: string): Map<number, number> {
+  const tree = readYamlTree(text);
+  const result = validateDefinitionFile(tree.value, tree.sourceMap, file);
+  if (tree.errors.length > 0 || result.errors.length > 0) {
+    throw new VersionEditError(`${file} changed since it was read and no longer loads`);
+  }
+  return new Map(result.images.map(({ index, definition }) => [definition.line, index]));
+}
+
+function entryOf(version: VersionDefinition) {
+  return {
+    version: version.version,
+    url: version.url,
+    checksum: version.checksum ? `${version.checksum.algo}:${version.checksum.hex}` : '',
+    build_date: version.build_date ?? '',
+  };
+}
+
+/** The rewritten text must load, and each changed definition must list the new version exactly as meant. */
+function checkRewrite(file: string, text: string, changes: NewVersion[]): void {
+  const tree = readYamlTree(text);
+  const result = validateDefinitionFile(tree.value, tree.sourceMap, file);
+  const problems = [...tree.errors.map((error) => error.message), ...result.errors.map(formatIssue)];
+  for (const change of changes) {
+    const def = result.images.find((image) => image.definition.name === change.definition.name)?.definition;
+    const written = def?.versions.find((version) => version.version === change.add.version);
+    const same =
+      written !== undefined &&
+      written.url === change.add.url &&
+      written.checksum?.hex === change.add.checksum?.hex &&
+      written.build_date === change.add.build_date &&
+      def?.versions.length === change.definition.versions.length + (change.drop ? 0 : 1);
+    if (!same) problems.push(`image "${change.definition.name}": the rewritten file does not define version ${change.add.version} as found`);
+  }
+  if (problems.length > 0) throw new VersionEditError(`${file}: not rewritten: ${problems.join('; ')}`);
+}

@@ -1,0 +1,76 @@
+import pLimit from 'p-limit';
+import type { ImageDefinition } from '../definitions/types.js';
+import type { FetchLike } from '../openstack/http.js';
+import type { GlanceImage } from '../openstack/image.js';
+import { assignOwnership } from '../reconcile/identify.js';
+import { UpstreamError, UpstreamHttp } from './http.js';
+import { latestPointer, resolveLatestPointer } from './latest-pointer.js';
+import { withNewVersion } from './next-version.js';
+import { discoverUpdates, type DefinitionUpdate } from './refresh.js';
+
+export interface RunDefinitions {
+  /** The definitions to plan, with discovered builds and `latest` pointers made concrete. */
+  definitions: ImageDefinition[];
+  /** What `--update` found, per definition that names its upstream. */
+  discovered: DefinitionUpdate[];
+  /** Definitions whose upstream failed: for --update planned as written; with a `latest` pointer left out. */
+  failures: Array<{ definition: string; message: string }>;
+}
+
+export interface RunDiscoveryOptions {
+  /** --update: discover new builds in memory. */
+  update: boolean;
+  tag: string;
+  projectId?: string;
+  fetch: FetchLike;
+  parallel: number;
+  timeoutMs: number;
+}
+
+/**
+ * The definitions a run plans, after asking upstreams: `--update` adds each definition's newest build as
+ * `update` would write it; a `version: latest` pointer becomes the version of the build it points at now.
+ * Nothing here changes the cloud or a file.
+ */
+export async function definitionsForRun(
+  selected: ImageDefinition[],
+  observed: GlanceImage[],
+  options: RunDiscoveryOptions,
+): Promise<RunDefinitions> {
+  const failures: RunDefinitions['failures'] = [];
+  const discovered = options.update ? await discoverUpdates(selected, options) : [];
+  const byName = new Map(discovered.map((entry) => [entry.definition.name, entry]));
+  let definitions = selected.map((def) => {
+    const found = byName.get(def.name);
+    if (found?.error) failures.push({ definition: def.name, message: found.error });
+    return found?.decision?.kind === 'new' ? withNewVersion(def, found.decision) : def;
+  });
+  definitions = await resolvePointers(definitions, observed, options, failures);
+  return { definitions, discovered, failures };
+}
+
+async function resolvePointers(
+  definitions: ImageDefinition[],
+  observed: GlanceImage[],
+  options: RunDiscoveryOptions,
+  failures: RunDefinitions['failures'],
+): Promise<ImageDefinition[]> {
+  if (!definitions.some((def) => latestPointer(def))) return definitions;
+  const ownership = assignOwnership(definitions, observed, options.tag, options.projectId);
+  const limit = pLimit(Math.max(1, options.parallel));
+  const resolved = await Promise.all(
+    definitions.map((def) =>
+      limit(async () => {
+        try {
+          const http = new UpstreamHttp(options.fetch, { timeoutMs: options.timeoutMs });
+          return await resolveLatestPointer(def, ownership.byDefinition.get(def.name) ?? [], http);
+        } catch (error) {
+          if (!(error instanceof UpstreamError)) throw error;
+          failures.push({ definition: def.name, message: `version latest: ${error.message}; its images are left as they are` });
+          return undefined;
+        }
+      }),
+    ),
+  );
+  return resolved.filter((def): def is ImageDefinition => def !== undefined);
+}

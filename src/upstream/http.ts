@@ -1,0 +1,96 @@
+import type { FetchLike, FetchResponse } from '../openstack/http.js';
+import { urlForDisplay } from '../openstack/redact.js';
+
+/** An upstream that did not answer as expected; the message names the URL (credentials masked) and what was wanted. */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(
+    readonly url: string,
+    problem: string,
+  ) {
+    super(`${urlForDisplay(url)}: ${problem}`);
+  }
+}
+
+export interface UpstreamHttpOptions {
+  timeoutMs?: number;
+  /** Index and checksum files are small; a bigger answer is a wrong URL (an image, say), not read to the end. */
+  maxBytes?: number;
+}
+
+/**
+ * Reads upstream index pages and checksum files: GET as text and HEAD for Last-Modified, each bounded by a
+ * timeout and a size limit, redirects followed (undici stops a loop after 20). Counts its requests.
+ */
+export class UpstreamHttp {
+  requests = 0;
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+
+  constructor(
+    private readonly fetch: FetchLike,
+    options: UpstreamHttpOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+  }
+
+  async text(url: string): Promise<string> {
+    const response = await this.send(url, 'GET');
+    if (response.status < 200 || response.status >= 300) {
+      await response.body?.cancel();
+      throw new UpstreamError(url, `answered HTTP ${response.status}`);
+    }
+    return this.readLimited(url, response);
+  }
+
+  /** The Last-Modified header of a URL (HEAD), or undefined when the server sends none. */
+  async lastModified(url: string): Promise<string | undefined> {
+    const response = await this.send(url, 'HEAD');
+    await response.body?.cancel();
+    if (response.status < 200 || response.status >= 300) throw new UpstreamError(url, `answered HTTP ${response.status}`);
+    return response.headers.get('last-modified') ?? undefined;
+  }
+
+  private async send(url: string, method: 'GET' | 'HEAD'): Promise<FetchResponse> {
+    this.requests++;
+    try {
+      return await this.fetch(url, { method, headers: {}, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw new UpstreamError(url, describeFailure(error, this.timeoutMs));
+    }
+  }
+
+  private async readLimited(url: string, response: FetchResponse): Promise<string> {
+    if (!response.body) return response.text();
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > this.maxBytes) {
+          await reader.cancel();
+          throw new UpstreamError(url, `answered more than ${this.maxBytes} bytes: not an index or checksum file`);
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      throw new UpstreamError(url, describeFailure(error, this.timeoutMs));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${timeoutMs / 1000} s`;
+  }
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const text = cause?.message ?? (error instanceof Error ? error.message : String(error));
+  if (/redirect count exceeded/i.test(text)) return 'too many redirects (a redirect loop?)';
+  return cause?.code ? `cannot be reached (${cause.code})` : `cannot be read (${text})`;
+}

@@ -1,0 +1,69 @@
+import { naturalCompare } from '../definitions/natural-sort.js';
+import type { Checksum, ImageDefinition, VersionDefinition } from '../definitions/types.js';
+import { ymdToIsoDate } from './dates.js';
+
+/** A build as it will be written into a definition. */
+export interface FoundBuild {
+  url: string;
+  checksum: Checksum;
+  /** YYYYMMDD */
+  date: string;
+}
+
+export type UpdateDecision =
+  /** The definition already lists this build. */
+  | { kind: 'current'; version: string }
+  /** Upstream's newest is older than the newest defined version: never taken. */
+  | { kind: 'older'; newest: string; offered: string }
+  /** A new newest version; `drop` is the oldest version, left out so the definition keeps its length. */
+  | { kind: 'new'; version: VersionDefinition; drop?: VersionDefinition };
+
+/** Whether a definition already lists a build: the same digest, or the same URL where no digest is written. */
+export function listsBuild(def: ImageDefinition, build: Pick<FoundBuild, 'url' | 'checksum'>): VersionDefinition | undefined {
+  return def.versions.find((version) =>
+    version.checksum ? sameDigest(version.checksum, build.checksum) : version.url === build.url,
+  );
+}
+
+/**
+ * What a newly found build does to a definition. Its version is the build's date; if a different build
+ * already holds that version (a second build on one day), the first free `DATE.N`.
+ */
+export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDecision {
+  const listed = listsBuild(def, build);
+  if (listed) return { kind: 'current', version: listed.version };
+  const newest = def.versions.at(-1);
+  if (newest && naturalCompare(build.date, newest.version) < 0) {
+    return { kind: 'older', newest: newest.version, offered: build.date };
+  }
+  const version: VersionDefinition = {
+    line: def.line,
+    version: freeVersion(build.date, new Set(def.versions.map((entry) => entry.version))),
+    url: build.url,
+    checksum: build.checksum,
+    build_date: ymdToIsoDate(build.date),
+    meta: {},
+  };
+  return { kind: 'new', version, ...(def.versions[0] ? { drop: def.versions[0] } : {}) };
+}
+
+/** The definition as `update` writes it: the new version in, the oldest out. */
+export function withNewVersion(def: ImageDefinition, decision: Extract<UpdateDecision, { kind: 'new' }>): ImageDefinition {
+  const kept = def.versions.filter((version) => version !== decision.drop);
+  return { ...def, versions: [...kept, decision.version].sort((a, b) => naturalCompare(a.version, b.version)) };
+}
+
+/** A build's date as its version, or `DATE.N` (the first free N) when another build already has that version. */
+export function freeVersion(date: string, taken: ReadonlySet<string>): string {
+  let name = date;
+  for (let n = 1; taken.has(name); n++) name = `${date}.${n}`;
+  return name;
+}
+
+export function formatChecksum(checksum: Checksum): string {
+  return `${checksum.algo}:${checksum.hex}`;
+}
+
+function sameDigest(a: Checksum, b: Checksum): boolean {
+  return a.algo === b.algo && a.hex === b.hex;
+}

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { e2e } from './harness.js';
+
+/**
+ * An upstream as the distributions publish it, served by the local HTTP server (Python's http.server, whose
+ * directory pages are autoindex listings and whose files carry Last-Modified):
+ * - Ubuntu's layout: `<root>/<series>/YYYYMMDD/` build folders, each with the image and `SHA256SUMS`, and a
+ *   moving `current/` alias holding a copy of the newest;
+ * - a rolling file with a `SHA256SUMS` beside it, for OIM's `version: latest`.
+ */
+export class UpstreamTree {
+  readonly root: string;
+  readonly base: string;
+
+  constructor(readonly file = 'e2e-server-cloudimg-amd64.img') {
+    const name = `upstream-${randomUUID().slice(0, 8)}`;
+    this.root = path.join(e2e.wwwDir, name);
+    this.base = `${e2e.httpBase}/${name}`;
+    mkdirSync(path.join(this.root, 'series', 'current'), { recursive: true });
+  }
+
+  get latestUrl(): string {
+    return `${this.base}/series/current/${this.file}`;
+  }
+
+  get latestChecksumUrl(): string {
+    return `${this.base}/series/current/SHA256SUMS`;
+  }
+
+  /** Publishes a dated build (a distinct qcow2 of `sizeMiB`) and points `current/` at it. */
+  publishBuild(date: string, sizeMiB: number): { url: string; sha256: string } {
+    const folder = path.join(this.root, 'series', date);
+    mkdirSync(folder, { recursive: true });
+    const sha256 = writeQcow2(path.join(folder, this.file), sizeMiB);
+    writeFileSync(path.join(folder, 'SHA256SUMS'), `${sha256} *${this.file}\n`);
+    for (const name of [this.file, 'SHA256SUMS']) copyFileSync(path.join(folder, name), path.join(this.root, 'series', 'current', name));
+    return { url: `${this.base}/series/${date}/${this.file}`, sha256 };
+  }
+
+  /** Replaces the rolling file (and its SHA256SUMS), dated `modified` (Last-Modified). */
+  publishRolling(sizeMiB: number, modified: Date): { url: string; checksumsUrl: string; sha256: string } {
+    const folder = path.join(this.root, 'rolling');
+    mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, 'rolling.qcow2');
+    const sha256 = writeQcow2(file, sizeMiB);
+    utimesSync(file, modified, modified);
+    writeFileSync(path.join(folder, 'SHA256SUMS'), `${sha256}  rolling.qcow2\n`);
+    return { url: `${this.base}/rolling/rolling.qcow2`, checksumsUrl: `${this.base}/rolling/SHA256SUMS`, sha256 };
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+function writeQcow2(file: string, sizeMiB: number): string {
+  rmSync(file, { force: true });
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, `${sizeMiB}M`]);
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
