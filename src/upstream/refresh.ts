@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { FetchLike } from '../openstack/http.js';
 import type { ImageDefinition } from '../definitions/types.js';
-import { buildDate, findNewestBuild, type Layout } from './discover.js';
+import { buildDate, findNewestBuild, layoutOf, type Layout } from './discover.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
 import { PlaceholderError } from './placeholder.js';
 import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
@@ -9,7 +9,7 @@ import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from '
 /** What discovery found for one definition that names its upstream (`latest_url` and `latest_checksum_url`). */
 export interface DefinitionUpdate {
   definition: ImageDefinition;
-  layout?: Layout;
+  layout: Layout;
   /** Upstream's newest build; its date is known unless the definition already lists it. */
   offered?: Omit<FoundBuild, 'date'> & { date?: string };
   decision?: UpdateDecision;
@@ -40,10 +40,10 @@ async function discoverOne(
   options: DiscoveryOptions,
 ): Promise<DefinitionUpdate> {
   const http = new UpstreamHttp(options.fetch, { timeoutMs: options.timeoutMs });
-  const result: DefinitionUpdate = { definition: def, requests: 0 };
+  const source = { latestUrl: def.latest_url, latestChecksumUrl: def.latest_checksum_url };
+  const result: DefinitionUpdate = { definition: def, layout: layoutOf(source), requests: 0 };
   try {
-    const build = await findNewestBuild({ latestUrl: def.latest_url, latestChecksumUrl: def.latest_checksum_url }, http);
-    result.layout = build.layout;
+    const build = await findNewestBuild(source, http);
     result.offered = { url: build.url, checksum: build.checksum, ...(build.date ? { date: build.date } : {}) };
     const listed = listsBuild(def, build);
     if (listed) {

@@ -63,7 +63,13 @@ function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger)
     const change: NewVersion = { definition, add: entry.decision.version, ...(entry.decision.drop ? { drop: entry.decision.drop } : {}) };
     byFile.set(definition.file, [...(byFile.get(definition.file) ?? []), change]);
   }
+  const failedIn = new Set(updates.filter((entry) => entry.error).map((entry) => entry.definition.file));
   return [...byFile].map(([file, changes]) => {
+    if (failedIn.has(file)) {
+      const error = `not written: another image of ${file} failed upstream, and a file is changed only when all its images answered`;
+      log.error(error);
+      return { file, changed: false, error };
+    }
     let rewrite: FileRewrite;
     try {
       rewrite = rewriteFile(file, changes);
@@ -115,7 +121,7 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
   return {
     name: def.name,
     file: def.file,
-    layout: entry.layout ?? null,
+    layout: entry.layout,
     current: newestOf(def),
     upstream: entry.offered
       ? {

@@ -1,0 +1,222 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import type { FetchLike } from '../../../src/openstack/http.js';
+
+const UBUNTU = 'https://cloud-images.ubuntu.com/releases/noble';
+const ALMA = 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images';
+const hex = (char: string) => char.repeat(64);
+
+/** An upstream of fixed pages; counts what is asked. */
+function upstream(pages: Record<string, string>): { fetch: FetchLike; asked: string[] } {
+  const asked: string[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    asked.push(`${init.method} ${url}`);
+    const body = pages[url];
+    const status = body === undefined ? 404 : 200;
+    return new Response(init.method === 'HEAD' ? null : (body ?? 'not found'), { status }) as never;
+  };
+  return { fetch, asked };
+}
+
+function ubuntuPages(newest: string, digest: string, folders = ['20260926', newest]): Record<string, string> {
+  const links = folders.map((serial) => `<a href="release-${serial}/">release-${serial}/</a>   20-Nov-2026 10:00    -`);
+  return {
+    [`${UBUNTU}/`]: `<html><body><h1>Index of /releases/noble</h1><pre><a href="../">../</a>
+${links.join('\n')}
+<a href="release/">release/</a>   20-Nov-2026 10:00    -
+</pre></body></html>`,
+    [`${UBUNTU}/release-${newest}/SHA256SUMS`]: `${hex('e')} *ubuntu-24.04-server-cloudimg-arm64.img\n${digest} *ubuntu-24.04-server-cloudimg-amd64.img\n`,
+  };
+}
+
+const almaPages = {
+  [`${ALMA}/CHECKSUM`]: `${hex('a')}  AlmaLinux-9-GenericCloud-9.8-20260810.x86_64.qcow2\n${hex('a')}  AlmaLinux-9-GenericCloud-latest.x86_64.qcow2\n`,
+};
+
+const meta = `    meta:
+      architecture: x86_64
+      hw_disk_bus: scsi
+      hypervisor_type: qemu
+      os_distro: ubuntu
+      os_version: '24.04'
+      os_purpose: generic
+      replace_frequency: monthly
+      uuid_validity: last-3
+      provided_until: none
+`;
+
+function image(name: string, latest: string, sums: string, versions: string): string {
+  return `  - name: ${name}
+    format: qcow2
+    login: ubuntu
+    min_disk: 8
+    min_ram: 512
+    status: active
+    visibility: public
+    multi: true
+${meta}    tags: []
+    latest_checksum_url: ${sums}
+    latest_url:
+      ${latest}
+    versions:
+${versions}`;
+}
+
+const ubuntuVersion = `      # Canonical's release serial
+      - version: '20260926'
+        url: ${UBUNTU}/release-20260926/ubuntu-24.04-server-cloudimg-amd64.img
+        checksum: sha256:${hex('1')}
+        build_date: 2026-09-26
+`;
+const almaVersion = `      - version: "20260810"
+        url: ${ALMA}/AlmaLinux-9-GenericCloud-9.8-20260810.x86_64.qcow2
+        checksum: sha256:${hex('a')}
+        build_date: 2026-08-10
+`;
+
+function catalogue(ubuntuBase = UBUNTU): { dir: string; file: string; text: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'im-update-'));
+  const file = path.join(dir, 'images.yml');
+  const text = `---
+# A catalogue of two images; this comment stays.
+images:
+${image('Ubuntu 24.04', `${ubuntuBase}/release/ubuntu-24.04-server-cloudimg-amd64.img`, `${ubuntuBase}/release/SHA256SUMS`, ubuntuVersion)}${image('AlmaLinux 9', `${ALMA}/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2`, `${ALMA}/CHECKSUM`, almaVersion)}`;
+  writeFileSync(file, text);
+  return { dir, file, text };
+}
+
+async function run(args: string[], fetch: FetchLike): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk) => out.push(String(chunk)));
+  stderr.on('data', (chunk) => err.push(String(chunk)));
+  const code = await main(['node', 'image-manager', ...args], { stdout, stderr, env: {}, fetch });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+const newUbuntuEntry = `      - version: '20261120'
+        url: ${UBUNTU}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img
+        checksum: sha256:${hex('2')}
+        build_date: 2026-11-20
+`;
+
+describe('image-manager update', () => {
+  it('writes the new build in place of the old one, changes nothing else, and a second run changes no byte', async () => {
+    const { dir, file, text } = catalogue();
+    const { fetch, asked } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const first = await run(['update', '--images', dir, '--output', 'json'], fetch);
+    expect(first.code, first.stderr).toBe(0);
+    const expected = text.replace(ubuntuVersion, `      # Canonical's release serial\n${newUbuntuEntry}`);
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+    const document = JSON.parse(first.stdout);
+    expect(document.definitions).toEqual([
+      expect.objectContaining({
+        name: 'Ubuntu 24.04',
+        layout: 'dated-folders',
+        status: 'new',
+        changed: true,
+        current: expect.objectContaining({ version: '20260926' }),
+        upstream: { version: '20261120', url: `${UBUNTU}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img`, checksum: `sha256:${hex('2')}`, date: '20261120' },
+        requests: 2,
+      }),
+      expect.objectContaining({ name: 'AlmaLinux 9', layout: 'checksum-file', status: 'current', changed: false, requests: 1 }),
+    ]);
+    expect(asked.every((request) => request.startsWith('GET '))).toBe(true);
+
+    const second = await run(['update', '--images', dir], fetch);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe('Ubuntu 24.04: up to date (20261120)\nAlmaLinux 9: up to date (20260810)\n');
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+  });
+
+  it('--dry-run prints a unified diff and writes nothing', async () => {
+    const { dir, file, text } = catalogue();
+    const { fetch } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const result = await run(['update', '--images', dir, '--dry-run'], fetch);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`--- ${file}`);
+    expect(result.stdout).toContain(`-      - version: '20260926'`);
+    expect(result.stdout).toContain(`+      - version: '20261120'`);
+    expect(result.stdout).toContain(`+        checksum: sha256:${hex('2')}`);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('takes no build older than the newest defined version', async () => {
+    const { dir, file, text } = catalogue();
+    const { fetch } = upstream({ ...ubuntuPages('20260901', hex('3'), ['20260801', '20260901']), ...almaPages });
+    const result = await run(['update', '--images', dir], fetch);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Ubuntu 24.04: upstream offers 20260901, older than 20260926: not taken');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('a failing upstream fails its definition (exit 1, named with its URL), other files are written, its file is not', async () => {
+    const { dir, file, text } = catalogue();
+    const other = path.join(dir, 'other.yml');
+    const otherText = `images:\n${image('Ubuntu Other', `${UBUNTU}/release/ubuntu-24.04-server-cloudimg-amd64.img`, `${UBUNTU}/release/SHA256SUMS`, ubuntuVersion)}`;
+    writeFileSync(other, otherText);
+    const { fetch } = upstream(ubuntuPages('20261120', hex('2'))); // no AlmaLinux CHECKSUM: 404
+    const result = await run(['update', '--images', dir, '--output', 'json'], fetch);
+    expect(result.code).toBe(1);
+    const byName = Object.fromEntries(JSON.parse(result.stdout).definitions.map((entry: { name: string }) => [entry.name, entry]));
+    expect(byName['AlmaLinux 9']).toMatchObject({ status: 'failed', error: `${ALMA}/CHECKSUM: answered HTTP 404` });
+    expect(byName['Ubuntu 24.04']).toMatchObject({ status: 'new', changed: false });
+    expect(byName['Ubuntu Other']).toMatchObject({ status: 'new', changed: true });
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(readFileSync(other, 'utf8')).toContain(newUbuntuEntry);
+  });
+
+  it('never shows a password written into an upstream URL', async () => {
+    const { dir } = catalogue('https://mirror:S3cretPass@mirror.example/noble');
+    const { fetch } = upstream(almaPages);
+    const result = await run(['update', '--images', dir, '--output', 'json'], fetch);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain('S3cretPass');
+    expect(result.stdout).toContain('https://mirror:***@mirror.example/noble/');
+  });
+
+  it('exits 2 and writes nothing on a broken definition file or a bad filter', async () => {
+    const { dir, file, text } = catalogue();
+    writeFileSync(path.join(dir, 'broken.yml'), 'images:\n  - name: [x\n');
+    const { fetch, asked } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const broken = await run(['update', '--images', dir], fetch);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('broken.yml');
+    const badFilter = await run(['update', '--images', file, '--filter', 'Ubuntu ('], fetch);
+    expect(badFilter.code).toBe(2);
+    expect(asked).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('--filter asks only the matching definitions', async () => {
+    const { dir } = catalogue();
+    const { fetch, asked } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const result = await run(['update', '--images', dir, '--filter', '^Alma', '--output', 'json'], fetch);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).definitions.map((entry: { name: string }) => entry.name)).toEqual(['AlmaLinux 9']);
+    expect(asked).toEqual([`GET ${ALMA}/CHECKSUM`]);
+  });
+
+  it('keeps the number of versions: the oldest drops out, the new one goes last', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'im-update-'));
+    const file = path.join(dir, 'images.yml');
+    const two = `${ubuntuVersion}      - version: '20261010'
+        url: ${UBUNTU}/release-20261010/ubuntu-24.04-server-cloudimg-amd64.img
+        checksum: sha256:${hex('4')}
+        build_date: 2026-10-10
+`;
+    writeFileSync(file, `images:\n${image('Ubuntu 24.04', `${UBUNTU}/release/ubuntu-24.04-server-cloudimg-amd64.img`, `${UBUNTU}/release/SHA256SUMS`, two)}`);
+    const { fetch } = upstream(ubuntuPages('20261120', hex('2')));
+    const result = await run(['update', '--images', dir], fetch);
+    expect(result.code, result.stderr).toBe(0);
+    const written = readFileSync(file, 'utf8');
+    expect(written.match(/- version: '(\d+)'/g)).toEqual([`- version: '20261010'`, `- version: '20261120'`]);
+    expect(written).toContain(`      # Canonical's release serial\n      - version: '20261010'`);
+  });
+});
