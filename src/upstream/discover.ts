@@ -4,7 +4,7 @@ import { findEntry, parseChecksumFile, bareDigest, type ChecksumEntry } from './
 import { dateInName, httpDateToYmd } from './dates.js';
 import { UpstreamError, type UpstreamHttp } from './http.js';
 import { datedFolders, type DatedFolder } from './listing.js';
-import { hasPlaceholder, newestMatching, placeholderPattern } from './placeholder.js';
+import { PlaceholderError, hasPlaceholder, newestMatching, placeholderPattern } from './placeholder.js';
 
 /** Where a definition's upstream publishes: OIM's image-level `latest_url` and `latest_checksum_url`. */
 export interface UpstreamSource {
@@ -95,10 +95,11 @@ async function buildFromSidecar(source: UpstreamSource, http: UpstreamHttp): Pro
 async function newestInChecksumFile(source: UpstreamSource, http: UpstreamHttp): Promise<UpstreamBuild> {
   const { dir, file } = splitUrl(source.latestUrl);
   const sumsUrl = source.latestChecksumUrl;
+  // A placeholder that cannot be used is reported naming the URL, before anything is fetched.
+  const pattern = hasPlaceholder(file) ? usablePlaceholder(source.latestUrl, file) : undefined;
   const entries = parseChecksumFile(await http.text(sumsUrl));
   let entry: ChecksumEntry | undefined;
-  if (hasPlaceholder(file)) {
-    const pattern = placeholderPattern(file);
+  if (pattern !== undefined) {
     const name = newestMatching(
       entries.map((candidate) => candidate.name),
       pattern,
@@ -112,6 +113,15 @@ async function newestInChecksumFile(source: UpstreamSource, http: UpstreamHttp):
   const pinned = ALIAS_FILE.test((entry as ChecksumEntry).name) ? (versionedTwin(entries, entry as ChecksumEntry) ?? entry) : entry;
   const chosen = pinned as ChecksumEntry;
   return withDate({ layout: 'checksum-file', url: `${dir}/${chosen.name}`, checksum: checksumOf(chosen) }, chosen.name);
+}
+
+function usablePlaceholder(url: string, file: string): RegExp {
+  try {
+    return placeholderPattern(file);
+  } catch (error) {
+    if (error instanceof PlaceholderError) throw new UpstreamError(url, `invalid placeholder: ${error.reason}`);
+    throw error;
+  }
 }
 
 /**

@@ -8,7 +8,9 @@ export class UpstreamError extends Error {
     readonly url: string,
     problem: string,
   ) {
-    super(`${urlForDisplay(url)}: ${problem}`);
+    // The problem may quote the URL too (undici's "Request cannot be constructed from a URL that includes credentials: URL").
+    const shown = urlForDisplay(url);
+    super(`${shown}: ${problem.split(url).join(shown)}`);
   }
 }
 

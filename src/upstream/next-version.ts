@@ -33,7 +33,8 @@ export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDec
   const listed = listsBuild(def, build);
   if (listed) return { kind: 'current', version: listed.version };
   const newest = def.versions.at(-1);
-  if (newest && naturalCompare(build.date, newest.version) < 0) {
+  // `DATE.N` is a later build of DATE: a build of that day is not older than it.
+  if (newest && naturalCompare(build.date, dayOf(newest.version)) < 0) {
     return { kind: 'older', newest: newest.version, offered: build.date };
   }
   const version: VersionDefinition = {
@@ -62,6 +63,11 @@ export function freeVersion(date: string, taken: ReadonlySet<string>): string {
 
 export function formatChecksum(checksum: Checksum): string {
   return `${checksum.algo}:${checksum.hex}`;
+}
+
+/** The day of a `DATE.N` version (`20260201.1` → `20260201`); any other version as it is. */
+function dayOf(version: string): string {
+  return /^\d{8}\.\d+$/.test(version) ? version.slice(0, 8) : version;
 }
 
 function sameDigest(a: Checksum, b: Checksum): boolean {

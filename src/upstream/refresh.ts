@@ -3,7 +3,6 @@ import type { FetchLike } from '../openstack/http.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import { buildDate, findNewestBuild, layoutOf, type Layout } from './discover.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
-import { PlaceholderError } from './placeholder.js';
 import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
 
 /** What discovery found for one definition that names its upstream (`latest_url` and `latest_checksum_url`). */
@@ -54,7 +53,7 @@ async function discoverOne(
       result.decision = decideUpdate(def, { url: build.url, checksum: build.checksum, date });
     }
   } catch (error) {
-    if (!(error instanceof UpstreamError || error instanceof PlaceholderError)) throw error;
+    if (!(error instanceof UpstreamError)) throw error;
     result.error = error.message;
   }
   result.requests = http.requests;
