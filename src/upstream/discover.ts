@@ -98,21 +98,20 @@ async function newestInChecksumFile(source: UpstreamSource, http: UpstreamHttp):
   // A placeholder that cannot be used is reported naming the URL, before anything is fetched.
   const pattern = hasPlaceholder(file) ? usablePlaceholder(source.latestUrl, file) : undefined;
   const entries = parseChecksumFile(await http.text(sumsUrl));
-  let entry: ChecksumEntry | undefined;
-  if (pattern !== undefined) {
-    const name = newestMatching(
-      entries.map((candidate) => candidate.name),
-      pattern,
-    );
-    if (name === undefined) throw new UpstreamError(sumsUrl, `lists no file matching ${pattern.source}`);
-    entry = findEntry(entries, name);
-  } else {
-    entry = findEntry(entries, file);
-    if (entry === undefined) throw new UpstreamError(sumsUrl, `does not list ${file}`);
+  const entry = pattern === undefined ? findEntry(entries, file) : newestEntry(entries, pattern);
+  if (entry === undefined) {
+    throw new UpstreamError(sumsUrl, pattern === undefined ? `does not list ${file}` : `lists no file matching ${pattern.source}`);
   }
-  const pinned = ALIAS_FILE.test((entry as ChecksumEntry).name) ? (versionedTwin(entries, entry as ChecksumEntry) ?? entry) : entry;
-  const chosen = pinned as ChecksumEntry;
+  const chosen = ALIAS_FILE.test(entry.name) ? (versionedTwin(entries, entry) ?? entry) : entry;
   return withDate({ layout: 'checksum-file', url: `${dir}/${chosen.name}`, checksum: checksumOf(chosen) }, chosen.name);
+}
+
+function newestEntry(entries: ChecksumEntry[], pattern: RegExp): ChecksumEntry | undefined {
+  const name = newestMatching(
+    entries.map((entry) => entry.name),
+    pattern,
+  );
+  return name === undefined ? undefined : findEntry(entries, name);
 }
 
 function usablePlaceholder(url: string, file: string): RegExp {

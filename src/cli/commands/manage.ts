@@ -105,6 +105,20 @@ export interface ManageResult {
   report?: RunReport;
 }
 
+function planOptionsOf(options: ManageOptions): PlanOptions {
+  return {
+    tag: options.tag,
+    latest: options.latest,
+    hide: options.hide,
+    ...(options.hiddenVisibility ? { hiddenVisibility: options.hiddenVisibility } : {}),
+    useOsHidden: options.useOsHidden,
+    deactivate: options.deactivate,
+    delete: options.delete,
+    keep: options.keep,
+    today: new Date().toISOString().slice(0, 10),
+  };
+}
+
 export async function manage(
   context: CloudContext,
   selection: LoadedSelection,
@@ -127,22 +141,11 @@ export async function manage(
   reportDiscovery(run, log);
   warnStale(run.definitions, options.tag, log);
   const upstreamFailed = run.failures.length > 0;
-  const planOptions: PlanOptions = {
-    tag: options.tag,
-    latest: options.latest,
-    hide: options.hide,
-    ...(options.hiddenVisibility ? { hiddenVisibility: options.hiddenVisibility } : {}),
-    useOsHidden: options.useOsHidden,
-    deactivate: options.deactivate,
-    delete: options.delete,
-    keep: options.keep,
-    today: new Date().toISOString().slice(0, 10),
-  };
   const plan = makePlan({
     definitions: run.definitions,
     observed: observation.images,
     ...(observation.projectId ? { projectId: observation.projectId } : {}),
-    options: planOptions,
+    options: planOptionsOf(options),
   });
   if (options.checkAge) plan.notes.push(...tooOldImages(run.definitions, observation.images, options.tag, options.maxAge, observation.projectId));
   for (const note of plan.notes) {
