@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 
-const oimCatalogue = path.resolve(import.meta.dirname, '../../../../shared/compat/oim/images');
+const oimCatalogue = path.resolve(import.meta.dirname, '../../fixtures/oim/images');
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();

@@ -6,9 +6,9 @@ import { loadDefinitions } from '../../../src/definitions/load.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
 import { lineOf } from './helpers.js';
 
-// The OIM catalogue lives in shared/, a sibling of the repository clone.
+// OIM's own catalogue, copied into the repository (test/fixtures/oim/README.md).
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
-const catalogue = resolve(repoRoot, '..', 'shared', 'compat', 'oim', 'images');
+const catalogue = resolve(repoRoot, 'test', 'fixtures', 'oim', 'images');
 
 function byName(definitions: ImageDefinition[], name: string): ImageDefinition {
   const definition = definitions.find((candidate) => candidate.name === name);

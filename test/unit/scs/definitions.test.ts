@@ -20,7 +20,7 @@ describe('scs-0102 applied to definitions (--check)', () => {
   });
 
   it("loads OIM's catalogue with only uniqueness warnings: AlmaLinux 9 and CentOS Stream 9 share os_distro centos 9", () => {
-    const result = checkDefinitions(enabled(path.join(repoRoot, '..', 'shared', 'compat', 'oim', 'images')), 'managed_by_osism', options);
+    const result = checkDefinitions(enabled(path.join(repoRoot, 'test', 'fixtures', 'oim', 'images')), 'managed_by_osism', options);
     expect(result.errors).toEqual([]);
     expect(result.warnings.map((w) => w.image).sort()).toEqual(['AlmaLinux 9', 'CentOS Stream 9']);
     expect(result.warnings.every((w) => w.path === 'uniqueness')).toBe(true);
