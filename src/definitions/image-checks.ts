@@ -4,8 +4,16 @@ import type { FieldPath } from '../yaml/source-map.js';
 
 const VERIFIABLE_ALGOS: ReadonlySet<string> = new Set(['md5', 'sha1', 'sha256', 'sha512']);
 
-/** Rules across fields of one schema-valid image; paths are relative to the image. */
-export function checkImage(image: ParsedImage, lineOf: (path: FieldPath) => number | undefined, report: Report): void {
+/**
+ * The rules on a schema-valid image's versions that the schema cannot state: no version twice, a `latest`
+ * pointer with exactly one checksum file, a build_date on every other version, a digest that can be verified.
+ * Paths are relative to the image.
+ */
+export function checkImageVersions(
+  image: ParsedImage,
+  lineOf: (path: FieldPath) => number | undefined,
+  report: Report,
+): void {
   const firstIndex = new Map<string, number>();
   image.versions.forEach((version, j) => {
     const path = ['versions', j];
@@ -14,7 +22,8 @@ export function checkImage(image: ParsedImage, lineOf: (path: FieldPath) => numb
       firstIndex.set(version.version, j);
     } else {
       const line = lineOf(['versions', earlier]);
-      report('error', [...path, 'version'], `version "${version.version}" is defined twice${line === undefined ? '' : ` (first at line ${line})`}`);
+      const where = line === undefined ? '' : ` (first at line ${line})`;
+      report('error', [...path, 'version'], `version "${version.version}" is defined twice${where}`);
     }
     if (version.version === 'latest') {
       // OIM's own rule for a latest pointer: its checksum comes from exactly one of the two files.
@@ -26,8 +35,10 @@ export function checkImage(image: ParsedImage, lineOf: (path: FieldPath) => numb
     } else if (version.build_date === undefined) {
       report('error', [...path, 'build_date'], 'required field is missing (only a "latest" version may go without it)');
     }
-    if (version.checksum !== undefined && !VERIFIABLE_ALGOS.has(version.checksum.algo)) {
-      report('warning', [...path, 'checksum'], `unknown digest algorithm "${version.checksum.algo}": the image cannot be verified against it`);
+    const algo = version.checksum?.algo;
+    if (algo !== undefined && !VERIFIABLE_ALGOS.has(algo)) {
+      const message = `unknown digest algorithm "${algo}": the image cannot be verified against it`;
+      report('warning', [...path, 'checksum'], message);
     }
   });
 }

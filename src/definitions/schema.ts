@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { isMapping } from '../util/objects.js';
 import type { Checksum, MetaValue } from './types.js';
-import { YamlTimestamp } from '../yaml/pyyaml.js';
+import { calendarDate, YamlTimestamp } from '../yaml/pyyaml.js';
 
 /*
  * OIM's yamale schema (etc/schema.yaml) in zod. Deliberate differences, each marked where it is made:
@@ -10,22 +11,25 @@ import { YamlTimestamp } from '../yaml/pyyaml.js';
  * versions must not be empty. Unquoted numbers in text fields are turned into text beforehand.
  */
 
-export const DISK_FORMATS = ['aki', 'ari', 'ami', 'raw', 'iso', 'vhd', 'vdi', 'qcow2', 'vmdk'] as const;
-export const VISIBILITIES = ['public', 'private', 'community', 'shared'] as const;
-export const IMAGE_STATUSES = ['active', 'deactivated'] as const;
+const DISK_FORMATS = ['aki', 'ari', 'ami', 'raw', 'iso', 'vhd', 'vdi', 'qcow2', 'vmdk'] as const;
+const VISIBILITIES = ['public', 'private', 'community', 'shared'] as const;
+const IMAGE_STATUSES = ['active', 'deactivated'] as const;
 export const ARCHITECTURES = ['x86_64', 'aarch64', 'risc-v'] as const;
-export const HYPERVISOR_TYPES = ['hyperv', 'ironic', 'lxc', 'qemu', 'uml', 'vmware', 'xen'] as const;
-export const WATCHDOG_ACTIONS = ['disabled', 'reset', 'poweroff', 'pause', 'none'] as const;
-export const REPLACE_FREQUENCIES = ['yearly', 'quarterly', 'monthly', 'weekly', 'daily', 'critical_bug', 'never'] as const;
+/** OIM's hypervisor_type enum (Glance's values); the SCS rules accept another list (SCS_HYPERVISOR_TYPES). */
+const OIM_HYPERVISOR_TYPES = ['hyperv', 'ironic', 'lxc', 'qemu', 'uml', 'vmware', 'xen'] as const;
+const WATCHDOG_ACTIONS = ['disabled', 'reset', 'poweroff', 'pause', 'none'] as const;
+export const REPLACE_FREQUENCIES = [
+  'yearly', 'quarterly', 'monthly', 'weekly', 'daily', 'critical_bug', 'never',
+] as const;
 /** OIM's list; `oldgeneric` is what OIM itself gives a superseded generic image. */
 export const OS_PURPOSES = ['generic', 'minimal', 'k8snode', 'gpu', 'network', 'custom', 'oldgeneric'] as const;
 /** OIM's os_distro enum: Glance's documented values plus cirros and talos. */
-export const OIM_OS_DISTROS = [
+const OIM_OS_DISTROS = [
   'arch', 'centos', 'cirros', 'debian', 'fedora', 'freebsd', 'gentoo', 'mandrake', 'mandriva', 'mes', 'msdos',
   'netbsd', 'netware', 'openbsd', 'opensolaris', 'opensuse', 'rhel', 'rocky', 'sled', 'talos', 'ubuntu', 'windows',
 ] as const;
 /** SCS-0102 allows any libosinfo short id (almalinux, flatcar, gardenlinux, ...). */
-export const OS_DISTRO_ID = /^[a-z][a-z0-9._-]*$/;
+const OS_DISTRO_ID = /^[a-z][a-z0-9._-]*$/;
 
 /** Digest algorithms whose length is known; a bare digest's algorithm is inferred from its length. */
 export const ALGO_BY_LENGTH: Readonly<Record<number, string>> = { 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' };
@@ -41,8 +45,9 @@ const CHECKSUM = /^(\w+):([a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{64}|[a-f0-9]{128})$
 const BARE_DIGEST = /^([a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{64}|[a-f0-9]{128})$/;
 const LAST_N = /^last-[1-9][0-9]*$/;
 /** PyYAML's timestamp forms, which yamale's day() also accepts when written as a quoted string. */
-const DATE_TEXT =
-  /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/;
+const TIME_OF_DAY = String.raw`(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?`;
+const ZONE = String.raw`(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?`;
+const DATE_TEXT = new RegExp(`^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:${TIME_OF_DAY}${ZONE})?$`);
 
 /** `YYYY-MM-DD` of a YAML date or timestamp, or of a string in one of those forms; undefined otherwise. */
 export function toIsoDate(value: unknown): string | undefined {
@@ -51,17 +56,16 @@ export function toIsoDate(value: unknown): string | undefined {
   const match = DATE_TEXT.exec(value.trim());
   if (match === null) return undefined;
   const [year, month, day] = match.slice(1, 4).map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return `${match[1]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return calendarDate(year, month, day);
 }
 
 /** `algo:hex` (OIM's form, algo lowercased) or a bare digest; a string explains what is wrong. */
-export function parseChecksum(text: string): Checksum | string {
+function parseChecksum(text: string): Checksum | string {
   const prefixed = CHECKSUM.exec(text);
   const bare = prefixed === null ? BARE_DIGEST.exec(text) : null;
   if (prefixed === null && bare === null) {
-    return 'must be ALGO:HEX or a bare hex digest, with 32, 40, 64 or 128 lowercase hex digits (e.g. sha256:<64 hex digits>)';
+    return 'must be ALGO:HEX or a bare hex digest, with 32, 40, 64 or 128 lowercase hex digits '
+      + '(e.g. sha256:<64 hex digits>)';
   }
   const hex = (prefixed?.[2] ?? bare?.[1]) as string;
   const algo = prefixed === null ? (ALGO_BY_LENGTH[hex.length] as string) : (prefixed[1] as string).toLowerCase();
@@ -85,7 +89,7 @@ function matching(pattern: RegExp, description: string) {
 function custom<T>(check: (value: unknown) => T | { problem: string }) {
   return z.unknown().transform((value, ctx) => {
     const result = check(value);
-    if (typeof result === 'object' && result !== null && 'problem' in result) {
+    if (isMapping(result) && 'problem' in result) {
       ctx.issues.push({ code: 'custom', message: result.problem, input: value });
       return z.NEVER;
     }
@@ -104,7 +108,8 @@ const uuidValidity = custom((value) => {
   if (value === 'none' || value === 'forever' || value === 'notice') return value;
   // OIM accepts any `last-...`; only a positive count means anything.
   if (typeof value === 'string' && LAST_N.test(value)) return value;
-  return toIsoDate(value) ?? { problem: 'must be none, forever, notice, last-N (N a positive integer) or a date (YYYY-MM-DD)' };
+  const problem = 'must be none, forever, notice, last-N (N a positive integer) or a date (YYYY-MM-DD)';
+  return toIsoDate(value) ?? { problem };
 });
 
 // OIM takes only its enum; other lowercase ids pass here and get a warning from the image checks.
@@ -135,7 +140,7 @@ const metaShape = {
   hw_scsi_model: optional(z.literal('virtio-scsi')),
   hw_vif_multiqueue_enabled: optional(z.boolean()),
   hw_watchdog_action: optional(z.enum(WATCHDOG_ACTIONS)),
-  hypervisor_type: z.enum(HYPERVISOR_TYPES),
+  hypervisor_type: z.enum(OIM_HYPERVISOR_TYPES),
   image_description: optional(z.string()),
   os_distro: osDistro,
   os_version: optional(z.string()),
@@ -147,11 +152,11 @@ const metaShape = {
 };
 
 /** Unknown meta keys are kept: they are published as image properties. */
-export const metaSchema = z.object(metaShape).catchall(metaValue);
+const metaSchema = z.object(metaShape).catchall(metaValue);
 /** A version's meta only overrides the image's, so nothing in it is required (OIM's schema requires it all). */
-export const versionMetaSchema = metaSchema.partial();
+const versionMetaSchema = metaSchema.partial();
 
-export const versionSchema = z.object({
+const versionSchema = z.object({
   // Required by OIM's schema; left optional here so a `latest` version can go without (see image checks).
   build_date: optional(dateValue),
   checksum: optional(checksum),

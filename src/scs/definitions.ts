@@ -1,5 +1,7 @@
 import type { DefinitionIssue, ImageDefinition } from '../definitions/types.js';
-import { checkImage, checkImages, type CheckOptions, type Finding } from './compliance.js';
+import type { Finding } from './findings.js';
+import { checkImage, checkImages } from './image-metadata.js';
+import type { CheckOptions } from './image-subject.js';
 import { subjectOfDefinition } from './subjects.js';
 import { latestPointer } from '../upstream/latest-pointer.js';
 
@@ -19,7 +21,11 @@ export interface DefinitionCompliance {
  * be changed), a WARN a warning. Rules across definitions (uniqueness) only warn, so that OIM's own
  * catalogue still loads.
  */
-export function checkDefinitions(definitions: ImageDefinition[], tag: string, options: CheckOptions): DefinitionCompliance {
+export function checkDefinitions(
+  definitions: ImageDefinition[],
+  tag: string,
+  options: CheckOptions,
+): DefinitionCompliance {
   const errors: DefinitionIssue[] = [];
   const warnings: DefinitionIssue[] = [];
   definitions.forEach((def) => {
@@ -49,12 +55,11 @@ export function checkDefinitions(definitions: ImageDefinition[], tag: string, op
     newest.map((entry) => entry.subject),
     options,
   );
-  [...cross.values()].forEach((findings, i) => {
-    const entry = newest[i];
-    if (!entry) return;
-    for (const finding of findings) {
+  newest.forEach(({ def }, i) => {
+    for (const finding of cross[i] ?? []) {
       if (finding.rule !== 'uniqueness' || finding.verdict === 'PASS') continue;
-      warnings.push({ file: entry.def.file, line: entry.def.line, image: entry.def.name, path: 'uniqueness', message: `scs-0102: ${finding.message}` });
+      const message = `scs-0102: ${finding.message}`;
+      warnings.push({ file: def.file, line: def.line, image: def.name, path: 'uniqueness', message });
     }
   });
   return { errors, warnings };

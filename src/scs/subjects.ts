@@ -2,7 +2,7 @@ import type { ImageDefinition, VersionDefinition } from '../definitions/types.js
 import type { GlanceImage } from '../openstack/image.js';
 import { desiredForVersion } from '../reconcile/desired.js';
 import type { PlanOptions } from '../reconcile/types.js';
-import type { ImageSubject } from './compliance.js';
+import type { ImageSubject } from './image-subject.js';
 
 const CORE_FIELDS = new Set([
   'id', 'name', 'status', 'visibility', 'protected', 'os_hidden', 'tags', 'min_disk', 'min_ram', 'disk_format',

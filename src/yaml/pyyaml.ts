@@ -19,12 +19,31 @@ export class YamlTimestamp {
 
 const BOOL = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 const TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const INT =
-  /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const FLOAT =
-  /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const TIMESTAMP =
-  /^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
+const INT = anyOf(
+  '[-+]?0b[0-1_]+',
+  '[-+]?0[0-7_]+',
+  '[-+]?(?:0|[1-9][0-9_]*)',
+  '[-+]?0x[0-9a-fA-F_]+',
+  '[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+',
+);
+const FLOAT = anyOf(
+  String.raw`[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?`,
+  String.raw`\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?`,
+  String.raw`[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*`,
+  String.raw`[-+]?\.(?:inf|Inf|INF)`,
+  String.raw`\.(?:nan|NaN|NAN)`,
+);
+const TIME_OF_DAY = String.raw`(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]*)?`;
+const ZONE = String.raw`(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?`;
+/** A date alone needs two-digit month and day; with a time, one digit will do. */
+const TIMESTAMP = anyOf(
+  '([0-9]{4})-([0-9]{2})-([0-9]{2})',
+  `([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})${TIME_OF_DAY}${ZONE}`,
+);
+
+function anyOf(...alternatives: string[]): RegExp {
+  return new RegExp(`^(?:${alternatives.join('|')})$`);
+}
 
 const BOOL_TAG = 'tag:yaml.org,2002:bool';
 const INT_TAG = 'tag:yaml.org,2002:int';
@@ -60,20 +79,34 @@ function resolveFloat(text: string): number {
   return sign * Number(digits);
 }
 
+/**
+ * `YYYY-MM-DD` if year, month and day name a real calendar date, else undefined (`2024-02-30`). The one check
+ * for this: YAML timestamps, definition dates and the SCS rules' dates all use it. Years before 100 are refused
+ * (Date.UTC reads them as 19xx).
+ */
+export function calendarDate(year: number, month: number, day: number): string | undefined {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Whether hh:mm:ss is a time of day (no leap second). */
+export function isClockTime(hour: number, minute: number, second: number): boolean {
+  return hour <= 23 && minute <= 59 && second <= 59;
+}
+
 /** Builds the YamlTimestamp, or reports what PyYAML would refuse (e.g. `2024-02-30`). */
 function resolveTimestamp(text: string, onError: (message: string) => void): YamlTimestamp | string {
   const match = TIMESTAMP.exec(text);
   if (match === null) return text;
   const hasTime = match[1] === undefined;
   const [year, month, day] = (hasTime ? match.slice(4, 7) : match.slice(1, 4)).map(Number) as [number, number, number];
-  const [hour, minute, second] = hasTime ? match.slice(7, 10).map(Number) : [0, 0, 0];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  const validDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  if (!validDay || (hour ?? 0) > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59) {
+  const [hour, minute, second] = (hasTime ? match.slice(7, 10).map(Number) : [0, 0, 0]) as [number, number, number];
+  const iso = calendarDate(year, month, day);
+  if (iso === undefined || !isClockTime(hour, minute, second)) {
     onError(`${text} is not a valid date or time`);
     return text;
   }
-  const iso = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   return new YamlTimestamp(text, iso, hasTime);
 }
 

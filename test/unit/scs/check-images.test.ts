@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { IMAGE_RULES, checkImage, checkImages, type ImageSubject, type Verdict } from '../../../src/scs/compliance.js';
+import type { Verdict } from '../../../src/scs/findings.js';
+import { IMAGE_RULES, checkImage, checkImages } from '../../../src/scs/image-metadata.js';
+import type { ImageSubject } from '../../../src/scs/image-subject.js';
 import { V1, V2, findingOf, image, verdictOf, type Overrides } from './helpers.js';
 
 const generic = (id: string, overrides: Overrides = {}): ImageSubject => image({ id, name: `Ubuntu 24.04 ${id}`, ...overrides });
 
 function uniqueness(images: ImageSubject[], options = V2): Record<string, Verdict> {
   const result = checkImages(images, options);
-  return Object.fromEntries([...result].map(([key, findings]) => [key, verdictOf(findings, 'uniqueness')]));
+  return Object.fromEntries(images.map((subject, i) => [subject.id, verdictOf(result[i] ?? [], 'uniqueness')]));
 }
 
 describe('checkImages: uniqueness of generic images', () => {
   it('fails both of two public, visible generic images for the same (architecture, os_distro, os_version)', () => {
     const result = checkImages([generic('a'), generic('b')], V2);
-    expect(verdictOf(result.get('a') ?? [], 'uniqueness')).toBe('FAIL');
-    const b = findingOf(result.get('b') ?? [], 'uniqueness');
+    expect(verdictOf(result[0] ?? [], 'uniqueness')).toBe('FAIL');
+    const b = findingOf(result[1] ?? [], 'uniqueness');
     expect(b.verdict).toBe('FAIL');
     expect(b.message).toContain('"Ubuntu 24.04 a"');
     expect(b.message).toContain('x86_64');
@@ -55,18 +57,20 @@ describe('checkImages: assembly', () => {
   it('gives each image the per-image findings of checkImage followed by uniqueness', () => {
     const debian = image({ id: 'b', name: 'Debian 12', min_ram: 32, props: { os_distro: 'debian', os_version: '12' } });
     const result = checkImages([generic('a'), debian], V2);
-    expect(result.get('a')?.map((f) => f.rule)).toEqual([...IMAGE_RULES, 'uniqueness']);
-    expect(result.get('b')?.slice(0, IMAGE_RULES.length)).toEqual(checkImage(debian, V2));
-    expect(verdictOf(result.get('b') ?? [], 'min_ram')).toBe('WARN');
+    expect(result[0]?.map((f) => f.rule)).toEqual([...IMAGE_RULES, 'uniqueness']);
+    expect(result[1]?.slice(0, IMAGE_RULES.length)).toEqual(checkImage(debian, V2));
+    expect(verdictOf(result[1] ?? [], 'min_ram')).toBe('WARN');
   });
 
-  it('keys by id, else by name, and keeps images with the same key apart', () => {
+  it('answers per image in the order given, and keeps images with the same name apart', () => {
     const result = checkImages([image({ id: 'u1' }), image({ name: 'Debian 12', props: { os_distro: 'debian' } }), image({ name: 'Debian 12', props: { os_distro: 'debian', os_version: '12' } })], V2);
-    expect([...result.keys()]).toEqual(['u1', 'Debian 12', 'Debian 12#2']);
-    expect(result.get('Debian 12#2')?.every((f) => f.image === 'Debian 12')).toBe(true);
+    expect(result.map((findings) => findings[0]?.image)).toEqual(['Ubuntu 24.04', 'Debian 12', 'Debian 12']);
+    expect(result[2]?.every((f) => f.image === 'Debian 12')).toBe(true);
+    expect(findingOf(result[1] ?? [], 'os_version').message).toBe('os_version="24.04"');
+    expect(findingOf(result[2] ?? [], 'os_version').message).toBe('os_version="12"');
   });
 
-  it('returns an empty map for no images', () => {
-    expect(checkImages([], V2).size).toBe(0);
+  it('returns nothing for no images', () => {
+    expect(checkImages([], V2)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { CheckOptions, Finding, ImageSubject, Rule, Verdict } from '../../../src/scs/compliance.js';
+import type { Finding, Rule, Verdict } from '../../../src/scs/findings.js';
+import type { CheckOptions, ImageSubject } from '../../../src/scs/image-subject.js';
 
 /** Fixed clock for every test. */
 export const NOW = new Date('2025-06-15T12:00:00Z');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IMAGE_RULES, checkImage, worstVerdict, type CheckOptions, type ImageRule, type Verdict } from '../../../src/scs/compliance.js';
+import { worstVerdict, type Verdict } from '../../../src/scs/findings.js';
+import { IMAGE_RULES, checkImage, type ImageRule } from '../../../src/scs/image-metadata.js';
+import type { CheckOptions } from '../../../src/scs/image-subject.js';
 import { GIB, MIB, NOW, V1, V2, definition, findingOf, image, verdictOf, type Overrides } from './helpers.js';
 
 type Case = [title: string, overrides: Overrides, verdict: Verdict, message?: string];
@@ -215,6 +217,7 @@ table('image_build_date', [
   ['same day as created_at, earlier hour', { props: { image_build_date: '2025-06-02 07:59' } }, 'PASS'],
   ['after a created_at with fractions', { created_at: '2025-05-31T08:00:00.123Z' }, 'FAIL', 'after'],
   ['unreadable created_at: not compared', { created_at: 'yesterday' }, 'PASS', 'unreadable'],
+  ['created_at on no real day: not compared', { created_at: '2025-02-30T08:00:00.5+01:00' }, 'PASS', 'unreadable'],
   ['in the future (no created_at)', { created_at: undefined, props: { image_build_date: '2025-07-01' } }, 'FAIL', 'in the future'],
   ['later today (no created_at)', { created_at: undefined, props: { image_build_date: '2025-06-15 13:00' } }, 'FAIL', 'in the future'],
   ['today (no created_at)', { created_at: undefined, props: { image_build_date: '2025-06-15' } }, 'PASS'],

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkImage, checkImages, type Finding, type ImageSubject, type Verdict } from '../../../src/scs/compliance.js';
+import type { Finding, Verdict } from '../../../src/scs/findings.js';
+import { checkImage, checkImages } from '../../../src/scs/image-metadata.js';
+import type { ImageSubject } from '../../../src/scs/image-subject.js';
 import { NOW, V2, findingOf, image, verdictOf, type Overrides } from './helpers.js';
 
 /** An image built on `built` (YYYY-MM-DD[ hh:mm]) with the given replace_frequency, registered right after. */
@@ -18,7 +20,7 @@ function recency(subject: ImageSubject, now: Date = NOW): Finding {
 
 /** The recency verdict of the image named `name` when all `images` are checked together. */
 function recencyAmong(images: ImageSubject[], name: string): Verdict {
-  const all = [...checkImages(images, V2).values()].flat();
+  const all = checkImages(images, V2).flat();
   return verdictOf(all, 'recency', name);
 }
 
@@ -130,7 +132,7 @@ describe('recency: an outdated image with a current replacement (checkImages)', 
     const stale = built('2025-01-01', 'monthly', { name: 'cirros', id: 'old' });
     const current = built('2025-06-01', 'monthly', { name: 'cirros', id: 'new' });
     const result = checkImages([stale, current], V2);
-    expect(verdictOf(result.get('old') ?? [], 'recency')).toBe('FAIL');
-    expect(verdictOf(result.get('new') ?? [], 'recency')).toBe('PASS');
+    expect(verdictOf(result[0] ?? [], 'recency')).toBe('FAIL');
+    expect(verdictOf(result[1] ?? [], 'recency')).toBe('PASS');
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SCS_0104_V1_IMAGES, checkStandardImages, worstVerdict, type Finding, type ImageSubject, type Verdict } from '../../../src/scs/compliance.js';
+import { worstVerdict, type Finding, type Verdict } from '../../../src/scs/findings.js';
+import type { ImageSubject } from '../../../src/scs/image-subject.js';
+import { SCS_0104_V1_IMAGES, checkStandardImages } from '../../../src/scs/standard-images.js';
 import { image, type Overrides } from './helpers.js';
 
 const CAPI_SOURCE =
