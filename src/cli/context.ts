@@ -5,16 +5,11 @@ import type { ResolvedCloud } from '../config/types.js';
 import { HttpClient } from '../openstack/http.js';
 import { Session } from '../openstack/identity.js';
 import { GlanceClient } from '../openstack/image.js';
-import { Redactor } from '../openstack/redact.js';
-import { createLogger, type LogFormat } from './logger.js';
+import type { Redactor } from '../openstack/redact.js';
+import { createLogger } from './logger.js';
+import type { ProgramOptions } from './options.js';
 
-export interface GlobalOptions {
-  cloud?: string;
-  debug?: boolean;
-  logFormat?: LogFormat;
-  output?: 'text' | 'json';
-  timeout?: number;
-}
+export type GlobalOptions = Pick<ProgramOptions, 'cloud' | 'debug' | 'logFormat' | 'timeout'>;
 
 /** What a command needs to talk to one cloud, built once per run from the options and the environment. */
 export interface CloudContext {
@@ -25,7 +20,7 @@ export interface CloudContext {
 }
 
 export function createRunLogger(options: GlobalOptions, redactor: Redactor, stream: NodeJS.WritableStream): Logger {
-  return createLogger({ format: options.logFormat ?? 'text', debug: options.debug ?? false, redactor, stream });
+  return createLogger({ format: options.logFormat, debug: options.debug, redactor, stream });
 }
 
 export function connect(options: GlobalOptions, redactor: Redactor, log: Logger, env: NodeJS.ProcessEnv): CloudContext {
@@ -34,7 +29,7 @@ export function connect(options: GlobalOptions, redactor: Redactor, log: Logger,
     redactor,
     log,
     tls: cloud.tls,
-    timeoutMs: options.timeout !== undefined ? options.timeout * 1000 : undefined,
+    timeoutMs: options.timeout * 1000,
   });
   const session = new Session(http, cloud);
   const glance = new GlanceClient(session, cloud.imageEndpointOverride);
@@ -45,5 +40,3 @@ export function logRequestCounts(context: CloudContext, log: Logger): void {
   for (const { request, count } of context.http.stats.entries()) log.debug({ count }, `requests: ${request}`);
   log.debug({ total: context.http.stats.total, writes: context.http.stats.writes() }, 'requests in total');
 }
-
-export { Redactor };

@@ -39,9 +39,8 @@ export function acquireRunLock(cloudName: string, authUrl: string, dir = os.tmpd
       const [pidText, since] = readLock(file);
       const pid = Number(pidText);
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new UsageError(
-          `another image-manager run (pid ${pid}, since ${since ?? 'unknown'}) is working on cloud "${cloudName}"; lock file ${file}`,
-        );
+        const other = `another image-manager run (pid ${pid}, since ${since ?? 'unknown'})`;
+        throw new UsageError(`${other} is working on cloud "${cloudName}"; lock file ${file}`);
       }
       try {
         unlinkSync(file); // stale: its process is gone

@@ -6,7 +6,6 @@ export type LogFormat = 'text' | 'json';
 export interface LoggerOptions {
   format: LogFormat;
   debug: boolean;
-  quiet?: boolean;
   redactor: Redactor;
   /** Where lines go; default stderr, so that stdout carries only program output. */
   stream?: NodeJS.WritableStream;
@@ -18,12 +17,13 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const out = options.stream ?? process.stderr;
-  const destination: DestinationStream =
-    options.format === 'json' ? { write: (line: string) => out.write(line) } : { write: (line: string) => out.write(textLine(line)) };
+  const destination: DestinationStream = {
+    write: (line: string) => out.write(options.format === 'json' ? line : textLine(line)),
+  };
   const { redactor } = options;
   return pino(
     {
-      level: options.debug ? 'debug' : options.quiet ? 'warn' : 'info',
+      level: options.debug ? 'debug' : 'info',
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

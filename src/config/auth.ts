@@ -1,5 +1,6 @@
-import { cloudError, missingFieldError, type CloudContext } from './cloud-context.js';
-import { checkHttpUrl, compact, requireField } from './fields.js';
+import { cloudError, missingFieldError, type CloudOrigin } from './cloud-origin.js';
+import { checkHttpUrl, requireField } from './fields.js';
+import { compact } from '../util/objects.js';
 import type { AuthEntry, CloudEntry } from './schema.js';
 import type { ApplicationCredentialAuth, AuthConfig, PasswordAuth, Scope, TokenAuth } from './types.js';
 
@@ -14,26 +15,26 @@ const AUTH_KINDS: Readonly<Record<string, AuthKind>> = {
   v3token: 'token',
 };
 
-export function resolveAuth(cloud: CloudEntry, context: CloudContext): AuthConfig {
+export function resolveAuth(cloud: CloudEntry, origin: CloudOrigin): AuthConfig {
   const { auth } = cloud;
-  const kind = authKind(cloud.auth_type, auth, context);
-  const authUrl = checkHttpUrl(requireField(auth.auth_url, 'auth.auth_url', context), 'auth.auth_url', context);
+  const kind = authKind(cloud.auth_type, auth, origin);
+  const authUrl = checkHttpUrl(requireField(auth.auth_url, 'auth.auth_url', origin), 'auth.auth_url', origin);
   switch (kind) {
     case 'password':
-      return passwordAuth(auth, authUrl, context);
+      return passwordAuth(auth, authUrl, origin);
     case 'v3applicationcredential':
-      return applicationCredentialAuth(auth, authUrl, context);
+      return applicationCredentialAuth(auth, authUrl, origin);
     case 'token':
-      return tokenAuth(auth, authUrl, context);
+      return tokenAuth(auth, authUrl, origin);
   }
 }
 
-function authKind(authType: string | undefined, auth: AuthEntry, context: CloudContext): AuthKind {
+function authKind(authType: string | undefined, auth: AuthEntry, origin: CloudOrigin): AuthKind {
   if (authType === undefined) return inferAuthKind(auth);
   const kind = AUTH_KINDS[authType];
   if (kind === undefined) {
     const supported = Object.keys(AUTH_KINDS).join(', ');
-    throw cloudError(context, `auth_type "${authType}" is not supported (supported: ${supported})`);
+    throw cloudError(origin, `auth_type "${authType}" is not supported (supported: ${supported})`);
   }
   return kind;
 }
@@ -53,30 +54,30 @@ function inferAuthKind(auth: AuthEntry): AuthKind {
   return 'password';
 }
 
-function passwordAuth(auth: AuthEntry, authUrl: string, context: CloudContext): PasswordAuth {
-  const password = requireField(auth.password, 'auth.password', context);
-  const user = resolveUser(withDomainShorthand(auth), context);
-  return compact({ type: 'password', authUrl, ...user, password, scope: resolveScope(auth, context) });
+function passwordAuth(auth: AuthEntry, authUrl: string, origin: CloudOrigin): PasswordAuth {
+  const password = requireField(auth.password, 'auth.password', origin);
+  const user = resolveUser(withDomainShorthand(auth), origin);
+  return compact({ type: 'password', authUrl, ...user, password, scope: resolveScope(auth, origin) });
 }
 
-function tokenAuth(auth: AuthEntry, authUrl: string, context: CloudContext): TokenAuth {
-  const token = requireField(auth.token, 'auth.token', context);
-  return { type: 'token', authUrl, token, scope: resolveScope(auth, context) };
+function tokenAuth(auth: AuthEntry, authUrl: string, origin: CloudOrigin): TokenAuth {
+  const token = requireField(auth.token, 'auth.token', origin);
+  return { type: 'token', authUrl, token, scope: resolveScope(auth, origin) };
 }
 
 /** Application credentials carry their own scope, so none is sent; a credential named (not by id) needs its user. */
-function applicationCredentialAuth(auth: AuthEntry, authUrl: string, context: CloudContext): ApplicationCredentialAuth {
-  const secret = requireField(auth.application_credential_secret, 'auth.application_credential_secret', context);
+function applicationCredentialAuth(auth: AuthEntry, authUrl: string, origin: CloudOrigin): ApplicationCredentialAuth {
+  const secret = requireField(auth.application_credential_secret, 'auth.application_credential_secret', origin);
   const base = { type: 'v3applicationcredential', authUrl, applicationCredentialSecret: secret } as const;
   if (auth.application_credential_id !== undefined) {
     return { ...base, applicationCredentialId: auth.application_credential_id };
   }
   if (auth.application_credential_name === undefined) {
-    throw missingFieldError(context, 'auth.application_credential_id', {
+    throw missingFieldError(origin, 'auth.application_credential_id', {
       alternatives: ['auth.application_credential_name'],
     });
   }
-  const user = resolveUser(withUserDomainDefault(auth), context, 'auth.application_credential_name');
+  const user = resolveUser(withUserDomainDefault(auth), origin, 'auth.application_credential_name');
   return compact({ ...base, applicationCredentialName: auth.application_credential_name, ...user });
 }
 
@@ -88,7 +89,7 @@ interface User {
 }
 
 /** A user by id, or by name within a domain (Keystone cannot find a user by name alone). */
-function resolveUser(auth: AuthEntry, context: CloudContext, neededWith?: string): User {
+function resolveUser(auth: AuthEntry, origin: CloudOrigin, neededWith?: string): User {
   const user = {
     userId: auth.user_id,
     username: auth.username,
@@ -97,10 +98,10 @@ function resolveUser(auth: AuthEntry, context: CloudContext, neededWith?: string
   };
   if (user.userId !== undefined) return user;
   if (user.username === undefined) {
-    throw missingFieldError(context, 'auth.username', { alternatives: ['auth.user_id'], neededWith });
+    throw missingFieldError(origin, 'auth.username', { alternatives: ['auth.user_id'], neededWith });
   }
   if (user.userDomainId === undefined && user.userDomainName === undefined) {
-    throw missingFieldError(context, 'auth.user_domain_name', {
+    throw missingFieldError(origin, 'auth.user_domain_name', {
       alternatives: ['auth.user_domain_id'],
       neededWith: 'auth.username',
     });
@@ -132,7 +133,7 @@ function withProjectDomainDefault(auth: AuthEntry): AuthEntry {
   return { ...auth, project_domain_id: auth.domain_id, project_domain_name: auth.domain_name };
 }
 
-function resolveScope(rawAuth: AuthEntry, context: CloudContext): Scope {
+function resolveScope(rawAuth: AuthEntry, origin: CloudOrigin): Scope {
   const auth = withDomainShorthand(rawAuth);
   if (!isProjectScoped(auth)) {
     return compact({ domainId: auth.domain_id, domainName: auth.domain_name, systemScope: auth.system_scope });
@@ -146,7 +147,7 @@ function resolveScope(rawAuth: AuthEntry, context: CloudContext): Scope {
   });
   const projectDomainGiven = scope.projectDomainId !== undefined || scope.projectDomainName !== undefined;
   if (scope.projectId === undefined && !projectDomainGiven) {
-    throw missingFieldError(context, 'auth.project_domain_name', {
+    throw missingFieldError(origin, 'auth.project_domain_name', {
       alternatives: ['auth.project_domain_id', 'auth.domain_name'],
       neededWith: 'auth.project_name',
     });

@@ -1,5 +1,5 @@
 import { envValue, type Env } from './environment.js';
-import type { Mapping } from './merge.js';
+import type { Mapping } from '../util/objects.js';
 
 type Binding = readonly [field: string, variables: readonly string[]];
 

@@ -1,4 +1,4 @@
-import { isMapping, type Mapping } from './merge.js';
+import { isMapping, type Mapping } from '../util/objects.js';
 
 /** Legacy spellings openstacksdk still accepts, mapped to current ones; the current spelling wins when both are set. */
 const LEGACY_CLOUD_KEYS: Record<string, string> = {

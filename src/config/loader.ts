@@ -1,16 +1,17 @@
 import path from 'node:path';
-import { cloudError, type CloudContext } from './cloud-context.js';
+import { cloudError, type CloudOrigin } from './cloud-origin.js';
 import { environmentOverrides, hasEnvironmentCloud } from './env-overrides.js';
 import { envValue } from './environment.js';
 import { ConfigError } from './errors.js';
 import { rewriteLegacyKeys } from './legacy-keys.js';
-import { deepMerge, normalizeKeys, type Mapping } from './merge.js';
+import { deepMerge, normalizeKeys } from './merge.js';
 import { readConfigFile } from './read-file.js';
 import { applyRegion } from './regions.js';
 import { resolveCloud } from './resolve.js';
 import { AUTH_FIELDS, cloudEntrySchema, configFileSchema, parseOrThrow } from './schema.js';
 import { findConfigFile, type SearchOptions } from './search.js';
 import type { ResolvedCloud } from './types.js';
+import type { Mapping } from '../util/objects.js';
 
 /** The name of the cloud made of OS_* variables alone, as openstacksdk calls it. */
 export const ENVIRONMENT_CLOUD_NAME = 'envvars';
@@ -31,17 +32,17 @@ export function loadCloud(options: LoadCloudOptions): ResolvedCloud {
   const overrides = environmentOverrides(options.env);
 
   if (choice.kind === 'environment') {
-    const context: CloudContext = { name: ENVIRONMENT_CLOUD_NAME, files: [] };
-    return resolveEntry(overrides, context, ['environment'], options.homeDir);
+    const origin: CloudOrigin = { name: ENVIRONMENT_CLOUD_NAME, files: [] };
+    return resolveEntry(overrides, origin, ['environment'], options.homeDir);
   }
 
-  const context: CloudContext = { name: choice.name, files: config.filesDefining(choice.name) };
+  const origin: CloudOrigin = { name: choice.name, files: config.filesDefining(choice.name) };
   const fromFiles = normalizeKeys(config.clouds[choice.name]) as Mapping;
-  rejectProfile(fromFiles, context);
+  rejectProfile(fromFiles, origin);
   const requestedRegion = stringOrUndefined(overrides.region_name) ?? stringOrUndefined(fromFiles.region_name);
-  const settings = deepMerge(applyRegion(fromFiles, requestedRegion, context), overrides);
-  const sources = Object.keys(overrides).length > 0 ? [...context.files, 'environment'] : context.files;
-  return resolveEntry(settings, context, sources, options.homeDir);
+  const settings = deepMerge(applyRegion(fromFiles, requestedRegion, origin), overrides);
+  const sources = Object.keys(overrides).length > 0 ? [...origin.files, 'environment'] : origin.files;
+  return resolveEntry(settings, origin, sources, options.homeDir);
 }
 
 /** The names of the clouds in clouds.yaml (and secure.yaml), in file order. */
@@ -49,11 +50,11 @@ export function listClouds(options: SearchOptions): string[] {
   return Object.keys(readCloudsConfig(options).clouds);
 }
 
-function resolveEntry(settings: Mapping, context: CloudContext, sources: string[], homeDir: string): ResolvedCloud {
+function resolveEntry(settings: Mapping, origin: CloudOrigin, sources: string[], homeDir: string): ResolvedCloud {
   const entry = parseOrThrow(cloudEntrySchema, rewriteLegacyKeys(settings, AUTH_FIELDS), (problem) =>
-    cloudError(context, problem),
+    cloudError(origin, problem),
   );
-  return resolveCloud(entry, context, sources, homeDir);
+  return resolveCloud(entry, origin, sources, homeDir);
 }
 
 interface CloudsConfig {
@@ -133,14 +134,15 @@ function describeFile(config: CloudsConfig): string {
   return `no clouds.yaml, clouds.yml or clouds.json found (searched ${directories.join(', ')})`;
 }
 
-function rejectProfile(cloud: Mapping, context: CloudContext): void {
+function rejectProfile(cloud: Mapping, origin: CloudOrigin): void {
   // `cloud:` is the old name of `profile:`.
   const profile = cloud.profile ?? cloud.cloud;
   if (profile === undefined || profile === null) return;
   const name = typeof profile === 'string' ? ` "${profile}"` : '';
   throw cloudError(
-    context,
-    `vendor profiles (profile${name}) are not supported; put the profile's settings (auth_url, region_name, …) in the cloud itself`,
+    origin,
+    `vendor profiles (profile${name}) are not supported; ` +
+      "put the profile's settings (auth_url, region_name, …) in the cloud itself",
   );
 }
 

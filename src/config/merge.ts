@@ -1,10 +1,6 @@
-export type Mapping = Record<string, unknown>;
+import { isMapping, type Mapping } from '../util/objects.js';
 
-export function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Merges `over` into `base` recursively, as openstacksdk merges secure.yaml: mappings merge, anything else is replaced. */
+/** Merges `over` into `base` recursively, as openstacksdk merges secure.yaml: mappings merge, the rest is replaced. */
 export function deepMerge(base: Mapping, over: Mapping): Mapping {
   const merged: Mapping = { ...base };
   for (const [key, value] of Object.entries(over)) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { cloudError, type CloudContext } from './cloud-context.js';
-import { deepMerge, normalizeKeys, type Mapping } from './merge.js';
+import { cloudError, type CloudOrigin } from './cloud-origin.js';
+import { deepMerge, normalizeKeys } from './merge.js';
+import type { Mapping } from '../util/objects.js';
 import { parseOrThrow } from './schema.js';
 
 const regionSchema = z.union(
@@ -17,9 +18,9 @@ const regionsSchema = z.object({ regions: z.array(regionSchema, { error: 'must b
  * Applies a cloud's `regions:` list: picks the requested region (else the first, as openstacksdk does),
  * sets `region_name` and merges that region's `values` over the cloud's settings.
  */
-export function applyRegion(cloud: Mapping, requestedRegion: string | undefined, context: CloudContext): Mapping {
+export function applyRegion(cloud: Mapping, requestedRegion: string | undefined, origin: CloudOrigin): Mapping {
   const { regions: rawRegions, ...rest } = cloud;
-  const { regions } = parseOrThrow(regionsSchema, { regions: rawRegions }, (problem) => cloudError(context, problem));
+  const { regions } = parseOrThrow(regionsSchema, { regions: rawRegions }, (problem) => cloudError(origin, problem));
   if (!regions || regions.length === 0) return cloud;
 
   const entries = regions.map((region) => (typeof region === 'string' ? { name: region, values: {} } : region));
@@ -27,7 +28,7 @@ export function applyRegion(cloud: Mapping, requestedRegion: string | undefined,
     requestedRegion === undefined ? entries[0] : entries.find((entry) => entry.name === requestedRegion);
   if (!chosen) {
     const names = entries.map((entry) => entry.name).join(', ');
-    throw cloudError(context, `region "${requestedRegion}" is not one of its regions (${names})`);
+    throw cloudError(origin, `region "${requestedRegion}" is not one of its regions (${names})`);
   }
   const values = normalizeKeys(chosen.values ?? {}) as Mapping;
   return { ...deepMerge(rest, values), region_name: chosen.name };

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { resolveAuth } from './auth.js';
-import { cloudError, type CloudContext } from './cloud-context.js';
-import { checkHttpUrl, compact } from './fields.js';
+import { cloudError, type CloudOrigin } from './cloud-origin.js';
+import { checkHttpUrl } from './fields.js';
+import { compact } from '../util/objects.js';
 import type { CloudEntry } from './schema.js';
 import type { EndpointInterface, ResolvedCloud, TlsConfig } from './types.js';
 
@@ -10,40 +11,40 @@ const INTERFACES: readonly EndpointInterface[] = ['public', 'internal', 'admin']
 /** Turns a validated cloud entry into the loader's result. */
 export function resolveCloud(
   entry: CloudEntry,
-  context: CloudContext,
+  origin: CloudOrigin,
   sources: string[],
   homeDir: string,
 ): ResolvedCloud {
   const imageEndpointOverride = entry.image_endpoint_override ?? entry.image_endpoint;
   return compact({
-    name: context.name,
+    name: origin.name,
     sources,
-    auth: resolveAuth(entry, context),
+    auth: resolveAuth(entry, origin),
     regionName: entry.region_name,
-    interface: resolveInterface(entry.interface, context),
+    interface: resolveInterface(entry.interface, origin),
     imageEndpointOverride:
       imageEndpointOverride === undefined
         ? undefined
-        : checkHttpUrl(imageEndpointOverride, 'image_endpoint_override', context),
-    tls: resolveTls(entry, homeDir, context),
+        : checkHttpUrl(imageEndpointOverride, 'image_endpoint_override', origin),
+    tls: resolveTls(entry, homeDir, origin),
   });
 }
 
 /** `public` by default; keystoneauth also takes the v2 catalog spellings `publicURL`, `internalURL`, `adminURL`. */
-function resolveInterface(value: string | undefined, context: CloudContext): EndpointInterface {
+function resolveInterface(value: string | undefined, origin: CloudOrigin): EndpointInterface {
   if (value === undefined) return 'public';
   const name = value.toLowerCase().replace(/url$/, '');
   const known = INTERFACES.find((candidate) => candidate === name);
   if (known === undefined) {
-    throw cloudError(context, `interface "${value}" is not one of ${INTERFACES.join(', ')}`);
+    throw cloudError(origin, `interface "${value}" is not one of ${INTERFACES.join(', ')}`);
   }
   return known;
 }
 
 /** As openstacksdk: `insecure: true` wins over `verify`; paths may start with `~/`. */
-function resolveTls(entry: CloudEntry, homeDir: string, context: CloudContext): TlsConfig {
+function resolveTls(entry: CloudEntry, homeDir: string, origin: CloudOrigin): TlsConfig {
   if (entry.key !== undefined && entry.cert === undefined) {
-    throw cloudError(context, 'key is set without cert (the client certificate it belongs to)');
+    throw cloudError(origin, 'key is set without cert (the client certificate it belongs to)');
   }
   const expand = (file: string | undefined): string | undefined =>
     file !== undefined && (file === '~' || file.startsWith('~/')) ? path.join(homeDir, file.slice(1)) : file;

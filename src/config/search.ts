@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
 import { envValue, type Env } from './environment.js';
+import { isFile } from '../util/fs.js';
 
 export interface SearchOptions {
   env: Env;
@@ -58,12 +58,4 @@ export function findConfigFile(kind: ConfigFileKind, options: SearchOptions): Fo
     EXTENSIONS.map((extension) => path.join(dir, kind + extension)),
   );
   return { path: searched.find(isFile), searched };
-}
-
-function isFile(filePath: string): boolean {
-  try {
-    return statSync(filePath).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
 import type { FieldPath, SourceMap } from '../yaml/source-map.js';
 import { YamlTimestamp } from '../yaml/pyyaml.js';
+import { isMapping, type Mapping } from '../util/objects.js';
 
 /** Text fields per kind of map; OIM's schema types them all str(). */
 const TEXT_FIELDS = {
@@ -18,26 +19,28 @@ export type Report = (severity: 'error' | 'warning', path: FieldPath, message: s
  * it was written as (with a warning); anything else whose text YAML has changed (`9.10` -> 9.1,
  * `010` -> 8, `yes` -> true) is an error, as guessing would be wrong. Works in place on the raw tree.
  */
-export function coerceTextFields(root: Record<string, unknown>, sourceMap: SourceMap, report: Report): void {
+export function coerceTextFields(root: Mapping, sourceMap: SourceMap, report: Report): void {
   const images = root['images'];
   if (!Array.isArray(images)) return;
   images.forEach((image, i) => {
-    if (!isMap(image)) return;
+    if (!isMapping(image)) return;
     coerceFields(image, ['images', i], TEXT_FIELDS.image, sourceMap, report);
-    if (isMap(image['meta'])) coerceFields(image['meta'], ['images', i, 'meta'], TEXT_FIELDS.meta, sourceMap, report);
+    const meta = image['meta'];
+    if (isMapping(meta)) coerceFields(meta, ['images', i, 'meta'], TEXT_FIELDS.meta, sourceMap, report);
     const versions = image['versions'];
     if (!Array.isArray(versions)) return;
     versions.forEach((version, j) => {
-      if (!isMap(version)) return;
+      if (!isMapping(version)) return;
       const path = ['images', i, 'versions', j];
       coerceFields(version, path, TEXT_FIELDS.version, sourceMap, report);
-      if (isMap(version['meta'])) coerceFields(version['meta'], [...path, 'meta'], TEXT_FIELDS.meta, sourceMap, report);
+      const versionMeta = version['meta'];
+      if (isMapping(versionMeta)) coerceFields(versionMeta, [...path, 'meta'], TEXT_FIELDS.meta, sourceMap, report);
     });
   });
 }
 
 function coerceFields(
-  map: Record<string, unknown>,
+  map: Mapping,
   path: FieldPath,
   fields: readonly string[],
   sourceMap: SourceMap,
@@ -50,17 +53,16 @@ function coerceFields(
     const quoted = `${field}: '${written.replace(/'/g, "''")}'`;
     if (value instanceof YamlTimestamp) {
       map[field] = value.text;
-      report('warning', fieldPath, `unquoted ${written} is a date in YAML; taken as the text "${value.text}", write ${quoted}`);
+      const taken = `taken as the text "${value.text}", write ${quoted}`;
+      report('warning', fieldPath, `unquoted ${written} is a date in YAML; ${taken}`);
     } else if (typeof value === 'number' && PLAIN_DECIMAL.test(written)) {
       map[field] = written;
-      report('warning', fieldPath, `unquoted ${written} is a number in YAML; taken as the text "${written}", write ${quoted}`);
+      const taken = `taken as the text "${written}", write ${quoted}`;
+      report('warning', fieldPath, `unquoted ${written} is a number in YAML; ${taken}`);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
       map[field] = written;
-      report('error', fieldPath, `YAML reads unquoted ${written} as the ${typeof value} ${String(value)}, not as text; quote it: ${quoted}`);
+      const read = `YAML reads unquoted ${written} as the ${typeof value} ${String(value)}`;
+      report('error', fieldPath, `${read}, not as text; quote it: ${quoted}`);
     }
   }
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof YamlTimestamp);
 }

@@ -1,4 +1,14 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { pyyamlTags, YamlTimestamp } from '../yaml/pyyaml.js';
 
 /**
@@ -90,7 +100,9 @@ export function editVersionLists(text: string, edits: VersionListEdit[]): string
   const images = imageList(src, doc);
   const seen = new Set<number>();
   const plans = edits.map((edit) => {
-    if (seen.has(edit.image)) throw editError(text, images.range?.[0] ?? 0, `image ${edit.image} is edited twice in one call`);
+    if (seen.has(edit.image)) {
+      throw editError(text, images.range?.[0] ?? 0, `image ${edit.image} is edited twice in one call`);
+    }
     seen.add(edit.image);
     return planEdit(src, images, edit);
   });
@@ -117,10 +129,13 @@ function imageList(src: Source, doc: Document): YAMLSeq {
 function planEdit(src: Source, images: YAMLSeq, edit: VersionListEdit): Plan {
   const image = Number.isInteger(edit.image) && edit.image >= 0 ? images.items[edit.image] : undefined;
   if (image === undefined || image === null) {
-    throw editError(src.text, images.range?.[0] ?? 0, `images has no entry ${edit.image} (it has ${images.items.length})`);
+    const problem = `images has no entry ${edit.image} (it has ${images.items.length})`;
+    throw editError(src.text, images.range?.[0] ?? 0, problem);
   }
   const imageOffset = nodeOffset(image);
-  if (!isMap(image)) throw editError(src.text, imageOffset, `images[${edit.image}] must be a map (aliases are not supported)`);
+  if (!isMap(image)) {
+    throw editError(src.text, imageOffset, `images[${edit.image}] must be a map (aliases are not supported)`);
+  }
   const pair = findPair(src, image, 'versions');
   if (pair === undefined) throw editError(src.text, imageOffset, `images[${edit.image}] has no \`versions:\` key`);
   const list = pair.value;
@@ -128,7 +143,9 @@ function planEdit(src: Source, images: YAMLSeq, edit: VersionListEdit): Plan {
   const where = `images[${edit.image}].versions`;
   if (isAlias(list)) throw editError(src.text, at, `${where} is an alias; aliases are not supported`);
   if (!isSeq(list)) throw editError(src.text, keyOffset(pair), `${where} must be a list`);
-  if (list.anchor !== undefined) throw editError(src.text, keyOffset(pair), `${where} has an anchor (&${list.anchor}); anchors are not supported`);
+  if (list.anchor !== undefined) {
+    throw editError(src.text, keyOffset(pair), `${where} has an anchor (&${list.anchor}); anchors are not supported`);
+  }
   const plan = list.flow ? planEmptyFlow(src, pair, list, edit) : planBlockList(src, list, edit);
   return { image: edit.image, ...plan };
 }
@@ -138,7 +155,8 @@ function planEmptyFlow(src: Source, pair: Pair, list: YAMLSeq, edit: VersionList
   const { text } = src;
   const [start, end] = list.range ?? [keyOffset(pair), keyOffset(pair)];
   if (list.items.length > 0) {
-    throw editError(text, start, `a flow-style versions list ([...]) with entries is not supported; write it as a block list`);
+    const problem = 'a flow-style versions list ([...]) with entries is not supported; write it as a block list';
+    throw editError(text, start, problem);
   }
   checkIndices(text, start, edit, 0);
   if (edit.insert === undefined) return { splices: [], count: 0, expect: [] };
@@ -154,7 +172,8 @@ function planEmptyFlow(src: Source, pair: Pair, list: YAMLSeq, edit: VersionList
   const kept = rest.trim() === '' ? rest.slice(rest.search(/\r?\n|$/)) : rest;
   const block = renderEntry(edit.insert.entry, style, src.eol);
   const replacement = kept.endsWith('\n') ? kept + block : kept + src.eol + block.slice(0, -src.eol.length);
-  return { splices: [{ start: cut, end: lineEnd, text: replacement }], count: 1, expect: expectEntry(0, edit.insert.entry) };
+  const splices = [{ start: cut, end: lineEnd, text: replacement }];
+  return { splices, count: 1, expect: expectEntry(0, edit.insert.entry) };
 }
 
 function planBlockList(src: Source, list: YAMLSeq, edit: VersionListEdit): Omit<Plan, 'image'> {
@@ -171,7 +190,9 @@ function planBlockList(src: Source, list: YAMLSeq, edit: VersionListEdit): Omit<
   const expect: Expectation[] = [];
   for (const set of edit.set ?? []) {
     const entry = entries[set.index] as Entry;
-    if (removed.has(set.index)) throw editError(src.text, entry.lineStart, `entry ${set.index} is both removed and set`);
+    if (removed.has(set.index)) {
+      throw editError(src.text, entry.lineStart, `entry ${set.index} is both removed and set`);
+    }
     assertEditable(src, entry, 'set');
     splices.push(setSplice(src, entry, set));
     const before = [...removed].filter((index) => index < set.index).length;
@@ -191,7 +212,13 @@ function planBlockList(src: Source, list: YAMLSeq, edit: VersionListEdit): Omit<
  * Where the new entry goes: before the first remaining entry or after the last one; if none remain,
  * in the place of the first (at 'start') or last (at 'end') removed one, whose removal splice it becomes.
  */
-function insertSplice(src: Source, entries: Entry[], remaining: Entry[], splices: Splice[], insert: NonNullable<VersionListEdit['insert']>): Splice[] {
+function insertSplice(
+  src: Source,
+  entries: Entry[],
+  remaining: Entry[],
+  splices: Splice[],
+  insert: NonNullable<VersionListEdit['insert']>,
+): Splice[] {
   const pool = remaining.length > 0 ? remaining : entries;
   const sibling = (insert.at === 'start' ? pool[0] : pool[pool.length - 1]) as Entry;
   const block = renderEntry(insert.entry, siblingStyle(src, sibling), src.eol);
@@ -260,17 +287,24 @@ function checkIndices(text: string, offset: number, edit: VersionListEdit, count
     if (bad(index)) throw editError(text, offset, `cannot remove entry ${index}: ${where} has ${count} entries`);
   }
   for (const set of edit.set ?? []) {
-    if (bad(set.index)) throw editError(text, offset, `cannot set ${set.field} of entry ${set.index}: ${where} has ${count} entries`);
-    if (!['url', 'checksum', 'build_date'].includes(set.field)) throw editError(text, offset, `cannot set field ${String(set.field)}`);
+    if (bad(set.index)) {
+      throw editError(text, offset, `cannot set ${set.field} of entry ${set.index}: ${where} has ${count} entries`);
+    }
+    if (!['url', 'checksum', 'build_date'].includes(set.field)) {
+      throw editError(text, offset, `cannot set field ${String(set.field)}`);
+    }
   }
 }
 
 /** Entries that are removed or changed must not be, hold or carry aliases or anchors. */
 function assertEditable(src: Source, entry: Entry, action: string): void {
   const node = entry.node;
-  if (isAlias(node)) throw editError(src.text, entry.lineStart, `cannot ${action} entry ${entry.index}: it is an alias`);
+  if (isAlias(node)) {
+    throw editError(src.text, entry.lineStart, `cannot ${action} entry ${entry.index}: it is an alias`);
+  }
   if (hasAnchorOrAlias(node)) {
-    throw editError(src.text, entry.lineStart, `cannot ${action} entry ${entry.index}: anchors and aliases in it are not supported`);
+    const problem = `cannot ${action} entry ${entry.index}: anchors and aliases in it are not supported`;
+    throw editError(src.text, entry.lineStart, problem);
   }
 }
 
@@ -298,15 +332,18 @@ function setSplice(src: Source, entry: Entry, set: NonNullable<VersionListEdit['
   const written = text.slice(start, end);
   const type = value.type ?? 'PLAIN';
   if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED' || written.includes('\n') || written === '') {
-    throw editError(text, start, `${set.field} written over several lines (block, folded or multi-line) is not supported`);
+    const problem = `${set.field} written over several lines (block, folded or multi-line) is not supported`;
+    throw editError(text, start, problem);
   }
-  const style: ScalarStyle = type === 'QUOTE_SINGLE' ? 'single' : type === 'QUOTE_DOUBLE' ? 'double' : set.field === 'build_date' ? 'date' : 'plain';
+  const unquoted: ScalarStyle = set.field === 'build_date' ? 'date' : 'plain';
+  const style: ScalarStyle = type === 'QUOTE_SINGLE' ? 'single' : type === 'QUOTE_DOUBLE' ? 'double' : unquoted;
   return { start, end, text: formatScalar(set.value, style, entry.node.flow === true) };
 }
 
 /** Columns, key order and version quoting of an existing entry; defaults where it cannot tell. */
 function siblingStyle(src: Source, entry: Entry): EntryStyle {
-  const style: EntryStyle = { dashCol: entry.dashCol, keyCol: entry.dashCol + 2, order: [...DEFAULT_ORDER], quote: 'single' };
+  const { dashCol } = entry;
+  const style: EntryStyle = { dashCol, keyCol: dashCol + 2, order: [...DEFAULT_ORDER], quote: 'single' };
   const node = entry.node;
   if (!isMap(node) || node.flow === true || isAlias(node)) return style;
   const start = node.range?.[0];
@@ -321,10 +358,16 @@ function siblingStyle(src: Source, entry: Entry): EntryStyle {
 }
 
 function renderEntry(entry: NewVersionEntry, style: EntryStyle, eol: string): string {
-  const styles: Record<Field, ScalarStyle> = { version: style.quote, url: 'plain', checksum: 'plain', build_date: 'date' };
+  const styles: Record<Field, ScalarStyle> = {
+    version: style.quote,
+    url: 'plain',
+    checksum: 'plain',
+    build_date: 'date',
+  };
+  const dashed = `${' '.repeat(style.dashCol)}-${' '.repeat(style.keyCol - style.dashCol - 1)}`;
   return style.order
     .map((field, i) => {
-      const indent = i === 0 ? `${' '.repeat(style.dashCol)}-${' '.repeat(style.keyCol - style.dashCol - 1)}` : ' '.repeat(style.keyCol);
+      const indent = i === 0 ? dashed : ' '.repeat(style.keyCol);
       return `${indent}${field}: ${formatScalar(entry[field], styles[field], false)}${eol}`;
     })
     .join('');
@@ -337,7 +380,8 @@ function formatScalar(value: string, style: ScalarStyle, flow: boolean): string 
   if (style === 'date' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value)) return value;
   if ((style === 'plain' || style === 'date') && isSafePlain(value, flow)) return value;
   if (style !== 'double' && !NEEDS_ESCAPE.test(value)) return `'${value.replace(/'/g, "''")}'`;
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, escape);
 }
 
 /** Whether `value` may be written unquoted and still reads back (as PyYAML does) as that very string. */
@@ -358,7 +402,9 @@ function applySplices(text: string, splices: Splice[]): string {
   let output = text;
   sorted.forEach((splice, i) => {
     const previous = sorted[i - 1];
-    if (previous !== undefined && splice.end > previous.start) throw editError(text, splice.start, 'two edits change the same text');
+    if (previous !== undefined && splice.end > previous.start) {
+      throw editError(text, splice.start, 'two edits change the same text');
+    }
     output = output.slice(0, splice.start) + splice.text + output.slice(splice.end);
   });
   return output;
@@ -368,16 +414,22 @@ function applySplices(text: string, splices: Splice[]): string {
 function verifyOutput(output: string, plans: Plan[]): void {
   const doc = parseDocument(output, { version: '1.1', customTags: pyyamlTags, uniqueKeys: false, prettyErrors: false });
   const [error] = doc.errors;
-  if (error !== undefined) throw editError(output, error.pos[0], `the edited text would not parse (${error.message}); not written`);
+  if (error !== undefined) {
+    throw editError(output, error.pos[0], `the edited text would not parse (${error.message}); not written`);
+  }
   for (const plan of plans) {
     const list = doc.getIn(['images', plan.image, 'versions'], true);
     const count = isSeq(list) ? list.items.length : -1;
-    if (count !== plan.count) throw editError(output, 0, `after editing, images[${plan.image}].versions has ${count} entries, not ${plan.count}`);
+    if (count !== plan.count) {
+      const problem = `after editing, images[${plan.image}].versions has ${count} entries, not ${plan.count}`;
+      throw editError(output, 0, problem);
+    }
     for (const { index, field, value } of plan.expect) {
       const read = doc.getIn(['images', plan.image, 'versions', index, field]);
       const text = read instanceof YamlTimestamp && field === 'build_date' ? read.text : read;
       if (text !== value) {
-        throw editError(output, 0, `after editing, images[${plan.image}].versions[${index}].${field} does not read back as ${JSON.stringify(value)}`);
+        const where = `images[${plan.image}].versions[${index}].${field}`;
+        throw editError(output, 0, `after editing, ${where} does not read back as ${JSON.stringify(value)}`);
       }
     }
   }
@@ -385,7 +437,9 @@ function verifyOutput(output: string, plans: Plan[]): void {
 
 function findPair(src: Source, map: YAMLMap, key: string): Pair | undefined {
   const pairs = map.items.filter((pair) => isScalar(pair.key) && pair.key.value === key);
-  if (pairs.length > 1) throw editError(src.text, keyOffset(pairs[1] as Pair), `duplicate key \`${key}\` is not supported`);
+  if (pairs.length > 1) {
+    throw editError(src.text, keyOffset(pairs[1] as Pair), `duplicate key \`${key}\` is not supported`);
+  }
   return pairs[0];
 }
 

@@ -1,5 +1,3 @@
-export { DefinitionError, FilterError, formatIssue } from './errors.js';
-export { loadDefinitions, type LoadedDefinitions } from './load.js';
-export { naturalCompare } from './natural-sort.js';
-export { compileFilter, selectDefinitions, type SelectOptions } from './select.js';
-export type * from './types.js';
+export { DefinitionError, formatIssue } from './errors.js';
+export { loadDefinitions } from './load.js';
+export { compileFilter, selectDefinitions } from './select.js';

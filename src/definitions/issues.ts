@@ -1,8 +1,15 @@
 import { formatPath, type FieldPath } from '../yaml/source-map.js';
 import type { DefinitionIssue } from './types.js';
+import { isMapping } from '../util/objects.js';
 
 /** An issue about `path` in `file`, naming the image it is in (read from the raw `root`) when there is one. */
-export function issueAt(file: string, root: unknown, line: number | undefined, path: FieldPath, message: string): DefinitionIssue {
+export function issueAt(
+  file: string,
+  root: unknown,
+  line: number | undefined,
+  path: FieldPath,
+  message: string,
+): DefinitionIssue {
   const issue: DefinitionIssue = { file, path: formatPath(path), message };
   if (line !== undefined) issue.line = line;
   const image = imageNameAt(root, path);
@@ -20,5 +27,5 @@ function imageNameAt(root: unknown, path: FieldPath): string | undefined {
 }
 
 function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return isMapping(value) ? value[key] : undefined;
 }

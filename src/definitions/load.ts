@@ -5,6 +5,7 @@ import { issueAt } from './issues.js';
 import type { DefinitionIssue, ImageDefinition } from './types.js';
 import { validateDefinitionFile } from './validate-file.js';
 import { readYamlTree, type YamlProblem } from '../yaml/tree.js';
+import { isFile } from '../util/fs.js';
 
 export interface LoadedDefinitions {
   /** All images of all files, `enable: false` ones included, in file-name then file order. */
@@ -72,17 +73,9 @@ function definitionFiles(path: string, errors: DefinitionIssue[]): string[] {
     .filter((name) => YAML_FILE.test(name))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((name) => join(path, name))
-    .filter((file) => isFile(file));
+    .filter(isFile);
   if (files.length === 0) errors.push(fileIssue(path, 'the directory has no image definition files (*.yml, *.yaml)'));
   return files;
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false; // e.g. a dangling symlink
-  }
 }
 
 function readText(file: string, errors: DefinitionIssue[]): string | undefined {

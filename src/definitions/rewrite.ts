@@ -28,7 +28,9 @@ export function rewriteFile(file: string, changes: NewVersion[]): FileRewrite {
   const indexByLine = imageIndexByLine(file, before);
   const edits = changes.map((change): VersionListEdit => {
     const image = indexByLine.get(change.definition.line);
-    if (image === undefined) throw new VersionEditError(`${file}: image "${change.definition.name}" changed since it was read`);
+    if (image === undefined) {
+      throw new VersionEditError(`${file}: image "${change.definition.name}" changed since it was read`);
+    }
     const inFileOrder = [...change.definition.versions].sort((a, b) => a.line - b.line);
     // A file that lists its newest version first gets the new one first too.
     const newestFirst = inFileOrder.length > 1 && inFileOrder[0] === change.definition.versions.at(-1);
@@ -82,7 +84,10 @@ function checkRewrite(file: string, text: string, changes: NewVersion[]): void {
       written.checksum?.hex === change.add.checksum?.hex &&
       written.build_date === change.add.build_date &&
       def?.versions.length === change.definition.versions.length + (change.drop ? 0 : 1);
-    if (!same) problems.push(`image "${change.definition.name}": the rewritten file does not define version ${change.add.version} as found`);
+    if (!same) {
+      const missing = `the rewritten file does not define version ${change.add.version} as found`;
+      problems.push(`image "${change.definition.name}": ${missing}`);
+    }
   }
   if (problems.length > 0) throw new VersionEditError(`${file}: not rewritten: ${problems.join('; ')}`);
 }

@@ -1,4 +1,5 @@
 import { naturalCompare } from './natural-sort.js';
+import { compact } from '../util/objects.js';
 import type { ParsedImage, ParsedVersion } from './schema.js';
 import type { ImageDefinition, Meta, MetaValue, VersionDefinition } from './types.js';
 
@@ -14,7 +15,7 @@ export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): Imag
   const versions = image.versions
     .map((version, j) => toVersionDefinition(version, origin.versionLines[j] ?? origin.line))
     .sort((a, b) => naturalCompare(a.version, b.version));
-  return withoutUndefined({
+  return compact({
     file: origin.file,
     line: origin.line,
     name: image.name,
@@ -39,7 +40,7 @@ export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): Imag
 }
 
 function toVersionDefinition(version: ParsedVersion, line: number): VersionDefinition {
-  return withoutUndefined({
+  return compact({
     line,
     version: version.version,
     url: version.url,
@@ -59,10 +60,5 @@ function toVersionDefinition(version: ParsedVersion, line: number): VersionDefin
 }
 
 function toMeta(meta: Record<string, MetaValue | undefined>): Meta {
-  return withoutUndefined(meta) as Meta;
-}
-
-/** Optional fields are left out rather than set to undefined, so output compares and prints cleanly. */
-function withoutUndefined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+  return compact(meta) as Meta;
 }

@@ -1,3 +1,5 @@
+import type { Visibility } from '../openstack/image.js';
+
 /** An image definition in OIM's format, validated and normalised. Field names follow the YAML where they can. */
 export interface ImageDefinition {
   /** The file it came from and the line of its `- name:` entry, for messages. */
@@ -49,8 +51,9 @@ export interface VersionDefinition {
   meta: Meta;
 }
 
+/** Glance's own visibility values: a definition names what the image gets. */
+export type { Visibility };
 export type DiskFormat = 'aki' | 'ari' | 'ami' | 'raw' | 'iso' | 'vhd' | 'vdi' | 'qcow2' | 'vmdk';
-export type Visibility = 'public' | 'private' | 'community' | 'shared';
 export type MetaValue = string | number | boolean | null;
 export type Meta = Record<string, MetaValue>;
 

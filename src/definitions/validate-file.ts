@@ -1,5 +1,5 @@
 import { coerceTextFields, type Report } from './coerce-text.js';
-import { checkImage } from './image-checks.js';
+import { checkImageVersions } from './image-checks.js';
 import { imageSchema } from './schema.js';
 import { issueAt } from './issues.js';
 import type { FieldPath, SourceMap } from '../yaml/source-map.js';
@@ -7,6 +7,7 @@ import { toImageDefinition } from './to-definition.js';
 import type { DefinitionIssue, ImageDefinition } from './types.js';
 import { reportUnknownKeys } from './unknown-keys.js';
 import { describeZodIssue } from './zod-issues.js';
+import { isMapping } from '../util/objects.js';
 
 export interface LoadedImage {
   /** Its index in the file's `images:` list. */
@@ -28,20 +29,19 @@ export function validateDefinitionFile(root: unknown, sourceMap: SourceMap, file
     (severity === 'error' ? errors : warnings).push(issueAt(file, root, sourceMap.line(path), path, message));
   };
 
-  if (typeof root !== 'object' || root === null || Array.isArray(root)) {
+  if (!isMapping(root)) {
     report('error', [], 'a definition file must be a map with an "images:" list');
     return { images: [], errors, warnings };
   }
-  const document = root as Record<string, unknown>;
-  const rawImages = document['images'];
+  const rawImages = root['images'];
   if (!Array.isArray(rawImages) || rawImages.length === 0) {
     const problem = rawImages === undefined ? 'is missing' : Array.isArray(rawImages) ? 'is empty' : 'is not a list';
     report('error', ['images'], `the "images:" list ${problem}; a definition file needs at least one image`);
     return { images: [], errors, warnings };
   }
 
-  reportUnknownKeys(document, report);
-  coerceTextFields(document, sourceMap, report);
+  reportUnknownKeys(root, report);
+  coerceTextFields(root, sourceMap, report);
 
   const images: LoadedImage[] = [];
   rawImages.forEach((rawImage, index) => {
@@ -56,7 +56,7 @@ export function validateDefinitionFile(root: unknown, sourceMap: SourceMap, file
       return;
     }
     const errorsBefore = errors.length;
-    checkImage(result.data, (path) => sourceMap.line([...imagePath, ...path]), inImage);
+    checkImageVersions(result.data, (path) => sourceMap.line([...imagePath, ...path]), inImage);
     if (errors.length > errorsBefore) return;
     const versionLines = result.data.versions.map((_, j) => sourceMap.line([...imagePath, 'versions', j]) ?? 0);
     const definition = toImageDefinition(result.data, { file, line: sourceMap.line(imagePath) ?? 0, versionLines });

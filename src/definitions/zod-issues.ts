@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FieldPath } from '../yaml/source-map.js';
 import { YamlTimestamp } from '../yaml/pyyaml.js';
+import { isMapping } from '../util/objects.js';
 
 const EXPECTED: Readonly<Record<string, string>> = {
   string: 'text',
@@ -16,7 +17,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
 export function describeZodIssue(issue: z.core.$ZodIssue, root: unknown, path: FieldPath): string {
   const parent = valueAt(root, path.slice(0, -1));
   const key = path[path.length - 1];
-  if (typeof key === 'string' && isObject(parent) && !Object.hasOwn(parent, key)) return 'required field is missing';
+  if (typeof key === 'string' && isMapping(parent) && !Object.hasOwn(parent, key)) return 'required field is missing';
   const input = valueAt(root, path);
   switch (issue.code) {
     case 'invalid_type':
@@ -47,10 +48,6 @@ export function describeValue(value: unknown): string {
 
 function showAllowed(value: unknown): string {
   return value === null ? 'null' : String(value);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function valueAt(root: unknown, path: FieldPath): unknown {

@@ -13,6 +13,11 @@ export class HttpError extends Error {
   }
 }
 
+/** An HttpError with one of these statuses. */
+export function isHttpStatus(error: unknown, ...statuses: number[]): error is HttpError {
+  return error instanceof HttpError && statuses.includes(error.status);
+}
+
 /** No answer: the connection failed, was reset, or the request timed out. */
 export class ConnectionError extends Error {
   override readonly name = 'ConnectionError';
@@ -38,7 +43,11 @@ export class AuthError extends Error {
  * `scrub` (the redactor) runs on the raw and the decoded text, before whitespace is collapsed and the line
  * clipped, so that neither can leave a partial secret behind.
  */
-export function serviceMessageOf(body: string, contentType: string | null, scrub: (text: string) => string = (t) => t): string {
+export function serviceMessageOf(
+  body: string,
+  contentType: string | null,
+  scrub: (text: string) => string = (t) => t,
+): string {
   const text = scrub(body.trim());
   if (!text) return '';
   if (contentType?.includes('json') || text.startsWith('{')) {

@@ -4,6 +4,7 @@ import type { TlsConfig } from '../config/types.js';
 import { ConnectionError, HttpError, serviceMessageOf } from './errors.js';
 import type { Redactor } from './redact.js';
 import type { Log } from './log.js';
+import { fetchFailure } from '../util/fetch-failure.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RequestBody = string | Uint8Array | ReadableStream<Uint8Array>;
@@ -172,10 +173,9 @@ export class HttpClient {
       const seconds = (req.timeoutMs ?? this.timeoutMs) / 1000;
       return new ConnectionError(req.method, url, `no answer within ${seconds} s`, false, true);
     }
-    const cause = caught instanceof Error ? (caught.cause as { code?: string; message?: string } | undefined) : undefined;
-    const code = cause?.code;
-    const reason = code ?? cause?.message ?? (caught instanceof Error ? caught.message : String(caught));
-    return new ConnectionError(req.method, url, this.redactor.text(describeCode(reason)), code !== undefined && NOT_SENT_CODES.has(code));
+    const { code, message } = fetchFailure(caught);
+    const reason = this.redactor.text(describeCode(code ?? message));
+    return new ConnectionError(req.method, url, reason, code !== undefined && NOT_SENT_CODES.has(code));
   }
 
   private delay(attempt: number, retryAfter: string | null): number {
@@ -239,8 +239,10 @@ export function undiciFetchWith(tls: TlsConfig | undefined): FetchLike {
       ...(tls?.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
     },
   });
-  return (url, init) =>
-    undiciFetch(url, { ...init, dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<FetchResponse>;
+  return (url, init) => {
+    const withAgent = { ...init, dispatcher: agent } as Parameters<typeof undiciFetch>[1];
+    return undiciFetch(url, withAgent) as unknown as Promise<FetchResponse>;
+  };
 }
 
 /** Requests counted by method and path, with ids replaced so that calls of one kind add up. */

@@ -1,5 +1,5 @@
 import type { AuthConfig, EndpointInterface, ResolvedCloud, Scope } from '../config/types.js';
-import { AuthError, ConnectionError, HttpError } from './errors.js';
+import { AuthError, ConnectionError, isHttpStatus } from './errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
 
 export interface CatalogEndpoint {
@@ -55,10 +55,6 @@ export class Session {
     registerSecrets(http, cloud.auth);
   }
 
-  get cloudName(): string {
-    return this.cloud.name;
-  }
-
   async currentToken(): Promise<Token> {
     if (this.token && this.token.expiresAt.getTime() - REFRESH_MARGIN_MS > this.now().getTime()) return this.token;
     return this.authenticate();
@@ -70,7 +66,7 @@ export class Session {
     try {
       return await this.http.request(withToken(req, token.value));
     } catch (error) {
-      if (!(error instanceof HttpError && error.status === 401) || req.body instanceof ReadableStream) throw error;
+      if (!isHttpStatus(error, 401) || req.body instanceof ReadableStream) throw error;
       if (this.token === token) this.token = undefined;
       const fresh = await this.currentToken();
       return this.http.request(withToken(req, fresh.value));
@@ -81,7 +77,8 @@ export class Session {
   async endpoint(serviceType: string, override?: string): Promise<string> {
     if (override) return stripVersion(override);
     const token = await this.currentToken();
-    return stripVersion(findEndpoint(token.catalog, serviceType, this.cloud.interface, this.cloud.regionName, this.cloud.name));
+    const { interface: iface, regionName, name } = this.cloud;
+    return stripVersion(findEndpoint(token.catalog, serviceType, iface, regionName, name));
   }
 
   private authenticate(): Promise<Token> {
@@ -103,10 +100,9 @@ export class Session {
         idempotent: true, // issuing a token changes nothing
       });
     } catch (error) {
-      if (error instanceof HttpError && (error.status === 401 || error.status === 403 || error.status === 404)) {
-        throw new AuthError(
-          `cloud "${this.cloud.name}": Keystone at ${base} refused the credentials (${error.status}${error.serviceMessage ? `: ${error.serviceMessage}` : ''})`,
-        );
+      if (isHttpStatus(error, 401, 403, 404)) {
+        const answer = `${error.status}${error.serviceMessage ? `: ${error.serviceMessage}` : ''}`;
+        throw new AuthError(`cloud "${this.cloud.name}": Keystone at ${base} refused the credentials (${answer})`);
       }
       throw this.unreachable(error);
     }
@@ -137,7 +133,8 @@ export class Session {
       .catch((error: unknown) => Promise.reject(this.unreachable(error)));
     const found = v3LinkIn(response.json());
     if (!found) {
-      throw new AuthError(`cloud "${this.cloud.name}": no Keystone v3 API at ${authUrl} (version discovery found none)`);
+      const problem = `no Keystone v3 API at ${authUrl} (version discovery found none)`;
+      throw new AuthError(`cloud "${this.cloud.name}": ${problem}`);
     }
     return (this.identityUrl = found.replace(/\/+$/, ''));
   }
@@ -167,8 +164,11 @@ interface VersionEntry {
 function v3LinkIn(body: unknown): string | undefined {
   const data = body as { versions?: { values?: VersionEntry[] } | VersionEntry[]; version?: VersionEntry } | undefined;
   const versions = data?.versions;
-  const list: VersionEntry[] = Array.isArray(versions) ? versions : versions?.values ?? (data?.version ? [data.version] : []);
-  const v3 = list.find((v) => v.id?.startsWith('v3') && v.status !== 'deprecated') ?? list.find((v) => v.id?.startsWith('v3'));
+  const list: VersionEntry[] = Array.isArray(versions)
+    ? versions
+    : (versions?.values ?? (data?.version ? [data.version] : []));
+  const v3s = list.filter((v) => v.id?.startsWith('v3'));
+  const v3 = v3s.find((v) => v.status !== 'deprecated') ?? v3s[0];
   return v3?.links?.find((link) => link.rel === 'self')?.href;
 }
 
@@ -181,7 +181,9 @@ export function authRequestBody(auth: AuthConfig): unknown {
             methods: ['password'],
             password: {
               user: {
-                ...(auth.userId ? { id: auth.userId } : { name: auth.username, domain: domainRef(auth.userDomainId, auth.userDomainName) }),
+                ...(auth.userId
+                  ? { id: auth.userId }
+                  : { name: auth.username, domain: domainRef(auth.userDomainId, auth.userDomainName) }),
                 password: auth.password,
               },
             },
@@ -220,7 +222,8 @@ function domainRef(id: string | undefined, name: string | undefined): { id: stri
 function scopeOf(scope: Scope): { scope?: unknown } {
   if (scope.projectId) return { scope: { project: { id: scope.projectId } } };
   if (scope.projectName) {
-    return { scope: { project: { name: scope.projectName, domain: domainRef(scope.projectDomainId, scope.projectDomainName) } } };
+    const domain = domainRef(scope.projectDomainId, scope.projectDomainName);
+    return { scope: { project: { name: scope.projectName, domain } } };
   }
   if (scope.domainId || scope.domainName) return { scope: { domain: domainRef(scope.domainId, scope.domainName) } };
   if (scope.systemScope) return { scope: { system: { [scope.systemScope]: true } } };
@@ -246,7 +249,8 @@ export function findEndpoint(
   if (!match) {
     const available = endpoints.map((ep) => `${ep.interface}@${ep.region_id ?? ep.region ?? '?'}`).join(', ');
     throw new AuthError(
-      `cloud "${cloudName}": no ${iface} "${serviceType}" endpoint${region ? ` in region ${region}` : ''} (available: ${available})`,
+      `cloud "${cloudName}": no ${iface} "${serviceType}" endpoint${region ? ` in region ${region}` : ''} ` +
+        `(available: ${available})`,
     );
   }
   return match.url;

@@ -137,6 +137,17 @@ export class GlanceClient {
     }
   }
 
+  /**
+   * Every image matching the filters, visible and hidden: Glance lists only one kind per request, so this
+   * sends two listings at once. An image whose os_hidden changed between them is kept once.
+   */
+  async listAllImages(filters: Omit<ListFilters, 'visibility' | 'os_hidden'> = {}): Promise<GlanceImage[]> {
+    const listing = (os_hidden: boolean) => this.listImages({ ...filters, visibility: 'all', os_hidden });
+    const [visible, hidden] = await Promise.all([listing(false), listing(true)]);
+    const seen = new Set<string>();
+    return [...visible, ...hidden].filter((image) => !seen.has(image.id) && seen.add(image.id));
+  }
+
   async getImage(id: string): Promise<GlanceImage> {
     const response = await this.session.request({ method: 'GET', url: await this.url(`/v2/images/${enc(id)}`) });
     return response.json<GlanceImage>();
@@ -221,7 +232,8 @@ export class GlanceClient {
   }
 
   async listMembers(id: string): Promise<ImageMember[]> {
-    const response = await this.session.request({ method: 'GET', url: await this.url(`/v2/images/${enc(id)}/members`) });
+    const url = await this.url(`/v2/images/${enc(id)}/members`);
+    const response = await this.session.request({ method: 'GET', url });
     return response.json<{ members: ImageMember[] }>().members;
   }
 

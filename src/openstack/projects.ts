@@ -1,4 +1,4 @@
-import { HttpError } from './errors.js';
+import { isHttpStatus } from './errors.js';
 import type { Session } from './identity.js';
 
 export interface Project {
@@ -26,7 +26,7 @@ export class ProjectDirectory {
       .request({ method: 'GET', url: `${await this.base()}/domains/${encodeURIComponent(nameOrId)}` })
       .then((response) => response.json<{ domain: Domain }>().domain)
       .catch((error: unknown) => {
-        if (error instanceof HttpError && error.status === 404) return undefined; // a name, not an id
+        if (isHttpStatus(error, 404)) return undefined; // a name, not an id
         throw error;
       });
     if (byId) return byId;

@@ -1,7 +1,8 @@
 const MASK = '***';
 
 // Keys whose values are secrets wherever they appear in a JSON body or a log object.
-const SECRET_KEY = /^(password|secret|token|application_credential_secret|x-auth-token|x-subject-token|authorization|auth_token)$/i;
+const SECRET_KEY =
+  /^(password|secret|token|application_credential_secret|x-auth-token|x-subject-token|authorization|auth_token)$/i;
 
 /**
  * Removes secrets from text and objects before they reach a log line, an error message or the output.

@@ -3,6 +3,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FetchLike } from '../openstack/http.js';
+import { fetchFailure } from '../util/fetch-failure.js';
 
 /** Where an image's bytes come from: an http(s) URL Glance can fetch itself, or a file on this machine. */
 export interface SourceProbe {
@@ -49,7 +50,8 @@ export class SourceReader {
         await response.body?.cancel();
       }
       const ok = response.status >= 200 && response.status < 300;
-      return { ok, status: response.status, ...sizeOf(response.headers.get('content-length'), response.headers.get('content-range')) };
+      const size = sizeOf(response.headers.get('content-length'), response.headers.get('content-range'));
+      return { ok, status: response.status, ...size };
     } catch (error) {
       return { ok: false, status: 0, message: describeFetchError(error) };
     }
@@ -93,6 +95,6 @@ function sizeOf(contentLength: string | null, contentRange: string | null): { si
 
 function describeFetchError(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const { code, message } = fetchFailure(error);
+  return code ?? message;
 }

@@ -82,7 +82,8 @@ function entryOf(name: string, algo: string, hex: string): ChecksumEntry | undef
 }
 
 function unescapeGnuName(name: string): string {
-  return name.replace(/\\(.)/g, (escape, char: string) => (char === 'n' ? '\n' : char === 'r' ? '\r' : char === '\\' ? '\\' : escape));
+  const escapes: Readonly<Record<string, string>> = { n: '\n', r: '\r', '\\': '\\' };
+  return name.replace(/\\(.)/g, (escape, char: string) => escapes[char] ?? escape);
 }
 
 /** The digest of a sidecar file holding nothing but one hex digest (32, 40, 64 or 128 digits). */

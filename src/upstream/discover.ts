@@ -56,9 +56,13 @@ export async function findNewestBuild(source: UpstreamSource, http: UpstreamHttp
 export async function buildDate(build: UpstreamBuild, http: UpstreamHttp): Promise<string> {
   if (build.date !== undefined) return build.date;
   const header = await http.lastModified(build.url);
-  if (header === undefined) throw new UpstreamError(build.url, 'answered without Last-Modified, so the build date is unknown');
+  if (header === undefined) {
+    throw new UpstreamError(build.url, 'answered without Last-Modified, so the build date is unknown');
+  }
   const date = httpDateToYmd(header);
-  if (date === undefined) throw new UpstreamError(build.url, `answered Last-Modified "${header}", which is no HTTP date`);
+  if (date === undefined) {
+    throw new UpstreamError(build.url, `answered Last-Modified "${header}", which is no HTTP date`);
+  }
   return date;
 }
 
@@ -80,7 +84,8 @@ async function newestInDatedFolders(source: UpstreamSource, http: UpstreamHttp):
   if (entry === undefined) {
     throw new UpstreamError(sumsUrl, `does not list ${file}${stamped === undefined ? '' : ` or ${stamped}`}`);
   }
-  return { layout: 'dated-folders', url: `${parent}${newest.name}/${entry.name}`, checksum: checksumOf(entry), date: newest.date };
+  const url = `${parent}${newest.name}/${entry.name}`;
+  return { layout: 'dated-folders', url, checksum: checksumOf(entry), date: newest.date };
 }
 
 async function buildFromSidecar(source: UpstreamSource, http: UpstreamHttp): Promise<UpstreamBuild> {
@@ -100,7 +105,8 @@ async function newestInChecksumFile(source: UpstreamSource, http: UpstreamHttp):
   const entries = parseChecksumFile(await http.text(sumsUrl));
   const entry = pattern === undefined ? findEntry(entries, file) : newestEntry(entries, pattern);
   if (entry === undefined) {
-    throw new UpstreamError(sumsUrl, pattern === undefined ? `does not list ${file}` : `lists no file matching ${pattern.source}`);
+    const problem = pattern === undefined ? `does not list ${file}` : `lists no file matching ${pattern.source}`;
+    throw new UpstreamError(sumsUrl, problem);
   }
   const chosen = ALIAS_FILE.test(entry.name) ? (versionedTwin(entries, entry) ?? entry) : entry;
   return withDate({ layout: 'checksum-file', url: `${dir}/${chosen.name}`, checksum: checksumOf(chosen) }, chosen.name);
@@ -128,7 +134,9 @@ function usablePlaceholder(url: string, file: string): RegExp {
  * one that shares the alias's text before and after "latest"; the newest of those in natural order.
  */
 function versionedTwin(entries: ChecksumEntry[], alias: ChecksumEntry): ChecksumEntry | undefined {
-  const twins = entries.filter((entry) => entry.hex === alias.hex && entry.name !== alias.name && !ALIAS_FILE.test(entry.name));
+  const twins = entries.filter(
+    (entry) => entry.hex === alias.hex && entry.name !== alias.name && !ALIAS_FILE.test(entry.name),
+  );
   const at = alias.name.search(ALIAS_FILE);
   const before = alias.name.slice(0, at);
   const after = alias.name.slice(at + '-latest'.length);
@@ -137,7 +145,10 @@ function versionedTwin(entries: ChecksumEntry[], alias: ChecksumEntry): Checksum
   return pool.sort((a, b) => naturalCompare(a.name, b.name)).at(-1);
 }
 
-/** Debian names the file in a build folder after it: `…-amd64.qcow2` in `20251127-2309/` is `…-amd64-20251127-2309.qcow2`. */
+/**
+ * Debian names the file in a build folder after it: `…-amd64.qcow2` in `20251127-2309/` is
+ * `…-amd64-20251127-2309.qcow2`.
+ */
 function stampedName(file: string, folder: DatedFolder): string | undefined {
   if (folder.build === undefined) return undefined;
   const dot = file.lastIndexOf('.');

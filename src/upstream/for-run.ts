@@ -57,7 +57,7 @@ async function resolvePointers(
 ): Promise<ImageDefinition[]> {
   if (!definitions.some((def) => latestPointer(def))) return definitions;
   const ownership = assignOwnership(definitions, observed, options.tag, options.projectId);
-  const limit = pLimit(Math.max(1, options.parallel));
+  const limit = pLimit(options.parallel);
   const resolved = await Promise.all(
     definitions.map((def) =>
       limit(async () => {
@@ -66,7 +66,8 @@ async function resolvePointers(
           return await resolveLatestPointer(def, ownership.byDefinition.get(def.name) ?? [], http);
         } catch (error) {
           if (!(error instanceof UpstreamError)) throw error;
-          failures.push({ definition: def.name, message: `version latest: ${error.message}; its images are left as they are` });
+          const message = `version latest: ${error.message}; its images are left as they are`;
+          failures.push({ definition: def.name, message });
           return undefined;
         }
       }),

@@ -1,5 +1,6 @@
 import type { FetchLike, FetchResponse } from '../openstack/http.js';
 import { urlForDisplay } from '../openstack/redact.js';
+import { fetchFailure } from '../util/fetch-failure.js';
 
 /** An upstream that did not answer as expected; the message names the URL (credentials masked) and what was wanted. */
 export class UpstreamError extends Error {
@@ -8,7 +9,7 @@ export class UpstreamError extends Error {
     readonly url: string,
     problem: string,
   ) {
-    // The problem may quote the URL too (undici's "Request cannot be constructed from a URL that includes credentials: URL").
+    // The problem may quote the URL too (undici: "Request cannot be constructed from a URL that includes credentials").
     const shown = urlForDisplay(url);
     super(`${shown}: ${problem.split(url).join(shown)}`);
   }
@@ -50,14 +51,17 @@ export class UpstreamHttp {
   async lastModified(url: string): Promise<string | undefined> {
     const response = await this.send(url, 'HEAD');
     await response.body?.cancel();
-    if (response.status < 200 || response.status >= 300) throw new UpstreamError(url, `answered HTTP ${response.status}`);
+    if (response.status < 200 || response.status >= 300) {
+      throw new UpstreamError(url, `answered HTTP ${response.status}`);
+    }
     return response.headers.get('last-modified') ?? undefined;
   }
 
   private async send(url: string, method: 'GET' | 'HEAD'): Promise<FetchResponse> {
     this.requests++;
     try {
-      return await this.fetch(url, { method, headers: {}, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
+      const signal = AbortSignal.timeout(this.timeoutMs);
+      return await this.fetch(url, { method, headers: {}, redirect: 'follow', signal });
     } catch (error) {
       throw new UpstreamError(url, describeFailure(error, this.timeoutMs));
     }
@@ -91,8 +95,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `no answer within ${timeoutMs / 1000} s`;
   }
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const text = cause?.message ?? (error instanceof Error ? error.message : String(error));
-  if (/redirect count exceeded/i.test(text)) return 'too many redirects (a redirect loop?)';
-  return cause?.code ? `cannot be reached (${cause.code})` : `cannot be read (${text})`;
+  const { code, message } = fetchFailure(error);
+  if (/redirect count exceeded/i.test(message)) return 'too many redirects (a redirect loop?)';
+  return code ? `cannot be reached (${code})` : `cannot be read (${message})`;
 }

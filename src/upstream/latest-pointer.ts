@@ -20,7 +20,11 @@ export function latestPointer(def: ImageDefinition): VersionDefinition | undefin
  * with that digest keeps its version, otherwise the new version (and build date) is the URL's Last-Modified day.
  * The result is an ordinary version, planned, rotated and retired like any written one.
  */
-export async function resolveLatestPointer(def: ImageDefinition, owned: OwnedImage[], http: UpstreamHttp): Promise<ImageDefinition> {
+export async function resolveLatestPointer(
+  def: ImageDefinition,
+  owned: OwnedImage[],
+  http: UpstreamHttp,
+): Promise<ImageDefinition> {
   const pointer = latestPointer(def);
   if (pointer === undefined) return def;
   const digest = await upstreamDigest(pointer, http);
@@ -66,7 +70,8 @@ async function fromLastModified(
   const header = await http.lastModified(pointer.url);
   const day = header === undefined ? undefined : httpDateToYmd(header);
   if (day === undefined) {
-    throw new UpstreamError(pointer.url, `answered ${header === undefined ? 'without Last-Modified' : `Last-Modified "${header}"`}, so the new build's date is unknown`);
+    const answered = header === undefined ? 'without Last-Modified' : `Last-Modified "${header}"`;
+    throw new UpstreamError(pointer.url, `answered ${answered}, so the new build's date is unknown`);
   }
   const taken = new Set([...owned.map((entry) => entry.version), ...def.versions.map((entry) => entry.version)]);
   return { version: freeVersion(day, taken), buildDate: ymdToIsoDate(day) };

@@ -14,7 +14,7 @@ const IGNORED_BLOCKS = /<!--[\s\S]*?-->|<(script|style)\b[\s\S]*?<\/\1\s*>/gi;
 // `\s` before href keeps `data-href` out; `<a\b` keeps `<abbr>` and `<address>` out.
 const ANCHOR_HREF = /<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
 
-/** The href targets of the `<a>` links of an index page (Apache, nginx, lighttpd, Python's http.server), in page order. */
+/** The href targets of the `<a>` links of an index page (Apache, nginx, lighttpd, Python's http.server), in order. */
 export function listingLinks(html: string): string[] {
   const links: string[] = [];
   for (const match of html.replace(IGNORED_BLOCKS, '').matchAll(ANCHOR_HREF)) {
@@ -102,14 +102,22 @@ function ancestorPaths(html: string): Set<string> {
   return paths;
 }
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+};
 
 function decodeEntities(text: string): string {
-  return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (entity, decimal?: string, hex?: string, named?: string) => {
+  const decode = (entity: string, decimal?: string, hex?: string, named?: string): string => {
     if (named !== undefined) return NAMED_ENTITIES[named.toLowerCase()] ?? entity;
     const code = decimal !== undefined ? Number(decimal) : parseInt(hex as string, 16);
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-  });
+  };
+  return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, decode);
 }
 
 function compare(a: string, b: string): number {

@@ -19,7 +19,10 @@ export type UpdateDecision =
   | { kind: 'new'; version: VersionDefinition; drop?: VersionDefinition };
 
 /** Whether a definition already lists a build: the same digest, or the same URL where no digest is written. */
-export function listsBuild(def: ImageDefinition, build: Pick<FoundBuild, 'url' | 'checksum'>): VersionDefinition | undefined {
+export function listsBuild(
+  def: ImageDefinition,
+  build: Pick<FoundBuild, 'url' | 'checksum'>,
+): VersionDefinition | undefined {
   return def.versions.find((version) =>
     version.checksum ? sameDigest(version.checksum, build.checksum) : version.url === build.url,
   );
@@ -49,7 +52,10 @@ export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDec
 }
 
 /** The definition as `update` writes it: the new version in, the oldest out. */
-export function withNewVersion(def: ImageDefinition, decision: Extract<UpdateDecision, { kind: 'new' }>): ImageDefinition {
+export function withNewVersion(
+  def: ImageDefinition,
+  decision: Extract<UpdateDecision, { kind: 'new' }>,
+): ImageDefinition {
   const kept = def.versions.filter((version) => version !== decision.drop);
   return { ...def, versions: [...kept, decision.version].sort((a, b) => naturalCompare(a.version, b.version)) };
 }

@@ -24,13 +24,18 @@ export interface DiscoveryOptions {
   timeoutMs: number;
 }
 
-export function hasUpstream(def: ImageDefinition): def is ImageDefinition & { latest_url: string; latest_checksum_url: string } {
+export function hasUpstream(
+  def: ImageDefinition,
+): def is ImageDefinition & { latest_url: string; latest_checksum_url: string } {
   return def.latest_url !== undefined && def.latest_checksum_url !== undefined;
 }
 
-/** Asks every definition's upstream for its newest build, in parallel (bounded); a failure stays with its definition. */
-export async function discoverUpdates(definitions: ImageDefinition[], options: DiscoveryOptions): Promise<DefinitionUpdate[]> {
-  const limit = pLimit(Math.max(1, options.parallel));
+/** Asks every definition's upstream for its newest build, a few at once; a failure stays with its definition. */
+export async function discoverUpdates(
+  definitions: ImageDefinition[],
+  options: DiscoveryOptions,
+): Promise<DefinitionUpdate[]> {
+  const limit = pLimit(options.parallel);
   return Promise.all(definitions.filter(hasUpstream).map((def) => limit(() => discoverOne(def, options))));
 }
 

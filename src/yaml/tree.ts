@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { SourceMap, type FieldPath } from './source-map.js';
 import { pyyamlTags, YamlTimestamp } from './pyyaml.js';
+import { isMapping } from '../util/objects.js';
 
 /** What the YAML reader found wrong or doubtful, before any schema check; `path` is where, if known. */
 export interface YamlProblem {
@@ -21,12 +22,15 @@ export interface YamlTree {
 
 /** Generous for real definition and clouds files, small enough to stop "billion laughs" alias bombs. */
 const MAX_ALIAS_EXPANSIONS = 10_000;
+const SINGLE_DOCUMENT = 'a file must hold a single YAML document';
 
 /** Reads one YAML document the way PyYAML's SafeLoader does, remembering where every field was written. */
 export function readYamlTree(text: string): YamlTree {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.1',
+    // `<<` keys come back as merge symbols; the walker applies them (yaml's own merge happens only in toJS).
+    merge: true,
     customTags: pyyamlTags,
     lineCounter,
     // PyYAML lets the last of duplicate keys win; the walk below warns about them instead of failing.
@@ -46,7 +50,7 @@ export function readYamlTree(text: string): YamlTree {
       path: [],
       code: error.code,
       // PyYAML's yaml.load refuses a second document as well.
-      message: `invalid YAML: ${error.code === 'MULTIPLE_DOCS' ? 'a file must hold a single YAML document' : error.message}`,
+      message: `invalid YAML: ${error.code === 'MULTIPLE_DOCS' ? SINGLE_DOCUMENT : error.message}`,
     }));
     return { value: undefined, sourceMap, errors, warnings };
   }
@@ -125,12 +129,9 @@ class TreeWalker {
       if (key === undefined) continue;
       if (seenAt.has(key)) {
         const first = seenAt.get(key);
-        this.warnings.push({
-          line,
-          path: [...path, key],
-          code: 'DUPLICATE_KEY',
-          message: `duplicate key "${key}"${first === undefined ? '' : ` (first at line ${first})`}: the last one wins, as in PyYAML`,
-        });
+        const where = first === undefined ? '' : ` (first at line ${first})`;
+        const message = `duplicate key "${key}"${where}: the last one wins, as in PyYAML`;
+        this.warnings.push({ line, path: [...path, key], code: 'DUPLICATE_KEY', message });
       }
       seenAt.set(key, line);
       if (line !== undefined) this.sourceMap.setLine([...path, key], line);
@@ -144,7 +145,7 @@ class TreeWalker {
   private applyMerges(result: Record<string, unknown>, merges: unknown[], path: FieldPath): void {
     const sources = merges.flatMap((merge) => (Array.isArray(merge) ? merge : [merge]));
     for (const source of sources) {
-      if (source === null || typeof source !== 'object' || Array.isArray(source)) {
+      if (!isMapping(source)) {
         this.fail(path, undefined, 'a merge key (<<) must refer to a map or a list of maps');
         continue;
       }

@@ -33,6 +33,11 @@ export function glanceFor(cloudName: string): { glance: GlanceClient; session: S
   return { glance: new GlanceClient(session, cloud.imageEndpointOverride), session, http };
 }
 
+/** The images carrying `tag`, visible and hidden: what a test file's runs manage. */
+export function managedImages(glance: GlanceClient, tag: string): Promise<GlanceImage[]> {
+  return glance.listAllImages({ tags: [tag] });
+}
+
 export interface CliResult {
   status: number;
   stdout: string;

@@ -1,23 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { GlanceImage } from '../../src/openstack/image.js';
 import { definition, writeCatalogue } from './catalogue.js';
-import { e2e, glanceFor, makeQcow2, runCli } from './harness.js';
+import { e2e, glanceFor, managedImages, makeQcow2, runCli } from './harness.js';
 
 const tag = `e2e-${randomUUID().slice(0, 8)}`;
 const suffix = tag.slice(4);
 const { glance } = glanceFor(e2e.adminCloud);
 
-async function managedImages(): Promise<GlanceImage[]> {
-  const [visible, hidden] = await Promise.all([
-    glance.listImages({ visibility: 'all', tags: [tag], os_hidden: false }),
-    glance.listImages({ visibility: 'all', tags: [tag], os_hidden: true }),
-  ]);
-  return [...visible, ...hidden];
-}
-
 afterAll(async () => {
-  for (const image of await managedImages()) await glance.deleteImage(image.id).catch(() => undefined);
+  for (const image of await managedImages(glance, tag)) await glance.deleteImage(image.id).catch(() => undefined);
 });
 
 describe('--no-wait, and sharing', () => {
@@ -39,7 +30,7 @@ describe('--no-wait, and sharing', () => {
     const report = JSON.parse(first.stdout).report;
     expect(report.counts.deferred).toBeGreaterThan(0);
     expect(report.counts.failed).toBe(0);
-    const started = await managedImages();
+    const started = await managedImages(glance, tag);
     expect(started).toHaveLength(1);
     expect(started[0]?.name).toBe(`${name} (1)`);
     expect(started[0]?.internal_version).toBe('1');
@@ -47,7 +38,7 @@ describe('--no-wait, and sharing', () => {
 
     const second = manage();
     expect(second.status, second.stderr).toBe(0);
-    const [image] = await managedImages();
+    const [image] = await managedImages(glance, tag);
     expect(image).toMatchObject({ name, status: 'active', visibility: 'private', os_distro: 'ubuntu', os_hash_value: file.sha512 });
   });
 
@@ -55,7 +46,7 @@ describe('--no-wait, and sharing', () => {
     const member = glanceFor(e2e.memberCloud).glance;
     const add = runCli(['--cloud', e2e.adminCloud, '--share-image', name, '--share-target', 'demo', '--share-domain', 'Default']);
     expect(add.status, add.stderr).toBe(0);
-    const [image] = await managedImages();
+    const [image] = await managedImages(glance, tag);
     expect(image?.visibility).toBe('shared');
     expect((await member.listImages({ visibility: 'shared' })).map((i) => i.id)).toContain(image?.id);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../src/openstack/image.js';
 import { definition, writeCatalogue, type ImageSpec } from './catalogue.js';
-import { e2e, glanceFor, makeQcow2, runCli, type CliResult } from './harness.js';
+import { e2e, glanceFor, managedImages, makeQcow2, runCli, type CliResult } from './harness.js';
 
 // A tag of this test file's own: its runs never see (or touch) any other image in the cloud.
 const tag = `e2e-${randomUUID().slice(0, 8)}`;
@@ -28,14 +28,6 @@ function writesOf(result: CliResult): number {
   return line.writes;
 }
 
-async function managedImages(): Promise<GlanceImage[]> {
-  const [visible, hidden] = await Promise.all([
-    glance.listImages({ visibility: 'all', tags: [tag], os_hidden: false }),
-    glance.listImages({ visibility: 'all', tags: [tag], os_hidden: true }),
-  ]);
-  return [...visible, ...hidden];
-}
-
 function byName(images: GlanceImage[], name: string): GlanceImage {
   const found = images.filter((image) => image.name === name);
   expect(found, `exactly one image called ${name}`).toHaveLength(1);
@@ -54,7 +46,7 @@ const multi = (versions: ImageSpec['versions'], extra: Partial<ImageSpec> = {}) 
 const single = definition({ name: singleName, multi: false, versions: [v('1.0', files.single, '2025-05-01')], meta: { os_distro: 'cirros', os_purpose: 'minimal', uuid_validity: 'none' } });
 
 afterAll(async () => {
-  for (const image of await managedImages()) await glance.deleteImage(image.id).catch(() => undefined);
+  for (const image of await managedImages(glance, tag)) await glance.deleteImage(image.id).catch(() => undefined);
 });
 
 describe('image-manager against the real Glance', () => {
@@ -72,13 +64,13 @@ describe('image-manager against the real Glance', () => {
     const kinds = document.plan.actions.map((a: { kind: string }) => a.kind);
     expect(kinds.filter((k: string) => k === 'import')).toHaveLength(3);
     expect(writesOf(result)).toBe(0);
-    expect(await managedImages()).toEqual([]);
+    expect(await managedImages(glance, tag)).toEqual([]);
   });
 
   it('imports a multi image with two versions and a single-version image, named, tagged, public, with every property', async () => {
     const result = manage(twoVersions);
     expect(result.status, result.stderr).toBe(0);
-    const images = await managedImages();
+    const images = await managedImages(glance, tag);
     expect(images).toHaveLength(3);
 
     const current = byName(images, multiName);
@@ -130,7 +122,7 @@ describe('image-manager against the real Glance', () => {
     ]);
     const result = manage(edited);
     expect(result.status, result.stderr).toBe(0);
-    const current = byName(await managedImages(), multiName);
+    const current = byName(await managedImages(glance, tag), multiName);
     expect(current).toMatchObject({ replace_frequency: 'monthly', hotfix_hours: '24', min_ram: 1024 });
     expect(writesOf(manage(edited))).toBe(0);
   });
@@ -140,10 +132,10 @@ describe('image-manager against the real Glance', () => {
       multi([v('20250101', files.a, '2025-01-01'), v('20250201', files.b, '2025-02-01'), v('20250301', files.c, '2025-03-01')]),
       single,
     ]);
-    const before = byName(await managedImages(), multiName);
+    const before = byName(await managedImages(glance, tag), multiName);
     const result = manage(three, '--hide');
     expect(result.status, result.stderr).toBe(0);
-    const images = await managedImages();
+    const images = await managedImages(glance, tag);
     const current = byName(images, multiName);
     expect(current.internal_version).toBe('20250301');
     expect(current.visibility).toBe('public');
@@ -162,7 +154,7 @@ describe('image-manager against the real Glance', () => {
     ]);
     const result = manage(three, '--hide', '--delete');
     expect(result.status, result.stderr).toBe(0);
-    const names = (await managedImages()).map((image) => image.name).sort();
+    const names = (await managedImages(glance, tag)).map((image) => image.name).sort();
     expect(names).toEqual([multiName, `${multiName} (20250201)`, `${singleName} 1.0`].sort());
     // The deleted version is not imported again on the next run.
     const again = manage(three, '--hide', '--delete');
@@ -173,11 +165,11 @@ describe('image-manager against the real Glance', () => {
   it('a broken definition file changes nothing and exits 2 naming the file', async () => {
     const broken = writeCatalogue([multi([v('20250101', files.a, '2025-01-01')])]);
     writeFileSync(path.join(broken, 'zz-broken.yml'), 'images:\n  - name: Broken\n    format: [qcow2\n');
-    const before = await managedImages();
+    const before = await managedImages(glance, tag);
     const result = manage(broken, '--delete');
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('zz-broken.yml');
-    expect((await managedImages()).map((i) => `${i.id}:${i.name}:${i.visibility}`).sort()).toEqual(
+    expect((await managedImages(glance, tag)).map((i) => `${i.id}:${i.name}:${i.visibility}`).sort()).toEqual(
       before.map((i) => `${i.id}:${i.name}:${i.visibility}`).sort(),
     );
   });
@@ -192,7 +184,7 @@ describe('image-manager against the real Glance', () => {
     const result = manage(catalogue);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/missing-.*404/);
-    const images = await managedImages();
+    const images = await managedImages(glance, tag);
     expect(byName(images, `${otherName} 2`).status).toBe('active');
     // The current image keeps its name: the failed version's rotation never happened.
     expect(byName(images, multiName).internal_version).toBe('20250301');

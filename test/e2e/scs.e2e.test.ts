@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../src/openstack/image.js';
-import { e2e, glanceFor, repoRoot, runCli } from './harness.js';
+import { e2e, glanceFor, managedImages, repoRoot, runCli } from './harness.js';
 
 // The whole shipped catalogue, downloaded from 127.0.0.1: each version gets a tiny file of its format as
 // `mirror_url` (the tool downloads from there) and that file's checksum; `url` stays upstream, so that
@@ -70,8 +70,7 @@ interface AuditJson {
 }
 
 async function ourIds(): Promise<Set<string>> {
-  const lists = await Promise.all([false, true].map((hidden) => glance.listImages({ visibility: 'all', os_hidden: hidden, tags: [tag] })));
-  return new Set(lists.flat().map((image) => image.id));
+  return new Set((await managedImages(glance, tag)).map((image) => image.id));
 }
 
 function auditOf(ids: Set<string>): { ours: AuditJson['images']; standard: AuditJson['standardImages'] } {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../src/openstack/image.js';
-import { e2e, glanceFor, runCli, type CliResult } from './harness.js';
+import { e2e, glanceFor, managedImages, runCli, type CliResult } from './harness.js';
 import { UpstreamTree } from './upstream-tree.js';
 
 // A tag of this file's own: its runs never see (or touch) any other image in the cloud.
@@ -17,16 +17,8 @@ function cli(...args: string[]): CliResult {
   return runCli(['--cloud', e2e.adminCloud, '--tag', tag, ...args]);
 }
 
-async function managedImages(): Promise<GlanceImage[]> {
-  const [visible, hidden] = await Promise.all([
-    glance.listImages({ visibility: 'all', tags: [tag], os_hidden: false }),
-    glance.listImages({ visibility: 'all', tags: [tag], os_hidden: true }),
-  ]);
-  return [...visible, ...hidden];
-}
-
 async function imagesOf(name: string): Promise<GlanceImage[]> {
-  return (await managedImages()).filter((image) => image.image_name === name);
+  return (await managedImages(glance, tag)).filter((image) => image.image_name === name);
 }
 
 /** A definition file as an operator writes it: comments, quoting and key order of their own. */
@@ -69,7 +61,7 @@ function writeDefinition(text: string): { dir: string; file: string } {
 }
 
 afterAll(async () => {
-  for (const image of await managedImages()) await glance.deleteImage(image.id).catch(() => undefined);
+  for (const image of await managedImages(glance, tag)) await glance.deleteImage(image.id).catch(() => undefined);
   for (const tree of trees) tree.remove();
 });
 

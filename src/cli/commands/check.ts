@@ -1,14 +1,9 @@
 import type { Logger } from 'pino';
 import type { GlanceImage } from '../../openstack/image.js';
-import {
-  checkImages,
-  checkStandardImages,
-  IMAGE_RULES,
-  worstVerdict,
-  type Finding,
-  type ScsVersion,
-  type Verdict,
-} from '../../scs/compliance.js';
+import { worstVerdict, type Finding, type Verdict } from '../../scs/findings.js';
+import { checkImages, IMAGE_RULES } from '../../scs/image-metadata.js';
+import type { ScsVersion } from '../../scs/image-subject.js';
+import { checkStandardImages } from '../../scs/standard-images.js';
 import { subjectOfImage } from '../../scs/subjects.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
@@ -34,16 +29,15 @@ export interface Audit {
  * image and across images, scs-0104's standard images.
  */
 export async function audit(context: CloudContext, version: ScsVersion, now: Date): Promise<Audit> {
-  const [visible, hidden] = await Promise.all([
-    context.glance.listImages({ visibility: 'all', os_hidden: false }),
-    context.glance.listImages({ visibility: 'all', os_hidden: true }),
-  ]);
-  const images = [...visible, ...hidden].filter((image) => image.visibility === 'public' || image.visibility === 'community');
+  const images = (await context.glance.listAllImages()).filter(
+    (image) => image.visibility === 'public' || image.visibility === 'community',
+  );
   const subjects = images.map(subjectOfImage);
   const results = [...checkImages(subjects, { version, now }).values()];
   const audited = images.map((image: GlanceImage, i): AuditedImage => {
     const findings = results[i] ?? [];
-    return { id: image.id, name: image.name ?? image.id, visibility: image.visibility, verdict: worstVerdict(findings), findings };
+    const { id, visibility } = image;
+    return { id, name: image.name ?? id, visibility, verdict: worstVerdict(findings), findings };
   });
   const standardImages = checkStandardImages(subjects);
   const verdict = worstVerdict([...audited.map((a) => ({ verdict: a.verdict }) as Finding), ...standardImages]);
@@ -80,9 +74,13 @@ export function formatAudit(result: Audit): string {
   }
   for (const finding of result.standardImages) {
     if (finding.verdict === 'PASS') continue;
-    out.push(`${finding.verdict} scs-0104 ${finding.rule}${finding.image ? ` ${finding.image}` : ''}: ${finding.message}`);
+    const image = finding.image ? ` ${finding.image}` : '';
+    out.push(`${finding.verdict} scs-0104 ${finding.rule}${image}: ${finding.message}`);
   }
-  out.push(`cloud ${result.cloud}: ${result.images.length} public/community images audited against scs-0102 ${result.scsVersion} and scs-0104: ${result.verdict}`);
+  out.push(
+    `cloud ${result.cloud}: ${result.images.length} public/community images audited against ` +
+      `scs-0102 ${result.scsVersion} and scs-0104: ${result.verdict}`,
+  );
   return `${out.join('\n')}\n`;
 }
 

@@ -1,20 +1,25 @@
 import type { Logger } from 'pino';
 import type { ImageDefinition } from '../../definitions/types.js';
 import { urlForDisplay } from '../../openstack/redact.js';
-import { replacementDue } from '../../scs/compliance.js';
+import { replacementDue } from '../../scs/recency.js';
 import { subjectOfDefinition } from '../../scs/subjects.js';
 import type { RunDefinitions } from '../../upstream/for-run.js';
 import { formatChecksum } from '../../upstream/next-version.js';
-import { hasUpstream } from '../../upstream/refresh.js';
+import { hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 
 /** What --update found and what failed upstream, as log lines. */
 export function reportDiscovery(run: RunDefinitions, log: Logger): void {
   for (const entry of run.discovered) {
     const decision = entry.decision;
     const name = entry.definition.name;
-    if (decision?.kind === 'new') log.info(`[${name}] --update found build ${decision.version.version}: ${urlForDisplay(decision.version.url)}`);
-    else if (decision?.kind === 'current') log.info(`[${name}] --update: the newest upstream build is version ${decision.version}, already defined`);
-    else if (decision?.kind === 'older') log.warn(`[${name}] --update: upstream's newest build (${decision.offered}) is older than ${decision.newest}: not taken`);
+    if (decision?.kind === 'new') {
+      log.info(`[${name}] --update found build ${decision.version.version}: ${urlForDisplay(decision.version.url)}`);
+    } else if (decision?.kind === 'current') {
+      log.info(`[${name}] --update: the newest upstream build is version ${decision.version}, already defined`);
+    } else if (decision?.kind === 'older') {
+      const older = `upstream's newest build (${decision.offered}) is older than ${decision.newest}`;
+      log.warn(`[${name}] --update: ${older}: not taken`);
+    }
   }
   for (const failure of run.failures) log.error(`[${failure.definition}] upstream failed: ${failure.message}`);
 }
@@ -25,13 +30,19 @@ export function discoveryOutput(run: RunDefinitions): { upstream?: unknown[] } {
   const found = run.discovered.map((entry) => ({
     definition: entry.definition.name,
     status: entry.error ? 'failed' : (entry.decision?.kind ?? 'failed'),
-    ...(entry.offered ? { url: urlForDisplay(entry.offered.url), checksum: formatChecksum(entry.offered.checksum), date: entry.offered.date ?? null } : {}),
+    ...(entry.offered ? offeredOutput(entry.offered) : {}),
     ...(entry.decision?.kind === 'new' ? { version: entry.decision.version.version } : {}),
     ...(entry.error ? { error: entry.error } : {}),
   }));
   const asked = new Set(found.map((entry) => entry.definition));
-  const others = run.failures.filter((failure) => !asked.has(failure.definition)).map((failure) => ({ definition: failure.definition, status: 'failed', error: failure.message }));
+  const others = run.failures
+    .filter((failure) => !asked.has(failure.definition))
+    .map((failure) => ({ definition: failure.definition, status: 'failed', error: failure.message }));
   return { upstream: [...found, ...others] };
+}
+
+function offeredOutput(offered: NonNullable<DefinitionUpdate['offered']>) {
+  return { url: urlForDisplay(offered.url), checksum: formatChecksum(offered.checksum), date: offered.date ?? null };
 }
 
 /**
@@ -45,6 +56,7 @@ export function warnStale(definitions: ImageDefinition[], tag: string, log: Logg
     const replacement = replacementDue(subjectOfDefinition(def, newest, tag));
     if (!replacement.due || now <= replacement.at) continue;
     const remedy = hasUpstream(def) ? 'run "image-manager update" (or add --update)' : 'define a newer version';
-    log.warn(`[${def.name}] version ${newest.version} is stale by scs-0102's recency rule (${replacement.age}): ${remedy}`);
+    const stale = `version ${newest.version} is stale by scs-0102's recency rule (${replacement.age})`;
+    log.warn(`[${def.name}] ${stale}: ${remedy}`);
   }
 }

@@ -1,36 +1,37 @@
 import type { Logger } from 'pino';
-import { HttpError } from '../../openstack/errors.js';
+import { isHttpStatus } from '../../openstack/errors.js';
 import type { GlanceImage } from '../../openstack/image.js';
 import { ProjectDirectory, type Project } from '../../openstack/projects.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.js';
+import type { ProgramOptions } from '../options.js';
 
-export interface ShareOptions {
-  shareImage: string;
-  shareAction: 'add' | 'del';
-  shareTarget?: string;
-  shareType: 'project' | 'domain';
-  shareDomain: string;
-  dryRun: boolean;
-}
+type ShareFlags = 'shareAction' | 'shareTarget' | 'shareType' | 'shareDomain' | 'dryRun';
+export type ShareOptions = Pick<ProgramOptions, ShareFlags> & { shareImage: string };
 
 /**
  * Shares an image with a project, or with every project of a domain (`--share-*`, as in OIM), making the
  * image `shared` first when it is private; or takes the share back.
  */
 export async function share(context: CloudContext, options: ShareOptions, log: Logger): Promise<number> {
-  if (!options.shareTarget) throw new UsageError('--share-image needs --share-target (a project, or a domain with --share-type domain)');
+  const target = options.shareTarget;
+  if (!target) {
+    throw new UsageError('--share-image needs --share-target (a project, or a domain with --share-type domain)');
+  }
   const image = await findImage(context, options.shareImage);
   const directory = new ProjectDirectory(context.session);
-  const projects = await targetProjects(directory, options);
+  const projects = await targetProjects(directory, target, options);
   let failures = 0;
 
   if (options.shareAction === 'add' && image.visibility !== 'shared') {
     if (image.visibility !== 'private') {
-      throw new UsageError(`image "${image.name}" is ${image.visibility}: every project sees it already, there is nothing to share`);
+      const visible = `image "${image.name}" is ${image.visibility}: every project sees it already`;
+      throw new UsageError(`${visible}, there is nothing to share`);
     }
     log.info(`Setting visibility of '${image.name}' to 'shared'`);
-    if (!options.dryRun) await context.glance.updateImage(image.id, [{ op: 'replace', path: '/visibility', value: 'shared' }]);
+    if (!options.dryRun) {
+      await context.glance.updateImage(image.id, [{ op: 'replace', path: '/visibility', value: 'shared' }]);
+    }
   }
 
   const members = image.visibility === 'shared' ? await context.glance.listMembers(image.id) : [];
@@ -52,7 +53,8 @@ export async function share(context: CloudContext, options: ShareOptions, log: L
       }
     } catch (error) {
       failures++;
-      log.error(`sharing ${image.name} with ${project.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      log.error(`sharing ${image.name} with ${project.name} failed: ${reason}`);
     }
   }
   return failures > 0 ? EXIT_FAILED : EXIT_OK;
@@ -62,21 +64,18 @@ async function findImage(context: CloudContext, nameOrId: string): Promise<Glanc
   try {
     return await context.glance.getImage(nameOrId);
   } catch (error) {
-    if (!(error instanceof HttpError && (error.status === 404 || error.status === 400))) throw error;
+    if (!isHttpStatus(error, 404, 400)) throw error;
   }
-  const matches = [
-    ...(await context.glance.listImages({ visibility: 'all', name: nameOrId, os_hidden: false })),
-    ...(await context.glance.listImages({ visibility: 'all', name: nameOrId, os_hidden: true })),
-  ];
+  const matches = await context.glance.listAllImages({ name: nameOrId });
   if (matches.length === 0) throw new UsageError(`no image "${nameOrId}" in cloud "${context.cloud.name}"`);
   if (matches.length > 1) {
-    throw new UsageError(`${matches.length} images are called "${nameOrId}" (${matches.map((i) => i.id).join(', ')}): give the id`);
+    const ids = matches.map((i) => i.id).join(', ');
+    throw new UsageError(`${matches.length} images are called "${nameOrId}" (${ids}): give the id`);
   }
   return matches[0] as GlanceImage;
 }
 
-async function targetProjects(directory: ProjectDirectory, options: ShareOptions): Promise<Project[]> {
-  const target = options.shareTarget as string;
+async function targetProjects(directory: ProjectDirectory, target: string, options: ShareOptions): Promise<Project[]> {
   if (options.shareType === 'domain') {
     const domain = await directory.findDomain(target);
     if (!domain) throw new UsageError(`no domain "${target}"`);

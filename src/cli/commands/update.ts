@@ -9,16 +9,9 @@ import { formatChecksum } from '../../upstream/next-version.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { shippedImagesDir } from './manage.js';
+import type { ProgramOptions } from '../options.js';
 
-export interface UpdateOptions {
-  images?: string;
-  filter?: string;
-  dryRun: boolean;
-  output: 'text' | 'json';
-  parallel: number;
-  /** Per upstream request, seconds. */
-  timeout: number;
-}
+export type UpdateOptions = Pick<ProgramOptions, 'images' | 'filter' | 'dryRun' | 'output' | 'parallel' | 'timeout'>;
 
 interface FileOutcome {
   file: string;
@@ -31,21 +24,31 @@ interface FileOutcome {
  * `image-manager update`: finds each definition's newest upstream build and writes it into its file as the
  * newest version. Every selected definition is asked, `enable: false` ones too (as OIM's update.py does).
  */
-export async function update(options: UpdateOptions, fetch: FetchLike, log: Logger, stdout: NodeJS.WritableStream): Promise<number> {
+export async function update(
+  options: UpdateOptions,
+  fetch: FetchLike,
+  log: Logger,
+  stdout: NodeJS.WritableStream,
+): Promise<number> {
   if (options.filter !== undefined) compileFilter(options.filter);
   const source = options.images ?? shippedImagesDir();
   const { definitions, warnings } = loadDefinitions(source);
   for (const warning of warnings) log.warn(formatIssue(warning));
-  const selected = selectDefinitions(definitions, { ...(options.filter !== undefined ? { filter: options.filter } : {}), force: true });
+  const selected = selectDefinitions(definitions, { filter: options.filter, force: true });
   const asked = selected.filter(hasUpstream);
-  log.info(`Loaded ${definitions.length} image definitions from ${source}; ${asked.length} of ${selected.length} selected name their upstream (latest_url)`);
+  log.info(
+    `Loaded ${definitions.length} image definitions from ${source}; ` +
+      `${asked.length} of ${selected.length} selected name their upstream (latest_url)`,
+  );
 
-  const updates = await discoverUpdates(asked, { fetch, parallel: options.parallel, timeoutMs: options.timeout * 1000 });
+  const { parallel, timeout } = options;
+  const updates = await discoverUpdates(asked, { fetch, parallel, timeoutMs: timeout * 1000 });
   for (const entry of updates) logUpdate(entry, log);
   const files = rewriteFiles(updates, options.dryRun, log);
 
   if (options.output === 'json') {
-    stdout.write(`${JSON.stringify({ dryRun: options.dryRun, definitions: updates.map((entry) => describe(entry, files)), files }, null, 2)}\n`);
+    const definitions = updates.map((entry) => describe(entry, files));
+    stdout.write(`${JSON.stringify({ dryRun: options.dryRun, definitions, files }, null, 2)}\n`);
   } else if (options.dryRun) {
     stdout.write(files.map((file) => file.diff ?? '').join(''));
   } else {
@@ -60,13 +63,16 @@ function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger)
   for (const entry of updates) {
     if (entry.decision?.kind !== 'new') continue;
     const { definition } = entry;
-    const change: NewVersion = { definition, add: entry.decision.version, ...(entry.decision.drop ? { drop: entry.decision.drop } : {}) };
+    const { version, drop } = entry.decision;
+    const change: NewVersion = { definition, add: version, ...(drop ? { drop } : {}) };
     byFile.set(definition.file, [...(byFile.get(definition.file) ?? []), change]);
   }
   const failedIn = new Set(updates.filter((entry) => entry.error).map((entry) => entry.definition.file));
   return [...byFile].map(([file, changes]) => {
     if (failedIn.has(file)) {
-      const error = `not written: another image of ${file} failed upstream, and a file is changed only when all its images answered`;
+      const error =
+        `not written: another image of ${file} failed upstream, ` +
+        'and a file is changed only when all its images answered';
       log.error(error);
       return { file, changed: false, error };
     }
@@ -92,10 +98,14 @@ function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger)
 function logUpdate(entry: DefinitionUpdate, log: Logger): void {
   const name = entry.definition.name;
   const decision = entry.decision;
-  if (entry.error) log.error(`[${name}] upstream failed, file left as it is: ${entry.error}`);
-  else if (decision?.kind === 'current') log.info(`[${name}] up to date: upstream's newest build is version ${decision.version}`);
-  else if (decision?.kind === 'older') log.warn(`[${name}] upstream's newest build (${decision.offered}) is older than version ${decision.newest}: not taken`);
-  else if (decision?.kind === 'new') {
+  if (entry.error) {
+    log.error(`[${name}] upstream failed, file left as it is: ${entry.error}`);
+  } else if (decision?.kind === 'current') {
+    log.info(`[${name}] up to date: upstream's newest build is version ${decision.version}`);
+  } else if (decision?.kind === 'older') {
+    const older = `upstream's newest build (${decision.offered}) is older than version ${decision.newest}`;
+    log.warn(`[${name}] ${older}: not taken`);
+  } else if (decision?.kind === 'new') {
     const dropped = decision.drop ? `, ${decision.drop.version} drops out` : '';
     log.info(`[${name}] new build ${decision.version.version}: ${decision.version.url}${dropped}`);
   }
@@ -106,11 +116,14 @@ function summaryLine(entry: DefinitionUpdate, files: FileOutcome[]): string {
   const decision = entry.decision;
   if (entry.error) return `${name}: failed: ${entry.error}`;
   if (decision?.kind === 'current') return `${name}: up to date (${decision.version})`;
-  if (decision?.kind === 'older') return `${name}: upstream offers ${decision.offered}, older than ${decision.newest}: not taken`;
+  if (decision?.kind === 'older') {
+    return `${name}: upstream offers ${decision.offered}, older than ${decision.newest}: not taken`;
+  }
   if (decision?.kind !== 'new') return `${name}: nothing found`;
   const file = files.find((outcome) => outcome.file === entry.definition.file);
   const from = entry.definition.versions.at(-1)?.version ?? 'none';
-  return file?.error ? `${name}: ${decision.version.version} found, file not written: ${file.error}` : `${name}: ${from} -> ${decision.version.version}`;
+  const found = decision.version.version;
+  return file?.error ? `${name}: ${found} found, file not written: ${file.error}` : `${name}: ${from} -> ${found}`;
 }
 
 function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
@@ -118,6 +131,8 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
   const file = files.find((outcome) => outcome.file === def.file);
   const decision = entry.decision;
   const status = entry.error ? 'failed' : (decision?.kind ?? 'failed');
+  const offeredVersion =
+    decision?.kind === 'new' ? decision.version.version : decision?.kind === 'current' ? decision.version : null;
   return {
     name: def.name,
     file: def.file,
@@ -125,7 +140,7 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
     current: newestOf(def),
     upstream: entry.offered
       ? {
-          version: decision?.kind === 'new' ? decision.version.version : decision?.kind === 'current' ? decision.version : null,
+          version: offeredVersion,
           url: entry.offered.url,
           checksum: formatChecksum(entry.offered.checksum),
           date: entry.offered.date ?? null,

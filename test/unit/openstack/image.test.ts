@@ -163,6 +163,37 @@ describe('listImages', () => {
   });
 });
 
+describe('listAllImages', () => {
+  it('asks for visible and hidden images at once, with the filters, and keeps each image once', async () => {
+    const queries: URLSearchParams[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    server.use(
+      http.get(`${GLANCE}/v2/images`, async ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        queries.push(query);
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        // 'moved' turned hidden between the two listings: both answers carry it.
+        const ids = query.get('os_hidden') === 'true' ? ['h1', 'moved'] : ['v1', 'moved'];
+        return HttpResponse.json({ images: ids.map((id) => image(id)) });
+      }),
+    );
+    const { client } = glance();
+    const images = await client.listAllImages({ tags: ['managed'], name: 'Ubuntu' });
+    expect(images.map((i) => i.id)).toEqual(['v1', 'moved', 'h1']);
+    expect(queries).toHaveLength(2);
+    expect(mostInFlight).toBe(2);
+    expect(queries.map((q) => q.get('os_hidden')).sort()).toEqual(['false', 'true']);
+    for (const q of queries) {
+      expect(q.get('visibility')).toBe('all');
+      expect(q.getAll('tag')).toEqual(['managed']);
+      expect(q.get('name')).toBe('Ubuntu');
+    }
+  });
+});
+
 describe('image calls', () => {
   it('getImage GETs /v2/images/{id}', async () => {
     server.use(http.get(`${GLANCE}/v2/images/${ID}`, () => HttpResponse.json(image(ID, { name: 'x' }))));
