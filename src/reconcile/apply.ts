@@ -1,9 +1,10 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import { HttpError } from '../openstack/errors.js';
+import { isHttpStatus } from '../openstack/errors.js';
 import type { GlanceClient, GlanceImage, PatchOperation } from '../openstack/image.js';
-import { diffImage } from './diff.js';
+import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from './diff.js';
 import { ImportFailure, type Importer, type ImportOutcome } from './importer.js';
-import type { Action, DeleteAction, DesiredImage, Plan, RenameAction, UpdateAction } from './types.js';
+import type { Action, Change, DeleteAction, ImportAction, Plan, RenameAction, ResumeImportAction, UpdateAction } from './types.js';
 
 export type ActionStatus = 'done' | 'failed' | 'skipped' | 'deferred';
 
@@ -35,7 +36,7 @@ export interface RunReport {
  * (--no-wait) is deferred to the next run.
  */
 export async function applyPlan(plan: Plan, deps: ApplyDeps, parallel: number): Promise<RunReport> {
-  const limit = new Semaphore(Math.max(1, parallel));
+  const limit = pLimit(parallel);
   const outcomes = new Map<number, Promise<ActionResult>>();
   for (const action of plan.actions) {
     outcomes.set(action.seq, runWhenReady(action, outcomes, limit, deps));
@@ -49,7 +50,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, parallel: number): 
 async function runWhenReady(
   action: Action,
   outcomes: Map<number, Promise<ActionResult>>,
-  limit: Semaphore,
+  limit: LimitFunction,
   deps: ApplyDeps,
 ): Promise<ActionResult> {
   const base = { seq: action.seq, kind: action.kind, definition: action.definition, summary: action.summary };
@@ -69,16 +70,13 @@ async function runWhenReady(
     if (status === 'skipped') deps.log.warn(`Skipping ${action.summary}: #${blocker.seq} (${blocker.summary}) did not succeed`);
     return { ...base, status, message };
   }
-  const release = await limit.acquire();
   try {
-    return { ...base, ...(await execute(action, before, deps)) };
+    return { ...base, ...(await limit(() => execute(action, before, deps))) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.log.error(`${action.summary}: ${message}`);
     const leftBehind = error instanceof ImportFailure ? error.leftBehind : undefined;
     return { ...base, status: 'failed', message, ...(leftBehind ? { imageId: leftBehind } : {}) };
-  } finally {
-    release();
   }
 }
 
@@ -87,9 +85,9 @@ type Outcome = Pick<ActionResult, 'status' | 'message' | 'imageId'>;
 async function execute(action: Action, before: ActionResult[], deps: ApplyDeps): Promise<Outcome> {
   switch (action.kind) {
     case 'import':
-      return finishImport(await deps.importer.importNew(action.desired, action.source), action.desired, deps);
+      return finishImport(await deps.importer.importNew(action.desired, action.source), action, deps);
     case 'resume-import':
-      return finishImport(await deps.importer.resume(action.image, action.source), action.desired, deps);
+      return finishImport(await deps.importer.resume(action.image, action.source), action, deps);
     case 'update':
       return update(action, deps);
     case 'rename':
@@ -100,51 +98,52 @@ async function execute(action: Action, before: ActionResult[], deps: ApplyDeps):
 }
 
 /**
- * After an import: all properties in one request, then tags and status, and the visibility last, so that
- * an image is never public before it is fully described.
+ * After an import: the planned changes, all fields in one request, then tags and status, and the visibility
+ * last, so that an image is never public before it is fully described.
  */
-async function finishImport(outcome: ImportOutcome, desired: DesiredImage, deps: ApplyDeps): Promise<Outcome> {
+async function finishImport(outcome: ImportOutcome, action: ImportAction | ResumeImportAction, deps: ApplyDeps): Promise<Outcome> {
   const { glance, log } = deps;
+  const { name } = action.desired;
   if (outcome.state === 'started') {
-    log.info(`Import of ${desired.name} started; not waiting (--no-wait): the next run finishes it`);
+    log.info(`Import of ${name} started; not waiting (--no-wait): the next run finishes it`);
     return { status: 'deferred', imageId: outcome.image.id, message: 'import started, not waited for' };
   }
   const image = outcome.image;
-  const changes = diffImage(desired, image);
-  if (changes.minDiskRaisedTo !== undefined) {
-    log.warn(`min_disk ${desired.min_disk} of ${desired.name} is too small for the stored image; using ${changes.minDiskRaisedTo}`);
-  }
-  const visibility = changes.patch.filter((op) => op.path === '/visibility');
-  const rest = changes.patch.filter((op) => op.path !== '/visibility');
-  if (rest.length > 0) {
-    log.info(`Setting ${rest.length} properties of ${desired.name}`);
-    await glance.updateImage(image.id, rest);
-  }
-  await applyTags(glance, image.id, changes.addTags, changes.removeTags);
-  if (changes.statusChange) await changeStatus(glance, image.id, changes.statusChange, desired.name, log);
-  if (visibility.length > 0) {
-    log.info(`Setting visibility of '${desired.name}' to '${desired.visibility}'`);
-    await glance.updateImage(image.id, visibility);
-  }
+  const changes = withStoredSize(action, image, log);
+  const visibility = changes.filter((change) => change.field === 'visibility');
+  const rest = changes.filter((change) => change.field !== 'visibility');
+  const patch = patchOf(rest);
+  if (patch.length > 0) log.info(`Setting ${patch.length} properties of ${name}`);
+  await writeChanges(glance, image.id, rest, name, log);
+  for (const change of visibility) log.info(`Setting visibility of '${name}' to '${change.after}'`);
+  await writeChanges(glance, image.id, visibility, name, log);
   const message = outcome.checksum === 'verified' ? 'checksum verified' : outcome.checksum === 'unverifiable' ? 'checksum not verifiable' : undefined;
   return { status: 'done', imageId: image.id, ...(message ? { message } : {}) };
 }
 
+/** The stored size is known only once the data is in: min_disk goes up to what the image needs. */
+function withStoredSize(action: ImportAction | ResumeImportAction, image: GlanceImage, log: Logger): Change[] {
+  const { changes, desired } = action;
+  if (desired.min_disk === undefined) return changes;
+  const planned = changes.find((change): change is Extract<Change, { field: 'min_disk' | 'min_ram' }> => change.field === 'min_disk')?.after ?? image.min_disk;
+  const needed = requiredMinDisk(image);
+  if (needed <= planned) return changes;
+  log.warn(`min_disk ${desired.min_disk} of ${desired.name} is too small for the stored image; using ${needed}`);
+  return [...changes.filter((change) => change.field !== 'min_disk'), { field: 'min_disk', before: image.min_disk, after: needed }];
+}
+
 async function update(action: UpdateAction, deps: ApplyDeps): Promise<Outcome> {
-  const { glance, log } = deps;
-  log.info(`Updating ${action.name}: ${action.summary.replace(/^update [^:]*: /, '')}`);
-  if (action.patch.length > 0) await glance.updateImage(action.imageId, action.patch);
-  await applyTags(glance, action.imageId, action.addTags, action.removeTags);
-  if (action.statusChange) await changeStatus(glance, action.imageId, action.statusChange, action.name, log);
+  deps.log.info(`Updating ${action.name}: ${describeChanges(action.changes)}`);
+  await writeChanges(deps.glance, action.imageId, action.changes, action.name, deps.log);
   return { status: 'done', imageId: action.imageId };
 }
 
 async function rename(action: RenameAction, before: ActionResult[], deps: ApplyDeps): Promise<Outcome> {
-  const imageId =
-    'imageId' in action.image ? action.image.imageId : before.find((r) => r.seq === (action.image as { importSeq: number }).importSeq)?.imageId;
-  if (!imageId) throw new Error(`no image to rename: #${'importSeq' in action.image ? action.image.importSeq : '?'} created none`);
-  deps.log.info(`Renaming ${action.image.name} to ${action.to}`);
-  await deps.glance.updateImage(imageId, action.patch);
+  const ref = action.image;
+  const imageId = 'imageId' in ref ? ref.imageId : before.find((result) => result.seq === ref.importSeq)?.imageId;
+  if (!imageId) throw new Error(`no image to rename: #${'importSeq' in ref ? ref.importSeq : '?'} created none`);
+  deps.log.info(`Renaming ${ref.name} to ${action.to}`);
+  await writeChanges(deps.glance, imageId, action.changes, action.to, deps.log);
   return { status: 'done', imageId };
 }
 
@@ -155,59 +154,54 @@ async function remove(action: DeleteAction, deps: ApplyDeps): Promise<Outcome> {
     await glance.deleteImage(action.imageId);
     return { status: 'done', imageId: action.imageId };
   } catch (error) {
-    if (error instanceof HttpError && error.status === 404) {
+    if (isHttpStatus(error, 404)) {
       return { status: 'done', imageId: action.imageId, message: 'already gone' };
     }
-    if (!(error instanceof HttpError && error.status === 409)) throw error;
+    if (!isHttpStatus(error, 409)) throw error;
     // Glance refuses to delete an image in use: keep it out of sight and try again on a later run.
     log.warn(`Image '${action.name}' is in use and cannot be deleted; hiding it instead`);
-    await hide(glance, action.imageId, action.fallback.patch);
-    if (action.fallback.deactivate) await changeStatus(glance, action.imageId, 'deactivate', action.name, log).catch(() => undefined);
+    await writeChanges(glance, action.imageId, action.fallback.filter((change) => change.field !== 'status'), action.name, log);
+    // Deactivating is as far as retiring goes; hidden is what matters.
+    const status = action.fallback.filter((change) => change.field === 'status');
+    await writeChanges(glance, action.imageId, status, action.name, log).catch(() => undefined);
     return { status: 'done', imageId: action.imageId, message: 'in use: hidden instead of deleted' };
   }
 }
 
-async function hide(glance: GlanceClient, imageId: string, patch: PatchOperation[]): Promise<void> {
+/** The requests for a list of changes: one PATCH for every field, then the tag calls, then the status. */
+async function writeChanges(glance: GlanceClient, imageId: string, changes: Change[], name: string, log: Logger): Promise<void> {
+  const patch = patchOf(changes);
   if (patch.length > 0) await glance.updateImage(imageId, patch);
-}
-
-async function applyTags(glance: GlanceClient, imageId: string, add: string[], remove: string[]): Promise<void> {
-  for (const tag of add) await glance.addTag(imageId, tag);
-  for (const tag of remove) await glance.removeTag(imageId, tag);
-}
-
-async function changeStatus(
-  glance: GlanceClient,
-  imageId: string,
-  change: 'deactivate' | 'reactivate',
-  name: string,
-  log: Logger,
-): Promise<void> {
-  log.info(`${change === 'deactivate' ? 'Deactivating' : 'Reactivating'} image '${name}'`);
-  if (change === 'deactivate') await glance.deactivate(imageId);
-  else await glance.reactivate(imageId);
-}
-
-/** At most N holders at once; waiters are served in the order they asked. */
-class Semaphore {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(size: number) {
-    this.free = size;
+  for (const change of changes) {
+    if (change.field === 'tags') {
+      const { add, remove } = tagDelta(change);
+      for (const tag of add) await glance.addTag(imageId, tag);
+      for (const tag of remove) await glance.removeTag(imageId, tag);
+    }
   }
-
-  async acquire(): Promise<() => void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    };
+  for (const change of changes) {
+    if (change.field !== 'status') continue;
+    log.info(`${change.after === 'deactivated' ? 'Deactivating' : 'Reactivating'} image '${name}'`);
+    if (change.after === 'deactivated') await glance.deactivate(imageId);
+    else await glance.reactivate(imageId);
   }
 }
 
+/** Glance's JSON patch for the changes that are fields of the image (tags and status have calls of their own). */
+export function patchOf(changes: Change[]): PatchOperation[] {
+  const patch: PatchOperation[] = [];
+  for (const change of changes) {
+    if (isPropertyChange(change)) {
+      const path = `/${escapePointer(propertyKey(change))}`;
+      patch.push(change.after === null ? { op: 'remove', path } : { op: 'add', path, value: change.after });
+    } else if (change.field !== 'tags' && change.field !== 'status') {
+      patch.push({ op: 'replace', path: `/${change.field}`, value: change.after });
+    }
+  }
+  return patch;
+}
+
+/** RFC 6901: `~` and `/` inside a property name. */
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -11,10 +11,8 @@ export interface OwnedImage {
 }
 
 export interface Ownership {
-  /** Per definition name, its images, in no particular order. */
+  /** Per definition name, its images, in no particular order. Managed images of no loaded definition are in none. */
   byDefinition: Map<string, OwnedImage[]>;
-  /** Managed images that belong to no loaded definition: never touched. */
-  unclaimed: GlanceImage[];
 }
 
 /**
@@ -32,15 +30,13 @@ export function assignOwnership(
   const byIdentity = new Map<string, ImageDefinition>();
   for (const def of definitions) byIdentity.set(identityName(def), def);
   const byDefinition = new Map<string, OwnedImage[]>(definitions.map((def) => [def.name, []]));
-  const unclaimed: GlanceImage[] = [];
 
   for (const image of observed) {
     if (!isManaged(image, tag, projectId)) continue;
     const owned = claim(image, byIdentity, definitions);
     if (owned) byDefinition.get(owned.def.name)?.push(owned.owned);
-    else unclaimed.push(image);
   }
-  return { byDefinition, unclaimed };
+  return { byDefinition };
 }
 
 export function isManaged(image: GlanceImage, tag: string, projectId: string | undefined): boolean {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Checksum } from '../definitions/types.js';
 import type { GlanceClient, GlanceImage } from '../openstack/image.js';
 import type { SourceReader } from '../sources/source.js';
+import { createRequest } from './new-image.js';
 import type { DesiredImage, ImportSource } from './types.js';
 
 export interface ImportSettings {
@@ -68,17 +69,7 @@ export class Importer {
     }
     log.info(`Tested URL ${source.url}: ${probe.status}`);
 
-    const image = await glance.createImage({
-      name: desired.name,
-      disk_format: desired.disk_format ?? 'qcow2',
-      container_format: 'bare',
-      visibility: 'private',
-      min_disk: desired.min_disk ?? 0,
-      min_ram: desired.min_ram ?? 0,
-      tags: [this.settings.tag],
-      ...identityProperties(desired),
-      ...(source.id ? { id: source.id } : {}),
-    });
+    const image = await glance.createImage(createRequest(desired, this.settings.tag, source.id));
     return this.finish(image, source, false);
   }
 
@@ -247,15 +238,6 @@ export class Importer {
   private offers(method: string): boolean {
     return this.settings.methods.includes(method);
   }
-}
-
-function identityProperties(desired: DesiredImage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of ['image_name', 'internal_version']) {
-    const value = desired.properties[key];
-    if (typeof value === 'string') out[key] = value;
-  }
-  return out;
 }
 
 /** The digest Glance stored for the algorithm, when it stored one: os_hash_value, or the md5 `checksum`. */

@@ -1,5 +1,5 @@
 import type { Checksum, DiskFormat, Visibility } from '../definitions/types.js';
-import type { GlanceImage, PatchOperation } from '../openstack/image.js';
+import type { GlanceImage, ImageStatus } from '../openstack/image.js';
 
 /** The flags that shape a plan (the CLI's options, as the planner needs them). */
 export interface PlanOptions {
@@ -46,6 +46,28 @@ export interface ImportSource {
   id?: string;
 }
 
+/**
+ * One field of an image that an action changes, before → after. `properties.X` is the additional property X
+ * (a string as Glance stores it; null: absent). `tags` lists the whole set before and after.
+ */
+export type Change =
+  | { field: 'name'; before: string | null; after: string }
+  | { field: 'visibility'; before: Visibility; after: Visibility }
+  | { field: 'os_hidden'; before: boolean; after: boolean }
+  | { field: 'min_disk' | 'min_ram'; before: number; after: number }
+  | { field: 'status'; before: ImageStatus; after: 'active' | 'deactivated' }
+  | { field: 'tags'; before: string[]; after: string[] }
+  | PropertyChange;
+
+export interface PropertyChange {
+  field: `properties.${string}`;
+  /** As the image had it (Glance stores strings; anything else is shown as it came). */
+  before: unknown;
+  after: string | null;
+}
+
+export type Field = Change['field'];
+
 interface ActionBase {
   /** Position in the plan; later actions name earlier ones in `after`. */
   seq: number;
@@ -59,10 +81,13 @@ interface ActionBase {
 /** A reference to an image: one that exists, or the one an import action of this plan creates. */
 export type ImageRef = { imageId: string; name: string } | { importSeq: number; name: string };
 
+/** Create an image for a version and import its data; `changes` then finish it (the visibility last). */
 export interface ImportAction extends ActionBase {
   kind: 'import';
   desired: DesiredImage;
   source: ImportSource;
+  /** From the image as the importer creates it (see `asCreated`) to `desired`. */
+  changes: Change[];
 }
 
 /** An image of ours left in queued/importing/saving by an earlier run (or --no-wait): wait, verify, finish. */
@@ -71,6 +96,8 @@ export interface ResumeImportAction extends ActionBase {
   image: GlanceImage;
   desired: DesiredImage;
   source: ImportSource;
+  /** From the image as it was found (and once active) to `desired`. */
+  changes: Change[];
 }
 
 /** Bring an existing image to the desired state: one PATCH, tag changes, status. */
@@ -78,18 +105,15 @@ export interface UpdateAction extends ActionBase {
   kind: 'update';
   imageId: string;
   name: string;
-  patch: PatchOperation[];
-  addTags: string[];
-  removeTags: string[];
-  statusChange?: 'deactivate' | 'reactivate';
+  changes: Change[];
 }
 
-/** One rename of a rotation; the old image's rename also carries its property changes in the same request. */
+/** An update whose changes include the name: one PATCH with the other fields, then tags and status. */
 export interface RenameAction extends ActionBase {
   kind: 'rename';
   image: ImageRef;
   to: string;
-  patch: PatchOperation[];
+  changes: Change[];
 }
 
 export interface DeleteAction extends ActionBase {
@@ -97,8 +121,8 @@ export interface DeleteAction extends ActionBase {
   imageId: string;
   name: string;
   reason: string;
-  /** What to do instead when Glance refuses (image in use): these operations hide it. */
-  fallback: { patch: PatchOperation[]; deactivate: boolean };
+  /** What to do instead when Glance refuses (image in use): these changes retire it. */
+  fallback: Change[];
 }
 
 export type Action = ImportAction | ResumeImportAction | UpdateAction | RenameAction | DeleteAction;
@@ -115,5 +139,3 @@ export interface Plan {
   actions: Action[];
   notes: PlanNote[];
 }
-
-export type ObservedImage = GlanceImage;

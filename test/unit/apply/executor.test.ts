@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { DeleteAction, RenameAction, UpdateAction } from '../../../src/reconcile/types.js';
+import type { Change, DeleteAction, RenameAction, UpdateAction } from '../../../src/reconcile/types.js';
 import { useMsw } from '../openstack/helpers.js';
 import { bytesOf, desired, harness, importOf, SOURCES, TAG, type FakeCloud } from './fake-cloud.js';
 
 const { server } = useMsw();
 
 function renameOf(seq: number, definition: string, image: RenameAction['image'], to: string, after: number[]): RenameAction {
-  return { kind: 'rename', seq, definition, summary: `rename ${image.name} to ${to}`, after, image, to, patch: [{ op: 'replace', path: '/name', value: to }] };
+  const changes: Change[] = [{ field: 'name', before: image.name, after: to }];
+  return { kind: 'rename', seq, definition, summary: `rename ${image.name} to ${to}`, after, image, to, changes };
 }
 
 function deleteOf(seq: number, definition: string, imageId: string, name: string, after: number[], fallback?: DeleteAction['fallback']): DeleteAction {
@@ -19,23 +20,19 @@ function deleteOf(seq: number, definition: string, imageId: string, name: string
     imageId,
     name,
     reason: 'outdated',
-    fallback: fallback ?? { patch: [], deactivate: false },
+    fallback: fallback ?? [],
   };
 }
 
-function updateOf(seq: number, definition: string, imageId: string, name: string, after: number[]): UpdateAction {
-  return {
-    kind: 'update',
-    seq,
-    definition,
-    summary: `update ${name}: os_purpose`,
-    after,
-    imageId,
-    name,
-    patch: [{ op: 'add', path: '/os_purpose', value: 'oldgeneric' }],
-    addTags: [],
-    removeTags: [],
-  };
+function updateOf(
+  seq: number,
+  definition: string,
+  imageId: string,
+  name: string,
+  after: number[],
+  changes: Change[] = [{ field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' }],
+): UpdateAction {
+  return { kind: 'update', seq, definition, summary: `update ${name}: os_purpose`, after, imageId, name, changes };
 }
 
 /** Index in the fake's request log of the first request matching. */
@@ -187,11 +184,49 @@ describe('applyPlan: --no-wait', () => {
   });
 });
 
+describe('applyPlan: update', () => {
+  it('writes the changes as one PATCH (property names escaped), then the tags, then the status', async () => {
+    const h = harness(server);
+    const image = h.cloud.seed(
+      h.cloud.image({ name: 'Debian 12', tags: [TAG, 'legacy'], min_ram: 128, hw_rng_model: 'virtio', 'trait:CUSTOM/X': 'forbidden' }),
+    );
+    const changes: Change[] = [
+      { field: 'min_ram', before: 128, after: 512 },
+      { field: 'properties.trait:CUSTOM/X', before: 'forbidden', after: 'required' },
+      { field: 'properties.hw_rng_model', before: 'virtio', after: null },
+      { field: 'tags', before: [TAG, 'legacy'], after: [TAG, 'os:debian'] },
+      { field: 'status', before: 'active', after: 'deactivated' },
+    ];
+    const report = await h.run([updateOf(1, 'Debian 12', image.id, 'Debian 12', [], changes)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id });
+    expect(h.cloud.writesTo(image.id)).toEqual([
+      'PATCH /images/ID',
+      'PUT /images/ID/tags/os:debian',
+      'DELETE /images/ID/tags/legacy',
+      'POST /images/ID/actions/deactivate',
+    ]);
+    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([
+      [
+        { op: 'replace', path: '/min_ram', value: 512 },
+        { op: 'add', path: '/trait:CUSTOM~1X', value: 'required' },
+        { op: 'remove', path: '/hw_rng_model' },
+      ],
+    ]);
+    const updated = h.cloud.images.get(image.id);
+    expect(updated).toMatchObject({ min_ram: 512, 'trait:CUSTOM/X': 'required', status: 'deactivated' });
+    expect(updated).not.toHaveProperty('hw_rng_model');
+    expect(updated?.tags.sort()).toEqual(['os:debian', TAG].sort());
+  });
+});
+
 describe('applyPlan: delete', () => {
   it('deletes an image that is not in use', async () => {
     const h = harness(server);
     const image = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04 (20230101)', tags: [TAG] }));
-    const fallback = { patch: [{ op: 'replace' as const, path: '/visibility', value: 'community' }], deactivate: true };
+    const fallback: Change[] = [
+      { field: 'visibility', before: 'private', after: 'community' },
+      { field: 'status', before: 'active', after: 'deactivated' },
+    ];
     const report = await h.run([deleteOf(1, 'Ubuntu 24.04', image.id, image.name as string, [], fallback)]);
     expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id });
     expect(report.results[0]?.message).toBeUndefined();
@@ -203,17 +238,20 @@ describe('applyPlan: delete', () => {
     const h = harness(server);
     const image = h.cloud.seed(h.cloud.image({ name: 'Ubuntu 24.04 (20230101)', visibility: 'public', tags: [TAG] }));
     h.cloud.inUse.add(image.id);
-    const fallback = {
-      patch: [
-        { op: 'replace' as const, path: '/visibility', value: 'community' },
-        { op: 'replace' as const, path: '/os_hidden', value: true },
-      ],
-      deactivate: true,
-    };
+    const fallback: Change[] = [
+      { field: 'visibility', before: 'public', after: 'community' },
+      { field: 'os_hidden', before: false, after: true },
+      { field: 'status', before: 'active', after: 'deactivated' },
+    ];
     const report = await h.run([deleteOf(1, 'Ubuntu 24.04', image.id, image.name as string, [], fallback)]);
     expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: expect.stringMatching(/in use/) });
     expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID', 'PATCH /images/ID', 'POST /images/ID/actions/deactivate']);
-    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([fallback.patch]);
+    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([
+      [
+        { op: 'replace', path: '/visibility', value: 'community' },
+        { op: 'replace', path: '/os_hidden', value: true },
+      ],
+    ]);
     expect(h.cloud.images.get(image.id)).toMatchObject({ visibility: 'community', os_hidden: true, status: 'deactivated' });
     expect(report.counts.failed).toBe(0);
   });
@@ -222,7 +260,7 @@ describe('applyPlan: delete', () => {
     const h = harness(server);
     const image = h.cloud.seed(h.cloud.image({ name: 'old', visibility: 'public', tags: [TAG] }));
     h.cloud.inUse.add(image.id);
-    const fallback = { patch: [{ op: 'replace' as const, path: '/visibility', value: 'community' }], deactivate: false };
+    const fallback: Change[] = [{ field: 'visibility', before: 'public', after: 'community' }];
     const report = await h.run([deleteOf(1, 'd', image.id, 'old', [], fallback)]);
     expect(report.results[0]?.status).toBe('done');
     expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID', 'PATCH /images/ID']);
@@ -232,7 +270,10 @@ describe('applyPlan: delete', () => {
   it('another refusal (403: protected) fails the action and is not hidden', async () => {
     const h = harness(server);
     const image = h.cloud.seed(h.cloud.image({ name: 'old', visibility: 'public', protected: true, tags: [TAG] }));
-    const fallback = { patch: [{ op: 'replace' as const, path: '/visibility', value: 'community' }], deactivate: true };
+    const fallback: Change[] = [
+      { field: 'visibility', before: 'public', after: 'community' },
+      { field: 'status', before: 'active', after: 'deactivated' },
+    ];
     const report = await h.run([deleteOf(1, 'd', image.id, 'old', [], fallback)]);
     expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('403') });
     expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID']);

@@ -4,6 +4,8 @@ import type { SetupServer } from 'msw/node';
 import { pino, type Logger } from 'pino';
 import { applyPlan, type RunReport } from '../../../src/reconcile/apply.js';
 import { Importer, type ImportSettings } from '../../../src/reconcile/importer.js';
+import { diffImage } from '../../../src/reconcile/diff.js';
+import { asCreated } from '../../../src/reconcile/new-image.js';
 import type { Action, DesiredImage, ImportAction } from '../../../src/reconcile/types.js';
 import type { Checksum } from '../../../src/definitions/types.js';
 import { Session } from '../../../src/openstack/identity.js';
@@ -528,5 +530,7 @@ export function importOf(
     after,
     desired: want,
     source: { url: source.url ?? `${SOURCES}/${want.version}.qcow2`, ...(source.checksum ? { checksum: source.checksum } : {}) },
+    // As the planner finishes a new image: from the image as created to `want`.
+    changes: diffImage(want, asCreated(want, TAG)),
   };
 }

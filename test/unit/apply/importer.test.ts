@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
+import { diffImage } from '../../../src/reconcile/diff.js';
 import type { ResumeImportAction } from '../../../src/reconcile/types.js';
 import { useMsw } from '../openstack/helpers.js';
 import { bytesOf, desired, digest, harness, importOf, SOURCES, TAG, type Harness } from './fake-cloud.js';
@@ -253,6 +254,8 @@ describe('resume-import', () => {
       image,
       desired: WANT,
       source: { url: URL, checksum: digest('sha512', DATA) },
+      // As the planner finishes it: from the image as found, once active, to WANT.
+      changes: diffImage(WANT, { ...image, status: 'active' }),
     };
   }
 
@@ -296,6 +299,17 @@ describe('resume-import', () => {
     const report = await h.run([resumeOf(image)]);
     expect(report.results[0]?.status).toBe('done');
     expect(h.cloud.of('POST', '/import')).toEqual([]);
+  });
+
+  it('raises min_disk to what the stored image needs once it is in, with a warning', async () => {
+    const h = withSource(harness(server));
+    const image = h.cloud.seed({ ...leftBehind(h, 'importing'), virtual_size: 20 * 1024 ** 3 + 1 }, {
+      running: { method: 'web-download', bytes: DATA },
+    });
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]?.status).toBe('done');
+    expect(h.cloud.images.get(image.id)).toMatchObject({ min_disk: 21, status: 'active' });
+    expect(h.warnings()).toEqual([expect.stringMatching(/min_disk 8 .* too small .* using 21/)]);
   });
 
   it('an importing image with --no-wait: deferred, untouched', async () => {

@@ -29,8 +29,8 @@ describe('plan: edge cases', () => {
     const result = run(ubuntu, [old], { delete: true });
     const [removal] = deletes(result);
     expect(removal?.imageId).toBe(old.id);
-    const paths = Object.fromEntries((removal?.fallback.patch ?? []).map((op) => [op.path, 'value' in op ? op.value : undefined]));
-    expect(paths).toMatchObject({ '/name': 'Ubuntu 24.04 (20250101)', '/os_purpose': 'oldgeneric', '/visibility': 'community' });
-    expect(removal?.fallback.deactivate).toBe(true);
+    const fields = Object.fromEntries((removal?.fallback ?? []).map((change) => [change.field, change.after]));
+    expect(fields).toMatchObject({ name: 'Ubuntu 24.04 (20250101)', 'properties.os_purpose': 'oldgeneric', visibility: 'community' });
+    expect(fields.status).toBe('deactivated');
   });
 });

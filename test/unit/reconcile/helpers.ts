@@ -1,9 +1,10 @@
 import { expect } from 'vitest';
 import type { ImageDefinition, Meta, VersionDefinition } from '../../../src/definitions/types.js';
-import type { GlanceImage, PatchOperation } from '../../../src/openstack/image.js';
+import type { GlanceImage } from '../../../src/openstack/image.js';
 import { plan } from '../../../src/reconcile/plan.js';
 import type {
   Action,
+  Change,
   DeleteAction,
   ImportAction,
   Plan,
@@ -167,7 +168,10 @@ export function run(definitions: ImageDefinition | ImageDefinition[], observed: 
   return result;
 }
 
-/** Rule 9: imports first, seqs 1..n in order, `after` only names earlier actions, deletes wait for every import of their definition. */
+/**
+ * Rule 9: imports first, seqs 1..n in order, `after` only names earlier actions, two actions on one image are
+ * ordered, deletes wait for every import of their definition.
+ */
 export function checkInvariants(result: Plan): void {
   const { actions } = result;
   actions.forEach((action, index) => expect(action.seq, `seq of ${action.summary}`).toBe(index + 1));
@@ -190,10 +194,31 @@ export function checkInvariants(result: Plan): void {
       expect(action.after).toContain(target?.seq);
     }
   }
-  const ids = actions.flatMap((a) => ('imageId' in a ? [a.imageId] : a.kind === 'rename' && 'imageId' in a.image ? [a.image.imageId] : []));
-  for (const id of new Set(ids)) {
-    // At most one update/rename/delete chain per image and never two deletes.
-    expect(actions.filter((a) => a.kind === 'delete' && a.imageId === id).length).toBeLessThanOrEqual(1);
+  const byImage = new Map<string, Action[]>();
+  for (const action of actions) {
+    const key = imageKey(action);
+    byImage.set(key, [...(byImage.get(key) ?? []), action]);
+  }
+  for (const [key, onImage] of byImage) {
+    expect(onImage.filter((a) => a.kind === 'delete').length, `deletes of ${key}`).toBeLessThanOrEqual(1);
+    // Each action on an image waits, directly or through others, for the one before it on that image.
+    onImage.slice(1).forEach((action, i) => {
+      expect(waitsFor(result, action, (onImage[i] as Action).seq), `#${action.seq} ${action.summary} is ordered after #${onImage[i]?.seq}`).toBe(true);
+    });
+  }
+}
+
+/** The image an action writes: its id, or for one an import of the plan creates, that import. */
+function imageKey(action: Action): string {
+  switch (action.kind) {
+    case 'import':
+      return `import #${action.seq}`;
+    case 'resume-import':
+      return action.image.id;
+    case 'rename':
+      return 'imageId' in action.image ? action.image.imageId : `import #${action.image.importSeq}`;
+    default:
+      return action.imageId;
   }
 }
 
@@ -224,79 +249,42 @@ export function waitsFor(p: Plan, action: Action, seq: number): boolean {
   return action.after.some((s) => s === seq || waitsFor(p, p.actions.find((a) => a.seq === s) as Action, seq));
 }
 
-/** The patch op for a path, or undefined. */
-export function opAt(patch: PatchOperation[], path: string): PatchOperation | undefined {
-  return patch.find((op) => op.path === path);
+/** The change of a field, or undefined. */
+export function changeOf(changes: Change[], field: Change['field']): Change | undefined {
+  return changes.find((change) => change.field === field);
 }
 
 /**
  * Carries out a plan on an in-memory cloud as the applier would when everything succeeds (an import
- * creates the image and brings it to the desired state), and returns the images afterwards.
+ * creates the image as the importer does, private with the managed tag and the identity properties, and its
+ * changes finish it), and returns the images afterwards. Every change must start from what the image holds.
  */
 export function applyToCloud(p: Plan, observed: GlanceImage[]): GlanceImage[] {
   const cloud = new Map(observed.map((image) => [image.id, structuredClone(image)]));
   const created = new Map<number, string>();
   const get = (id: string) => {
     const image = cloud.get(id);
-    if (!image) throw new Error(`no image ${id} in the cloud`);
+    if (!image) throw new Error(`no image in the cloud: ${id}`);
     return image;
   };
   for (const action of p.actions) {
     switch (action.kind) {
       case 'import':
       case 'resume-import': {
-        const d = action.desired;
-        nextId++;
-        const id = action.kind === 'resume-import' ? action.image.id : `new-${String(nextId).padStart(4, '0')}`;
-        const base: GlanceImage =
-          action.kind === 'resume-import'
-            ? structuredClone(action.image)
-            : {
-                id,
-                name: d.name,
-                status: 'active',
-                visibility: 'private',
-                protected: false,
-                os_hidden: false,
-                tags: [],
-                min_disk: 0,
-                min_ram: 0,
-                disk_format: d.disk_format ?? 'qcow2',
-                container_format: 'bare',
-                size: GIB / 2,
-                virtual_size: 2 * GIB,
-                checksum: 'c'.repeat(32),
-                os_hash_algo: 'sha512',
-                os_hash_value: 'd'.repeat(128),
-                owner: PROJECT,
-                created_at: `${TODAY}T12:00:00Z`,
-                updated_at: `${TODAY}T12:00:00Z`,
-              };
-        const image: GlanceImage = { ...base, status: d.status ?? 'active', name: d.name, tags: [...(d.tags ?? base.tags)] };
-        if (d.min_disk !== undefined) image.min_disk = d.min_disk;
-        if (d.min_ram !== undefined) image.min_ram = d.min_ram;
-        if (d.visibility !== undefined) image.visibility = d.visibility;
-        if (d.os_hidden !== undefined) image.os_hidden = d.os_hidden;
-        for (const [key, value] of Object.entries(d.properties)) {
-          if (value === null) delete image[key];
-          else image[key] = value;
-        }
-        cloud.set(id, image);
-        created.set(action.seq, id);
+        const image = action.kind === 'resume-import' ? { ...structuredClone(action.image), status: 'active' as const } : newImage(action);
+        applyChanges(image, action.changes);
+        cloud.set(image.id, image);
+        created.set(action.seq, image.id);
         break;
       }
-      case 'update': {
-        const image = get(action.imageId);
-        patchImage(image, action.patch);
-        image.tags = [...image.tags.filter((t) => !action.removeTags.includes(t)), ...action.addTags];
-        if (action.statusChange) image.status = action.statusChange === 'deactivate' ? 'deactivated' : 'active';
+      case 'update':
+        applyChanges(get(action.imageId), action.changes);
         break;
-      }
       case 'rename': {
         const id = 'imageId' in action.image ? action.image.imageId : created.get(action.image.importSeq);
         if (!id) throw new Error(`rename #${action.seq}: no image`);
         const image = get(id);
-        patchImage(image, action.patch);
+        applyChanges(image, action.changes);
         expect(image.name).toBe(action.to);
         break;
       }
@@ -309,10 +297,53 @@ export function applyToCloud(p: Plan, observed: GlanceImage[]): GlanceImage[] {
   return [...cloud.values()];
 }
 
-function patchImage(image: GlanceImage, patch: PatchOperation[]): void {
-  for (const op of patch) {
-    const key = op.path.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (op.op === 'remove') delete image[key];
-    else image[key] = op.value;
+function newImage(action: ImportAction): GlanceImage {
+  const d = action.desired;
+  nextId++;
+  const identity: Record<string, string> = {};
+  for (const key of ['image_name', 'internal_version']) {
+    const value = d.properties[key];
+    if (typeof value === 'string') identity[key] = value;
+  }
+  return {
+    id: `new-${String(nextId).padStart(4, '0')}`,
+    name: d.name,
+    status: 'active',
+    visibility: 'private',
+    protected: false,
+    os_hidden: false,
+    tags: [TAG],
+    min_disk: d.min_disk ?? 0,
+    min_ram: d.min_ram ?? 0,
+    disk_format: d.disk_format ?? 'qcow2',
+    container_format: 'bare',
+    size: GIB / 2,
+    virtual_size: 2 * GIB,
+    checksum: 'c'.repeat(32),
+    os_hash_algo: 'sha512',
+    os_hash_value: 'd'.repeat(128),
+    owner: PROJECT,
+    created_at: `${TODAY}T12:00:00Z`,
+    updated_at: `${TODAY}T12:00:00Z`,
+    ...identity,
+  };
+}
+
+function applyChanges(image: GlanceImage, changes: Change[]): void {
+  for (const change of changes) {
+    if (change.field.startsWith('properties.')) {
+      const key = change.field.slice('properties.'.length);
+      expect(image[key] ?? null, `${image.id} ${key} before`).toEqual(change.before);
+      if (change.after === null) delete image[key];
+      else image[key] = change.after;
+    } else if (change.field === 'tags') {
+      const { before, after } = change as { before: string[]; after: string[] };
+      expect([...image.tags].sort(), `${image.id} tags before`).toEqual([...before].sort());
+      image.tags = [...image.tags.filter((tag) => after.includes(tag)), ...after.filter((tag) => !image.tags.includes(tag))];
+    } else {
+      const record = image as Record<string, unknown>;
+      expect(record[change.field], `${image.id} ${change.field} before`).toEqual(change.before);
+      record[change.field] = change.after;
+    }
   }
 }

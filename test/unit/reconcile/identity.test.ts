@@ -32,7 +32,7 @@ describe('plan: which images are ours (rule 1)', () => {
     const image = { ...glanceImage(ubuntu, '20240201'), owner: 'project-other', min_ram: 1 };
     const result = run(def({ versions: ['20240201'] }), [image]);
     expect(imports(result)).toEqual([]);
-    expect(updates(result).map((a) => [a.imageId, a.patch])).toEqual([[image.id, [{ op: 'replace', path: '/min_ram', value: 512 }]]]);
+    expect(updates(result).map((a) => [a.imageId, a.changes])).toEqual([[image.id, [{ field: 'min_ram', before: 1, after: 512 }]]]);
   });
 
   it('goes by image_name and internal_version before the name', () => {
@@ -61,11 +61,11 @@ describe('plan: which images are ours (rule 1)', () => {
       expect(imports(result)).toEqual([]);
       const rename = renames(result);
       expect(rename.map((a) => [a.image, a.to])).toEqual([[{ imageId: legacy.id, name: 'Ubuntu 24.04 (20240101)' }, 'Ubuntu 24.04']]);
-      expect(rename[0]?.patch).toEqual(
+      expect(rename[0]?.changes).toEqual(
         expect.arrayContaining([
-          { op: 'add', path: '/internal_version', value: '20240101' },
-          { op: 'add', path: '/image_name', value: 'Ubuntu 24.04' },
-          { op: 'add', path: '/os_purpose', value: 'generic' },
+          { field: 'properties.internal_version', before: null, after: '20240101' },
+          { field: 'properties.image_name', before: null, after: 'Ubuntu 24.04' },
+          { field: 'properties.os_purpose', before: 'oldgeneric', after: 'generic' },
         ]),
       );
     });
@@ -76,12 +76,12 @@ describe('plan: which images are ours (rule 1)', () => {
       expect(legacy.name).toBe('Cirros 0.6.2');
       const result = run(cirros, [legacy]);
       expect(imports(result)).toEqual([]);
-      expect(updates(result).map((a) => [a.imageId, a.patch])).toEqual([
+      expect(updates(result).map((a) => [a.imageId, a.changes])).toEqual([
         [
           legacy.id,
           [
-            { op: 'add', path: '/image_name', value: 'Cirros' },
-            { op: 'add', path: '/internal_version', value: '0.6.2' },
+            { field: 'properties.image_name', before: null, after: 'Cirros' },
+            { field: 'properties.internal_version', before: null, after: '0.6.2' },
           ],
         ],
       ]);

@@ -22,7 +22,7 @@ describe('plan: imports (rule 2)', () => {
       expect.objectContaining({
         image: { importSeq: c?.seq, name: 'Ubuntu 24.04 (20240301)' },
         to: 'Ubuntu 24.04',
-        patch: [{ op: 'replace', path: '/name', value: 'Ubuntu 24.04' }],
+        changes: [{ field: 'name', before: 'Ubuntu 24.04 (20240301)', after: 'Ubuntu 24.04' }],
         after: [c?.seq],
       }),
     ]);
@@ -68,10 +68,10 @@ describe('plan: imports (rule 2)', () => {
     // Nothing happens to the old image before its successor is in.
     expect(updates(result)).toEqual([]);
     expect(away).toMatchObject({ image: { imageId: old.id }, to: 'Ubuntu 24.04 (20240101)', after: [imported?.seq] });
-    expect(away?.patch).toEqual(
+    expect(away?.changes).toEqual(
       expect.arrayContaining([
-        { op: 'replace', path: '/name', value: 'Ubuntu 24.04 (20240101)' },
-        { op: 'add', path: '/os_purpose', value: 'oldgeneric' },
+        { field: 'name', before: 'Ubuntu 24.04', after: 'Ubuntu 24.04 (20240101)' },
+        { field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' },
       ]),
     );
     expect(toPlain).toMatchObject({ image: { importSeq: imported?.seq }, to: 'Ubuntu 24.04' });

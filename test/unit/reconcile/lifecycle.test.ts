@@ -42,14 +42,14 @@ describe('plan: single-version (non-multi) images (rule 7)', () => {
     expect(updates(result)).toEqual([
       expect.objectContaining({
         imageId: gone.id,
-        patch: expect.arrayContaining([
-          { op: 'replace', path: '/visibility', value: 'community' },
-          { op: 'add', path: '/os_purpose', value: 'oldgeneric' },
+        changes: expect.arrayContaining([
+          { field: 'visibility', before: 'public', after: 'community' },
+          { field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' },
         ]),
       }),
     ]);
     // Its name and its other properties stay as they were written.
-    expect(updates(result)[0]?.patch).toHaveLength(2);
+    expect(updates(result)[0]?.changes).toHaveLength(2);
   });
 });
 

@@ -37,10 +37,11 @@ describe('plan: retention of outdated images (rule 6)', () => {
     const { d, observed } = setup('last-3');
     const result = run(d, observed, { deactivate: true });
     expect(deletes(result)).toEqual([]);
-    expect(updates(result).map((a) => [a.name, a.statusChange, a.patch])).toEqual([
-      [named('20240101'), 'deactivate', []],
-      [named('20240201'), 'deactivate', []],
-      [named('20240301'), 'deactivate', []],
+    const deactivate = [{ field: 'status', before: 'active', after: 'deactivated' }];
+    expect(updates(result).map((a) => [a.name, a.changes])).toEqual([
+      [named('20240101'), deactivate],
+      [named('20240201'), deactivate],
+      [named('20240301'), deactivate],
     ]);
     expect(run(d, applyToCloud(result, observed), { deactivate: true }).actions).toEqual([]);
   });

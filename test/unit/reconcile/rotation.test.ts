@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { PatchOperation } from '../../../src/openstack/image.js';
-import type { PlanOptions } from '../../../src/reconcile/types.js';
-import { applyToCloud, def, glanceImage, imports, kinds, opAt, renames, run, updates } from './helpers.js';
+import type { Change, PlanOptions } from '../../../src/reconcile/types.js';
+import { applyToCloud, changeOf, def, glanceImage, imports, kinds, renames, run, updates } from './helpers.js';
 
 const d = def({ versions: ['20240101', '20240201'] });
 const v1 = () => glanceImage(d, '20240101', { current: true });
 
 describe('plan: rotation to a new version (rule 5)', () => {
-  it('imports v2, then renames v1 away (oldgeneric, same patch), then v2 to the plain name', () => {
+  it('imports v2, then renames v1 away (oldgeneric, in the same request), then v2 to the plain name', () => {
     const old = v1();
     const result = run(d, [old]);
     expect(kinds(result)).toEqual(['import', 'rename', 'rename']);
@@ -16,9 +15,9 @@ describe('plan: rotation to a new version (rule 5)', () => {
     expect(imported?.desired).toMatchObject({ name: 'Ubuntu 24.04 (20240201)', visibility: 'public', os_hidden: false });
     expect(imported?.desired.properties.os_purpose).toBe('generic');
     expect(away).toMatchObject({ image: { imageId: old.id, name: 'Ubuntu 24.04' }, to: 'Ubuntu 24.04 (20240101)', after: [1] });
-    expect(away?.patch).toEqual([
-      { op: 'replace', path: '/name', value: 'Ubuntu 24.04 (20240101)' },
-      { op: 'add', path: '/os_purpose', value: 'oldgeneric' },
+    expect(away?.changes).toEqual([
+      { field: 'name', before: 'Ubuntu 24.04', after: 'Ubuntu 24.04 (20240101)' },
+      { field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' },
     ]);
     expect(toPlain).toMatchObject({ image: { importSeq: 1 }, to: 'Ubuntu 24.04', after: [1, away?.seq] });
   });
@@ -28,35 +27,35 @@ describe('plan: rotation to a new version (rule 5)', () => {
     const result = run(d, [drifted]);
     expect(kinds(result)).toEqual(['import', 'update', 'rename', 'rename']);
     expect(updates(result)).toEqual([
-      expect.objectContaining({ imageId: drifted.id, patch: [{ op: 'add', path: '/hw_disk_bus', value: 'scsi' }], after: [] }),
+      expect.objectContaining({ imageId: drifted.id, changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }], after: [] }),
     ]);
     const [away] = renames(result);
-    expect(opAt(away?.patch ?? [], '/hw_disk_bus')).toBeUndefined();
-    expect(opAt(away?.patch ?? [], '/os_purpose')).toEqual({ op: 'add', path: '/os_purpose', value: 'oldgeneric' });
+    expect(changeOf(away?.changes ?? [], 'properties.hw_disk_bus')).toBeUndefined();
+    expect(changeOf(away?.changes ?? [], 'properties.os_purpose')).toEqual({ field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' });
   });
 
-  it.each<[string, Partial<PlanOptions>, PatchOperation[], string[]]>([
-    ['--hide: community', { hide: true }, [{ op: 'replace', path: '/visibility', value: 'community' }], ['/os_hidden']],
+  it.each<[string, Partial<PlanOptions>, Change[], Array<Change['field']>]>([
+    ['--hide: community', { hide: true }, [{ field: 'visibility', before: 'public', after: 'community' }], ['os_hidden']],
     [
       '--hide --use-os-hidden: os_hidden, visibility unchanged',
       { hide: true, useOsHidden: true },
-      [{ op: 'replace', path: '/os_hidden', value: true }],
-      ['/visibility'],
+      [{ field: 'os_hidden', before: false, after: true }],
+      ['visibility'],
     ],
     [
       '--hide --hidden-visibility private',
       { hide: true, hiddenVisibility: 'private' },
-      [{ op: 'replace', path: '/visibility', value: 'private' }],
-      ['/os_hidden'],
+      [{ field: 'visibility', before: 'public', after: 'private' }],
+      ['os_hidden'],
     ],
-    ['no --hide: stays visible', {}, [], ['/visibility', '/os_hidden']],
+    ['no --hide: stays visible', {}, [], ['visibility', 'os_hidden']],
   ])('hides the outdated image with %s', (_, opts, expected, absent) => {
     const old = v1();
     const result = run(d, [old], opts);
     const [away] = renames(result);
     expect(away?.image).toEqual({ imageId: old.id, name: 'Ubuntu 24.04' });
-    expect(away?.patch).toEqual(expect.arrayContaining([{ op: 'add', path: '/os_purpose', value: 'oldgeneric' }, ...expected]));
-    for (const path of absent) expect(opAt(away?.patch ?? [], path)).toBeUndefined();
+    expect(away?.changes).toEqual(expect.arrayContaining([{ field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' }, ...expected]));
+    for (const field of absent) expect(changeOf(away?.changes ?? [], field)).toBeUndefined();
     // The new current one stays visible.
     expect(imports(result)[0]?.desired).toMatchObject({ visibility: 'public', os_hidden: false });
     // And once done, the next run has nothing to do.
@@ -68,7 +67,7 @@ describe('plan: rotation to a new version (rule 5)', () => {
     const old = glanceImage(d, '20240101', { os_hidden: true });
     const result = run(d, [old, current], { hide: true, useOsHidden: true });
     expect(result.actions).toEqual([
-      expect.objectContaining({ kind: 'update', imageId: current.id, patch: [{ op: 'replace', path: '/os_hidden', value: false }] }),
+      expect.objectContaining({ kind: 'update', imageId: current.id, changes: [{ field: 'os_hidden', before: true, after: false }] }),
     ]);
   });
 
@@ -82,7 +81,7 @@ describe('plan: rotation to a new version (rule 5)', () => {
     ]);
     // The older outdated one (not yet hidden) is hidden at once: it is outdated whatever the import does.
     expect(updates(result)).toEqual([
-      expect.objectContaining({ imageId: observed[0]?.id, patch: [{ op: 'replace', path: '/visibility', value: 'community' }], after: [] }),
+      expect.objectContaining({ imageId: observed[0]?.id, changes: [{ field: 'visibility', before: 'public', after: 'community' }], after: [] }),
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import type { UpdateAction } from '../../../src/reconcile/types.js';
+import type { Change, UpdateAction } from '../../../src/reconcile/types.js';
 import { applyToCloud, def, glanceImage, run, TAG, updates } from './helpers.js';
 
 const d = def({ versions: ['20240101', '20240201'], tags: ['scs'] });
@@ -13,21 +13,30 @@ describe('plan: updates of existing images (rule 4)', () => {
     expect(result.actions).toEqual([]);
   });
 
-  type Case = [string, (image: GlanceImage) => GlanceImage, Partial<UpdateAction>, ImageDefinition?];
+  type Case = [string, (image: GlanceImage) => GlanceImage, Change[], ImageDefinition?];
+  const tags = ['scs', TAG, 'os:ubuntu'];
   it.each<Case>([
-    ['an edited meta value', (i) => ({ ...i, hw_disk_bus: 'virtio' }), { patch: [{ op: 'add', path: '/hw_disk_bus', value: 'scsi' }] }],
-    ['a missing property', (i) => ({ ...i, hypervisor_type: undefined }), { patch: [{ op: 'add', path: '/hypervisor_type', value: 'qemu' }] }],
-    ['another min_ram', (i) => ({ ...i, min_ram: 1024 }), { patch: [{ op: 'replace', path: '/min_ram', value: 512 }] }],
-    ['another min_disk', (i) => ({ ...i, min_disk: 4 }), { patch: [{ op: 'replace', path: '/min_disk', value: 8 }] }],
-    ['a missing tag', (i) => ({ ...i, tags: i.tags.filter((t) => t !== 'os:ubuntu') }), { patch: [], addTags: ['os:ubuntu'] }],
-    ['an extra tag', (i) => ({ ...i, tags: [...i.tags, 'stale'] }), { patch: [], removeTags: ['stale'] }],
-    ['another visibility', (i) => ({ ...i, visibility: 'private' }), { patch: [{ op: 'replace', path: '/visibility', value: 'public' }] }],
-    ['os_hidden set', (i) => ({ ...i, os_hidden: true }), { patch: [{ op: 'replace', path: '/os_hidden', value: false }] }],
-    ['a deactivated image the definition wants active', (i) => ({ ...i, status: 'deactivated' }), { patch: [], statusChange: 'reactivate' }],
+    ['an edited meta value', (i) => ({ ...i, hw_disk_bus: 'virtio' }), [{ field: 'properties.hw_disk_bus', before: 'virtio', after: 'scsi' }]],
+    ['a missing property', (i) => ({ ...i, hypervisor_type: undefined }), [{ field: 'properties.hypervisor_type', before: null, after: 'qemu' }]],
+    ['another min_ram', (i) => ({ ...i, min_ram: 1024 }), [{ field: 'min_ram', before: 1024, after: 512 }]],
+    ['another min_disk', (i) => ({ ...i, min_disk: 4 }), [{ field: 'min_disk', before: 4, after: 8 }]],
+    [
+      'a missing tag',
+      (i) => ({ ...i, tags: i.tags.filter((t) => t !== 'os:ubuntu') }),
+      [{ field: 'tags', before: ['scs', TAG], after: tags }],
+    ],
+    ['an extra tag', (i) => ({ ...i, tags: [...i.tags, 'stale'] }), [{ field: 'tags', before: [...tags, 'stale'], after: tags }]],
+    ['another visibility', (i) => ({ ...i, visibility: 'private' }), [{ field: 'visibility', before: 'private', after: 'public' }]],
+    ['os_hidden set', (i) => ({ ...i, os_hidden: true }), [{ field: 'os_hidden', before: true, after: false }]],
+    [
+      'a deactivated image the definition wants active',
+      (i) => ({ ...i, status: 'deactivated' }),
+      [{ field: 'status', before: 'deactivated', after: 'active' }],
+    ],
     [
       'an active image the definition wants deactivated',
       (i) => i,
-      { patch: [], statusChange: 'deactivate' },
+      [{ field: 'status', before: 'active', after: 'deactivated' }],
       def({ versions: ['20240101', '20240201'], tags: ['scs'], status: 'deactivated' }),
     ],
   ])('updates the current image for %s', (_, alter, expected, definition = d) => {
@@ -36,8 +45,9 @@ describe('plan: updates of existing images (rule 4)', () => {
     if (changed.hypervisor_type === undefined) delete changed.hypervisor_type;
     const result = run(definition, [outdated, changed]);
     expect(result.actions).toHaveLength(1);
-    expect(result.actions[0]).toMatchObject({ kind: 'update', imageId: current.id, addTags: [], removeTags: [], after: [], ...expected });
-    if (!expected.statusChange) expect(result.actions[0]).not.toHaveProperty('statusChange');
+    // Exactly these changes: no other field, no tag call, no status change.
+    expect(result.actions[0]).toMatchObject({ kind: 'update', imageId: current.id, after: [] });
+    expect((result.actions[0] as UpdateAction).changes).toEqual(expected);
   });
 
   it('puts every change of an image into one update', () => {
@@ -53,15 +63,17 @@ describe('plan: updates of existing images (rule 4)', () => {
     const result = run(d, [outdated, drifted]);
     expect(updates(result)).toHaveLength(1);
     const [update] = updates(result);
-    expect(update?.patch).toHaveLength(3);
-    expect(update?.patch).toEqual(
+    expect(update?.changes).toHaveLength(5);
+    expect(update?.changes).toEqual(
       expect.arrayContaining([
-        { op: 'replace', path: '/min_ram', value: 512 },
-        { op: 'replace', path: '/visibility', value: 'public' },
-        { op: 'add', path: '/hw_disk_bus', value: 'scsi' },
+        { field: 'min_ram', before: 128, after: 512 },
+        { field: 'visibility', before: 'shared', after: 'public' },
+        { field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' },
+        // Tags: os:ubuntu added, legacy removed.
+        { field: 'tags', before: ['scs', TAG, 'legacy'], after: ['scs', TAG, 'os:ubuntu'] },
+        { field: 'status', before: 'deactivated', after: 'active' },
       ]),
     );
-    expect(update).toMatchObject({ addTags: ['os:ubuntu'], removeTags: ['legacy'], statusChange: 'reactivate' });
     // Applied, the next run has nothing to do.
     expect(run(d, applyToCloud(result, [outdated, drifted])).actions).toEqual([]);
   });
@@ -70,7 +82,7 @@ describe('plan: updates of existing images (rule 4)', () => {
     const [outdated, current] = cloud() as [GlanceImage, GlanceImage];
     const result = run(d, [{ ...outdated, hw_disk_bus: 'ide' }, current]);
     expect(updates(result)).toEqual([
-      expect.objectContaining({ imageId: outdated.id, patch: [{ op: 'add', path: '/hw_disk_bus', value: 'scsi' }] }),
+      expect.objectContaining({ imageId: outdated.id, changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }] }),
     ]);
   });
 
@@ -78,7 +90,7 @@ describe('plan: updates of existing images (rule 4)', () => {
     const [outdated, current] = cloud() as [GlanceImage, GlanceImage];
     const big = { ...current, virtual_size: 10 * 1024 ** 3 + 1 };
     const result = run(d, [outdated, big]);
-    expect(updates(result).map((a) => a.patch)).toEqual([[{ op: 'replace', path: '/min_disk', value: 11 }]]);
+    expect(updates(result).map((a) => a.changes)).toEqual([[{ field: 'min_disk', before: 8, after: 11 }]]);
     expect(result.notes.filter((n) => n.level === 'warn')).toEqual([
       expect.objectContaining({ image: 'Ubuntu 24.04', message: expect.stringMatching(/min_disk 8 is too small.*11/) }),
     ]);

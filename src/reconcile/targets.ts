@@ -1,0 +1,203 @@
+import { naturalCompare } from '../definitions/natural-sort.js';
+import type { ImageDefinition } from '../definitions/types.js';
+import type { GlanceImage } from '../openstack/image.js';
+import { desiredForUndefinedVersion, desiredForVersion, type RetentionState, type Role } from './desired.js';
+import { requiredMinDisk } from './diff.js';
+import { IN_PROGRESS, type Slot } from './inventory.js';
+import { imageName } from './names.js';
+import { describeValidity, outdatedToKeep } from './retention.js';
+import type { DesiredImage, PlanOptions } from './types.js';
+
+/** Stage 2's answer for one slot: what becomes of its version in this run, and why. */
+export type Target = Absent | Arrival | Kept | Deleted;
+
+/** No image, and none imported: `why` says why not (undefined: a failed image of a version no longer listed). */
+export interface Absent {
+  fate: 'none';
+  slot: Slot;
+  why?: string;
+}
+
+/** Imported by this run, or its unfinished import finished (rule 8). `desired.name` is the name it ends with. */
+export type Arrival = {
+  slot: Slot;
+  role: Role;
+  desired: DesiredImage;
+  /** Why an outdated arrival is kept (retention), for the notes. */
+  why?: string;
+} & ({ fate: 'import' } | { fate: 'resume'; image: GlanceImage });
+
+/** An image kept and brought to `desired`. */
+export interface Kept {
+  fate: 'keep';
+  slot: Slot;
+  image: GlanceImage;
+  role: Role;
+  desired: DesiredImage;
+  /** Why an outdated image is kept (retention), for the notes. */
+  why?: string;
+  /**
+   * Part of the change waits. `rotation` (rule 5): the image is current now and hands over to a version this
+   * run imports; its name, os_purpose, exposure and status change once that is in. `retention` (rule 6): it
+   * is past its retention; its status changes once every import of the definition is in.
+   */
+  waits?: 'rotation' | 'retention';
+  /** min_disk raised above the definition's to hold the stored image (rule 4). */
+  minDiskRaised?: { from: number; to: number };
+}
+
+/** Deleted by retention (rule 6); `fallback` is the state it is retired to when Glance refuses (in use). */
+export interface Deleted {
+  fate: 'delete';
+  slot: Slot;
+  image: GlanceImage;
+  why: string;
+  fallback: DesiredImage;
+}
+
+/** The retention order: outdated versions present or arriving, newest first; their place decides (rule 6). */
+interface Ranking {
+  outdatedRank: Map<string, number>;
+  /** How many outdated versions uuid_validity keeps. */
+  keepCount: number;
+}
+
+/** What every slot's decision reads about its definition: the roles and the retention order. */
+interface Lineup extends Ranking {
+  /** Why a missing defined version is not imported, before retention has its say (rule 2). */
+  notImported: Map<string, string>;
+  /** The version that carries the plain name once this run is done (multi images only). */
+  current?: string;
+  /** When `current` arrives in this run: the version current now, which hands over to it (rule 5). */
+  handingOver?: { version?: string };
+  /** Some version arrives in this run: retention's deactivations wait for it (rule 6). */
+  arrivals: boolean;
+}
+
+interface Retention {
+  past: boolean;
+  deleting: boolean;
+  why: string;
+}
+
+/** Stage 2: per slot, the state it should reach and why: one decision each. */
+export function targets(def: ImageDefinition, slots: Slot[], options: PlanOptions): Target[] {
+  const lineup = lineUp(def, slots, options);
+  return slots.map((slot) => decide(def, slot, lineup, options));
+}
+
+function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Lineup {
+  const notImported = whyNotImported(def, slots, options);
+  const staying = slots.filter((slot) => slot.image || (slot.defined && !notImported.has(slot.version)));
+  const current = def.multi ? newest(staying.filter((slot) => slot.defined)) : undefined;
+  const outdated = staying.filter((slot) => !isCurrent(def, slot, current)).map((slot) => slot.version);
+  const ranking: Ranking = {
+    outdatedRank: new Map(outdated.sort((a, b) => naturalCompare(b, a)).map((version, index) => [version, index])),
+    keepCount: outdatedToKeep(def.meta.uuid_validity, options.today),
+  };
+  // An import retention would delete at once does not arrive (rule 2).
+  const arriving = staying
+    .filter(arrives)
+    .filter((slot) => slot.image || isCurrent(def, slot, current) || !retentionOf(def, slot, ranking, options).deleting);
+  const handingOver = arriving.some((slot) => slot.version === current)
+    ? { handingOver: versionOf(newest(slots.filter((slot) => slot.defined && slot.image && !arrives(slot)))) }
+    : {};
+  return { notImported, ...(current !== undefined ? { current } : {}), ...ranking, ...handingOver, arrivals: arriving.length > 0 };
+}
+
+/** Rule 2: which missing versions are not imported, and why. */
+function whyNotImported(def: ImageDefinition, slots: Slot[], options: PlanOptions): Map<string, string> {
+  const newestDefined = def.versions.at(-1)?.version;
+  // A plain-named image with no internal_version only has its creation day as a version: no measure of age.
+  const newestFound = newest(slots.filter((slot) => slot.image && !slot.dated));
+  const why = new Map<string, string>();
+  for (const slot of slots) {
+    if (slot.image || !slot.defined) continue;
+    if (slot.ignored.length > 0) {
+      // Its failed image is left for a human to look at; importing again would only pile up more of them.
+      why.set(slot.version, 'delete its failed image first');
+    } else if (options.latest && slot.version !== newestDefined) {
+      why.set(slot.version, `--latest imports only ${newestDefined}`);
+    } else if (def.multi && newestFound !== undefined && naturalCompare(slot.version, newestFound) < 0) {
+      // Retention may have deleted it on purpose (OIM imports those again on every run).
+      why.set(slot.version, `the newer version ${newestFound} exists`);
+    }
+  }
+  return why;
+}
+
+function decide(def: ImageDefinition, slot: Slot, lineup: Lineup, options: PlanOptions): Target {
+  const image = slot.image;
+  if (!image) {
+    const notImported = lineup.notImported.get(slot.version);
+    if (!slot.defined || notImported !== undefined) return { fate: 'none', slot, ...(notImported ? { why: notImported } : {}) };
+  }
+  const role: Role = isCurrent(def, slot, lineup.current) ? 'current' : 'outdated';
+  const retention = role === 'outdated' ? retentionOf(def, slot, lineup, options) : undefined;
+  const why = retention ? { why: retention.why } : {};
+  const desired = desiredFor(def, slot, role, options, { hidden: true, deactivated: !!retention?.past && !retention.deleting });
+  if (!image) {
+    if (retention?.deleting) return { fate: 'none', slot, why: retention.why };
+    return { fate: 'import', slot, role, desired, ...why };
+  }
+  if (slot.defined && IN_PROGRESS.has(image.status)) return { fate: 'resume', slot, image, role, desired, ...why };
+  if (retention?.deleting) {
+    // Should Glance refuse the delete (the image is in use), it is retired as far as it can be instead.
+    const retired = desiredFor(def, slot, role, { ...options, hide: true, deactivate: true }, { hidden: true, deactivated: true });
+    return { fate: 'delete', slot, image, why: retention.why, fallback: fitted(retired, image).desired };
+  }
+  const waits = waitsFor(def, slot, image, lineup, retention);
+  return { fate: 'keep', slot, image, role, ...fitted(desired, image), ...why, ...(waits ? { waits } : {}) };
+}
+
+function waitsFor(def: ImageDefinition, slot: Slot, image: GlanceImage, lineup: Lineup, retention?: Retention): Kept['waits'] {
+  const handover = lineup.handingOver;
+  if (handover && (slot.version === handover.version || image.name === def.name)) return 'rotation';
+  return retention?.past && lineup.arrivals ? 'retention' : undefined;
+}
+
+function retentionOf(def: ImageDefinition, slot: Slot, ranking: Ranking, options: PlanOptions): Retention {
+  const validity = describeValidity(def.meta.uuid_validity);
+  const past = (ranking.outdatedRank.get(slot.version) ?? 0) >= ranking.keepCount;
+  const kept = options.keep || def.keep;
+  const protectedImage = slot.image?.protected === true;
+  const deleting = past && options.delete && !kept && !protectedImage;
+  let why: string;
+  if (!past) why = `kept: uuid_validity ${validity}`;
+  else if (!options.delete) why = `past its retention (uuid_validity ${validity}); --delete would delete it`;
+  else if (protectedImage) why = 'past its retention but protected: not deleted';
+  else if (kept) why = `past its retention but kept (${options.keep ? '--keep' : 'keep: true'})`;
+  else why = `uuid_validity ${validity}`;
+  return { past, deleting, why };
+}
+
+function desiredFor(def: ImageDefinition, slot: Slot, role: Role, options: PlanOptions, retention: RetentionState): DesiredImage {
+  if (slot.defined) return desiredForVersion(def, slot.defined, role, options, retention);
+  const name = slot.image?.name ?? imageName(def, slot.version, false);
+  return desiredForUndefinedVersion(def, slot.version, name, slot.image?.os_purpose, options, retention);
+}
+
+/** Rule 4: min_disk never below what the stored image needs. */
+function fitted(desired: DesiredImage, image: GlanceImage): Pick<Kept, 'desired' | 'minDiskRaised'> {
+  if (desired.min_disk === undefined) return { desired };
+  const needed = requiredMinDisk(image);
+  if (needed <= desired.min_disk) return { desired };
+  return { desired: { ...desired, min_disk: needed }, minDiskRaised: { from: desired.min_disk, to: needed } };
+}
+
+/** Rules 5 and 7: every defined version of a single-version image is current; of a multi image, the newest. */
+function isCurrent(def: ImageDefinition, slot: Slot, current: string | undefined): boolean {
+  return slot.defined !== undefined && (!def.multi || slot.version === current);
+}
+
+function arrives(slot: Slot): boolean {
+  return !slot.image || (slot.defined !== undefined && IN_PROGRESS.has(slot.image.status));
+}
+
+function versionOf(version: string | undefined): { version?: string } {
+  return version !== undefined ? { version } : {};
+}
+
+function newest(slots: Slot[]): string | undefined {
+  return slots.map((slot) => slot.version).sort(naturalCompare).at(-1);
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { GlanceImage } from '../../../src/openstack/image.js';
+import { actions, type ChangeDraft, type Draft } from '../../../src/reconcile/actions.js';
+import type { OwnedImage } from '../../../src/reconcile/identify.js';
+import { inventory, type Slot } from '../../../src/reconcile/inventory.js';
+import { sequence } from '../../../src/reconcile/sequence.js';
+import { targets, type Target } from '../../../src/reconcile/targets.js';
+import { def, glanceImage, options, TAG, without } from './helpers.js';
+
+const owned = (image: GlanceImage, version: string, via: OwnedImage['via'] = 'properties'): OwnedImage => ({ image, version, via });
+const byVersion = <T extends { slot: Slot }>(list: T[]) => Object.fromEntries(list.map((entry) => [entry.slot.version, entry]));
+
+describe('stage 1: inventory', () => {
+  const d = def({ versions: ['20240201', '20240301', '20240401'] });
+
+  it('has one slot per version, oldest first: every listed version and every one found', () => {
+    const gone = glanceImage(d, '20240101');
+    const present = glanceImage(d, '20240301');
+    const slots = inventory(d, [owned(present, '20240301'), owned(gone, '20240101')]);
+    expect(slots.map((s) => [s.version, s.defined?.version, s.image?.id])).toEqual([
+      ['20240101', undefined, gone.id],
+      ['20240201', '20240201', undefined],
+      ['20240301', '20240301', present.id],
+      ['20240401', '20240401', undefined],
+    ]);
+    expect(slots.every((s) => !s.dated && s.ignored.length === 0)).toBe(true);
+  });
+
+  it('works with a usable image before one being imported before a failed one, newest first; the others are ignored', () => {
+    const image = (status: GlanceImage['status'], created: string) => ({ ...glanceImage(d, '20240401'), status, created_at: created });
+    const older = image('active', '2024-04-01T00:00:00Z');
+    const newer = image('deactivated', '2024-04-02T00:00:00Z');
+    const queued = image('queued', '2024-05-01T00:00:00Z');
+    const killed = image('killed', '2024-06-01T00:00:00Z');
+    const [slot] = inventory(def({ versions: ['20240401'] }), [killed, queued, older, newer].map((i) => owned(i, '20240401')));
+    expect(slot?.image?.id).toBe(newer.id);
+    expect(slot?.ignored.map((i) => i.id)).toEqual([older.id, queued.id, killed.id]);
+  });
+
+  it('keeps a version with only failed images without an image, and marks a version that is only a creation day', () => {
+    const killed = { ...glanceImage(d, '20240301'), status: 'killed' as const };
+    const legacy = without(glanceImage(d, '20240401', { current: true }), 'image_name', 'internal_version');
+    const slots = Object.fromEntries(inventory(d, [owned(killed, '20240301'), owned(legacy, '20240601', 'created_at')]).map((s) => [s.version, s]));
+    expect(slots['20240301']).toMatchObject({ ignored: [killed], dated: false });
+    expect(slots['20240301']).not.toHaveProperty('image');
+    expect(slots['20240601']).toMatchObject({ image: legacy, dated: true });
+  });
+});
+
+describe('stage 2: targets', () => {
+  const d = def({ versions: ['20240101', '20240201', '20240301'], meta: { uuid_validity: 'last-2' } });
+  const decide = (observed: GlanceImage[], opts = {}) =>
+    byVersion(targets(d, inventory(d, observed.map((i) => owned(i, i.internal_version as string))), options(opts)));
+
+  it('decides each slot once: the current image hands over to the version imported, roles and retention follow', () => {
+    const old = glanceImage(d, '20240101');
+    const current = glanceImage(d, '20240201', { current: true });
+    const decided = decide([old, current], { delete: true, hide: true });
+    expect(decided['20240301']).toMatchObject({ fate: 'import', role: 'current', desired: { name: 'Ubuntu 24.04', visibility: 'public' } });
+    expect(decided['20240201']).toMatchObject({
+      fate: 'keep',
+      role: 'outdated',
+      waits: 'rotation',
+      why: 'kept: uuid_validity last-2',
+      desired: { name: 'Ubuntu 24.04 (20240201)', visibility: 'community', properties: { os_purpose: 'oldgeneric' } },
+    });
+    expect(decided['20240101']).toMatchObject({ fate: 'delete', image: old, why: 'uuid_validity last-2' });
+    // Refused (in use), it is retired instead: hidden and deactivated.
+    expect((decided['20240101'] as Extract<Target, { fate: 'delete' }>).fallback).toMatchObject({ visibility: 'community', status: 'deactivated' });
+  });
+
+  it('says why a version is not imported: failed images, --latest, a newer version present, retention', () => {
+    const killed = { ...glanceImage(d, '20240101'), status: 'killed' as const };
+    expect(decide([killed], { latest: true })).toMatchObject({
+      '20240101': { fate: 'none', why: 'delete its failed image first' },
+      '20240201': { fate: 'none', why: '--latest imports only 20240301' },
+      '20240301': { fate: 'import' },
+    });
+    expect(decide([glanceImage(d, '20240201')])['20240101']).toMatchObject({ fate: 'none', why: 'the newer version 20240201 exists' });
+    expect(decide([], { delete: true })).toMatchObject({
+      '20240101': { fate: 'none', why: 'uuid_validity last-2' },
+      '20240201': { fate: 'import', role: 'outdated' },
+    });
+  });
+
+  it('lets a deactivation past retention wait for the imports, and raises min_disk to the stored image', () => {
+    const big = { ...glanceImage(d, '20240101', { current: false }), virtual_size: 9 * 1024 ** 3 };
+    const decided = decide([big, glanceImage(d, '20240201', { current: true })], { deactivate: true });
+    expect(decided['20240101']).toMatchObject({
+      fate: 'keep',
+      waits: 'retention',
+      desired: { status: 'deactivated', min_disk: 9 },
+      minDiskRaised: { from: 8, to: 9 },
+    });
+    // Without an import there is nothing to wait for.
+    expect(decide([big, glanceImage(d, '20240201'), glanceImage(d, '20240301')], { deactivate: true })['20240101']).not.toHaveProperty('waits');
+  });
+});
+
+describe('stage 3: actions', () => {
+  const d = def({ versions: ['20240101', '20240201', '20240301'], meta: { uuid_validity: 'last-2' } });
+  const draftsFor = (observed: GlanceImage[], opts = {}) => {
+    const slots = inventory(d, observed.map((i) => owned(i, i.internal_version as string)));
+    return actions(d, targets(d, slots, options(opts)), TAG);
+  };
+  const imageOf = (draft: Draft) => ((draft.kind === 'update' || draft.kind === 'rename') && 'found' in draft.image ? draft.image.found.id : undefined);
+
+  it('orders a rotation by edges: import, drift at once, role after the import, plain name after the old one left', () => {
+    const old = glanceImage(d, '20240101');
+    const current = glanceImage(d, '20240201', { current: true, hw_disk_bus: 'ide' });
+    const drafts = draftsFor([old, current], { delete: true });
+    const [imported, drift, away, plain, removal] = drafts;
+    expect(drafts.map((draft) => draft.kind)).toEqual(['import', 'update', 'rename', 'rename', 'delete']);
+    expect(imported).toMatchObject({ kind: 'import', after: [], desired: { name: 'Ubuntu 24.04 (20240301)' } });
+    // The import's changes start from the image as the importer creates it: private, the managed tag only.
+    expect(imported?.kind === 'import' && imported.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'visibility', before: 'private', after: 'public' },
+        { field: 'tags', before: [TAG], after: [TAG, 'os:ubuntu'] },
+        { field: 'properties.os_purpose', before: null, after: 'generic' },
+      ]),
+    );
+    expect(drift).toMatchObject({ image: { found: current }, changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }], after: [] });
+    expect(imageOf(away as Draft)).toBe(current.id);
+    expect(away?.after).toEqual([drift, imported]);
+    expect(plain).toMatchObject({ image: { arriving: imported }, changes: [{ field: 'name', before: 'Ubuntu 24.04 (20240301)', after: 'Ubuntu 24.04' }] });
+    expect(plain?.after).toEqual([imported, away]);
+    expect(removal).toMatchObject({ kind: 'delete', image: old, reason: 'uuid_validity last-2' });
+    expect(removal?.after).toEqual([imported, away, plain]);
+  });
+
+  it('needs no edge where nothing waits', () => {
+    const observed = [glanceImage(d, '20240101', { hw_disk_bus: 'ide' }), glanceImage(d, '20240201'), glanceImage(d, '20240301')];
+    const drafts = draftsFor(observed) as ChangeDraft[];
+    expect(drafts.map((draft) => [draft.kind, imageOf(draft), draft.after])).toEqual([['update', observed[0]?.id, []]]);
+  });
+});
+
+describe('sequence: drafts numbered into the plan', () => {
+  const d = def({ versions: ['20240101', '20240201'] });
+
+  it('numbers imports first and every draft after what it waits for; an import is named by its number', () => {
+    const old = glanceImage(d, '20240101', { current: true });
+    const slots = inventory(d, [owned(old, '20240101')]);
+    const drafts = actions(d, targets(d, slots, options()), TAG);
+    // Given in another order, the numbering still puts each draft after what it waits for.
+    const plan = sequence([...drafts].reverse());
+    expect(plan.map((a) => [a.seq, a.kind, a.after])).toEqual([
+      [1, 'import', []],
+      [2, 'rename', [1]],
+      [3, 'rename', [1, 2]],
+    ]);
+    expect(plan[2]).toMatchObject({ image: { importSeq: 1, name: 'Ubuntu 24.04 (20240201)' }, to: 'Ubuntu 24.04' });
+    expect(plan.map((a) => a.summary)).toEqual([
+      'import Ubuntu 24.04 (20240201) from https://images.example.com/img-20240201.qcow2',
+      'rename Ubuntu 24.04 to Ubuntu 24.04 (20240101), os_purpose="oldgeneric"',
+      'rename Ubuntu 24.04 (20240201) to Ubuntu 24.04',
+    ]);
+  });
+
+  it('refuses drafts that wait for each other', () => {
+    const image = glanceImage(d, '20240101');
+    const a: ChangeDraft = { kind: 'update', definition: d.name, image: { found: image }, changes: [], after: [] };
+    const b: ChangeDraft = { ...a, after: [a] };
+    a.after.push(b);
+    expect(() => sequence([a, b])).toThrow(/wait for each other/);
+  });
+});
