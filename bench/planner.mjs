@@ -1,6 +1,6 @@
 // Planner throughput and memory on a large synthetic cloud: node bench/planner.mjs [definitions] [versions]
 // Needs the build (npm ci builds; else npm run build).
-import { plan } from '../dist/reconcile/plan.js';
+import { plan } from '../dist/plan/plan.js';
 
 const definitions = Number(process.argv[2] ?? 200);
 const versionsPer = Number(process.argv[3] ?? 10);

@@ -1,5 +1,5 @@
-import type { RunReport } from '../reconcile/apply.js';
-import type { Plan } from '../reconcile/types.js';
+import type { RunReport } from '../apply/executor.js';
+import type { Plan } from '../plan/types.js';
 
 /** The plan as --dry-run prints it: one line an action, in order, with what it waits for. */
 export function formatPlan(plan: Plan): string {

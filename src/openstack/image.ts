@@ -96,7 +96,7 @@ export interface ImageTask {
 
 const JSON_PATCH = 'application/openstack-images-v2.1-json-patch';
 
-/** Glance's image API v2, each call typed. No decisions here: the reconciler decides what to call. */
+/** Glance's image API v2, each call typed. No decisions here: the planner decides what to call. */
 export class GlanceClient {
   constructor(
     private readonly session: Session,

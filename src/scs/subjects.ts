@@ -1,7 +1,7 @@
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { desiredForVersion } from '../reconcile/desired.js';
-import type { PlanOptions } from '../reconcile/types.js';
+import { desiredForVersion } from '../plan/desired.js';
+import type { PlanOptions } from '../plan/types.js';
 import type { ImageSubject } from './image-subject.js';
 
 const CORE_FIELDS = new Set([

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { FetchLike } from '../openstack/http.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { assignOwnership } from '../reconcile/identify.js';
+import { assignOwnership } from '../plan/identify.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
 import { latestPointer, resolveLatestPointer } from './latest-pointer.js';
 import { withNewVersion } from './next-version.js';

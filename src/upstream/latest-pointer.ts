@@ -1,5 +1,5 @@
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
-import type { OwnedImage } from '../reconcile/identify.js';
+import type { OwnedImage } from '../plan/identify.js';
 import { toIsoDate } from '../definitions/schema.js';
 import { bareDigest, findEntry, parseChecksumFile } from './checksums.js';
 import { httpDateToYmd, ymdToIsoDate } from './dates.js';

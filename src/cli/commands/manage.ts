@@ -10,12 +10,12 @@ import {
 } from '../../definitions/index.js';
 import { checkDefinitions } from '../../scs/definitions.js';
 import type { ImageDefinition } from '../../definitions/types.js';
-import type { GlanceImage } from '../../openstack/image.js';
-import { applyPlan, type RunReport } from '../../reconcile/apply.js';
-import { tooOldImages } from '../../reconcile/age.js';
-import { Importer } from '../../reconcile/importer.js';
-import { plan as makePlan } from '../../reconcile/plan.js';
-import type { Plan, PlanOptions } from '../../reconcile/types.js';
+import { applyPlan, type RunReport } from '../../apply/executor.js';
+import { tooOldImages } from '../../plan/age.js';
+import { Importer } from '../../apply/importer.js';
+import { observe } from '../../apply/observe.js';
+import { plan as makePlan } from '../../plan/plan.js';
+import type { Plan, PlanOptions } from '../../plan/types.js';
 import { SourceReader } from '../../sources/source.js';
 import type { FetchLike } from '../../openstack/http.js';
 import { definitionsForRun } from '../../upstream/for-run.js';
@@ -54,25 +54,6 @@ export function loadSelection(options: ManageOptions, log: Logger): LoadedSelect
     log.info(`The selected definitions would publish images that pass scs-0102 ${options.scsVersion}`);
   }
   return { all: definitions, selected };
-}
-
-export interface Observation {
-  images: GlanceImage[];
-  projectId?: string;
-  importMethods: string[];
-}
-
-/**
- * Everything the planner needs from the cloud, in as few requests as pagination allows: the managed images
- * (visible and hidden) and the import methods.
- */
-export async function observe(context: CloudContext, tag: string): Promise<Observation> {
-  const token = await context.session.currentToken();
-  const [images, info] = await Promise.all([
-    context.glance.listAllImages({ tags: [tag] }),
-    context.glance.importInfo(),
-  ]);
-  return { images, importMethods: info.methods, ...(token.projectId ? { projectId: token.projectId } : {}) };
 }
 
 export interface ManageResult {

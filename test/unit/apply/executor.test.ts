@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, DeleteAction, RenameAction, UpdateAction } from '../../../src/reconcile/types.js';
+import type { Change, DeleteAction, RenameAction, UpdateAction } from '../../../src/plan/types.js';
 import { useMsw } from '../openstack/helpers.js';
 import { bytesOf, desired, harness, importOf, SOURCES, TAG, type FakeCloud } from './fake-cloud.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import { diffImage } from '../../../src/reconcile/diff.js';
-import type { ResumeImportAction } from '../../../src/reconcile/types.js';
+import { diffImage } from '../../../src/plan/diff.js';
+import type { ResumeImportAction } from '../../../src/plan/types.js';
 import { useMsw } from '../openstack/helpers.js';
 import { bytesOf, desired, digest, harness, importOf, SOURCES, TAG, type Harness } from './fake-cloud.js';
 

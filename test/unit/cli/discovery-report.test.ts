@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { warnStale } from '../../../src/cli/commands/discovery-report.js';
-import { def, TAG, version } from '../reconcile/helpers.js';
+import { def, TAG, version } from '../plan/helpers.js';
 
 function capture(): { log: pino.Logger; lines: () => string[] } {
   const lines: string[] = [];

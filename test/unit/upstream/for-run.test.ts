@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../../src/openstack/http.js';
 import { definitionsForRun } from '../../../src/upstream/for-run.js';
-import { plan } from '../../../src/reconcile/plan.js';
-import { def, glanceImage, options, PROJECT, TAG } from '../reconcile/helpers.js';
+import { plan } from '../../../src/plan/plan.js';
+import { def, glanceImage, options, PROJECT, TAG } from '../plan/helpers.js';
 
 const BASE = 'https://cloud-images.ubuntu.com/releases/noble';
 const hex = (char: string) => char.repeat(64);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import type { Change, UpdateAction } from '../../../src/reconcile/types.js';
+import type { Change, UpdateAction } from '../../../src/plan/types.js';
 import { applyToCloud, def, glanceImage, run, TAG, updates } from './helpers.js';
 
 const d = def({ versions: ['20240101', '20240201'], tags: ['scs'] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tooOldImages } from '../../../src/reconcile/age.js';
+import { tooOldImages } from '../../../src/plan/age.js';
 import { TAG, def, glanceImage } from './helpers.js';
 
 describe('--check-age', () => {

@@ -1,6 +1,6 @@
 /**
  * The planner: definitions plus observed images in, an ordered list of actions out. The rules it follows,
- * numbered as the tests (test/unit/reconcile) cite them:
+ * numbered as the tests (test/unit/plan) cite them:
  *
  * 1. Ours. An image is managed when it carries the managed tag and is ours to change: owned by the project,
  *    or public (as OIM decides). It belongs to a definition by the image_name and internal_version properties

@@ -2,9 +2,9 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { isHttpStatus } from '../openstack/errors.js';
 import type { GlanceClient, GlanceImage, PatchOperation } from '../openstack/image.js';
-import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from './diff.js';
+import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
 import { ImportFailure, type Importer, type ImportOutcome } from './importer.js';
-import type { Action, Change, DeleteAction, ImportAction, Plan, RenameAction, ResumeImportAction, UpdateAction } from './types.js';
+import type { Action, Change, DeleteAction, ImportAction, Plan, RenameAction, ResumeImportAction, UpdateAction } from '../plan/types.js';
 
 export type ActionStatus = 'done' | 'failed' | 'skipped' | 'deferred';
 

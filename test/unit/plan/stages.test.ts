@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import { actions, type ChangeDraft, type Draft } from '../../../src/reconcile/actions.js';
-import type { OwnedImage } from '../../../src/reconcile/identify.js';
-import { inventory, type Slot } from '../../../src/reconcile/inventory.js';
-import { sequence } from '../../../src/reconcile/sequence.js';
-import { targets, type Target } from '../../../src/reconcile/targets.js';
+import { actions, type ChangeDraft, type Draft } from '../../../src/plan/actions.js';
+import type { OwnedImage } from '../../../src/plan/identify.js';
+import { inventory, type Slot } from '../../../src/plan/inventory.js';
+import { sequence } from '../../../src/plan/sequence.js';
+import { targets, type Target } from '../../../src/plan/targets.js';
 import { def, glanceImage, options, TAG, without } from './helpers.js';
 
 const owned = (image: GlanceImage, version: string, via: OwnedImage['via'] = 'properties'): OwnedImage => ({ image, version, via });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDefinition, MetaValue } from '../../../src/definitions/types.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import type { PlanOptions } from '../../../src/reconcile/types.js';
+import type { PlanOptions } from '../../../src/plan/types.js';
 import { applyToCloud, def, deletes, glanceImage, imports, kinds, noteTexts, renames, run, TODAY, updates } from './helpers.js';
 
 const VERSIONS = ['20240101', '20240201', '20240301', '20240401', '20240501', '20240601'];

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { ImageDefinition, Meta, VersionDefinition } from '../../../src/definitions/types.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import { plan } from '../../../src/reconcile/plan.js';
+import { plan } from '../../../src/plan/plan.js';
 import type {
   Action,
   Change,
@@ -12,7 +12,7 @@ import type {
   RenameAction,
   ResumeImportAction,
   UpdateAction,
-} from '../../../src/reconcile/types.js';
+} from '../../../src/plan/types.js';
 
 export const PROJECT = 'project-ours';
 export const TAG = 'managed_by_osism';
@@ -98,7 +98,7 @@ export interface ImageInput extends Partial<GlanceImage> {
 }
 
 /**
- * A Glance image as the tool writes it for version `v` of `d`: written independently of src/reconcile, so
+ * A Glance image as the tool writes it for version `v` of `d`: written independently of src/plan, so
  * that a test compares the planner against the rules rather than against itself. `v` need not be defined.
  */
 export function glanceImage(d: ImageDefinition, v: string, input: ImageInput = {}): GlanceImage {

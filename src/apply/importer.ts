@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { Checksum } from '../definitions/types.js';
 import type { GlanceClient, GlanceImage } from '../openstack/image.js';
 import type { SourceReader } from '../sources/source.js';
-import { createRequest } from './new-image.js';
-import type { DesiredImage, ImportSource } from './types.js';
+import { createRequest } from '../plan/new-image.js';
+import type { DesiredImage, ImportSource } from '../plan/types.js';
 
 export interface ImportSettings {
   /** The managed tag, written at creation so that a half-imported image is known as ours. */

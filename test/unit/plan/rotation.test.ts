@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, PlanOptions } from '../../../src/reconcile/types.js';
+import type { Change, PlanOptions } from '../../../src/plan/types.js';
 import { applyToCloud, changeOf, def, glanceImage, imports, kinds, renames, run, updates } from './helpers.js';
 
 const d = def({ versions: ['20240101', '20240201'] });
