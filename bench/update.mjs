@@ -248,8 +248,8 @@ function printTable(runs, expected, asked) {
 function buildUpstreams(www, shipped) {
   const expected = new Map();
   const add = (name, want) => expected.set(name, want);
-  add('Ubuntu 24.04', ubuntu(www, shipped.get('Ubuntu 24.04'), { codename: 'noble', release: '24.04', newest: '20261112', style: 'apache' }));
-  add('Ubuntu 22.04', ubuntu(www, shipped.get('Ubuntu 22.04'), { codename: 'jammy', release: '22.04', newest: '20261110', style: 'apache' }));
+  add('Ubuntu 24.04', ubuntu(www, shipped.get('Ubuntu 24.04'), { codename: 'noble', release: '24.04', newest: '20261112' }));
+  add('Ubuntu 22.04', ubuntu(www, shipped.get('Ubuntu 22.04'), { codename: 'jammy', release: '22.04', newest: '20261110' }));
   add('Debian 12', debian(www, shipped.get('Debian 12'), { codename: 'bookworm', release: '12', newest: '20261027', style: 'apache' }));
   add('Debian 13', debian(www, shipped.get('Debian 13'), { codename: 'trixie', release: '13', newest: '20261027', style: 'nginx' }));
   add('AlmaLinux 9', almalinux(www, shipped.get('AlmaLinux 9'), { newest: '20261119' }));
@@ -259,7 +259,7 @@ function buildUpstreams(www, shipped) {
   return expected;
 }
 
-function ubuntu(www, current, { codename, release, newest, style }) {
+function ubuntu(www, current, { codename, release, newest }) {
   const host = 'cloud-images.ubuntu.com';
   const parent = `releases/${codename}`;
   const target = `ubuntu-${release}-server-cloudimg-amd64.img`;
@@ -282,7 +282,7 @@ function ubuntu(www, current, { codename, release, newest, style }) {
   put(`${www}/${host}/${parent}/release/SHA256SUMS`, sums(newest), newest, 2);
   put(`${www}/${host}/${parent}/release/${target}`, '', newest, 1);
   const folders = [...dates.map((date) => ({ name: `release-${date}/`, date, hour: 2 })), { name: 'release/', date: newest, hour: 2 }];
-  put(`${www}/${host}/${parent}/index.html`, ubuntuPage(release, codename, folders, style), newest, 2);
+  put(`${www}/${host}/${parent}/index.html`, ubuntuPage(release, codename, folders), newest, 2);
   const digestLine = sums(newest).split('\n').find((line) => line.endsWith(` *${target}`));
   return {
     status: 'new',
@@ -313,7 +313,7 @@ function debian(www, current, { codename, release, newest, style }) {
   const sums = (date, stamp) => {
     const digestOf = (name) =>
       date === shippedDate && name === target(stamp) ? current.checksum.hex : digest('sha512', `${host}/${parent}/${date}/${name.replace(stamp, '')}`);
-    return files(stamp).map((name) => `${digestOf(name)}  ${name}`).join('\n') + '\n';
+    return `${files(stamp).map((name) => `${digestOf(name)}  ${name}`).join('\n')}\n`;
   };
   for (const date of dates) {
     const stamp = `-${date}-${serialOf(date)}`;
@@ -361,7 +361,7 @@ function almalinux(www, current, { newest }) {
     put(`${dir}/AlmaLinux-9-GenericCloud-${minor(date)}-${date}.x86_64.qcow2`, '', date, 14);
   }
   entries.sort(([a], [b]) => (a < b ? -1 : 1));
-  put(`${dir}/CHECKSUM`, entries.map(([name, hex]) => `${hex}  ${name}`).join('\n') + '\n', newest, 15);
+  put(`${dir}/CHECKSUM`, `${entries.map(([name, hex]) => `${hex}  ${name}`).join('\n')}\n`, newest, 15);
   put(`${dir}/AlmaLinux-9-GenericCloud-latest.x86_64.qcow2`, '', newest, 14);
   const name = `AlmaLinux-9-GenericCloud-${minor(newest)}-${newest}.x86_64.qcow2`;
   return {
@@ -466,7 +466,7 @@ function fedora(www, current) {
 // ---------------------------------------------------------------------------------------------------------
 // Index pages as the servers write them.
 
-function ubuntuPage(release, codename, folders, style) {
+function ubuntuPage(release, codename, folders) {
   const rows = folders
     .map(({ name, date, hour }) => `<img src="../../cdicons/folder.png" alt="[DIR]" width="22" height="22"> <a href="${name}">${name}</a>${' '.repeat(Math.max(1, 24 - name.length))}${isoDate(date)} ${String(hour).padStart(2, '0')}:27    -   `)
     .join('\n');
@@ -579,7 +579,7 @@ function size(name) {
 }
 
 function sortedLines(lines) {
-  return [...lines].sort().join('\n') + '\n';
+  return `${[...lines].sort().join('\n')}\n`;
 }
 
 function yamlFiles(dir) {

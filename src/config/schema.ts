@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import type { ConfigError } from './errors.js';
 
 // Every schema that can fail carries its own message: zod's default messages are never shown,
 // so no value from the file (a password, say) can reach an error.

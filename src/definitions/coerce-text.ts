@@ -20,20 +20,20 @@ export type Report = (severity: 'error' | 'warning', path: FieldPath, message: s
  * `010` -> 8, `yes` -> true) is an error, as guessing would be wrong. Works in place on the raw tree.
  */
 export function coerceTextFields(root: Mapping, sourceMap: SourceMap, report: Report): void {
-  const images = root['images'];
+  const images = root.images;
   if (!Array.isArray(images)) return;
   images.forEach((image, i) => {
     if (!isMapping(image)) return;
     coerceFields(image, ['images', i], TEXT_FIELDS.image, sourceMap, report);
-    const meta = image['meta'];
+    const meta = image.meta;
     if (isMapping(meta)) coerceFields(meta, ['images', i, 'meta'], TEXT_FIELDS.meta, sourceMap, report);
-    const versions = image['versions'];
+    const versions = image.versions;
     if (!Array.isArray(versions)) return;
     versions.forEach((version, j) => {
       if (!isMapping(version)) return;
       const path = ['images', i, 'versions', j];
       coerceFields(version, path, TEXT_FIELDS.version, sourceMap, report);
-      const versionMeta = version['meta'];
+      const versionMeta = version.meta;
       if (isMapping(versionMeta)) coerceFields(versionMeta, [...path, 'meta'], TEXT_FIELDS.meta, sourceMap, report);
     });
   });

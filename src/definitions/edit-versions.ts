@@ -374,14 +374,15 @@ function renderEntry(entry: NewVersionEntry, style: EntryStyle, eol: string): st
 }
 
 /** Characters a single-quoted or plain scalar cannot carry as they are (controls, YAML 1.1 line breaks, BOM). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 function formatScalar(value: string, style: ScalarStyle, flow: boolean): string {
   if (style === 'date' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value)) return value;
   if ((style === 'plain' || style === 'date') && isSafePlain(value, flow)) return value;
   if (style !== 'double' && !NEEDS_ESCAPE.test(value)) return `'${value.replace(/'/g, "''")}'`;
-  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, escape);
+  const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, unicodeEscape);
 }
 
 /** Whether `value` may be written unquoted and still reads back (as PyYAML does) as that very string. */

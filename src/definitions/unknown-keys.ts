@@ -9,18 +9,18 @@ import { isMapping, type Mapping } from '../util/objects.js';
  */
 export function reportUnknownKeys(root: Mapping, report: Report): void {
   warnAbout(root, [], FILE_KEYS, 'ignored', report);
-  const images = root['images'];
+  const images = root.images;
   if (!Array.isArray(images)) return;
   images.forEach((image, i) => {
     if (!isMapping(image)) return;
     warnAbout(image, ['images', i], IMAGE_KEYS, 'ignored', report);
-    warnAboutMeta(image['meta'], ['images', i, 'meta'], report);
-    const versions = image['versions'];
+    warnAboutMeta(image.meta, ['images', i, 'meta'], report);
+    const versions = image.versions;
     if (!Array.isArray(versions)) return;
     versions.forEach((version, j) => {
       if (!isMapping(version)) return;
       warnAbout(version, ['images', i, 'versions', j], VERSION_KEYS, 'ignored', report);
-      warnAboutMeta(version['meta'], ['images', i, 'versions', j, 'meta'], report);
+      warnAboutMeta(version.meta, ['images', i, 'versions', j, 'meta'], report);
     });
   });
 }

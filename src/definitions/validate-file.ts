@@ -33,7 +33,7 @@ export function validateDefinitionFile(root: unknown, sourceMap: SourceMap, file
     report('error', [], 'a definition file must be a map with an "images:" list');
     return { images: [], errors, warnings };
   }
-  const rawImages = root['images'];
+  const rawImages = root.images;
   if (!Array.isArray(rawImages) || rawImages.length === 0) {
     const problem = rawImages === undefined ? 'is missing' : Array.isArray(rawImages) ? 'is empty' : 'is not a list';
     report('error', ['images'], `the "images:" list ${problem}; a definition file needs at least one image`);

@@ -127,7 +127,10 @@ export class Session {
   private async identityBase(): Promise<string> {
     if (this.identityUrl) return this.identityUrl;
     const authUrl = this.cloud.auth.authUrl.replace(/\/+$/, '');
-    if (/\/v3(\.\d+)?$/.test(authUrl)) return (this.identityUrl = authUrl);
+    if (/\/v3(\.\d+)?$/.test(authUrl)) {
+      this.identityUrl = authUrl;
+      return authUrl;
+    }
     const response = await this.http
       .request({ method: 'GET', url: authUrl, alsoOk: [300] })
       .catch((error: unknown) => Promise.reject(this.unreachable(error)));
@@ -136,7 +139,8 @@ export class Session {
       const problem = `no Keystone v3 API at ${authUrl} (version discovery found none)`;
       throw new AuthError(`cloud "${this.cloud.name}": ${problem}`);
     }
-    return (this.identityUrl = found.replace(/\/+$/, ''));
+    this.identityUrl = found.replace(/\/+$/, '');
+    return this.identityUrl;
   }
 
   private unreachable(error: unknown): unknown {

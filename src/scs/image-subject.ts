@@ -30,7 +30,7 @@ export function isPublic(image: ImageSubject): boolean {
 
 /** Hidden by Glance's os_hidden field, or by an os_hidden property that says so. */
 export function isHidden(image: ImageSubject): boolean {
-  return image.os_hidden === true || image.properties['os_hidden']?.toLowerCase() === 'true';
+  return image.os_hidden === true || image.properties.os_hidden?.toLowerCase() === 'true';
 }
 
 /** Set, and more than blanks. */

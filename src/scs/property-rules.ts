@@ -73,7 +73,7 @@ function checkMinRam(image: ImageSubject): Outcome {
 }
 
 function checkOsPurpose(image: ImageSubject, options: CheckOptions): Outcome {
-  const value = image.properties['os_purpose'];
+  const value = image.properties.os_purpose;
   // scs-0102-v1.1 recommends os_purpose, v2 makes it mandatory.
   const short = options.version === 'v2' ? fail : warn;
   const why = options.version === 'v2' ? 'mandatory in scs-0102-v2' : 'recommended with scs-0102-v1, mandatory from v2';
@@ -87,14 +87,14 @@ function checkOsPurpose(image: ImageSubject, options: CheckOptions): Outcome {
 }
 
 function checkProvidedUntil(image: ImageSubject): Outcome {
-  const value = image.properties['provided_until'];
+  const value = image.properties.provided_until;
   if (value === undefined || value === '') return fail('provided_until is not set (YYYY-MM-DD, none or notice)');
   if (value === 'none' || value === 'notice' || parseDay(value) !== undefined) return pass(`provided_until=${value}`);
   return fail(`provided_until="${value}" is not YYYY-MM-DD, none or notice`);
 }
 
 function checkUuidValidity(image: ImageSubject): Outcome {
-  const value = image.properties['uuid_validity'];
+  const value = image.properties.uuid_validity;
   const forms = 'none, last-N, YYYY-MM-DD, notice or forever';
   if (value === undefined || value === '') return fail(`uuid_validity is not set (${forms})`);
   const ok = ['none', 'notice', 'forever'].includes(value) || /^last-\d+$/.test(value) || parseDay(value) !== undefined;
@@ -102,20 +102,20 @@ function checkUuidValidity(image: ImageSubject): Outcome {
 }
 
 function checkHotfixHours(image: ImageSubject): Outcome {
-  const value = image.properties['hotfix_hours'];
+  const value = image.properties.hotfix_hours;
   if (value === undefined) return pass('hotfix_hours is not set (optional)');
   return /^\d+$/.test(value) ? pass(`hotfix_hours=${value}`) : fail(`hotfix_hours="${value}" is not a number of hours`);
 }
 
 function checkImageSource(image: ImageSubject): Outcome {
-  const value = image.properties['image_source'];
+  const value = image.properties.image_source;
   if (value === undefined) return fail('image_source is not set (a URL or "private")');
   if (value === 'private' || /^(https?|ftps?):\/\/\S/.test(value)) return pass(`image_source=${value}`);
   return fail(`image_source="${value}" is neither an http(s)/ftp(s) URL nor "private"`);
 }
 
 function checkBuildDate(image: ImageSubject, options: CheckOptions): Outcome {
-  const value = image.properties['image_build_date'];
+  const value = image.properties.image_build_date;
   if (value === undefined || value === '') return fail('image_build_date is not set');
   const built = parseBuildDate(value);
   if (built === undefined) {

@@ -34,12 +34,12 @@ type Age =
   | { kind: 'no-until'; why: string };
 
 export function replacementDue(image: ImageSubject): Replacement {
-  const frequency = image.properties['replace_frequency'];
+  const frequency = image.properties.replace_frequency;
   if (frequency === undefined) return { due: false, why: 'no replace_frequency, recency not judged' };
   const days = (REPLACE_FREQUENCY_DAYS as Readonly<Record<string, number | null>>)[frequency];
   if (days === undefined) return { due: false, why: `replace_frequency "${frequency}" unknown, recency not judged` };
   if (days === null) return { due: false, why: `replace_frequency=${frequency}: never due for replacement` };
-  const buildDate = image.properties['image_build_date'];
+  const buildDate = image.properties.image_build_date;
   const built = (buildDate === undefined ? undefined : parseBuildDate(buildDate)) ?? parseTimestamp(image.created_at);
   if (built === undefined) return { due: false, why: 'no build date or registration date, recency not judged' };
   const at = addDays(built, RECENCY_TOLERANCE * days);
@@ -52,7 +52,7 @@ function assessAge(image: ImageSubject, now: number): Age {
   if (!replacement.due) return { kind: 'current', why: replacement.why };
   const age = replacement.age;
   if (now <= replacement.at) return { kind: 'current', why: `current (${age})` };
-  const until = image.properties['provided_until'];
+  const until = image.properties.provided_until;
   if (until === 'none' || until === 'notice') {
     return { kind: 'current', why: `outdated (${age}), but provided_until=${until} makes no promise` };
   }

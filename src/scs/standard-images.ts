@@ -64,7 +64,7 @@ function presence(spec: StandardImageSpec, matches: readonly ImageSubject[]): Fi
 }
 
 function origin(spec: StandardImageSpec, image: ImageSubject): Finding {
-  const source = image.properties['image_source'];
+  const source = image.properties.image_source;
   const ok = source !== undefined && spec.sources.some((prefix) => source.startsWith(prefix));
   const given = source === undefined ? 'is not set' : `"${source}"`;
   const message = ok

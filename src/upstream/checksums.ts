@@ -83,7 +83,7 @@ function entryOf(name: string, algo: string, hex: string): ChecksumEntry | undef
 
 function unescapeGnuName(name: string): string {
   const escapes: Readonly<Record<string, string>> = { n: '\n', r: '\r', '\\': '\\' };
-  return name.replace(/\\(.)/g, (escape, char: string) => escapes[char] ?? escape);
+  return name.replace(/\\(.)/g, (sequence, char: string) => escapes[char] ?? sequence);
 }
 
 /** The digest of a sidecar file holding nothing but one hex digest (32, 40, 64 or 128 digits). */

@@ -56,7 +56,7 @@ async function upstreamDigest(pointer: VersionDefinition, http: UpstreamHttp): P
 }
 
 function fromImage(known: OwnedImage): { version: string; buildDate?: string } {
-  const written = known.image['image_build_date'];
+  const written = known.image.image_build_date;
   const buildDate = typeof written === 'string' ? toIsoDate(written) : undefined;
   return { version: known.version, ...(buildDate ? { buildDate } : {}) };
 }

@@ -212,7 +212,7 @@ describe('editVersionLists: single-version definitions', () => {
     expect(version?.url).toBe(NOBLE.url);
     expect(version?.checksum).toBe(NOBLE.checksum);
     expect(version?.build_date).toBeInstanceOf(YamlTimestamp);
-    expect((version?.build_date as YamlTimestamp).date).toBe('2026-11-20');
+    expect((version?.build_date as YamlTimestamp | undefined)?.date).toBe('2026-11-20');
     expect(readYamlTree(output).warnings).toEqual([]);
   });
 

@@ -48,7 +48,7 @@ describe('upstreams of the shipped catalogue (images/)', () => {
   });
 
   it('names latest_url and latest_checksum_url for every enabled definition that is replaced upstream', () => {
-    const rolling = definitions.filter((def) => def.enable && def.meta['replace_frequency'] !== 'never');
+    const rolling = definitions.filter((def) => def.enable && def.meta.replace_frequency !== 'never');
     expect(rolling.length).toBeGreaterThan(0);
     for (const def of rolling) withUpstream(def);
   });

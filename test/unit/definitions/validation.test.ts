@@ -39,7 +39,7 @@ describe('required fields', () => {
 
   it('requires hw_disk_bus as a key but lets it be null', () => {
     const withNull = edit(definitionFile(), 'hw_disk_bus: scsi', 'hw_disk_bus: null');
-    expect(dirs.load(withNull).definitions[0]?.meta['hw_disk_bus']).toBeNull();
+    expect(dirs.load(withNull).definitions[0]?.meta.hw_disk_bus).toBeNull();
     const without = edit(definitionFile(), '      hw_disk_bus: scsi\n', '');
     expect(dirs.fail(without).issues[0]).toMatchObject({ path: 'images[0].meta.hw_disk_bus', message: 'required field is missing' });
   });
@@ -73,7 +73,7 @@ describe('enums and values', () => {
 
   it('accepts os_purpose oldgeneric and rejects an unknown purpose', () => {
     const old = edit(definitionFile(), 'os_purpose: generic', 'os_purpose: oldgeneric');
-    expect(dirs.load(old).definitions[0]?.meta['os_purpose']).toBe('oldgeneric');
+    expect(dirs.load(old).definitions[0]?.meta.os_purpose).toBe('oldgeneric');
     const bad = edit(definitionFile(), 'os_purpose: generic', 'os_purpose: desktop');
     expect(dirs.fail(bad).issues[0]?.message).toContain('generic, minimal, k8snode, gpu, network, custom');
   });
@@ -81,7 +81,7 @@ describe('enums and values', () => {
   it('accepts an os_distro outside OIM\'s list (a libosinfo or os-release id) silently, and rejects one that is no id', () => {
     const alma = edit(definitionFile(), 'os_distro: ubuntu', 'os_distro: almalinux');
     const { definitions, warnings } = dirs.load(alma);
-    expect(definitions[0]?.meta['os_distro']).toBe('almalinux');
+    expect(definitions[0]?.meta.os_distro).toBe('almalinux');
     expect(warnings).toEqual([]);
 
     const bad = edit(definitionFile(), 'os_distro: ubuntu', 'os_distro: Alma Linux');
@@ -115,12 +115,12 @@ describe('enums and values', () => {
     ['2030-06-30', '2030-06-30'],
   ])('accepts uuid_validity %s', (value, expected) => {
     const text = edit(definitionFile(), 'uuid_validity: last-3', `uuid_validity: ${value}`);
-    expect(dirs.load(text).definitions[0]?.meta['uuid_validity']).toBe(expected);
+    expect(dirs.load(text).definitions[0]?.meta.uuid_validity).toBe(expected);
   });
 
   it("takes 'none' or a date as provided_until", () => {
     const dated = edit(definitionFile(), 'provided_until: none', 'provided_until: 2027-06-30');
-    expect(dirs.load(dated).definitions[0]?.meta['provided_until']).toBe('2027-06-30');
+    expect(dirs.load(dated).definitions[0]?.meta.provided_until).toBe('2027-06-30');
     const bad = edit(definitionFile(), 'provided_until: none', 'provided_until: forever');
     expect(dirs.fail(bad).issues[0]?.message).toContain("must be 'none' or a date");
   });

@@ -80,7 +80,7 @@ describe('text fields written as numbers', () => {
   it('turns an integer os_version in meta into text with a warning, and rejects a float one', () => {
     const intText = edit(definitionFile(), "os_version: '24.04'", 'os_version: 9');
     const loaded = dirs.load(intText);
-    expect(loaded.definitions[0]?.meta['os_version']).toBe('9');
+    expect(loaded.definitions[0]?.meta.os_version).toBe('9');
     expect(loaded.warnings.map((warning) => warning.path)).toEqual(['images[0].meta.os_version']);
 
     const floatText = edit(definitionFile(), "os_version: '24.04'", 'os_version: 12.04');
@@ -162,6 +162,6 @@ describe('YAML structure', () => {
     const second = imageEntry('Second').replace(/ {4}meta:\n( {6}.*\n)+/, "    meta:\n      <<: *meta\n      os_version: '22.04'\n");
     const { definitions } = dirs.load(definitionFile(first, second));
     expect(definitions[1]?.meta).toEqual({ ...definitions[0]?.meta, os_version: '22.04' });
-    expect(definitions[1]?.meta['os_distro']).toBe('ubuntu');
+    expect(definitions[1]?.meta.os_distro).toBe('ubuntu');
   });
 });

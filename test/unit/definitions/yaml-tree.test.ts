@@ -73,7 +73,7 @@ describe('readYamlTree: PyYAML semantics', () => {
   it('keeps a key called __proto__ as an ordinary key', () => {
     const value = readYamlTree('__proto__: { polluted: true }\n').value as Record<string, unknown>;
     expect(Object.hasOwn(value, '__proto__')).toBe(true);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
 

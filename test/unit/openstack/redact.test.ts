@@ -103,13 +103,13 @@ describe('secrets never reach errors or the log', () => {
   it('password: in a URL and echoed in an HTML error page, also a long page clipped across it', async () => {
     // The secret starts a few characters before the 500-character clip of the message.
     const padding = 'y'.repeat(480);
-    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     server.use(
       keystoneTokens().handler,
       http.get(`${GLANCE}/v2/images`, ({ request }) => {
         const name = new URL(request.url).searchParams.get('name');
         return new HttpResponse(
-          `<html><body><h1>400 Bad Request</h1>${padding} Invalid name ${escape(name ?? '')}: too   many\n spaces</body></html>`,
+          `<html><body><h1>400 Bad Request</h1>${padding} Invalid name ${escapeHtml(name ?? '')}: too   many\n spaces</body></html>`,
           { status: 400, headers: { 'Content-Type': 'text/html' } },
         );
       }),

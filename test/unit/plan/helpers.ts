@@ -174,7 +174,7 @@ export function run(definitions: ImageDefinition | ImageDefinition[], observed: 
  */
 export function checkInvariants(result: Plan): void {
   const { actions } = result;
-  actions.forEach((action, index) => expect(action.seq, `seq of ${action.summary}`).toBe(index + 1));
+  for (const [index, action] of actions.entries()) expect(action.seq, `seq of ${action.summary}`).toBe(index + 1);
   const firstOther = actions.findIndex((a) => !isImport(a));
   if (firstOther >= 0) {
     expect(actions.slice(firstOther).filter(isImport).map((a) => a.summary), 'imports come first').toEqual([]);
