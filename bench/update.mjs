@@ -13,7 +13,19 @@
 // version, build_date) differs from the build served, the dry run or the second run changed a file, or the
 // updated catalogue does not validate.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -127,7 +139,13 @@ async function main() {
     const local = `http://127.0.0.1:${port}`;
     for (const file of yamlFiles(catalogue)) {
       const text = readFileSync(file, 'utf8');
-      writeFileSync(file, text.replace(/^(\s*(?:-\s+)?(?:latest_url|latest_checksum_url|url):[ \t]*(?:\n[ \t]*)?)https:\/\/([^/\s]+)\//gm, `$1${local}/$2/`));
+      writeFileSync(
+        file,
+        text.replace(
+          /^(\s*(?:-\s+)?(?:latest_url|latest_checksum_url|url):[ \t]*(?:\n[ \t]*)?)https:\/\/([^/\s]+)\//gm,
+          `$1${local}/$2/`,
+        ),
+      );
     }
     const localize = (url) => url.replace(/^https:\/\/([^/]+)\//, `${local}/$1/`);
     const counts = () =>
@@ -140,7 +158,15 @@ async function main() {
     const asked = {};
     for (const label of ['dry run', 'run 1', 'run 2']) {
       const before = snapshot(catalogue);
-      const args = ['bin/image-manager.js', 'update', '--images', catalogue, '--output', 'json', ...(label === 'dry run' ? ['--dry-run'] : [])];
+      const args = [
+        'bin/image-manager.js',
+        'update',
+        '--images',
+        catalogue,
+        '--output',
+        'json',
+        ...(label === 'dry run' ? ['--dry-run'] : []),
+      ];
       const started = process.hrtime.bigint();
       const result = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -169,7 +195,8 @@ async function main() {
     if (dry.changedFiles.length > 0) failed.push(`dry run changed ${dry.changedFiles.join(', ')}`);
     if (second.changedFiles.length > 0) failed.push(`run 2 changed ${second.changedFiles.join(', ')}`);
     for (const def of second.report.definitions) {
-      if (def.changed || def.status !== 'current') failed.push(`run 2: ${def.name} is ${def.status}${def.changed ? ', changed' : ''}`);
+      if (def.changed || def.status !== 'current')
+        failed.push(`run 2: ${def.name} is ${def.status}${def.changed ? ', changed' : ''}`);
     }
     for (const [name, want] of expected) {
       for (const run of [dry, first]) {
@@ -181,19 +208,26 @@ async function main() {
         const problems = [];
         if (got.status !== want.status) problems.push(`status ${got.status}, not ${want.status}`);
         if (got.layout !== want.layout) problems.push(`layout ${got.layout}, not ${want.layout}`);
-        if (got.upstream?.url !== localize(want.url)) problems.push(`pinned ${got.upstream?.url}, not ${localize(want.url)}`);
-        if (got.upstream?.checksum !== want.checksum) problems.push(`checksum ${got.upstream?.checksum}, not ${want.checksum}`);
-        if (got.upstream?.version !== want.version) problems.push(`version ${got.upstream?.version}, not ${want.version}`);
+        if (got.upstream?.url !== localize(want.url))
+          problems.push(`pinned ${got.upstream?.url}, not ${localize(want.url)}`);
+        if (got.upstream?.checksum !== want.checksum)
+          problems.push(`checksum ${got.upstream?.checksum}, not ${want.checksum}`);
+        if (got.upstream?.version !== want.version)
+          problems.push(`version ${got.upstream?.version}, not ${want.version}`);
         if (run === first && got.changed !== (want.status === 'new')) problems.push(`changed ${got.changed}`);
         if (run === first && want.status === 'new') {
           const text = readFileSync(got.file, 'utf8');
           const day = `${want.version.slice(0, 4)}-${want.version.slice(4, 6)}-${want.version.slice(6)}`;
-          if (!text.includes(`url: ${localize(want.url)}\n`) || !text.includes(`build_date: ${day}\n`)) problems.push(`${got.file} lacks the url or build_date ${day}`);
+          if (!text.includes(`url: ${localize(want.url)}\n`) || !text.includes(`build_date: ${day}\n`))
+            problems.push(`${got.file} lacks the url or build_date ${day}`);
         }
         if (problems.length > 0) failed.push(`${run.label}: ${name}: ${problems.join('; ')}`);
       }
     }
-    const check = spawnSync(process.execPath, ['bin/image-manager.js', '--check-only', '--images', catalogue], { cwd: repo, encoding: 'utf8' });
+    const check = spawnSync(process.execPath, ['bin/image-manager.js', '--check-only', '--images', catalogue], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     await counts();
     if (check.status !== 0) failed.push(`--check-only on the updated catalogue: exit ${check.status}\n${check.stderr}`);
 
@@ -219,11 +253,22 @@ function printTable(runs, expected, asked) {
     const written = first.report.definitions.find((entry) => entry.name === def.name);
     const from = written?.current?.version ?? '-';
     const to = written?.status === 'new' ? written.upstream.version : from;
-    return [def.name, def.layout ?? '-', cell(dry), cell(first), cell(second), from === to ? `${from} (current)` : `${from} -> ${to}`];
+    return [
+      def.name,
+      def.layout ?? '-',
+      cell(dry),
+      cell(first),
+      cell(second),
+      from === to ? `${from} (current)` : `${from} -> ${to}`,
+    ];
   });
   const head = ['definition', 'layout', 'dry run: req status', 'run 1: req status', 'run 2: req status', 'version'];
   const widths = head.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   console.log(`update over ${rows.length} definitions (${expected.size} with a served upstream); * = file written`);
   console.log(line(head));
   console.log(line(widths.map((width) => '-'.repeat(width))));
@@ -239,7 +284,9 @@ function printTable(runs, expected, asked) {
   }
   const total = Object.values(asked).reduce((sum, n) => sum + n, 0);
   const most = Math.max(...Object.values(asked));
-  console.log(`server: ${total} requests in the three runs, ${Object.keys(asked).length} distinct (method, path), at most ${most} of one`);
+  console.log(
+    `server: ${total} requests in the three runs, ${Object.keys(asked).length} distinct (method, path), at most ${most} of one`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -248,10 +295,22 @@ function printTable(runs, expected, asked) {
 function buildUpstreams(www, shipped) {
   const expected = new Map();
   const add = (name, want) => expected.set(name, want);
-  add('Ubuntu 24.04', ubuntu(www, shipped.get('Ubuntu 24.04'), { codename: 'noble', release: '24.04', newest: '20261112' }));
-  add('Ubuntu 22.04', ubuntu(www, shipped.get('Ubuntu 22.04'), { codename: 'jammy', release: '22.04', newest: '20261110' }));
-  add('Debian 12', debian(www, shipped.get('Debian 12'), { codename: 'bookworm', release: '12', newest: '20261027', style: 'apache' }));
-  add('Debian 13', debian(www, shipped.get('Debian 13'), { codename: 'trixie', release: '13', newest: '20261027', style: 'nginx' }));
+  add(
+    'Ubuntu 24.04',
+    ubuntu(www, shipped.get('Ubuntu 24.04'), { codename: 'noble', release: '24.04', newest: '20261112' }),
+  );
+  add(
+    'Ubuntu 22.04',
+    ubuntu(www, shipped.get('Ubuntu 22.04'), { codename: 'jammy', release: '22.04', newest: '20261110' }),
+  );
+  add(
+    'Debian 12',
+    debian(www, shipped.get('Debian 12'), { codename: 'bookworm', release: '12', newest: '20261027', style: 'apache' }),
+  );
+  add(
+    'Debian 13',
+    debian(www, shipped.get('Debian 13'), { codename: 'trixie', release: '13', newest: '20261027', style: 'nginx' }),
+  );
   add('AlmaLinux 9', almalinux(www, shipped.get('AlmaLinux 9'), { newest: '20261119' }));
   add('CentOS Stream 9', centos(www, shipped.get('CentOS Stream 9'), { newest: '20261124' }));
   add('Rocky 9', rocky(www, shipped.get('Rocky 9'), { newest: '20261118' }));
@@ -269,9 +328,18 @@ function ubuntu(www, current, { codename, release, newest }) {
   const kinds = ['.img', '.manifest', '.tar.gz', '-root.tar.xz', '-lxd.tar.xz', '.squashfs', '.squashfs.manifest'];
   const sums = (date) => {
     const names = arches.flatMap((arch) => kinds.map((kind) => `ubuntu-${release}-server-cloudimg-${arch}${kind}`));
-    names.push(`ubuntu-${release}-server-cloudimg-amd64-azure.vhd.tar.gz`, `ubuntu-${release}-server-cloudimg-amd64-disk-kvm.img`, `ubuntu-${release}-server-cloudimg-amd64-vagrant.box`);
-    names.push(...arches.map((arch) => `ubuntu-${release}-server-cloudimg-${arch}.release.${date}.${date}.image_changelog.json`));
-    const digestOf = (name) => (date === shippedDate && name === target ? current.checksum.hex : digest('sha256', `${host}/${parent}/${date}/${name}`));
+    names.push(
+      `ubuntu-${release}-server-cloudimg-amd64-azure.vhd.tar.gz`,
+      `ubuntu-${release}-server-cloudimg-amd64-disk-kvm.img`,
+      `ubuntu-${release}-server-cloudimg-amd64-vagrant.box`,
+    );
+    names.push(
+      ...arches.map((arch) => `ubuntu-${release}-server-cloudimg-${arch}.release.${date}.${date}.image_changelog.json`),
+    );
+    const digestOf = (name) =>
+      date === shippedDate && name === target
+        ? current.checksum.hex
+        : digest('sha256', `${host}/${parent}/${date}/${name}`);
     return sortedLines(names.map((name) => `${digestOf(name)} *${name}`));
   };
   for (const date of dates) {
@@ -281,9 +349,14 @@ function ubuntu(www, current, { codename, release, newest }) {
   }
   put(`${www}/${host}/${parent}/release/SHA256SUMS`, sums(newest), newest, 2);
   put(`${www}/${host}/${parent}/release/${target}`, '', newest, 1);
-  const folders = [...dates.map((date) => ({ name: `release-${date}/`, date, hour: 2 })), { name: 'release/', date: newest, hour: 2 }];
+  const folders = [
+    ...dates.map((date) => ({ name: `release-${date}/`, date, hour: 2 })),
+    { name: 'release/', date: newest, hour: 2 },
+  ];
   put(`${www}/${host}/${parent}/index.html`, ubuntuPage(release, codename, folders), newest, 2);
-  const digestLine = sums(newest).split('\n').find((line) => line.endsWith(` *${target}`));
+  const digestLine = sums(newest)
+    .split('\n')
+    .find((line) => line.endsWith(` *${target}`));
   return {
     status: 'new',
     layout: 'dated-folders',
@@ -303,17 +376,26 @@ function debian(www, current, { codename, release, newest, style }) {
   const files = (stamp) => {
     const names = [];
     for (const arch of ['amd64', 'arm64']) {
-      for (const variant of ['azure', 'ec2']) for (const ext of ['json', 'tar.xz']) names.push(`debian-${release}-${variant}-${arch}${stamp}.${ext}`);
-      for (const variant of ['generic', 'genericcloud', 'nocloud']) for (const ext of ['json', 'qcow2', 'raw', 'tar.xz']) names.push(`debian-${release}-${variant}-${arch}${stamp}.${ext}`);
+      for (const variant of ['azure', 'ec2'])
+        for (const ext of ['json', 'tar.xz']) names.push(`debian-${release}-${variant}-${arch}${stamp}.${ext}`);
+      for (const variant of ['generic', 'genericcloud', 'nocloud'])
+        for (const ext of ['json', 'qcow2', 'raw', 'tar.xz'])
+          names.push(`debian-${release}-${variant}-${arch}${stamp}.${ext}`);
     }
-    for (const variant of ['generic', 'nocloud']) for (const ext of ['json', 'qcow2', 'raw', 'tar.xz']) names.push(`debian-${release}-${variant}-ppc64el${stamp}.${ext}`);
+    for (const variant of ['generic', 'nocloud'])
+      for (const ext of ['json', 'qcow2', 'raw', 'tar.xz'])
+        names.push(`debian-${release}-${variant}-ppc64el${stamp}.${ext}`);
     return names.sort();
   };
   const target = (stamp) => `debian-${release}-genericcloud-amd64${stamp}.qcow2`;
   const sums = (date, stamp) => {
     const digestOf = (name) =>
-      date === shippedDate && name === target(stamp) ? current.checksum.hex : digest('sha512', `${host}/${parent}/${date}/${name.replace(stamp, '')}`);
-    return `${files(stamp).map((name) => `${digestOf(name)}  ${name}`).join('\n')}\n`;
+      date === shippedDate && name === target(stamp)
+        ? current.checksum.hex
+        : digest('sha512', `${host}/${parent}/${date}/${name.replace(stamp, '')}`);
+    return `${files(stamp)
+      .map((name) => `${digestOf(name)}  ${name}`)
+      .join('\n')}\n`;
   };
   for (const date of dates) {
     const stamp = `-${date}-${serialOf(date)}`;
@@ -331,7 +413,9 @@ function debian(www, current, { codename, release, newest, style }) {
   ];
   put(`${www}/${host}/${parent}/index.html`, listing(`/${parent}`, folders, style, '/images/cloud/'), newest, 9);
   const stamp = `-${newest}-${serialOf(newest)}`;
-  const digestLine = sums(newest, stamp).split('\n').find((line) => line.endsWith(`  ${target(stamp)}`));
+  const digestLine = sums(newest, stamp)
+    .split('\n')
+    .find((line) => line.endsWith(`  ${target(stamp)}`));
   return {
     status: 'new',
     layout: 'dated-folders',
@@ -347,8 +431,14 @@ function almalinux(www, current, { newest }) {
   const dates = [...before(shippedDate, 24, 7), shippedDate, newest];
   const minor = (date) => (date >= '20261118' ? '9.9' : date >= '20260526' ? '9.8' : '9.7');
   const variants = [
-    ['GenericCloud', 'qcow2'], ['GenericCloud-ext4', 'qcow2'], ['OpenNebula', 'qcow2'], ['Azure', 'raw.xz'],
-    ['Vagrant-libvirt', 'box'], ['Vagrant-virtualbox', 'box'], ['Vagrant-vmware', 'box'], ['Vagrant-hyperv', 'box'],
+    ['GenericCloud', 'qcow2'],
+    ['GenericCloud-ext4', 'qcow2'],
+    ['OpenNebula', 'qcow2'],
+    ['Azure', 'raw.xz'],
+    ['Vagrant-libvirt', 'box'],
+    ['Vagrant-virtualbox', 'box'],
+    ['Vagrant-vmware', 'box'],
+    ['Vagrant-hyperv', 'box'],
   ];
   const entries = [];
   for (const date of dates) {
@@ -378,23 +468,37 @@ function centos(www, current, { newest }) {
   const [, shippedDate, shippedRespin] = /-9-(\d{8})\.(\d)\.x86_64/.exec(current.url);
   const older = before(shippedDate, 24, 9);
   // Some composes are respun the same day: .1, .2.
-  const builds = [...older.map((date, i) => `${date}.${i % 5 === 3 ? 1 : i % 7 === 5 ? 2 : 0}`), `${shippedDate}.${shippedRespin}`, `${newest}.0`];
+  const builds = [
+    ...older.map((date, i) => `${date}.${i % 5 === 3 ? 1 : i % 7 === 5 ? 2 : 0}`),
+    `${shippedDate}.${shippedRespin}`,
+    `${newest}.0`,
+  ];
   const variants = [
-    ['Container-Base-9', 'x86_64.tar.xz'], ['Container-Minimal-9', 'x86_64.tar.xz'], ['GenericCloud-9', 'x86_64.qcow2'],
-    ['GenericCloud-x86_64-9', 'x86_64.qcow2'], ['Vagrant-9', 'x86_64.vagrant-libvirt.box'],
-    ['Vagrant-9', 'x86_64.vagrant-virtualbox.box'], ['ec2-9', 'x86_64.raw.xz'],
+    ['Container-Base-9', 'x86_64.tar.xz'],
+    ['Container-Minimal-9', 'x86_64.tar.xz'],
+    ['GenericCloud-9', 'x86_64.qcow2'],
+    ['GenericCloud-x86_64-9', 'x86_64.qcow2'],
+    ['Vagrant-9', 'x86_64.vagrant-libvirt.box'],
+    ['Vagrant-9', 'x86_64.vagrant-virtualbox.box'],
+    ['ec2-9', 'x86_64.raw.xz'],
   ];
   const entries = [];
   for (const build of builds) {
     for (const [variant, ext] of variants) {
       const name = `CentOS-Stream-${variant}-${build}.${ext}`;
-      const hex = build.startsWith(shippedDate) && variant === 'GenericCloud-9' ? current.checksum.hex : digest('sha256', name);
+      const hex =
+        build.startsWith(shippedDate) && variant === 'GenericCloud-9' ? current.checksum.hex : digest('sha256', name);
       entries.push([name, hex, size(name)]);
       if (build === `${newest}.0`) entries.push([`CentOS-Stream-${variant}-latest.${ext}`, hex, size(name)]);
     }
   }
   entries.sort(([a], [b]) => (a < b ? -1 : 1));
-  put(`${dir}/CHECKSUM`, entries.map(([name, hex, bytes]) => `# ${name}: ${bytes} bytes\nSHA256 (${name}) = ${hex}\n`).join(''), newest, 3);
+  put(
+    `${dir}/CHECKSUM`,
+    entries.map(([name, hex, bytes]) => `# ${name}: ${bytes} bytes\nSHA256 (${name}) = ${hex}\n`).join(''),
+    newest,
+    3,
+  );
   const name = `CentOS-Stream-GenericCloud-9-${newest}.0.x86_64.qcow2`;
   put(`${dir}/${name}`, '', newest, 3);
   return {
@@ -411,24 +515,43 @@ function rocky(www, current, { newest }) {
   const [, shippedBuild] = /-Base-(9\.\d+-\d{8}\.\d)\.x86_64/.exec(current.url);
   const builds = [`9.7-20251124.0`, shippedBuild, `9.9-${newest}.0`];
   const variants = [
-    ['Azure-Base', 'vhd'], ['Azure-LVM', 'vhd'], ['EC2-Base', 'raw'], ['EC2-LVM', 'raw'], ['GenericCloud-Base', 'qcow2'],
-    ['GenericCloud-LVM', 'qcow2'], ['OCP-Base', 'qcow2'], ['Vagrant-Libvirt', 'box'], ['Vagrant-VBox', 'box'], ['Vagrant-VMware', 'box'],
-    ['Container-Base', 'tar.xz'], ['Container-Minimal', 'tar.xz'], ['Container-UBI', 'tar.xz'], ['Container-Toolbox', 'tar.xz'], ['WSL-Base', 'wsl'],
+    ['Azure-Base', 'vhd'],
+    ['Azure-LVM', 'vhd'],
+    ['EC2-Base', 'raw'],
+    ['EC2-LVM', 'raw'],
+    ['GenericCloud-Base', 'qcow2'],
+    ['GenericCloud-LVM', 'qcow2'],
+    ['OCP-Base', 'qcow2'],
+    ['Vagrant-Libvirt', 'box'],
+    ['Vagrant-VBox', 'box'],
+    ['Vagrant-VMware', 'box'],
+    ['Container-Base', 'tar.xz'],
+    ['Container-Minimal', 'tar.xz'],
+    ['Container-UBI', 'tar.xz'],
+    ['Container-Toolbox', 'tar.xz'],
+    ['WSL-Base', 'wsl'],
   ];
   const entries = [];
   for (const build of builds) {
     for (const [variant, ext] of variants) {
       const name = `Rocky-9-${variant}-${build}.x86_64.${ext}`;
-      const hex = build === shippedBuild && variant === 'GenericCloud-Base' ? current.checksum.hex : digest('sha256', name);
+      const hex =
+        build === shippedBuild && variant === 'GenericCloud-Base' ? current.checksum.hex : digest('sha256', name);
       entries.push([name, hex, size(name)]);
       if (build === builds.at(-1)) {
         entries.push([`Rocky-9-${variant}.latest.x86_64.${ext}`, hex, size(name)]);
-        if (variant === 'GenericCloud-Base') entries.push([`Rocky-9-GenericCloud.latest.x86_64.${ext}`, hex, size(name)]);
+        if (variant === 'GenericCloud-Base')
+          entries.push([`Rocky-9-GenericCloud.latest.x86_64.${ext}`, hex, size(name)]);
       }
     }
   }
   entries.sort(([a], [b]) => (a < b ? -1 : 1));
-  put(`${dir}/CHECKSUM`, entries.map(([name, hex, bytes]) => `# ${name}: ${bytes} bytes\nSHA256 (${name}) = ${hex}\n`).join(''), newest, 11);
+  put(
+    `${dir}/CHECKSUM`,
+    entries.map(([name, hex, bytes]) => `# ${name}: ${bytes} bytes\nSHA256 (${name}) = ${hex}\n`).join(''),
+    newest,
+    11,
+  );
   const name = `Rocky-9-GenericCloud-Base-9.9-${newest}.0.x86_64.qcow2`;
   put(`${dir}/${name}`, '', newest, 11);
   return {
@@ -445,14 +568,28 @@ function fedora(www, current) {
   const dir = `${www}/dl.fedoraproject.org/pub/fedora/linux/releases/44/Cloud/x86_64/images`;
   const target = 'Fedora-Cloud-Base-Generic-44-1.7.x86_64.qcow2';
   const names = [
-    'Fedora-Cloud-Base-AmazonEC2-44-1.7.x86_64.raw.xz', 'Fedora-Cloud-Base-Azure-44-1.7.x86_64.vhdfixed.xz',
-    'Fedora-Cloud-Base-GCE-44-1.7.x86_64.tar.gz', target, 'Fedora-Cloud-Base-UEFI-UKI-44-1.7.x86_64.qcow2',
-    'Fedora-Cloud-Base-Vagrant-libvirt-44-1.7.x86_64.vagrant.libvirt.box', 'Fedora-Cloud-Base-Vagrant-VirtualBox-44-1.7.x86_64.vagrant.virtualbox.box',
+    'Fedora-Cloud-Base-AmazonEC2-44-1.7.x86_64.raw.xz',
+    'Fedora-Cloud-Base-Azure-44-1.7.x86_64.vhdfixed.xz',
+    'Fedora-Cloud-Base-GCE-44-1.7.x86_64.tar.gz',
+    target,
+    'Fedora-Cloud-Base-UEFI-UKI-44-1.7.x86_64.qcow2',
+    'Fedora-Cloud-Base-Vagrant-libvirt-44-1.7.x86_64.vagrant.libvirt.box',
+    'Fedora-Cloud-Base-Vagrant-VirtualBox-44-1.7.x86_64.vagrant.virtualbox.box',
   ];
-  const body = names.map((name) => `# ${name}: ${size(name)} bytes\nSHA256 (${name}) = ${name === target ? current.checksum.hex : digest('sha256', name)}\n`).join('');
+  const body = names
+    .map(
+      (name) =>
+        `# ${name}: ${size(name)} bytes\nSHA256 (${name}) = ${name === target ? current.checksum.hex : digest('sha256', name)}\n`,
+    )
+    .join('');
   const armor = createHash('sha512').update(body).digest('base64');
   const signature = [0, 1, 2, 3, 4].map((i) => (armor + armor).slice(i * 64, i * 64 + 64)).join('\n');
-  put(`${dir}/Fedora-Cloud-44-1.7-x86_64-CHECKSUM`, `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n${body}-----BEGIN PGP SIGNATURE-----\n\n${signature}\n=${armor.slice(0, 4)}\n-----END PGP SIGNATURE-----\n`, '20260422', 13);
+  put(
+    `${dir}/Fedora-Cloud-44-1.7-x86_64-CHECKSUM`,
+    `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n${body}-----BEGIN PGP SIGNATURE-----\n\n${signature}\n=${armor.slice(0, 4)}\n-----END PGP SIGNATURE-----\n`,
+    '20260422',
+    13,
+  );
   put(`${dir}/${target}`, '', '20260422', 13);
   return {
     status: 'current',
@@ -468,7 +605,10 @@ function fedora(www, current) {
 
 function ubuntuPage(release, codename, folders) {
   const rows = folders
-    .map(({ name, date, hour }) => `<img src="../../cdicons/folder.png" alt="[DIR]" width="22" height="22"> <a href="${name}">${name}</a>${' '.repeat(Math.max(1, 24 - name.length))}${isoDate(date)} ${String(hour).padStart(2, '0')}:27    -   `)
+    .map(
+      ({ name, date, hour }) =>
+        `<img src="../../cdicons/folder.png" alt="[DIR]" width="22" height="22"> <a href="${name}">${name}</a>${' '.repeat(Math.max(1, 24 - name.length))}${isoDate(date)} ${String(hour).padStart(2, '0')}:27    -   `,
+    )
     .join('\n');
   const pretty = codename[0].toUpperCase() + codename.slice(1);
   return `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN"
@@ -503,8 +643,20 @@ ${rows}
 /** Apache's fancy-indexing table (cloud.debian.org) or nginx's autoindex (a mirror; CRLF, as nginx sends it). */
 function listing(path, folders, style, parent) {
   if (style === 'nginx') {
-    const rows = folders.map(({ name, date, hour }) => `<a href="${name}">${name}</a>${' '.repeat(Math.max(1, 51 - name.length))}${nginxDate(date)} ${String(hour).padStart(2, '0')}:41                   -`);
-    return [`<html>`, `<head><title>Index of ${path}/</title></head>`, `<body>`, `<h1>Index of ${path}/</h1><hr><pre><a href="../">../</a>`, ...rows, `</pre><hr></body>`, `</html>`, ''].join('\r\n');
+    const rows = folders.map(
+      ({ name, date, hour }) =>
+        `<a href="${name}">${name}</a>${' '.repeat(Math.max(1, 51 - name.length))}${nginxDate(date)} ${String(hour).padStart(2, '0')}:41                   -`,
+    );
+    return [
+      `<html>`,
+      `<head><title>Index of ${path}/</title></head>`,
+      `<body>`,
+      `<h1>Index of ${path}/</h1><hr><pre><a href="../">../</a>`,
+      ...rows,
+      `</pre><hr></body>`,
+      `</html>`,
+      '',
+    ].join('\r\n');
   }
   const rows = folders.map(
     ({ name, date, hour }, i) =>
@@ -537,7 +689,9 @@ ${rows.join('\n')}
 function put(file, text, ymd, hour) {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
-  const when = new Date(Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)) - 1, Number(ymd.slice(6, 8)), hour, 27));
+  const when = new Date(
+    Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)) - 1, Number(ymd.slice(6, 8)), hour, 27),
+  );
   utimesSync(file, when, when);
 }
 
@@ -547,7 +701,9 @@ function before(ymd, count, step) {
 }
 
 function shift(ymd, deltaDays) {
-  const date = new Date(Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)) - 1, Number(ymd.slice(6, 8))) + deltaDays * 86_400_000);
+  const date = new Date(
+    Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)) - 1, Number(ymd.slice(6, 8))) + deltaDays * 86_400_000,
+  );
   return date.toISOString().slice(0, 10).replaceAll('-', '');
 }
 
@@ -561,7 +717,9 @@ function isoDate(ymd) {
 }
 
 function nginxDate(ymd) {
-  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(ymd.slice(4, 6)) - 1];
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][
+    Number(ymd.slice(4, 6)) - 1
+  ];
   return `${ymd.slice(6, 8)}-${month}-${ymd.slice(0, 4)}`;
 }
 
@@ -583,7 +741,9 @@ function sortedLines(lines) {
 }
 
 function yamlFiles(dir) {
-  return readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(dir, name));
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => join(dir, name));
 }
 
 function snapshot(dir) {
@@ -591,5 +751,7 @@ function snapshot(dir) {
 }
 
 function diffSnapshots(before, after) {
-  return [...new Set([...before.keys(), ...after.keys()])].filter((file) => before.get(file) !== after.get(file)).map((file) => file.split(sep).pop());
+  return [...new Set([...before.keys(), ...after.keys()])]
+    .filter((file) => before.get(file) !== after.get(file))
+    .map((file) => file.split(sep).pop());
 }

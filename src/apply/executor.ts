@@ -4,7 +4,16 @@ import { isHttpStatus } from '../openstack/errors.js';
 import type { GlanceClient, GlanceImage, PatchOperation } from '../openstack/image.js';
 import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
 import { ImportFailure, type Importer, type ImportOutcome } from './importer.js';
-import type { Action, Change, DeleteAction, ImportAction, Plan, RenameAction, ResumeImportAction, UpdateAction } from '../plan/types.js';
+import type {
+  Action,
+  Change,
+  DeleteAction,
+  ImportAction,
+  Plan,
+  RenameAction,
+  ResumeImportAction,
+  UpdateAction,
+} from '../plan/types.js';
 
 export type ActionStatus = 'done' | 'failed' | 'skipped' | 'deferred';
 
@@ -59,15 +68,24 @@ async function runWhenReady(
       (seq) =>
         outcomes.get(seq) ??
         // The planner only names earlier actions; anything else is a bug to report, not a crash of the run.
-        Promise.resolve<ActionResult>({ seq, kind: action.kind, definition: action.definition, summary: `unknown action #${seq}`, status: 'failed' }),
+        Promise.resolve<ActionResult>({
+          seq,
+          kind: action.kind,
+          definition: action.definition,
+          summary: `unknown action #${seq}`,
+          status: 'failed',
+        }),
     ),
   );
   const blocker = before.find((result) => result.status !== 'done');
   if (blocker) {
     const status: ActionStatus = blocker.status === 'deferred' ? 'deferred' : 'skipped';
     const message =
-      status === 'deferred' ? `waits for #${blocker.seq} (${blocker.summary}) to finish` : `skipped: #${blocker.seq} did not succeed`;
-    if (status === 'skipped') deps.log.warn(`Skipping ${action.summary}: #${blocker.seq} (${blocker.summary}) did not succeed`);
+      status === 'deferred'
+        ? `waits for #${blocker.seq} (${blocker.summary}) to finish`
+        : `skipped: #${blocker.seq} did not succeed`;
+    if (status === 'skipped')
+      deps.log.warn(`Skipping ${action.summary}: #${blocker.seq} (${blocker.summary}) did not succeed`);
     return { ...base, status, message };
   }
   try {
@@ -101,7 +119,11 @@ async function execute(action: Action, before: ActionResult[], deps: ApplyDeps):
  * After an import: the planned changes, all fields in one request, then tags and status, and the visibility
  * last, so that an image is never public before it is fully described.
  */
-async function finishImport(outcome: ImportOutcome, action: ImportAction | ResumeImportAction, deps: ApplyDeps): Promise<Outcome> {
+async function finishImport(
+  outcome: ImportOutcome,
+  action: ImportAction | ResumeImportAction,
+  deps: ApplyDeps,
+): Promise<Outcome> {
   const { glance, log } = deps;
   const { name } = action.desired;
   if (outcome.state === 'started') {
@@ -117,7 +139,12 @@ async function finishImport(outcome: ImportOutcome, action: ImportAction | Resum
   await writeChanges(glance, image.id, rest, name, log);
   for (const change of visibility) log.info(`Setting visibility of '${name}' to '${change.after}'`);
   await writeChanges(glance, image.id, visibility, name, log);
-  const message = outcome.checksum === 'verified' ? 'checksum verified' : outcome.checksum === 'unverifiable' ? 'checksum not verifiable' : undefined;
+  const message =
+    outcome.checksum === 'verified'
+      ? 'checksum verified'
+      : outcome.checksum === 'unverifiable'
+        ? 'checksum not verifiable'
+        : undefined;
   return { status: 'done', imageId: image.id, ...(message ? { message } : {}) };
 }
 
@@ -125,11 +152,16 @@ async function finishImport(outcome: ImportOutcome, action: ImportAction | Resum
 function withStoredSize(action: ImportAction | ResumeImportAction, image: GlanceImage, log: Logger): Change[] {
   const { changes, desired } = action;
   if (desired.min_disk === undefined) return changes;
-  const planned = changes.find((change): change is Extract<Change, { field: 'min_disk' | 'min_ram' }> => change.field === 'min_disk')?.after ?? image.min_disk;
+  const planned =
+    changes.find((change): change is Extract<Change, { field: 'min_disk' | 'min_ram' }> => change.field === 'min_disk')
+      ?.after ?? image.min_disk;
   const needed = requiredMinDisk(image);
   if (needed <= planned) return changes;
   log.warn(`min_disk ${desired.min_disk} of ${desired.name} is too small for the stored image; using ${needed}`);
-  return [...changes.filter((change) => change.field !== 'min_disk'), { field: 'min_disk', before: image.min_disk, after: needed }];
+  return [
+    ...changes.filter((change) => change.field !== 'min_disk'),
+    { field: 'min_disk', before: image.min_disk, after: needed },
+  ];
 }
 
 async function update(action: UpdateAction, deps: ApplyDeps): Promise<Outcome> {
@@ -160,7 +192,13 @@ async function remove(action: DeleteAction, deps: ApplyDeps): Promise<Outcome> {
     if (!isHttpStatus(error, 409)) throw error;
     // Glance refuses to delete an image in use: keep it out of sight and try again on a later run.
     log.warn(`Image '${action.name}' is in use and cannot be deleted; hiding it instead`);
-    await writeChanges(glance, action.imageId, action.fallback.filter((change) => change.field !== 'status'), action.name, log);
+    await writeChanges(
+      glance,
+      action.imageId,
+      action.fallback.filter((change) => change.field !== 'status'),
+      action.name,
+      log,
+    );
     // Deactivating is as far as retiring goes; hidden is what matters.
     const status = action.fallback.filter((change) => change.field === 'status');
     await writeChanges(glance, action.imageId, status, action.name, log).catch(() => undefined);
@@ -169,7 +207,13 @@ async function remove(action: DeleteAction, deps: ApplyDeps): Promise<Outcome> {
 }
 
 /** The requests for a list of changes: one PATCH for every field, then the tag calls, then the status. */
-async function writeChanges(glance: GlanceClient, imageId: string, changes: Change[], name: string, log: Logger): Promise<void> {
+async function writeChanges(
+  glance: GlanceClient,
+  imageId: string,
+  changes: Change[],
+  name: string,
+  log: Logger,
+): Promise<void> {
   const patch = patchOf(changes);
   if (patch.length > 0) await glance.updateImage(imageId, patch);
   for (const change of changes) {

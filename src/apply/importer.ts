@@ -65,7 +65,9 @@ export class Importer {
     log.info(`Importing from URL ${source.url}`);
     const probe = await sources.probe(source.url);
     if (!probe.ok) {
-      throw new ImportFailure(`Tested URL ${source.url}: ${probe.message ?? probe.status}; ${desired.name} not imported`);
+      throw new ImportFailure(
+        `Tested URL ${source.url}: ${probe.message ?? probe.status}; ${desired.name} not imported`,
+      );
     }
     log.info(`Tested URL ${source.url}: ${probe.status}`);
 
@@ -95,9 +97,15 @@ export class Importer {
     }
   }
 
-  private async bringToActive(image: GlanceImage, source: ImportSource, deadline: number, alreadyRunning: boolean): Promise<ImportOutcome> {
+  private async bringToActive(
+    image: GlanceImage,
+    source: ImportSource,
+    deadline: number,
+    alreadyRunning: boolean,
+  ): Promise<ImportOutcome> {
     const { log } = this.deps;
-    const direct = source.url.startsWith('file:') || this.settings.prefetch === 'always' || !this.offers('web-download');
+    const direct =
+      source.url.startsWith('file:') || this.settings.prefetch === 'always' || !this.offers('web-download');
     if (direct && alreadyRunning) {
       // An import an earlier run started: wait for it rather than stage into an image that is not queued.
       const result = await this.waitForActive(image, deadline);
@@ -131,7 +139,8 @@ export class Importer {
   /** Streams the source through a hash into Glance's staging area, then imports it by glance-direct. */
   private async directImport(image: GlanceImage, source: ImportSource, deadline: number): Promise<ImportOutcome> {
     const { glance, log, sources } = this.deps;
-    if (!this.offers('glance-direct')) throw new ImportFailure(`Glance offers neither web-download nor glance-direct for ${image.name}`);
+    if (!this.offers('glance-direct'))
+      throw new ImportFailure(`Glance offers neither web-download nor glance-direct for ${image.name}`);
     const current = await glance.getImage(image.id);
     if (current.status !== 'queued') {
       throw new ImportFailure(`cannot stage data for ${image.name}: the image is ${current.status}, not queued`);
@@ -151,12 +160,15 @@ export class Importer {
     await glance.stageImage(image.id, hashing, size !== undefined ? { size } : {});
     const digest = hash.digest('hex');
     if (source.checksum && digest !== source.checksum.hex.toLowerCase()) {
-      throw new ImportFailure(`checksum mismatch for ${image.name}: ${algo} is ${digest}, expected ${source.checksum.hex}`);
+      throw new ImportFailure(
+        `checksum mismatch for ${image.name}: ${algo} is ${digest}, expected ${source.checksum.hex}`,
+      );
     }
     await glance.importImage(image.id, { name: 'glance-direct' });
     if (!this.settings.wait) return { state: 'started', image };
     const result = await this.waitForActive(image, deadline);
-    if (result.state !== 'active') throw new ImportFailure(`glance-direct import of ${image.name} failed: ${result.reason}`);
+    if (result.state !== 'active')
+      throw new ImportFailure(`glance-direct import of ${image.name} failed: ${result.reason}`);
     return this.verified(result.image, source.checksum, source.checksum !== undefined);
   }
 
@@ -187,29 +199,43 @@ export class Importer {
         const running = task?.status === 'pending' || task?.status === 'processing';
         queuedSince = running ? undefined : (queuedSince ?? now());
         if (queuedSince !== undefined && now() - queuedSince >= stuckAfter) {
-          return { state: 'stuck', reason: `still ${current.status} after ${Math.round(stuckAfter / 1000)} s with no import task running` };
+          return {
+            state: 'stuck',
+            reason: `still ${current.status} after ${Math.round(stuckAfter / 1000)} s with no import task running`,
+          };
         }
       } else {
         queuedSince = undefined;
       }
-      if (now() + delay > deadline) return { state: 'timeout', reason: `not active within the import timeout (${current.status})` };
+      if (now() + delay > deadline)
+        return { state: 'timeout', reason: `not active within the import timeout (${current.status})` };
       log.debug({ image: current.name, status: current.status }, 'Waiting for import to complete...');
       await sleep(delay);
       delay = Math.min(maxDelay, Math.round(delay * 1.5));
     }
   }
 
-  private async verified(image: GlanceImage, checksum: Checksum | undefined, streamedAndChecked: boolean): Promise<ImportOutcome> {
+  private async verified(
+    image: GlanceImage,
+    checksum: Checksum | undefined,
+    streamedAndChecked: boolean,
+  ): Promise<ImportOutcome> {
     if (!checksum) return { state: 'active', image, checksum: 'none' };
     const stored = storedDigest(image, checksum.algo);
     if (stored === undefined) {
       if (!streamedAndChecked) {
-        this.deps.log.warn(`Checksum of ${image.name} not verified: Glance stores ${image.os_hash_algo ?? 'no'} hash, the definition gives ${checksum.algo}`);
+        this.deps.log.warn(
+          `Checksum of ${image.name} not verified: Glance stores ${image.os_hash_algo ?? 'no'} hash, ` +
+            `the definition gives ${checksum.algo}`,
+        );
       }
       return { state: 'active', image, checksum: streamedAndChecked ? 'verified' : 'unverifiable' };
     }
     if (stored !== checksum.hex.toLowerCase()) {
-      throw new ImportFailure(`checksum mismatch for ${image.name}: Glance stored ${checksum.algo} ${stored}, the definition expects ${checksum.hex}`);
+      throw new ImportFailure(
+        `checksum mismatch for ${image.name}: Glance stored ${checksum.algo} ${stored}, ` +
+          `the definition expects ${checksum.hex}`,
+      );
     }
     this.deps.log.info(`Verified ${checksum.algo} checksum of ${image.name}`);
     return { state: 'active', image, checksum: 'verified' };

@@ -48,7 +48,9 @@ function textLine(json: string): string {
     return json;
   }
   const time = typeof entry.time === 'string' ? localTime(new Date(entry.time)) : '';
-  const level = String(entry.level ?? 'info').toUpperCase().padEnd(8);
+  const level = String(entry.level ?? 'info')
+    .toUpperCase()
+    .padEnd(8);
   const extras = Object.entries(entry)
     .filter(([key]) => !HIDDEN_FIELDS.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);

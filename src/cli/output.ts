@@ -1,5 +1,6 @@
 import type { RunReport } from '../apply/executor.js';
 import type { Plan } from '../plan/types.js';
+import { isMapping } from '../util/objects.js';
 
 /** The plan as --dry-run prints it: one line an action, in order, with what it waits for. */
 export function formatPlan(plan: Plan): string {
@@ -14,13 +15,24 @@ export function formatPlan(plan: Plan): string {
 export function formatReport(report: RunReport): string {
   const lines = report.results
     .filter((result) => result.status !== 'done')
-    .map((result) => `#${result.seq} ${result.status}: ${result.summary}${result.message ? ` (${result.message})` : ''}`);
+    .map(
+      (result) => `#${result.seq} ${result.status}: ${result.summary}${result.message ? ` (${result.message})` : ''}`,
+    );
   const { done, failed, skipped, deferred } = report.counts;
   lines.push(`${done} done, ${failed} failed, ${skipped} skipped, ${deferred} deferred`);
   return `${lines.join('\n')}\n`;
 }
 
 /** What --output json prints: one document, so that `| jq` always works. */
-export function jsonDocument(parts: { plan?: Plan; report?: RunReport; dryRun: boolean; [key: string]: unknown }): string {
-  return `${JSON.stringify(parts, (key, value) => (key === 'image' && value && typeof value === 'object' && 'id' in value ? { id: value.id, name: value.name, status: value.status } : value), 2)}\n`;
+export function jsonDocument(parts: {
+  plan?: Plan;
+  report?: RunReport;
+  dryRun: boolean;
+  [key: string]: unknown;
+}): string {
+  const brief = (key: string, value: unknown) =>
+    key === 'image' && isMapping(value) && 'id' in value
+      ? { id: value.id, name: value.name, status: value.status }
+      : value;
+  return `${JSON.stringify(parts, brief, 2)}\n`;
 }

@@ -9,8 +9,7 @@ export interface CloudOrigin {
 }
 
 export function cloudError(origin: CloudOrigin, problem: string): ConfigError {
-  const where =
-    origin.files.length > 0 ? `in ${origin.files.join(' and ')}` : '(from OS_* environment variables)';
+  const where = origin.files.length > 0 ? `in ${origin.files.join(' and ')}` : '(from OS_* environment variables)';
   return new ConfigError(`Cloud "${origin.name}" ${where}: ${problem}`);
 }
 

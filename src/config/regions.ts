@@ -5,10 +5,7 @@ import type { Mapping } from '../util/objects.js';
 import { parseOrThrow } from './schema.js';
 
 const regionSchema = z.union(
-  [
-    z.string(),
-    z.object({ name: z.string(), values: z.record(z.string(), z.unknown()).optional() }),
-  ],
+  [z.string(), z.object({ name: z.string(), values: z.record(z.string(), z.unknown()).optional() })],
   { error: 'must be a region name or a mapping with name and values' },
 );
 
@@ -24,8 +21,7 @@ export function applyRegion(cloud: Mapping, requestedRegion: string | undefined,
   if (!regions || regions.length === 0) return cloud;
 
   const entries = regions.map((region) => (typeof region === 'string' ? { name: region, values: {} } : region));
-  const chosen =
-    requestedRegion === undefined ? entries[0] : entries.find((entry) => entry.name === requestedRegion);
+  const chosen = requestedRegion === undefined ? entries[0] : entries.find((entry) => entry.name === requestedRegion);
   if (!chosen) {
     const names = entries.map((entry) => entry.name).join(', ');
     throw cloudError(origin, `region "${requestedRegion}" is not one of its regions (${names})`);

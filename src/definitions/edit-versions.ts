@@ -106,7 +106,10 @@ export function editVersionLists(text: string, edits: VersionListEdit[]): string
     seen.add(edit.image);
     return planEdit(src, images, edit);
   });
-  const output = applySplices(text, plans.flatMap((plan) => plan.splices));
+  const output = applySplices(
+    text,
+    plans.flatMap((plan) => plan.splices),
+  );
   verifyOutput(output, plans);
   return output;
 }

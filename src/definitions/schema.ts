@@ -19,14 +19,40 @@ export const ARCHITECTURES = ['x86_64', 'aarch64', 'risc-v'] as const;
 const OIM_HYPERVISOR_TYPES = ['hyperv', 'ironic', 'lxc', 'qemu', 'uml', 'vmware', 'xen'] as const;
 const WATCHDOG_ACTIONS = ['disabled', 'reset', 'poweroff', 'pause', 'none'] as const;
 export const REPLACE_FREQUENCIES = [
-  'yearly', 'quarterly', 'monthly', 'weekly', 'daily', 'critical_bug', 'never',
+  'yearly',
+  'quarterly',
+  'monthly',
+  'weekly',
+  'daily',
+  'critical_bug',
+  'never',
 ] as const;
 /** OIM's list; `oldgeneric` is what OIM itself gives a superseded generic image. */
 export const OS_PURPOSES = ['generic', 'minimal', 'k8snode', 'gpu', 'network', 'custom', 'oldgeneric'] as const;
 /** OIM's os_distro enum: Glance's documented values plus cirros and talos. */
 const OIM_OS_DISTROS = [
-  'arch', 'centos', 'cirros', 'debian', 'fedora', 'freebsd', 'gentoo', 'mandrake', 'mandriva', 'mes', 'msdos',
-  'netbsd', 'netware', 'openbsd', 'opensolaris', 'opensuse', 'rhel', 'rocky', 'sled', 'talos', 'ubuntu', 'windows',
+  'arch',
+  'centos',
+  'cirros',
+  'debian',
+  'fedora',
+  'freebsd',
+  'gentoo',
+  'mandrake',
+  'mandriva',
+  'mes',
+  'msdos',
+  'netbsd',
+  'netware',
+  'openbsd',
+  'opensolaris',
+  'opensuse',
+  'rhel',
+  'rocky',
+  'sled',
+  'talos',
+  'ubuntu',
+  'windows',
 ] as const;
 /** SCS-0102 allows any libosinfo short id (almalinux, flatcar, gardenlinux, ...). */
 const OS_DISTRO_ID = /^[a-z][a-z0-9._-]*$/;
@@ -64,8 +90,10 @@ function parseChecksum(text: string): Checksum | string {
   const prefixed = CHECKSUM.exec(text);
   const bare = prefixed === null ? BARE_DIGEST.exec(text) : null;
   if (prefixed === null && bare === null) {
-    return 'must be ALGO:HEX or a bare hex digest, with 32, 40, 64 or 128 lowercase hex digits '
-      + '(e.g. sha256:<64 hex digits>)';
+    return (
+      'must be ALGO:HEX or a bare hex digest, with 32, 40, 64 or 128 lowercase hex digits ' +
+      '(e.g. sha256:<64 hex digits>)'
+    );
   }
   const hex = (prefixed?.[2] ?? bare?.[1]) as string;
   const algo = prefixed === null ? (ALGO_BY_LENGTH[hex.length] as string) : (prefixed[1] as string).toLowerCase();

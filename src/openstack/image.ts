@@ -63,18 +63,13 @@ export interface CreateImage {
   [property: string]: unknown;
 }
 
-export type PatchOperation =
-  | { op: 'add' | 'replace'; path: string; value: unknown }
-  | { op: 'remove'; path: string };
+export type PatchOperation = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 export interface ImportInfo {
   methods: string[];
 }
 
-export type ImportMethod =
-  | { name: 'web-download'; uri: string }
-  | { name: 'glance-direct' }
-  | { name: 'copy-image' };
+export type ImportMethod = { name: 'web-download'; uri: string } | { name: 'glance-direct' } | { name: 'copy-image' };
 
 export interface ImageMember {
   member_id: string;

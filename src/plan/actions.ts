@@ -51,7 +51,13 @@ export interface DeleteDraft extends DraftBase {
 export type Draft = ArrivalDraft | ChangeDraft | DeleteDraft;
 
 /** The fields whose values follow an image's role: they change only once its successor is in (rule 5). */
-const HANDOVER_FIELDS: ReadonlySet<Field> = new Set<Field>(['name', 'properties.os_purpose', 'visibility', 'os_hidden', 'status']);
+const HANDOVER_FIELDS: ReadonlySet<Field> = new Set<Field>([
+  'name',
+  'properties.os_purpose',
+  'visibility',
+  'os_hidden',
+  'status',
+]);
 const RETENTION_FIELDS: ReadonlySet<Field> = new Set<Field>(['status']);
 const NOTHING_HELD: ReadonlySet<Field> = new Set<Field>();
 
@@ -93,9 +99,15 @@ function arrivalDraft(def: ImageDefinition, target: Arrival, tag: string): Arriv
   const desired = { ...target.desired, name: versionedName(def, target.slot.version) };
   const source = importSource(target.slot.defined);
   const base = { definition: def.name, after: [], desired, source };
-  if (target.fate === 'import') return { kind: 'import', ...base, changes: diffImage(desired, asCreated(desired, tag)) };
+  if (target.fate === 'import')
+    return { kind: 'import', ...base, changes: diffImage(desired, asCreated(desired, tag)) };
   // Diffed as it will be once its import is through.
-  return { kind: 'resume-import', ...base, image: target.image, changes: diffImage(desired, { ...target.image, status: 'active' }) };
+  return {
+    kind: 'resume-import',
+    ...base,
+    image: target.image,
+    changes: diffImage(desired, { ...target.image, status: 'active' }),
+  };
 }
 
 function importSource(version: VersionDefinition | undefined): ImportSource {
@@ -118,9 +130,19 @@ function takeFinalName(def: ImageDefinition, target: Arrival, arrival: ArrivalDr
  * An image kept: its changes in one draft, or in two when part of them waits (rules 5 and 6): what holds
  * whatever the imports do at once, the rest after them. A draft that waits for retention goes to `retiring`.
  */
-function keptDrafts(def: ImageDefinition, target: Kept, successor: ArrivalDraft | undefined, retiring: Draft[]): ChangeDraft[] {
+function keptDrafts(
+  def: ImageDefinition,
+  target: Kept,
+  successor: ArrivalDraft | undefined,
+  retiring: Draft[],
+): ChangeDraft[] {
   const changes = diffImage(target.desired, target.image);
-  const held = target.waits === 'rotation' && successor ? HANDOVER_FIELDS : target.waits === 'retention' ? RETENTION_FIELDS : NOTHING_HELD;
+  const held =
+    target.waits === 'rotation' && successor
+      ? HANDOVER_FIELDS
+      : target.waits === 'retention'
+        ? RETENTION_FIELDS
+        : NOTHING_HELD;
   const now = changes.filter((change) => !held.has(change.field));
   const later = changes.filter((change) => held.has(change.field));
   const first = now.length > 0 ? changeDraft(def, target.image, now, []) : undefined;
@@ -148,13 +170,20 @@ function deleteDraft(def: ImageDefinition, target: Deleted): DeleteDraft {
 function orderPlainName(def: ImageDefinition, drafts: Draft[]): void {
   if (!def.multi) return;
   const renamesOf = (side: 'before' | 'after') =>
-    drafts.filter((draft) => draft.kind === 'rename' && draft.changes.some((c) => c.field === 'name' && c[side] === def.name));
+    drafts.filter(
+      (draft) => draft.kind === 'rename' && draft.changes.some((c) => c.field === 'name' && c[side] === def.name),
+    );
   const leaving = renamesOf('before');
   for (const taking of renamesOf('after')) taking.after.push(...leaving);
 }
 
-/** Rule 6: retention last, after every import and rename of the definition, so a failed successor keeps its predecessor. */
+/**
+ * Rule 6: retention last, after every import and rename of the definition, so a failed successor keeps its
+ * predecessor.
+ */
 function orderRetention(drafts: Draft[], retiring: Draft[]): void {
-  const awaited = drafts.filter((draft) => draft.kind === 'import' || draft.kind === 'resume-import' || draft.kind === 'rename');
+  const awaited = drafts.filter(
+    (draft) => draft.kind === 'import' || draft.kind === 'resume-import' || draft.kind === 'rename',
+  );
   for (const draft of retiring) draft.after.push(...awaited);
 }

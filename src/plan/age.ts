@@ -35,7 +35,9 @@ export function tooOldImages(
           level: 'warn',
           definition: def.name,
           image: image.name ?? image.id,
-          message: `built ${built}, ${days} days before the newest definition (${newest}); older than --max-age ${maxAgeDays}`,
+          message:
+            `built ${built}, ${days} days before the newest definition (${newest}); ` +
+            `older than --max-age ${maxAgeDays}`,
         });
       }
     }

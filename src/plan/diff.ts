@@ -4,7 +4,10 @@ import type { Change, DesiredImage, PropertyChange } from './types.js';
 const GIB = 1024 ** 3;
 
 /** The fields of an image a diff reads: a Glance image, or one as it will be (see `asCreated`). */
-export type ImageState = Pick<GlanceImage, 'name' | 'status' | 'visibility' | 'os_hidden' | 'tags' | 'min_disk' | 'min_ram'> &
+export type ImageState = Pick<
+  GlanceImage,
+  'name' | 'status' | 'visibility' | 'os_hidden' | 'tags' | 'min_disk' | 'min_ram'
+> &
   Record<string, unknown>;
 
 /** The smallest root disk in GiB the image fits on: its virtual size (or size), rounded up. */
@@ -31,7 +34,8 @@ export function diffImage(desired: DesiredImage, image: ImageState): Change[] {
     changes.push({ field: 'os_hidden', before: image.os_hidden, after: desired.os_hidden });
   }
   changes.push(...propertyChanges(desired.properties, image));
-  if (desired.tags && !sameSet(desired.tags, image.tags)) changes.push({ field: 'tags', before: image.tags, after: desired.tags });
+  if (desired.tags && !sameSet(desired.tags, image.tags))
+    changes.push({ field: 'tags', before: image.tags, after: desired.tags });
   const status = statusChange(desired.status, image.status);
   if (status) changes.push({ field: 'status', before: image.status, after: status });
   return changes;
@@ -46,7 +50,10 @@ function propertyChanges(properties: Record<string, string | null>, image: Image
   return changes;
 }
 
-function statusChange(desired: DesiredImage['status'], status: GlanceImage['status']): 'active' | 'deactivated' | undefined {
+function statusChange(
+  desired: DesiredImage['status'],
+  status: GlanceImage['status'],
+): 'active' | 'deactivated' | undefined {
   if (desired === 'deactivated' && status === 'active') return 'deactivated';
   if (desired === 'active' && status === 'deactivated') return 'active';
   return undefined;
@@ -70,7 +77,10 @@ export function propertyKey(change: PropertyChange): string {
 export function tagDelta(change: { before: string[]; after: string[] }): { add: string[]; remove: string[] } {
   const before = new Set(change.before);
   const after = new Set(change.after);
-  return { add: change.after.filter((tag) => !before.has(tag)), remove: change.before.filter((tag) => !after.has(tag)) };
+  return {
+    add: change.after.filter((tag) => !before.has(tag)),
+    remove: change.before.filter((tag) => !after.has(tag)),
+  };
 }
 
 /** `min_ram=512, -hw_rng_model, +tag os:ubuntu, deactivate`: the changes as --dry-run and the log show them. */
@@ -80,7 +90,9 @@ export function describeChanges(changes: Change[]): string {
 
 function describeChange(change: Change): string[] {
   if (isPropertyChange(change)) {
-    return [change.after === null ? `-${propertyKey(change)}` : `${propertyKey(change)}=${JSON.stringify(change.after)}`];
+    return [
+      change.after === null ? `-${propertyKey(change)}` : `${propertyKey(change)}=${JSON.stringify(change.after)}`,
+    ];
   }
   switch (change.field) {
     case 'tags': {

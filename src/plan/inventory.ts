@@ -14,7 +14,10 @@ export interface Slot {
   defined?: VersionDefinition;
   /** The image the run works with: a usable one, else one being imported; the newest of them. */
   image?: GlanceImage;
-  /** `image` holds no version of its own: it is the day it was created (a plain-named image without internal_version). */
+  /**
+   * `image` holds no version of its own: it is the day it was created (a plain-named image without
+   * internal_version).
+   */
   dated: boolean;
   /** Images claiming the version that are left alone: failed ones, and any beside `image` (rule 8). */
   ignored: GlanceImage[];
@@ -34,7 +37,9 @@ export function inventory(def: ImageDefinition, owned: OwnedImage[]): Slot[] {
 }
 
 function slotOf(version: string, defined: VersionDefinition | undefined, owned: OwnedImage[]): Slot {
-  const ranked = [...owned].sort((a, b) => rank(a.image) - rank(b.image) || b.image.created_at.localeCompare(a.image.created_at));
+  const ranked = [...owned].sort(
+    (a, b) => rank(a.image) - rank(b.image) || b.image.created_at.localeCompare(a.image.created_at),
+  );
   const first = ranked[0];
   const workable = first !== undefined && rank(first.image) < FAILED;
   return {

@@ -16,22 +16,33 @@ export function notesOf(def: ImageDefinition, slots: Slot[], decided: Target[]):
     const [first] = slot.ignored;
     if (slot.image) {
       for (const extra of slot.ignored) {
-        const message = `image ${extra.id} (${extra.status}) also claims version ${slot.version}; using ${slot.image.id}, leaving this one alone`;
+        const message =
+          `image ${extra.id} (${extra.status}) also claims version ${slot.version}; ` +
+          `using ${slot.image.id}, leaving this one alone`;
         notes.push(note('warn', message, extra.name ?? extra.id));
       }
     } else if (first) {
       const ids = slot.ignored.map((image) => image.id).join(', ');
-      const message = `version ${slot.version} exists only as ${first.status} image(s) (${ids}): left alone, delete by hand`;
+      const status = `${first.status} image(s) (${ids})`;
+      const message = `version ${slot.version} exists only as ${status}: left alone, delete by hand`;
       notes.push(note('warn', message, first.name ?? first.id));
     }
   }
   for (const target of decided) {
-    if (target.fate === 'none' && target.why) notes.push(note('info', `version ${target.slot.version} not imported: ${target.why}`));
+    if (target.fate === 'none' && target.why)
+      notes.push(note('info', `version ${target.slot.version} not imported: ${target.why}`));
     if (target.fate === 'keep' && target.minDiskRaised) {
       const { from, to } = target.minDiskRaised;
-      notes.push(note('warn', `min_disk ${from} is too small for the stored image; using ${to}`, target.image.name ?? target.image.id));
+      notes.push(
+        note(
+          'warn',
+          `min_disk ${from} is too small for the stored image; using ${to}`,
+          target.image.name ?? target.image.id,
+        ),
+      );
     }
-    if ((target.fate === 'keep' || target.fate === 'resume') && target.why) notes.push(note('info', target.why, target.image.name ?? target.image.id));
+    if ((target.fate === 'keep' || target.fate === 'resume') && target.why)
+      notes.push(note('info', target.why, target.image.name ?? target.image.id));
   }
   return notes;
 }

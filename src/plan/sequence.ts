@@ -9,7 +9,8 @@ import type { Action, Change, ImageRef } from './types.js';
 export function sequence(drafts: Draft[]): Action[] {
   const ordered: Draft[] = [];
   const visited = new Map<Draft, 'open' | 'done'>();
-  for (const draft of drafts) if (draft.kind === 'import' || draft.kind === 'resume-import') place(draft, visited, ordered);
+  for (const draft of drafts)
+    if (draft.kind === 'import' || draft.kind === 'resume-import') place(draft, visited, ordered);
   for (const draft of drafts) place(draft, visited, ordered);
   const seqOf = new Map(ordered.map((draft, index) => [draft, index + 1]));
   return ordered.map((draft) => numbered(draft, seqOf));
@@ -28,11 +29,22 @@ function place(draft: Draft, visited: Map<Draft, 'open' | 'done'>, ordered: Draf
 
 function numbered(draft: Draft, seqOf: Map<Draft, number>): Action {
   const seq = (of: Draft) => seqOf.get(of) as number;
-  const base = { seq: seq(draft), definition: draft.definition, after: [...new Set(draft.after.map(seq))].sort((a, b) => a - b) };
+  const base = {
+    seq: seq(draft),
+    definition: draft.definition,
+    after: [...new Set(draft.after.map(seq))].sort((a, b) => a - b),
+  };
   switch (draft.kind) {
     case 'import': {
       const { desired, source, changes } = draft;
-      return { kind: 'import', ...base, summary: `import ${desired.name} from ${source.url}`, desired, source, changes };
+      return {
+        kind: 'import',
+        ...base,
+        summary: `import ${desired.name} from ${source.url}`,
+        desired,
+        source,
+        changes,
+      };
     }
     case 'resume-import': {
       const { image, desired, source, changes } = draft;
@@ -45,21 +57,47 @@ function numbered(draft: Draft, seqOf: Map<Draft, number>): Action {
     case 'delete': {
       const { image, reason, fallback } = draft;
       const name = image.name ?? image.id;
-      return { kind: 'delete', ...base, summary: `delete ${name} (${reason})`, imageId: image.id, name, reason, fallback };
+      return {
+        kind: 'delete',
+        ...base,
+        summary: `delete ${name} (${reason})`,
+        imageId: image.id,
+        name,
+        reason,
+        fallback,
+      };
     }
   }
 }
 
-function changeAction(draft: ChangeDraft, base: { seq: number; definition: string; after: number[] }, seqOf: Map<Draft, number>): Action {
+function changeAction(
+  draft: ChangeDraft,
+  base: { seq: number; definition: string; after: number[] },
+  seqOf: Map<Draft, number>,
+): Action {
   const { changes } = draft;
   const image = imageRef(draft.image, seqOf);
   const to = changes.find((change): change is Extract<Change, { field: 'name' }> => change.field === 'name')?.after;
   if (draft.kind === 'update' || to === undefined) {
     if (!('imageId' in image)) throw new Error(`planner bug: an update of ${image.name} before it exists`);
-    return { kind: 'update', ...base, summary: `update ${image.name}: ${describeChanges(changes)}`, imageId: image.imageId, name: image.name, changes };
+    return {
+      kind: 'update',
+      ...base,
+      summary: `update ${image.name}: ${describeChanges(changes)}`,
+      imageId: image.imageId,
+      name: image.name,
+      changes,
+    };
   }
   const rest = describeChanges(changes.filter((change) => change.field !== 'name'));
-  return { kind: 'rename', ...base, summary: `rename ${image.name} to ${to}${rest ? `, ${rest}` : ''}`, image, to, changes };
+  return {
+    kind: 'rename',
+    ...base,
+    summary: `rename ${image.name} to ${to}${rest ? `, ${rest}` : ''}`,
+    image,
+    to,
+    changes,
+  };
 }
 
 function imageRef(image: ChangeDraft['image'], seqOf: Map<Draft, number>): ImageRef {

@@ -98,11 +98,19 @@ function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Line
   // An import retention would delete at once does not arrive (rule 2).
   const arriving = staying
     .filter(arrives)
-    .filter((slot) => slot.image || isCurrent(def, slot, current) || !retentionOf(def, slot, ranking, options).deleting);
+    .filter(
+      (slot) => slot.image || isCurrent(def, slot, current) || !retentionOf(def, slot, ranking, options).deleting,
+    );
   const handingOver = arriving.some((slot) => slot.version === current)
     ? { handingOver: versionOf(newest(slots.filter((slot) => slot.defined && slot.image && !arrives(slot)))) }
     : {};
-  return { notImported, ...(current !== undefined ? { current } : {}), ...ranking, ...handingOver, arrivals: arriving.length > 0 };
+  return {
+    notImported,
+    ...(current !== undefined ? { current } : {}),
+    ...ranking,
+    ...handingOver,
+    arrivals: arriving.length > 0,
+  };
 }
 
 /** Rule 2: which missing versions are not imported, and why. */
@@ -130,12 +138,16 @@ function decide(def: ImageDefinition, slot: Slot, lineup: Lineup, options: PlanO
   const image = slot.image;
   if (!image) {
     const notImported = lineup.notImported.get(slot.version);
-    if (!slot.defined || notImported !== undefined) return { fate: 'none', slot, ...(notImported ? { why: notImported } : {}) };
+    if (!slot.defined || notImported !== undefined)
+      return { fate: 'none', slot, ...(notImported ? { why: notImported } : {}) };
   }
   const role: Role = isCurrent(def, slot, lineup.current) ? 'current' : 'outdated';
   const retention = role === 'outdated' ? retentionOf(def, slot, lineup, options) : undefined;
   const why = retention ? { why: retention.why } : {};
-  const desired = desiredFor(def, slot, role, options, { hidden: true, deactivated: !!retention?.past && !retention.deleting });
+  const desired = desiredFor(def, slot, role, options, {
+    hidden: true,
+    deactivated: !!retention?.past && !retention.deleting,
+  });
   if (!image) {
     if (retention?.deleting) return { fate: 'none', slot, why: retention.why };
     return { fate: 'import', slot, role, desired, ...why };
@@ -143,14 +155,26 @@ function decide(def: ImageDefinition, slot: Slot, lineup: Lineup, options: PlanO
   if (slot.defined && IN_PROGRESS.has(image.status)) return { fate: 'resume', slot, image, role, desired, ...why };
   if (retention?.deleting) {
     // Should Glance refuse the delete (the image is in use), it is retired as far as it can be instead.
-    const retired = desiredFor(def, slot, role, { ...options, hide: true, deactivate: true }, { hidden: true, deactivated: true });
+    const retired = desiredFor(
+      def,
+      slot,
+      role,
+      { ...options, hide: true, deactivate: true },
+      { hidden: true, deactivated: true },
+    );
     return { fate: 'delete', slot, image, why: retention.why, fallback: fitted(retired, image).desired };
   }
   const waits = waitsFor(def, slot, image, lineup, retention);
   return { fate: 'keep', slot, image, role, ...fitted(desired, image), ...why, ...(waits ? { waits } : {}) };
 }
 
-function waitsFor(def: ImageDefinition, slot: Slot, image: GlanceImage, lineup: Lineup, retention?: Retention): Kept['waits'] {
+function waitsFor(
+  def: ImageDefinition,
+  slot: Slot,
+  image: GlanceImage,
+  lineup: Lineup,
+  retention?: Retention,
+): Kept['waits'] {
   const handover = lineup.handingOver;
   if (handover && (slot.version === handover.version || image.name === def.name)) return 'rotation';
   return retention?.past && lineup.arrivals ? 'retention' : undefined;
@@ -171,7 +195,13 @@ function retentionOf(def: ImageDefinition, slot: Slot, ranking: Ranking, options
   return { past, deleting, why };
 }
 
-function desiredFor(def: ImageDefinition, slot: Slot, role: Role, options: PlanOptions, retention: RetentionState): DesiredImage {
+function desiredFor(
+  def: ImageDefinition,
+  slot: Slot,
+  role: Role,
+  options: PlanOptions,
+  retention: RetentionState,
+): DesiredImage {
   if (slot.defined) return desiredForVersion(def, slot.defined, role, options, retention);
   const name = slot.image?.name ?? imageName(def, slot.version, false);
   return desiredForUndefinedVersion(def, slot.version, name, slot.image?.os_purpose, options, retention);
@@ -199,5 +229,8 @@ function versionOf(version: string | undefined): { version?: string } {
 }
 
 function newest(slots: Slot[]): string | undefined {
-  return slots.map((slot) => slot.version).sort(naturalCompare).at(-1);
+  return slots
+    .map((slot) => slot.version)
+    .sort(naturalCompare)
+    .at(-1);
 }

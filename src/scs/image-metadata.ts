@@ -11,10 +11,24 @@ import { uniquenessFindings } from './uniqueness.js';
 
 /** The per-image rules, in the order checkImage reports them. */
 export const IMAGE_RULES = [
-  'architecture', 'min_disk', 'min_ram', 'os_distro', 'os_version', 'os_purpose',
-  'hw_disk_bus', 'hypervisor_type', 'hw_rng_model',
-  'replace_frequency', 'provided_until', 'uuid_validity', 'hotfix_hours',
-  'image_source', 'image_description', 'image_original_user', 'image_build_date', 'os_hash_algo',
+  'architecture',
+  'min_disk',
+  'min_ram',
+  'os_distro',
+  'os_version',
+  'os_purpose',
+  'hw_disk_bus',
+  'hypervisor_type',
+  'hw_rng_model',
+  'replace_frequency',
+  'provided_until',
+  'uuid_validity',
+  'hotfix_hours',
+  'image_source',
+  'image_description',
+  'image_original_user',
+  'image_build_date',
+  'os_hash_algo',
   'recency',
 ] as const;
 export type ImageRule = (typeof IMAGE_RULES)[number];

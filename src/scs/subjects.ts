@@ -5,9 +5,31 @@ import type { PlanOptions } from '../plan/types.js';
 import type { ImageSubject } from './image-subject.js';
 
 const CORE_FIELDS = new Set([
-  'id', 'name', 'status', 'visibility', 'protected', 'os_hidden', 'tags', 'min_disk', 'min_ram', 'disk_format',
-  'container_format', 'size', 'virtual_size', 'checksum', 'os_hash_algo', 'os_hash_value', 'owner', 'created_at',
-  'updated_at', 'self', 'file', 'schema', 'direct_url', 'locations', 'stores',
+  'id',
+  'name',
+  'status',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'tags',
+  'min_disk',
+  'min_ram',
+  'disk_format',
+  'container_format',
+  'size',
+  'virtual_size',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'owner',
+  'created_at',
+  'updated_at',
+  'self',
+  'file',
+  'schema',
+  'direct_url',
+  'locations',
+  'stores',
 ]);
 
 /** A live image as the rules read it: Glance's additional properties, plus the core fields they judge. */

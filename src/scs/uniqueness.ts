@@ -41,7 +41,11 @@ export function uniquenessFindings(images: readonly ImageSubject[], version: Scs
   return images.map((image, i): Finding => {
     const slot = slots[i];
     const others = slot === undefined ? [] : (holders.get(slot.key) ?? []).filter((j) => j !== i);
-    const [verdict, message] = outcome(slot, others.map((j) => `"${images[j]?.name}"`), version);
+    const [verdict, message] = outcome(
+      slot,
+      others.map((j) => `"${images[j]?.name}"`),
+      version,
+    );
     return { rule: 'uniqueness', verdict, message, image: image.name };
   });
 }

@@ -95,7 +95,9 @@ function ancestorPaths(html: string): Set<string> {
   const paths = new Set<string>();
   const match = TITLE_PATH.exec(html);
   if (match === null) return paths;
-  const segments = decodeEntities(match[2] as string).split('/').filter((segment) => segment !== '');
+  const segments = decodeEntities(match[2] as string)
+    .split('/')
+    .filter((segment) => segment !== '');
   for (let count = 0; count <= segments.length; count++) {
     paths.add(count === 0 ? '/' : `/${segments.slice(0, count).join('/')}/`);
   }

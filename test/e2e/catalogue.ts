@@ -51,7 +51,10 @@ export function definition(spec: ImageSpec): Record<string, unknown> {
 }
 
 /** Writes a catalogue folder with one file and returns its path. */
-export function writeCatalogue(images: Array<Record<string, unknown>>, dir = mkdtempSync(path.join(os.tmpdir(), 'im-cat-'))): string {
+export function writeCatalogue(
+  images: Array<Record<string, unknown>>,
+  dir = mkdtempSync(path.join(os.tmpdir(), 'im-cat-')),
+): string {
   writeFileSync(path.join(dir, 'images.yml'), `---\n${stringify({ images }, { version: '1.1', lineWidth: 200 })}`);
   return dir;
 }

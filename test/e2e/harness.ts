@@ -20,14 +20,22 @@ export const e2e = {
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the e2e suite with the local stack (eval "$(scripts/openstack-dev.sh env)")`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the e2e suite with the local stack (eval "$(scripts/openstack-dev.sh env)")`,
+    );
   return value;
 }
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 export function glanceFor(cloudName: string): { glance: GlanceClient; session: Session; http: HttpClient } {
-  const cloud = loadCloud({ cloudName, env: { OS_CLIENT_CONFIG_FILE: e2e.cloudsFile }, cwd: repoRoot, homeDir: '/nonexistent' });
+  const cloud = loadCloud({
+    cloudName,
+    env: { OS_CLIENT_CONFIG_FILE: e2e.cloudsFile },
+    cwd: repoRoot,
+    homeDir: '/nonexistent',
+  });
   const http = new HttpClient({ redactor: new Redactor(), log: silentLog });
   const session = new Session(http, cloud);
   return { glance: new GlanceClient(session, cloud.imageEndpointOverride), session, http };
@@ -54,7 +62,9 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   };
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/image-manager.js'), ...args], {
     cwd: repoRoot,
-    env: Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    env: Object.fromEntries(
+      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
     encoding: 'utf8',
     timeout: 170_000,
   });
@@ -76,7 +86,12 @@ export function makeQcow2(sizeMiB = 1): { name: string; url: string; file: strin
   };
 }
 
-export async function waitForStatus(glance: GlanceClient, id: string, wanted: string, timeoutMs = 120_000): Promise<GlanceImage> {
+export async function waitForStatus(
+  glance: GlanceClient,
+  id: string,
+  wanted: string,
+  timeoutMs = 120_000,
+): Promise<GlanceImage> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const image = await glance.getImage(id);

@@ -22,7 +22,8 @@ describe('--no-wait, and sharing', () => {
       versions: [{ version: '1', url: file.url, checksum: `sha512:${file.sha512}`, build_date: '2025-01-01' }],
     }),
   ]);
-  const manage = (...flags: string[]) => runCli(['--cloud', e2e.adminCloud, '--images', catalogue, '--tag', tag, ...flags]);
+  const manage = (...flags: string[]) =>
+    runCli(['--cloud', e2e.adminCloud, '--images', catalogue, '--tag', tag, ...flags]);
 
   it('--no-wait starts the import and exits 0; the next run finishes it', async () => {
     const first = manage('--no-wait', '--output', 'json');
@@ -39,18 +40,44 @@ describe('--no-wait, and sharing', () => {
     const second = manage();
     expect(second.status, second.stderr).toBe(0);
     const [image] = await managedImages(glance, tag);
-    expect(image).toMatchObject({ name, status: 'active', visibility: 'private', os_distro: 'ubuntu', os_hash_value: file.sha512 });
+    expect(image).toMatchObject({
+      name,
+      status: 'active',
+      visibility: 'private',
+      os_distro: 'ubuntu',
+      os_hash_value: file.sha512,
+    });
   });
 
   it('--share-image shares a private image with a project, which then sees it; del takes it back', async () => {
     const member = glanceFor(e2e.memberCloud).glance;
-    const add = runCli(['--cloud', e2e.adminCloud, '--share-image', name, '--share-target', 'demo', '--share-domain', 'Default']);
+    const add = runCli([
+      '--cloud',
+      e2e.adminCloud,
+      '--share-image',
+      name,
+      '--share-target',
+      'demo',
+      '--share-domain',
+      'Default',
+    ]);
     expect(add.status, add.stderr).toBe(0);
     const [image] = await managedImages(glance, tag);
     expect(image?.visibility).toBe('shared');
     expect((await member.listImages({ visibility: 'shared' })).map((i) => i.id)).toContain(image?.id);
 
-    const del = runCli(['--cloud', e2e.adminCloud, '--share-image', name, '--share-action', 'del', '--share-target', 'demo', '--share-domain', 'Default']);
+    const del = runCli([
+      '--cloud',
+      e2e.adminCloud,
+      '--share-image',
+      name,
+      '--share-action',
+      'del',
+      '--share-target',
+      'demo',
+      '--share-domain',
+      'Default',
+    ]);
     expect(del.status, del.stderr).toBe(0);
     expect((await member.listImages({ visibility: 'shared' })).map((i) => i.id)).not.toContain(image?.id);
   });

@@ -10,7 +10,9 @@ const created: Array<{ cloud: string; id: string }> = [];
 
 afterAll(async () => {
   for (const { cloud, id } of created) {
-    await glanceFor(cloud).glance.deleteImage(id).catch(() => undefined);
+    await glanceFor(cloud)
+      .glance.deleteImage(id)
+      .catch(() => undefined);
   }
 });
 
@@ -40,7 +42,10 @@ describe('the CLI against the real Keystone and Glance', () => {
     const clouds = readFileSync(e2e.cloudsFile, 'utf8');
     const file = path.join(dir, 'clouds.yaml');
     writeFileSync(file, clouds);
-    const result = runCli(['--cloud', e2e.memberCloud, '--debug', 'info'], { OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: wrong });
+    const result = runCli(['--cloud', e2e.memberCloud, '--debug', 'info'], {
+      OS_CLIENT_CONFIG_FILE: file,
+      OS_PASSWORD: wrong,
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(e2e.memberCloud);
     expect(result.stderr + result.stdout).not.toContain(wrong);
@@ -137,7 +142,12 @@ describe('the Glance client against the real Glance', () => {
     const { glance } = glanceFor(e2e.adminCloud);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const image = await glance.createImage({ name: `e2e-page-${i}`, disk_format: 'raw', container_format: 'bare', tags: ['e2e-page'] });
+      const image = await glance.createImage({
+        name: `e2e-page-${i}`,
+        disk_format: 'raw',
+        container_format: 'bare',
+        tags: ['e2e-page'],
+      });
       created.push({ cloud: e2e.adminCloud, id: image.id });
       ids.push(image.id);
     }
@@ -149,7 +159,11 @@ describe('the Glance client against the real Glance', () => {
   it('imports a qcow2 by web-download from the local HTTP server until it is active', async () => {
     const { glance } = glanceFor(e2e.adminCloud);
     const file = makeQcow2(1);
-    const image = await glance.createImage({ name: `e2e-web-${Date.now()}`, disk_format: 'qcow2', container_format: 'bare' });
+    const image = await glance.createImage({
+      name: `e2e-web-${Date.now()}`,
+      disk_format: 'qcow2',
+      container_format: 'bare',
+    });
     created.push({ cloud: e2e.adminCloud, id: image.id });
     await glance.importImage(image.id, { name: 'web-download', uri: file.url });
     const active = await waitForStatus(glance, image.id, 'active');
@@ -189,7 +203,12 @@ describe('the Glance client against the real Glance', () => {
   it('maps a Glance refusal to an HttpError with the service message', async () => {
     const { glance } = glanceFor(e2e.memberCloud);
     const error = await glance
-      .createImage({ name: 'e2e-public-by-member', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' })
+      .createImage({
+        name: 'e2e-public-by-member',
+        disk_format: 'qcow2',
+        container_format: 'bare',
+        visibility: 'public',
+      })
       .then((image) => {
         created.push({ cloud: e2e.memberCloud, id: image.id });
         return undefined;

@@ -14,7 +14,18 @@ const singleName = `E2E Single ${suffix}`;
 const { glance } = glanceFor(e2e.adminCloud);
 
 function manage(catalogue: string, ...flags: string[]): CliResult {
-  return runCli(['--cloud', e2e.adminCloud, '--images', catalogue, '--tag', tag, '--log-format', 'json', '--debug', ...flags]);
+  return runCli([
+    '--cloud',
+    e2e.adminCloud,
+    '--images',
+    catalogue,
+    '--tag',
+    tag,
+    '--log-format',
+    'json',
+    '--debug',
+    ...flags,
+  ]);
 }
 
 /** The number of requests that changed something, from the run's own count (--debug). */
@@ -43,7 +54,12 @@ const v = (version: string, file: { url: string; sha512: string }, build_date: s
 });
 const multi = (versions: ImageSpec['versions'], extra: Partial<ImageSpec> = {}) =>
   definition({ name: multiName, multi: true, versions, ...extra });
-const single = definition({ name: singleName, multi: false, versions: [v('1.0', files.single, '2025-05-01')], meta: { os_distro: 'cirros', os_purpose: 'minimal', uuid_validity: 'none' } });
+const single = definition({
+  name: singleName,
+  multi: false,
+  versions: [v('1.0', files.single, '2025-05-01')],
+  meta: { os_distro: 'cirros', os_purpose: 'minimal', uuid_validity: 'none' },
+});
 
 afterAll(async () => {
   for (const image of await managedImages(glance, tag)) await glance.deleteImage(image.id).catch(() => undefined);
@@ -53,7 +69,10 @@ describe('image-manager against the real Glance', () => {
   let twoVersions: string;
 
   beforeAll(() => {
-    twoVersions = writeCatalogue([multi([v('20250101', files.a, '2025-01-01'), v('20250201', files.b, '2025-02-01')]), single]);
+    twoVersions = writeCatalogue([
+      multi([v('20250101', files.a, '2025-01-01'), v('20250201', files.b, '2025-02-01')]),
+      single,
+    ]);
   });
 
   it('--dry-run plans the imports and makes no write request', async () => {
@@ -102,7 +121,12 @@ describe('image-manager against the real Glance', () => {
       os_hash_value: files.b.sha512,
     });
     expect(older).toMatchObject({ internal_version: '20250101', os_purpose: 'oldgeneric' });
-    expect(one).toMatchObject({ internal_version: '1.0', os_version: '1.0', os_distro: 'cirros', os_purpose: 'minimal' });
+    expect(one).toMatchObject({
+      internal_version: '1.0',
+      os_version: '1.0',
+      os_distro: 'cirros',
+      os_purpose: 'minimal',
+    });
     expect(one.tags).toContain('os:cirros');
   });
 
@@ -129,7 +153,11 @@ describe('image-manager against the real Glance', () => {
 
   it('a third version with --hide rotates the names and hides the outdated ones', async () => {
     const three = writeCatalogue([
-      multi([v('20250101', files.a, '2025-01-01'), v('20250201', files.b, '2025-02-01'), v('20250301', files.c, '2025-03-01')]),
+      multi([
+        v('20250101', files.a, '2025-01-01'),
+        v('20250201', files.b, '2025-02-01'),
+        v('20250301', files.c, '2025-03-01'),
+      ]),
       single,
     ]);
     const before = byName(await managedImages(glance, tag), multiName);
@@ -149,7 +177,11 @@ describe('image-manager against the real Glance', () => {
 
   it('--delete deletes the outdated versions past uuid_validity last-2', async () => {
     const three = writeCatalogue([
-      multi([v('20250101', files.a, '2025-01-01'), v('20250201', files.b, '2025-02-01'), v('20250301', files.c, '2025-03-01')]),
+      multi([
+        v('20250101', files.a, '2025-01-01'),
+        v('20250201', files.b, '2025-02-01'),
+        v('20250301', files.c, '2025-03-01'),
+      ]),
       single,
     ]);
     const result = manage(three, '--hide', '--delete');
@@ -177,9 +209,18 @@ describe('image-manager against the real Glance', () => {
   it('a URL that answers 404 fails only its version and exits 1', async () => {
     const otherName = `E2E Other ${suffix}`;
     const catalogue = writeCatalogue([
-      multi([v('20250201', files.b, '2025-02-01'), v('20250301', files.c, '2025-03-01'), { version: '20250401', url: `${e2e.httpBase}/missing-${suffix}.qcow2`, build_date: '2025-04-01' }]),
+      multi([
+        v('20250201', files.b, '2025-02-01'),
+        v('20250301', files.c, '2025-03-01'),
+        { version: '20250401', url: `${e2e.httpBase}/missing-${suffix}.qcow2`, build_date: '2025-04-01' },
+      ]),
       single,
-      definition({ name: otherName, multi: false, versions: [v('2', files.a, '2025-01-01')], meta: { os_distro: 'debian', os_version: '12' } }),
+      definition({
+        name: otherName,
+        multi: false,
+        versions: [v('2', files.a, '2025-01-01')],
+        meta: { os_distro: 'debian', os_version: '12' },
+      }),
     ]);
     const result = manage(catalogue);
     expect(result.status).toBe(1);

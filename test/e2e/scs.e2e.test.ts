@@ -65,7 +65,12 @@ function shippedCatalogue(extraVersion?: { image: string; daysAgo: number }): st
 
 interface AuditJson {
   verdict: string;
-  images: Array<{ id: string; name: string; verdict: string; findings: Array<{ rule: string; verdict: string; message: string }> }>;
+  images: Array<{
+    id: string;
+    name: string;
+    verdict: string;
+    findings: Array<{ rule: string; verdict: string; message: string }>;
+  }>;
   standardImages: Array<{ rule: string; verdict: string; image?: string; message: string }>;
 }
 
@@ -81,7 +86,9 @@ function auditOf(ids: Set<string>): { ours: AuditJson['images']; standard: Audit
 }
 
 const failures = (images: AuditJson['images']) =>
-  images.flatMap((image) => image.findings.filter((f) => f.verdict === 'FAIL').map((f) => `${image.name}: ${f.rule}: ${f.message}`));
+  images.flatMap((image) =>
+    image.findings.filter((f) => f.verdict === 'FAIL').map((f) => `${image.name}: ${f.rule}: ${f.message}`),
+  );
 
 afterAll(async () => {
   for (const id of await ourIds()) await glance.deleteImage(id).catch(() => undefined);
@@ -97,19 +104,28 @@ describe('the shipped catalogue, imported, passes the SCS audit', () => {
     const ids = await ourIds();
     expect(ids.size).toBe(13);
     const { ours, standard } = auditOf(ids);
-    expect(ours.map((image) => image.name)).toEqual(expect.arrayContaining(['Ubuntu 24.04', 'Debian 12', 'Rocky 9', 'Cirros 0.6.3']));
+    expect(ours.map((image) => image.name)).toEqual(
+      expect.arrayContaining(['Ubuntu 24.04', 'Debian 12', 'Rocky 9', 'Cirros 0.6.3']),
+    );
     expect(failures(ours)).toEqual([]);
     expect(standard.filter((f) => f.verdict === 'FAIL').map((f) => f.message)).toEqual([]);
     expect(standard.find((f) => f.rule === 'standard_image' && f.image === 'Ubuntu 24.04')?.verdict).toBe('PASS');
   });
 
   it('still reports no FAIL after a rotation that leaves the old versions visible', async () => {
-    const result = runCli(['--cloud', e2e.adminCloud, '--images', shippedCatalogue({ image: 'Ubuntu 24.04', daysAgo: 0 }), '--tag', tag]);
+    const result = runCli([
+      '--cloud',
+      e2e.adminCloud,
+      '--images',
+      shippedCatalogue({ image: 'Ubuntu 24.04', daysAgo: 0 }),
+      '--tag',
+      tag,
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const ids = await ourIds();
     const { ours } = auditOf(ids);
     const ubuntu = ours.filter((image) => image.name.startsWith('Ubuntu 24.04'));
-    expect(ubuntu.map((image) => image.name).sort()).toEqual(["Ubuntu 24.04", "Ubuntu 24.04 (20260926)"]);
+    expect(ubuntu.map((image) => image.name).sort()).toEqual(['Ubuntu 24.04', 'Ubuntu 24.04 (20260926)']);
     expect(failures(ours)).toEqual([]);
   });
 
@@ -124,7 +140,12 @@ describe('the shipped catalogue, imported, passes the SCS audit', () => {
     const { ours } = auditOf(ids);
     const broken = ours.find((image) => image.id === debian?.id);
     expect(broken?.verdict).toBe('FAIL');
-    expect(broken?.findings.filter((f) => f.verdict === 'FAIL').map((f) => f.rule).sort()).toEqual(['architecture', 'os_version']);
+    expect(
+      broken?.findings
+        .filter((f) => f.verdict === 'FAIL')
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual(['architecture', 'os_version']);
     const result = runCli(['--cloud', e2e.adminCloud, 'check']);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/FAIL Debian 12: architecture/);

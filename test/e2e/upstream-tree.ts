@@ -36,7 +36,8 @@ export class UpstreamTree {
     mkdirSync(folder, { recursive: true });
     const sha256 = writeQcow2(path.join(folder, this.file), sizeMiB);
     writeFileSync(path.join(folder, 'SHA256SUMS'), `${sha256} *${this.file}\n`);
-    for (const name of [this.file, 'SHA256SUMS']) copyFileSync(path.join(folder, name), path.join(this.root, 'series', 'current', name));
+    for (const name of [this.file, 'SHA256SUMS'])
+      copyFileSync(path.join(folder, name), path.join(this.root, 'series', 'current', name));
     return { url: `${this.base}/series/${date}/${this.file}`, sha256 };
   }
 

@@ -108,7 +108,11 @@ describe('image-manager update against a local upstream and the real Glance', ()
     const before = readFileSync(file, 'utf8');
     const result = cli('update', '--images', dir, '--output', 'json');
     expect(result.status, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).definitions[0]).toMatchObject({ status: 'new', changed: true, upstream: { version: '20261120', url: newer.url } });
+    expect(JSON.parse(result.stdout).definitions[0]).toMatchObject({
+      status: 'new',
+      changed: true,
+      upstream: { version: '20261120', url: newer.url },
+    });
     const after = readFileSync(file, 'utf8');
     expect(after).toBe(
       before.replace(
@@ -142,7 +146,12 @@ describe('image-manager update against a local upstream and the real Glance', ()
     const images = await imagesOf(name);
     const current = images.find((image) => image.name === name);
     const previous = images.find((image) => image.name === `${name} (20261101)`);
-    expect(current).toMatchObject({ internal_version: '20261120', image_source: newer.url, image_build_date: '2026-11-20', visibility: 'public' });
+    expect(current).toMatchObject({
+      internal_version: '20261120',
+      image_source: newer.url,
+      image_build_date: '2026-11-20',
+      visibility: 'public',
+    });
     expect(previous).toMatchObject({ internal_version: '20261101', visibility: 'community' });
   });
 });
@@ -168,7 +177,9 @@ describe('--update: discovery in a run, the definition files untouched', () => {
     const dryRun = cli('--images', dir, '--update', '--dry-run', '--output', 'json');
     expect(dryRun.status, dryRun.stderr).toBe(0);
     const planned = JSON.parse(dryRun.stdout);
-    expect(planned.upstream).toEqual([expect.objectContaining({ definition: name, status: 'new', version: '20261115', url: newest.url })]);
+    expect(planned.upstream).toEqual([
+      expect.objectContaining({ definition: name, status: 'new', version: '20261115', url: newest.url }),
+    ]);
     expect(planned.plan.actions.map((action: { kind: string }) => action.kind)).toContain('import');
 
     const run = cli('--images', dir, '--update');
@@ -191,7 +202,11 @@ describe("OIM's version: latest", () => {
   trees.push(tree);
   const first = tree.publishRolling(1, new Date('2026-11-02T10:00:00Z'));
   const { dir } = writeDefinition(
-    definitionText(name, '', `      - version: latest\n        url: ${first.url}\n        checksums_url: ${first.checksumsUrl}\n`),
+    definitionText(
+      name,
+      '',
+      `      - version: latest\n        url: ${first.url}\n        checksums_url: ${first.checksumsUrl}\n`,
+    ),
   );
 
   it('imports the build with its upstream checksum, and the Last-Modified day as version and build date', async () => {
@@ -199,7 +214,12 @@ describe("OIM's version: latest", () => {
     expect(result.status, result.stderr).toBe(0);
     const images = await imagesOf(name);
     expect(images).toHaveLength(1);
-    expect(images[0]).toMatchObject({ name, internal_version: '20261102', image_build_date: '2026-11-02', upstream_checksum: first.sha256 });
+    expect(images[0]).toMatchObject({
+      name,
+      internal_version: '20261102',
+      image_build_date: '2026-11-02',
+      upstream_checksum: first.sha256,
+    });
   });
 
   it('does nothing while the upstream checksum stays the same', () => {
@@ -214,8 +234,15 @@ describe("OIM's version: latest", () => {
     expect(result.status, result.stderr).toBe(0);
     const images = await imagesOf(name);
     const current = images.find((image) => image.name === name);
-    expect(current).toMatchObject({ internal_version: '20261125', image_build_date: '2026-11-25', upstream_checksum: second.sha256 });
-    expect(images.find((image) => image.name === `${name} (20261102)`)).toMatchObject({ upstream_checksum: first.sha256, visibility: 'community' });
+    expect(current).toMatchObject({
+      internal_version: '20261125',
+      image_build_date: '2026-11-25',
+      upstream_checksum: second.sha256,
+    });
+    expect(images.find((image) => image.name === `${name} (20261102)`)).toMatchObject({
+      upstream_checksum: first.sha256,
+      visibility: 'community',
+    });
     expect(cli('--images', dir, '--dry-run').stdout).toContain('Nothing to do');
   });
 });

@@ -5,12 +5,25 @@ import { bytesOf, desired, harness, importOf, SOURCES, TAG, type FakeCloud } fro
 
 const { server } = useMsw();
 
-function renameOf(seq: number, definition: string, image: RenameAction['image'], to: string, after: number[]): RenameAction {
+function renameOf(
+  seq: number,
+  definition: string,
+  image: RenameAction['image'],
+  to: string,
+  after: number[],
+): RenameAction {
   const changes: Change[] = [{ field: 'name', before: image.name, after: to }];
   return { kind: 'rename', seq, definition, summary: `rename ${image.name} to ${to}`, after, image, to, changes };
 }
 
-function deleteOf(seq: number, definition: string, imageId: string, name: string, after: number[], fallback?: DeleteAction['fallback']): DeleteAction {
+function deleteOf(
+  seq: number,
+  definition: string,
+  imageId: string,
+  name: string,
+  after: number[],
+  fallback?: DeleteAction['fallback'],
+): DeleteAction {
   return {
     kind: 'delete',
     seq,
@@ -43,7 +56,9 @@ function indexOf(cloud: FakeCloud, match: (r: FakeCloud['requests'][number]) => 
 }
 
 const isVisibilityPatch = (id: string) => (r: FakeCloud['requests'][number]) =>
-  r.method === 'PATCH' && r.imageId === id && (r.body as Array<{ path: string }>).some((op) => op.path === '/visibility');
+  r.method === 'PATCH' &&
+  r.imageId === id &&
+  (r.body as Array<{ path: string }>).some((op) => op.path === '/visibility');
 
 describe('applyPlan: order and dependencies', () => {
   it('runs import → rename and delete after it: the rename gets the new image id, everything done', async () => {
@@ -75,7 +90,10 @@ describe('applyPlan: order and dependencies', () => {
 
     // Neither the rename nor the delete starts before the import is finished and published.
     const published = indexOf(h.cloud, isVisibilityPatch(newId));
-    const renamed = indexOf(h.cloud, (r) => r.method === 'PATCH' && r.imageId === newId && JSON.stringify(r.body).includes('"/name"'));
+    const renamed = indexOf(
+      h.cloud,
+      (r) => r.method === 'PATCH' && r.imageId === newId && JSON.stringify(r.body).includes('"/name"'),
+    );
     const deleted = indexOf(h.cloud, (r) => r.method === 'DELETE' && r.imageId === old.id);
     expect(renamed).toBeGreaterThan(published);
     expect(deleted).toBeGreaterThan(published);
@@ -99,14 +117,19 @@ describe('applyPlan: order and dependencies', () => {
     expect(h.cloud.images.get(old.id)?.name).toBe('Ubuntu 24.04 (20240101)');
     expect(h.cloud.images.get(newId)?.name).toBe('Ubuntu 24.04');
     const awayAt = indexOf(h.cloud, (r) => r.method === 'PATCH' && r.imageId === old.id);
-    const plainAt = indexOf(h.cloud, (r) => r.method === 'PATCH' && r.imageId === newId && JSON.stringify(r.body).includes('"/name"'));
+    const plainAt = indexOf(
+      h.cloud,
+      (r) => r.method === 'PATCH' && r.imageId === newId && JSON.stringify(r.body).includes('"/name"'),
+    );
     expect(plainAt).toBeGreaterThan(awayAt);
   });
 
   it('a rename of an existing image uses that image id', async () => {
     const h = harness(server);
     const existing = h.cloud.seed(h.cloud.image({ name: 'Debian 12', tags: [TAG] }));
-    const report = await h.run([renameOf(1, 'Debian 12', { imageId: existing.id, name: 'Debian 12' }, 'Debian 12 (20240101)', [])]);
+    const report = await h.run([
+      renameOf(1, 'Debian 12', { imageId: existing.id, name: 'Debian 12' }, 'Debian 12 (20240101)', []),
+    ]);
     expect(report.results[0]).toMatchObject({ status: 'done', imageId: existing.id });
     expect(h.cloud.images.get(existing.id)?.name).toBe('Debian 12 (20240101)');
   });
@@ -188,7 +211,13 @@ describe('applyPlan: update', () => {
   it('writes the changes as one PATCH (property names escaped), then the tags, then the status', async () => {
     const h = harness(server);
     const image = h.cloud.seed(
-      h.cloud.image({ name: 'Debian 12', tags: [TAG, 'legacy'], min_ram: 128, hw_rng_model: 'virtio', 'trait:CUSTOM/X': 'forbidden' }),
+      h.cloud.image({
+        name: 'Debian 12',
+        tags: [TAG, 'legacy'],
+        min_ram: 128,
+        hw_rng_model: 'virtio',
+        'trait:CUSTOM/X': 'forbidden',
+      }),
     );
     const changes: Change[] = [
       { field: 'min_ram', before: 128, after: 512 },
@@ -244,15 +273,27 @@ describe('applyPlan: delete', () => {
       { field: 'status', before: 'active', after: 'deactivated' },
     ];
     const report = await h.run([deleteOf(1, 'Ubuntu 24.04', image.id, image.name as string, [], fallback)]);
-    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: expect.stringMatching(/in use/) });
-    expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID', 'PATCH /images/ID', 'POST /images/ID/actions/deactivate']);
+    expect(report.results[0]).toMatchObject({
+      status: 'done',
+      imageId: image.id,
+      message: expect.stringMatching(/in use/),
+    });
+    expect(h.cloud.writesTo(image.id)).toEqual([
+      'DELETE /images/ID',
+      'PATCH /images/ID',
+      'POST /images/ID/actions/deactivate',
+    ]);
     expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([
       [
         { op: 'replace', path: '/visibility', value: 'community' },
         { op: 'replace', path: '/os_hidden', value: true },
       ],
     ]);
-    expect(h.cloud.images.get(image.id)).toMatchObject({ visibility: 'community', os_hidden: true, status: 'deactivated' });
+    expect(h.cloud.images.get(image.id)).toMatchObject({
+      visibility: 'community',
+      os_hidden: true,
+      status: 'deactivated',
+    });
     expect(report.counts.failed).toBe(0);
   });
 

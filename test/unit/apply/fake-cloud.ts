@@ -74,7 +74,17 @@ const READ_ONLY = new Set([
   'direct_url',
   'locations',
 ]);
-const CORE = new Set(['name', 'visibility', 'os_hidden', 'protected', 'min_disk', 'min_ram', 'disk_format', 'container_format', 'tags']);
+const CORE = new Set([
+  'name',
+  'visibility',
+  'os_hidden',
+  'protected',
+  'min_disk',
+  'min_ram',
+  'disk_format',
+  'container_format',
+  'tags',
+]);
 
 function error(status: number, message: string) {
   return HttpResponse.json({ message, code: status, title: 'fake glance' }, { status });
@@ -136,7 +146,10 @@ export class FakeCloud {
     };
   }
 
-  seed(image: GlanceImage, options: { running?: { method: string; script?: ImportScript; bytes?: Uint8Array } } = {}): GlanceImage {
+  seed(
+    image: GlanceImage,
+    options: { running?: { method: string; script?: ImportScript; bytes?: Uint8Array } } = {},
+  ): GlanceImage {
     this.images.set(image.id, structuredClone(image));
     if (options.running) {
       const task = this.addTask(image.id, options.running.method);
@@ -152,7 +165,9 @@ export class FakeCloud {
 
   /** "METHOD /path" of every request for an image, GETs left out. */
   writesTo(id: string): string[] {
-    return this.requests.filter((r) => r.imageId === id && r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(id, 'ID')}`);
+    return this.requests
+      .filter((r) => r.imageId === id && r.method !== 'GET')
+      .map((r) => `${r.method} ${r.path.replace(id, 'ID')}`);
   }
 
   handlers() {
@@ -212,7 +227,8 @@ export class FakeCloud {
         const image = this.images.get(id);
         if (!image) return error(404, `No image found with ID ${id}`);
         this.dropLost(id);
-        if (image.status !== 'queued') return error(409, `Image status transition from ${image.status} to uploading is not allowed`);
+        if (image.status !== 'queued')
+          return error(409, `Image status transition from ${image.status} to uploading is not allowed`);
         const bytes = new Uint8Array(await request.arrayBuffer());
         this.staged.set(id, bytes);
         image.status = 'uploading';
@@ -224,8 +240,10 @@ export class FakeCloud {
         this.record('POST', `/images/${id}/actions/${action}`, id);
         const image = this.images.get(id);
         if (!image) return error(404, `No image found with ID ${id}`);
-        if (action === 'deactivate' && (image.status === 'active' || image.status === 'deactivated')) image.status = 'deactivated';
-        else if (action === 'reactivate' && (image.status === 'active' || image.status === 'deactivated')) image.status = 'active';
+        if (action === 'deactivate' && (image.status === 'active' || image.status === 'deactivated'))
+          image.status = 'deactivated';
+        else if (action === 'reactivate' && (image.status === 'active' || image.status === 'deactivated'))
+          image.status = 'active';
         else return error(403, `Not allowed to ${action} an image in status ${image.status}`);
         return new HttpResponse(null, { status: 204 });
       }),
@@ -340,7 +358,13 @@ export class FakeCloud {
     return new HttpResponse(null, { status: 202 });
   }
 
-  private startPending(id: string, method: string, script: ImportScript, task: ImageTask | undefined, bytes: Uint8Array | undefined) {
+  private startPending(
+    id: string,
+    method: string,
+    script: ImportScript,
+    task: ImageTask | undefined,
+    bytes: Uint8Array | undefined,
+  ) {
     const full: Required<ImportScript> = { gets: 2, status: 'importing', outcome: 'active', task: true, ...script };
     this.pending.set(id, { method, script: full, seen: 0, ...(task ? { task } : {}), ...(bytes ? { bytes } : {}) });
     const image = this.images.get(id);
@@ -400,7 +424,8 @@ export class FakeCloud {
   }
 
   private notePublic(image: GlanceImage): void {
-    if (image.visibility === 'public' && !this.firstPublic.has(image.id)) this.firstPublic.set(image.id, structuredClone(image));
+    if (image.visibility === 'public' && !this.firstPublic.has(image.id))
+      this.firstPublic.set(image.id, structuredClone(image));
   }
 }
 
@@ -417,7 +442,8 @@ function applyPatch(image: GlanceImage, ops: PatchOperation[]): GlanceImage | st
       continue;
     }
     if (op.op === 'replace' && !CORE.has(key) && !(key in next)) return `Property ${key} does not exist.`;
-    if (key === 'visibility' && !['public', 'private', 'shared', 'community'].includes(String(op.value))) return `bad visibility ${String(op.value)}`;
+    if (key === 'visibility' && !['public', 'private', 'shared', 'community'].includes(String(op.value)))
+      return `bad visibility ${String(op.value)}`;
     if (!CORE.has(key) && typeof op.value !== 'string') return `Property ${key} must be a string`;
     next[key] = op.value;
   }
@@ -448,7 +474,10 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
   server.use(handler, ...cloud.handlers());
   const glance = new GlanceClient(new Session(makeHttp().http, makeCloud(passwordAuth())));
   const logs: LogLine[] = [];
-  const log: Logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const log: Logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
+  );
   const importer = new Importer(
     {
       glance,
@@ -529,7 +558,10 @@ export function importOf(
     summary: `import ${want.name}`,
     after,
     desired: want,
-    source: { url: source.url ?? `${SOURCES}/${want.version}.qcow2`, ...(source.checksum ? { checksum: source.checksum } : {}) },
+    source: {
+      url: source.url ?? `${SOURCES}/${want.version}.qcow2`,
+      ...(source.checksum ? { checksum: source.checksum } : {}),
+    },
     // As the planner finishes a new image: from the image as created to `want`.
     changes: diffImage(want, asCreated(want, TAG)),
   };

@@ -49,21 +49,35 @@ describe('import: finishing a new image', () => {
     });
     expect(h.cloud.of('POST', '/import').map((r) => r.body)).toEqual([{ name: 'web-download', uri: URL }]);
 
-    expect(h.cloud.writesTo(id)).toEqual(['POST /images/ID/import', 'PATCH /images/ID', 'PUT /images/ID/tags/os:ubuntu', 'PATCH /images/ID']);
+    expect(h.cloud.writesTo(id)).toEqual([
+      'POST /images/ID/import',
+      'PATCH /images/ID',
+      'PUT /images/ID/tags/os:ubuntu',
+      'PATCH /images/ID',
+    ]);
     const [properties, visibility] = h.cloud.of('PATCH').map((r) => r.body as Array<{ path: string }>);
     expect(properties?.map((op) => op.path)).not.toContain('/visibility');
     const rest = Object.keys(WANT.properties).filter((key) => key !== 'image_name' && key !== 'internal_version');
     expect(properties?.map((op) => op.path).sort()).toEqual(rest.map((key) => `/${key}`).sort());
     expect(visibility).toEqual([{ op: 'replace', path: '/visibility', value: 'public' }]);
     // Finished only once the data is in.
-    expect(h.cloud.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT').map((r) => r.status)).toEqual(['active', 'active', 'active']);
+    expect(h.cloud.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT').map((r) => r.status)).toEqual([
+      'active',
+      'active',
+      'active',
+    ]);
 
     // Never public before it was fully described.
     const firstPublic = h.cloud.firstPublic.get(id) as GlanceImage;
     expect(firstPublic).toBeDefined();
     expect(firstPublic).toMatchObject({ ...WANT.properties, status: 'active', min_disk: 8, min_ram: 512 });
     expect(firstPublic.tags.sort()).toEqual([...(WANT.tags ?? [])].sort());
-    expect(h.cloud.images.get(id)).toMatchObject({ ...WANT.properties, name: WANT.name, visibility: 'public', status: 'active' });
+    expect(h.cloud.images.get(id)).toMatchObject({
+      ...WANT.properties,
+      name: WANT.name,
+      visibility: 'public',
+      status: 'active',
+    });
   });
 
   it('deactivates a deactivated version before it makes it visible', async () => {
@@ -85,7 +99,11 @@ describe('import: finishing a new image', () => {
     const h = withSource(harness(server));
     const report = await h.run([importOf(1, { ...WANT, visibility: 'private' })]);
     expect(report.results[0]?.status).toBe('done');
-    expect(h.cloud.writesTo(createdId(h))).toEqual(['POST /images/ID/import', 'PATCH /images/ID', 'PUT /images/ID/tags/os:ubuntu']);
+    expect(h.cloud.writesTo(createdId(h))).toEqual([
+      'POST /images/ID/import',
+      'PATCH /images/ID',
+      'PUT /images/ID/tags/os:ubuntu',
+    ]);
   });
 });
 
@@ -124,7 +142,8 @@ describe('import: web-download that fails (task failure, image back to queued)',
   it('the retry succeeds: done, nothing streamed, nothing deleted', async () => {
     const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck' }));
     // The second attempt waits in `queued` with its task running: the newest task counts, not the failed one.
-    h.cloud.webDownload = (_image, attempt) => (attempt === 0 ? { outcome: { fail: 'connection reset' } } : { status: 'queued', gets: 3 });
+    h.cloud.webDownload = (_image, attempt) =>
+      attempt === 0 ? { outcome: { fail: 'connection reset' } } : { status: 'queued', gets: 3 };
     const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
     expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
     expect(importMethods(h)).toEqual(['web-download', 'web-download']);
@@ -159,7 +178,10 @@ describe('import: web-download that fails (task failure, image back to queued)',
     const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck', methods: ['web-download'] }));
     failing(h, 'mirror unreachable');
     const report = await h.run([importOf(1, WANT)]);
-    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('mirror unreachable') });
+    expect(report.results[0]).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('mirror unreachable'),
+    });
     expect(h.cloud.of('PUT', '/stage')).toEqual([]);
     expect(importMethods(h)).toEqual(['web-download', 'web-download']);
     expect(h.cloud.images.size).toBe(0);
@@ -209,7 +231,10 @@ describe('import: checksums', () => {
     server.resetHandlers();
     const bad = withSource(harness(server));
     const failed = await bad.run([importOf(1, WANT, { checksum: digest('md5', bytesOf('not it')) })]);
-    expect(failed.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/checksum mismatch.*md5/) });
+    expect(failed.results[0]).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/checksum mismatch.*md5/),
+    });
     expect(bad.cloud.images.size).toBe(0);
   });
 
@@ -278,16 +303,26 @@ describe('resume-import', () => {
     expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
     expect(h.cloud.of('POST', '/images')).toEqual([]);
     expect(h.cloud.of('POST', '/import').map((r) => r.body)).toEqual([{ name: 'web-download', uri: URL }]);
-    expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public', os_purpose: 'generic' });
+    expect(h.cloud.images.get(image.id)).toMatchObject({
+      status: 'active',
+      visibility: 'public',
+      os_purpose: 'generic',
+    });
   });
 
   it('an importing image: waits for it without a new import and finishes it', async () => {
     const h = withSource(harness(server));
-    const image = h.cloud.seed(leftBehind(h, 'importing'), { running: { method: 'web-download', bytes: DATA, script: { gets: 4 } } });
+    const image = h.cloud.seed(leftBehind(h, 'importing'), {
+      running: { method: 'web-download', bytes: DATA, script: { gets: 4 } },
+    });
     const report = await h.run([resumeOf(image)]);
     expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
     expect(h.cloud.of('POST', '/import')).toEqual([]);
-    expect(h.cloud.writesTo(image.id)).toEqual(['PATCH /images/ID', 'PUT /images/ID/tags/os:ubuntu', 'PATCH /images/ID']);
+    expect(h.cloud.writesTo(image.id)).toEqual([
+      'PATCH /images/ID',
+      'PUT /images/ID/tags/os:ubuntu',
+      'PATCH /images/ID',
+    ]);
     expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public' });
   });
 
@@ -303,9 +338,12 @@ describe('resume-import', () => {
 
   it('raises min_disk to what the stored image needs once it is in, with a warning', async () => {
     const h = withSource(harness(server));
-    const image = h.cloud.seed({ ...leftBehind(h, 'importing'), virtual_size: 20 * 1024 ** 3 + 1 }, {
-      running: { method: 'web-download', bytes: DATA },
-    });
+    const image = h.cloud.seed(
+      { ...leftBehind(h, 'importing'), virtual_size: 20 * 1024 ** 3 + 1 },
+      {
+        running: { method: 'web-download', bytes: DATA },
+      },
+    );
     const report = await h.run([resumeOf(image)]);
     expect(report.results[0]?.status).toBe('done');
     expect(h.cloud.images.get(image.id)).toMatchObject({ min_disk: 21, status: 'active' });
@@ -347,7 +385,10 @@ describe('resume-import', () => {
     const image = h.cloud.seed(leftBehind(h, 'uploading'));
     const started = h.clock.now;
     const report = await h.run([resumeOf(image)]);
-    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/still uploading after 60 s/) });
+    expect(report.results[0]).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/still uploading after 60 s/),
+    });
     expect(h.clock.now - started).toBeLessThan(3_600_000);
     expect(h.cloud.of('DELETE')).toHaveLength(1);
   });
@@ -405,4 +446,3 @@ describe('import: stuck (queued, no task, stays queued)', () => {
     expect(h.cloud.images.size).toBe(0);
   });
 });
-

@@ -20,7 +20,13 @@ const now = Date.parse('2026-11-30T12:00:00Z');
 describe('warnStale: definitions whose newest build is past scs-0102 replacement', () => {
   it('names a monthly image built more than 1.1 months ago, and says how to refresh it', () => {
     const { log, lines } = capture();
-    const stale = def({ name: 'Ubuntu 24.04', latest_url: 'https://x/current/a.img', latest_checksum_url: 'https://x/current/SHA256SUMS', meta: { replace_frequency: 'monthly' }, versions: ['20260926'] });
+    const stale = def({
+      name: 'Ubuntu 24.04',
+      latest_url: 'https://x/current/a.img',
+      latest_checksum_url: 'https://x/current/SHA256SUMS',
+      meta: { replace_frequency: 'monthly' },
+      versions: ['20260926'],
+    });
     warnStale([stale], TAG, log, now);
     expect(lines()).toEqual([
       '[Ubuntu 24.04] version 20260926 is stale by scs-0102\'s recency rule (built 2026-09-26, replace_frequency=monthly, replacement due 2026-10-30): run "image-manager update" (or add --update)',

@@ -10,7 +10,9 @@ describe('the run lock', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'im-lock-'));
     const first = acquireRunLock('prod', 'https://keystone.example/v3', dir);
     expect(() => acquireRunLock('prod', 'https://keystone.example/v3', dir)).toThrow(UsageError);
-    expect(() => acquireRunLock('prod', 'https://keystone.example/v3', dir)).toThrow(/another image-manager run \(pid \d+/);
+    expect(() => acquireRunLock('prod', 'https://keystone.example/v3', dir)).toThrow(
+      /another image-manager run \(pid \d+/,
+    );
     const other = acquireRunLock('staging', 'https://keystone.example/v3', dir);
     other.release();
     first.release();

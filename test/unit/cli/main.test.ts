@@ -7,7 +7,10 @@ import { main } from '../../../src/cli/main.js';
 
 const oimCatalogue = path.resolve(import.meta.dirname, '../../fixtures/oim/images');
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: string[] = [];
@@ -23,7 +26,7 @@ function tempDir(): string {
 }
 
 describe('the CLI, in-process', () => {
-  it('--check-only validates OIM\'s whole catalogue without a cloud and prints nothing on stdout', async () => {
+  it("--check-only validates OIM's whole catalogue without a cloud and prints nothing on stdout", async () => {
     const result = await run(['--check-only', '--images', oimCatalogue]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
@@ -33,7 +36,9 @@ describe('the CLI, in-process', () => {
   it('exits 2 on a broken definition file, naming the file and line, before any cloud is read', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'bad.yml'), 'images:\n  - name: X\n    format: [qcow2\n');
-    const result = await run(['--images', dir, '--cloud', 'does-not-matter'], { OS_CLIENT_CONFIG_FILE: '/nonexistent' });
+    const result = await run(['--images', dir, '--cloud', 'does-not-matter'], {
+      OS_CLIENT_CONFIG_FILE: '/nonexistent',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.yml:\d+/);
     expect(result.stderr).not.toContain('does-not-matter');
@@ -72,7 +77,10 @@ describe('the CLI, in-process', () => {
 
   it('logs JSON lines with --log-format json', async () => {
     const result = await run(['--check-only', '--images', oimCatalogue, '--log-format', 'json']);
-    const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: string; msg: string });
     expect(lines.some((line) => line.level === 'info' && /Loaded 29/.test(line.msg))).toBe(true);
   });
 });

@@ -122,10 +122,21 @@ describe('image-manager update', () => {
         status: 'new',
         changed: true,
         current: expect.objectContaining({ version: '20260926' }),
-        upstream: { version: '20261120', url: `${UBUNTU}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img`, checksum: `sha256:${hex('2')}`, date: '20261120' },
+        upstream: {
+          version: '20261120',
+          url: `${UBUNTU}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img`,
+          checksum: `sha256:${hex('2')}`,
+          date: '20261120',
+        },
         requests: 2,
       }),
-      expect.objectContaining({ name: 'AlmaLinux 9', layout: 'checksum-file', status: 'current', changed: false, requests: 1 }),
+      expect.objectContaining({
+        name: 'AlmaLinux 9',
+        layout: 'checksum-file',
+        status: 'current',
+        changed: false,
+        requests: 1,
+      }),
     ]);
     expect(asked.every((request) => request.startsWith('GET '))).toBe(true);
 
@@ -164,7 +175,9 @@ describe('image-manager update', () => {
     const { fetch } = upstream(ubuntuPages('20261120', hex('2'))); // no AlmaLinux CHECKSUM: 404
     const result = await run(['update', '--images', dir, '--output', 'json'], fetch);
     expect(result.code).toBe(1);
-    const byName = Object.fromEntries(JSON.parse(result.stdout).definitions.map((entry: { name: string }) => [entry.name, entry]));
+    const byName = Object.fromEntries(
+      JSON.parse(result.stdout).definitions.map((entry: { name: string }) => [entry.name, entry]),
+    );
     expect(byName['AlmaLinux 9']).toMatchObject({ status: 'failed', error: `${ALMA}/CHECKSUM: answered HTTP 404` });
     expect(byName['Ubuntu 24.04']).toMatchObject({ status: 'new', changed: false });
     expect(byName['Ubuntu Other']).toMatchObject({ status: 'new', changed: true });
@@ -211,7 +224,10 @@ describe('image-manager update', () => {
         checksum: sha256:${hex('4')}
         build_date: 2026-10-10
 `;
-    writeFileSync(file, `images:\n${image('Ubuntu 24.04', `${UBUNTU}/release/ubuntu-24.04-server-cloudimg-amd64.img`, `${UBUNTU}/release/SHA256SUMS`, two)}`);
+    writeFileSync(
+      file,
+      `images:\n${image('Ubuntu 24.04', `${UBUNTU}/release/ubuntu-24.04-server-cloudimg-amd64.img`, `${UBUNTU}/release/SHA256SUMS`, two)}`,
+    );
     const { fetch } = upstream(ubuntuPages('20261120', hex('2')));
     const result = await run(['update', '--images', dir], fetch);
     expect(result.code, result.stderr).toBe(0);

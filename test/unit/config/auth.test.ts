@@ -13,7 +13,9 @@ function authOf(auth: Record<string, unknown>, extra: Record<string, unknown> = 
 
 function errorOf(auth: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const ws = createWorkspace();
-  const file = ws.write(ws.cwd, 'clouds.yaml', { clouds: { mycloud: { auth: { auth_url: AUTH_URL, ...auth }, ...extra } } });
+  const file = ws.write(ws.cwd, 'clouds.yaml', {
+    clouds: { mycloud: { auth: { auth_url: AUTH_URL, ...auth }, ...extra } },
+  });
   const error = thrownBy(() => loadCloud(ws.options()));
   expect(error).toBeInstanceOf(ConfigError);
   return { message: error.message, file };

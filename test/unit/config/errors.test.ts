@@ -75,7 +75,10 @@ describe('secret values never appear in error messages', () => {
     ['a wrongly typed secret', { auth: { auth_url: 'https://k', user_id: 'u', password: [SECRET, { x: SECRET }] } }],
     ['a wrongly typed auth', { auth: [SECRET] }],
     ['a bad flag', { insecure: SECRET, auth: { ...secretFields, auth_url: 'https://k', user_id: 'u' } }],
-    ['a bad interface next to secrets', { interface: 'x', auth: { ...secretFields, auth_url: 'https://k', user_id: 'u' } }],
+    [
+      'a bad interface next to secrets',
+      { interface: 'x', auth: { ...secretFields, auth_url: 'https://k', user_id: 'u' } },
+    ],
     ['a profile', { profile: 'p', auth: secretFields }],
     ['a bad region list', { regions: [{ name: 1, values: { auth: secretFields } }], auth: secretFields }],
   ];

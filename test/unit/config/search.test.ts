@@ -155,11 +155,15 @@ describe('secure.yaml', () => {
 
   it('is found as secure.json, and at $OS_CLIENT_SECURE_FILE', () => {
     const ws = createWorkspace();
-    ws.write(ws.cwd, 'clouds.yaml', { clouds: { prod: passwordCloud({ auth: { auth_url: 'https://k', user_id: 'u' } }) } });
+    ws.write(ws.cwd, 'clouds.yaml', {
+      clouds: { prod: passwordCloud({ auth: { auth_url: 'https://k', user_id: 'u' } }) },
+    });
     ws.write(ws.cwd, 'secure.json', JSON.stringify({ clouds: { prod: { auth: { password: 'from-json' } } } }));
     expect(loadCloud(ws.options()).auth).toMatchObject({ password: 'from-json' });
 
-    const override = ws.write(ws.home, 'vault/secrets.yaml', { clouds: { prod: { auth: { password: 'from-override' } } } });
+    const override = ws.write(ws.home, 'vault/secrets.yaml', {
+      clouds: { prod: { auth: { password: 'from-override' } } },
+    });
     expect(loadCloud(ws.options({ OS_CLIENT_SECURE_FILE: override })).auth).toMatchObject({
       password: 'from-override',
     });

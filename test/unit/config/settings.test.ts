@@ -140,7 +140,11 @@ describe('cloud settings', () => {
           image_endpoint_override: 'http://glance.internal:9292/',
         }),
       ),
-    ).toMatchObject({ regionName: 'RegionOne', interface: 'public', imageEndpointOverride: 'http://glance.internal:9292/' });
+    ).toMatchObject({
+      regionName: 'RegionOne',
+      interface: 'public',
+      imageEndpointOverride: 'http://glance.internal:9292/',
+    });
   });
 
   it('accepts the legacy endpoint_type key', () => {
@@ -167,7 +171,7 @@ describe('cloud settings', () => {
     expect(load(passwordCloud({ insecure: 'false', verify: true })).tls.verify).toBe(true);
   });
 
-  it('reads clouds.yaml with PyYAML\'s rules, as openstacksdk does: `verify: no` is false', () => {
+  it("reads clouds.yaml with PyYAML's rules, as openstacksdk does: `verify: no` is false", () => {
     const ws = createWorkspace();
     ws.write(
       ws.cwd,
@@ -202,7 +206,9 @@ describe('cloud settings', () => {
   });
 
   it('rejects a key without a cert', () => {
-    expect(thrownBy(() => load(passwordCloud({ key: '/tls/client.key' }))).message).toContain('key is set without cert');
+    expect(thrownBy(() => load(passwordCloud({ key: '/tls/client.key' }))).message).toContain(
+      'key is set without cert',
+    );
   });
 
   describe('regions list', () => {

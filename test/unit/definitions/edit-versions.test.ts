@@ -136,7 +136,8 @@ function lineDiff(before: string, after: string): { removed: string[]; added: st
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head += 1;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail += 1;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail])
+    tail += 1;
   return { removed: a.slice(head, a.length - tail), added: b.slice(head, b.length - tail) };
 }
 
@@ -296,7 +297,9 @@ describe('editVersionLists: comments', () => {
 
 describe('editVersionLists: multi-version lists', () => {
   it('drops the oldest and appends the newest in an ascending list', () => {
-    const output = editVersionLists(CIRROS, [{ image: 0, remove: [0], insert: { entry: entry('0.6.4', '2026-03-01'), at: 'end' } }]);
+    const output = editVersionLists(CIRROS, [
+      { image: 0, remove: [0], insert: { entry: entry('0.6.4', '2026-03-01'), at: 'end' } },
+    ]);
     const old = CIRROS.slice(CIRROS.indexOf("      - version: '0.6.2'"), CIRROS.indexOf("      - version: '0.6.3'"));
     const added = `      - version: '0.6.4'
         url: https://example.com/0.6.4/disk.img
@@ -320,7 +323,9 @@ describe('editVersionLists: multi-version lists', () => {
         checksum: sha256:${SUM}
         build_date: 2026-10-01
 `;
-    const output = editVersionLists(descending, [{ image: 0, remove: [1], insert: { entry: entry('20261201', '2026-12-01'), at: 'start' } }]);
+    const output = editVersionLists(descending, [
+      { image: 0, remove: [1], insert: { entry: entry('20261201', '2026-12-01'), at: 'start' } },
+    ]);
     expect(output).toBe(`images:
   - name: Debian 12
     versions:
@@ -336,8 +341,12 @@ describe('editVersionLists: multi-version lists', () => {
   });
 
   it('takes the place of the first removed entry at the start, the last one at the end', () => {
-    const atStart = editVersionLists(CIRROS, [{ image: 0, remove: [0, 1], insert: { entry: entry('0.7.0'), at: 'start' } }]);
-    const atEnd = editVersionLists(CIRROS, [{ image: 0, remove: [1, 0], insert: { entry: entry('0.7.0'), at: 'end' } }]);
+    const atStart = editVersionLists(CIRROS, [
+      { image: 0, remove: [0, 1], insert: { entry: entry('0.7.0'), at: 'start' } },
+    ]);
+    const atEnd = editVersionLists(CIRROS, [
+      { image: 0, remove: [1, 0], insert: { entry: entry('0.7.0'), at: 'end' } },
+    ]);
     expect(atStart).toBe(atEnd);
     expect(versionsOf(atStart).map((v) => v.version)).toEqual(['0.7.0']);
   });
@@ -399,7 +408,12 @@ describe('editVersionLists: the style of the siblings', () => {
   });
 
   it('quotes what plain YAML would misread and escapes quotes', () => {
-    const odd: NewVersionEntry = { version: "it's 1", url: 'https://example.com/a b.img', checksum: 'yes', build_date: '2026-11-20' };
+    const odd: NewVersionEntry = {
+      version: "it's 1",
+      url: 'https://example.com/a b.img',
+      checksum: 'yes',
+      build_date: '2026-11-20',
+    };
     const output = editVersionLists(UBUNTU, [{ image: 0, remove: [0], insert: { entry: odd, at: 'end' } }]);
     expect(lineDiff(UBUNTU, output).added).toEqual([
       "      - version: 'it''s 1'",
@@ -407,12 +421,18 @@ describe('editVersionLists: the style of the siblings', () => {
       "        checksum: 'yes'",
       '        build_date: 2026-11-20',
     ]);
-    expect(versionsOf(output)[0]).toMatchObject({ version: "it's 1", url: 'https://example.com/a b.img', checksum: 'yes' });
+    expect(versionsOf(output)[0]).toMatchObject({
+      version: "it's 1",
+      url: 'https://example.com/a b.img',
+      checksum: 'yes',
+    });
   });
 
   it('escapes a double-quoted version', () => {
     const text = edit(UBUNTU, "version: '20260926'", 'version: "20260926"');
-    const output = editVersionLists(text, [{ image: 0, remove: [0], insert: { entry: entry('say "hi"\\'), at: 'end' } }]);
+    const output = editVersionLists(text, [
+      { image: 0, remove: [0], insert: { entry: entry('say "hi"\\'), at: 'end' } },
+    ]);
     expect(output).toContain(String.raw`- version: "say \"hi\"\\"`);
     expect(versionsOf(output)[0]?.version).toBe('say "hi"\\');
   });
@@ -420,7 +440,10 @@ describe('editVersionLists: the style of the siblings', () => {
 
 describe('editVersionLists: versions: []', () => {
   it('turns an empty flow list into a block list holding the new entry', () => {
-    const text = edit(UBUNTU, NOBLE_OLD, '').replace('    versions:\n  - name: Ubuntu 22.04', '    versions: []\n  - name: Ubuntu 22.04');
+    const text = edit(UBUNTU, NOBLE_OLD, '').replace(
+      '    versions:\n  - name: Ubuntu 22.04',
+      '    versions: []\n  - name: Ubuntu 22.04',
+    );
     const output = editVersionLists(text, [{ image: 0, remove: [], insert: { entry: NOBLE, at: 'end' } }]);
     expect(output).toBe(edit(UBUNTU, NOBLE_OLD, NOBLE_NEW));
   });
@@ -500,7 +523,11 @@ describe('editVersionLists: set', () => {
   });
 
   it('refuses a folded or block value', () => {
-    const text = edit(CIRROS, 'url: https://github.com/cirros-dev/cirros/releases/download/0.6.3/', 'url: >-\n          https://github.com/cirros-dev/cirros/releases/download/0.6.3/');
+    const text = edit(
+      CIRROS,
+      'url: https://github.com/cirros-dev/cirros/releases/download/0.6.3/',
+      'url: >-\n          https://github.com/cirros-dev/cirros/releases/download/0.6.3/',
+    );
     expectEditError(
       () => editVersionLists(text, [{ image: 0, remove: [], set: [{ index: 1, field: 'url', value: 'https://x' }] }]),
       lineOf(text, 'url: >-'),
@@ -523,14 +550,26 @@ describe('editVersionLists: shapes it refuses', () => {
 
   it('refuses an anchor on an entry it would change, not on others', () => {
     const text = edit(CIRROS, "      - version: '0.6.2'", "      - &old\n        version: '0.6.2'");
-    expectEditError(() => editVersionLists(text, [{ image: 0, remove: [0] }]), lineOf(text, '- &old'), /anchors and aliases/);
+    expectEditError(
+      () => editVersionLists(text, [{ image: 0, remove: [0] }]),
+      lineOf(text, '- &old'),
+      /anchors and aliases/,
+    );
     const output = editVersionLists(text, [{ image: 0, remove: [1], insert: { entry: entry('0.6.4'), at: 'end' } }]);
     expect(versionsOf(output).map((v) => v.version)).toEqual(['0.6.2', '0.6.4']);
   });
 
   it('refuses indices that do not exist', () => {
-    expectEditError(() => editVersionLists(UBUNTU, [{ image: 2, remove: [0] }]), lineOf(UBUNTU, '- name: Ubuntu 24.04'), /no entry 2/);
-    expectEditError(() => editVersionLists(CIRROS, [{ image: 0, remove: [2] }]), lineOf(CIRROS, "- version: '0.6.2'"), /cannot remove entry 2/);
+    expectEditError(
+      () => editVersionLists(UBUNTU, [{ image: 2, remove: [0] }]),
+      lineOf(UBUNTU, '- name: Ubuntu 24.04'),
+      /no entry 2/,
+    );
+    expectEditError(
+      () => editVersionLists(CIRROS, [{ image: 0, remove: [2] }]),
+      lineOf(CIRROS, "- version: '0.6.2'"),
+      /cannot remove entry 2/,
+    );
     expectEditError(
       () => editVersionLists(CIRROS, [{ image: 0, remove: [], set: [{ index: -1, field: 'url', value: 'x' }] }]),
       lineOf(CIRROS, "- version: '0.6.2'"),
@@ -540,10 +579,22 @@ describe('editVersionLists: shapes it refuses', () => {
 
   it('refuses a missing versions key, emptying a list, and editing one image twice', () => {
     const text = edit(UBUNTU, `    versions:\n${NOBLE_OLD}`, '');
-    expectEditError(() => editVersionLists(text, [{ image: 0, remove: [] }]), lineOf(text, 'Ubuntu 24.04'), /no `versions:` key/);
-    expectEditError(() => editVersionLists(UBUNTU, [{ image: 0, remove: [0] }]), lineOf(UBUNTU, "'20260926'"), /every entry/);
     expectEditError(
-      () => editVersionLists(UBUNTU, [{ image: 1, remove: [] }, { image: 1, remove: [] }]),
+      () => editVersionLists(text, [{ image: 0, remove: [] }]),
+      lineOf(text, 'Ubuntu 24.04'),
+      /no `versions:` key/,
+    );
+    expectEditError(
+      () => editVersionLists(UBUNTU, [{ image: 0, remove: [0] }]),
+      lineOf(UBUNTU, "'20260926'"),
+      /every entry/,
+    );
+    expectEditError(
+      () =>
+        editVersionLists(UBUNTU, [
+          { image: 1, remove: [] },
+          { image: 1, remove: [] },
+        ]),
       lineOf(UBUNTU, '- name: Ubuntu 24.04'),
       /edited twice/,
     );
@@ -551,7 +602,11 @@ describe('editVersionLists: shapes it refuses', () => {
 
   it('refuses text that is not valid YAML, naming the line', () => {
     const text = edit(UBUNTU, '    shortname: ubuntu-24.04\n', '    shortname: ubuntu-24.04\n   format: qcow2\n');
-    expectEditError(() => editVersionLists(text, [{ image: 0, remove: [] }]), lineOf(text, '   format: qcow2'), /not valid YAML/);
+    expectEditError(
+      () => editVersionLists(text, [{ image: 0, remove: [] }]),
+      lineOf(text, '   format: qcow2'),
+      /not valid YAML/,
+    );
   });
 
   it('leaves the text alone when nothing is asked', () => {

@@ -76,7 +76,10 @@ export class TempDirs {
   /** Like load, but expects the DefinitionError. */
   fail(text: string, name = 'images.yml'): DefinitionError & { file: string } {
     const file = join(this.make({ [name]: text }), name);
-    return Object.assign(expectDefinitionError(() => loadDefinitions(file)), { file });
+    return Object.assign(
+      expectDefinitionError(() => loadDefinitions(file)),
+      { file },
+    );
   }
 
   removeAll(): void {

@@ -35,12 +35,20 @@ const names = (selected: ImageDefinition[]) => selected.map((selectedDefinition)
 describe('selectDefinitions', () => {
   it('skips disabled images unless forced', () => {
     expect(names(selectDefinitions(definitions, { force: false }))).toEqual(['Ubuntu 22.04', 'Debian 12']);
-    expect(names(selectDefinitions(definitions, { force: true }))).toEqual(['Ubuntu 22.04', 'Ubuntu 20.04', 'Debian 12', 'Cirros']);
+    expect(names(selectDefinitions(definitions, { force: true }))).toEqual([
+      'Ubuntu 22.04',
+      'Ubuntu 20.04',
+      'Debian 12',
+      'Cirros',
+    ]);
   });
 
   it('searches the filter anywhere in the name, like re.search', () => {
     expect(names(selectDefinitions(definitions, { filter: '22', force: false }))).toEqual(['Ubuntu 22.04']);
-    expect(names(selectDefinitions(definitions, { filter: '^Ubuntu', force: true }))).toEqual(['Ubuntu 22.04', 'Ubuntu 20.04']);
+    expect(names(selectDefinitions(definitions, { filter: '^Ubuntu', force: true }))).toEqual([
+      'Ubuntu 22.04',
+      'Ubuntu 20.04',
+    ]);
     expect(names(selectDefinitions(definitions, { filter: 'ubuntu', force: true }))).toEqual([]);
   });
 

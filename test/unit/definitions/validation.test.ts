@@ -28,7 +28,9 @@ describe('required fields', () => {
         message: 'required field is missing',
       },
     ]);
-    expect(error.message).toContain(`${error.file}:${lineOf(text, 'meta:')}: image "Test Image": images[0].meta.os_distro: required field is missing`);
+    expect(error.message).toContain(
+      `${error.file}:${lineOf(text, 'meta:')}: image "Test Image": images[0].meta.os_distro: required field is missing`,
+    );
   });
 
   it('places a missing image field at the image entry', () => {
@@ -41,7 +43,10 @@ describe('required fields', () => {
     const withNull = edit(definitionFile(), 'hw_disk_bus: scsi', 'hw_disk_bus: null');
     expect(dirs.load(withNull).definitions[0]?.meta.hw_disk_bus).toBeNull();
     const without = edit(definitionFile(), '      hw_disk_bus: scsi\n', '');
-    expect(dirs.fail(without).issues[0]).toMatchObject({ path: 'images[0].meta.hw_disk_bus', message: 'required field is missing' });
+    expect(dirs.fail(without).issues[0]).toMatchObject({
+      path: 'images[0].meta.hw_disk_bus',
+      message: 'required field is missing',
+    });
   });
 
   it('requires a build_date except for a latest version', () => {
@@ -50,8 +55,16 @@ describe('required fields', () => {
   });
 
   it('reports every error of every image and file, in file order', () => {
-    let broken = edit(definitionFile(imageEntry('One'), imageEntry('Two')), 'name: Two\n    enable: true', 'name: Two\n    enable: maybe');
-    broken = edit(broken, 'name: One\n    enable: true\n    format: qcow2', 'name: One\n    enable: true\n    format: qcow9');
+    let broken = edit(
+      definitionFile(imageEntry('One'), imageEntry('Two')),
+      'name: Two\n    enable: true',
+      'name: Two\n    enable: maybe',
+    );
+    broken = edit(
+      broken,
+      'name: One\n    enable: true\n    format: qcow2',
+      'name: One\n    enable: true\n    format: qcow9',
+    );
     const dir = dirs.make({ 'a.yml': broken, 'b.yml': 'images: []\n', 'c.yml': definitionFile(imageEntry('Three')) });
     const error = expectDefinitionError(() => loadDefinitions(dir));
     expect(error.issues.map((issue) => [issue.file, issue.image, issue.path])).toEqual([
@@ -78,7 +91,7 @@ describe('enums and values', () => {
     expect(dirs.fail(bad).issues[0]?.message).toContain('generic, minimal, k8snode, gpu, network, custom');
   });
 
-  it('accepts an os_distro outside OIM\'s list (a libosinfo or os-release id) silently, and rejects one that is no id', () => {
+  it("accepts an os_distro outside OIM's list (a libosinfo or os-release id) silently, and rejects one that is no id", () => {
     const alma = edit(definitionFile(), 'os_distro: ubuntu', 'os_distro: almalinux');
     const { definitions, warnings } = dirs.load(alma);
     expect(definitions[0]?.meta.os_distro).toBe('almalinux');
@@ -97,11 +110,7 @@ describe('enums and values', () => {
     ]);
   });
 
-  it.each([
-    ['last-0'],
-    ['last-x'],
-    ['sometimes'],
-  ])('rejects uuid_validity %s', (value) => {
+  it.each([['last-0'], ['last-x'], ['sometimes']])('rejects uuid_validity %s', (value) => {
     const text = edit(definitionFile(), 'uuid_validity: last-3', `uuid_validity: ${value}`);
     const [issue] = dirs.fail(text).issues;
     expect(issue?.path).toBe('images[0].meta.uuid_validity');
@@ -162,14 +171,13 @@ describe('checksums', () => {
 });
 
 describe('URLs and ids', () => {
-  it.each([
-    ['ftp://mirror.example.com/x.qcow2'],
-    ['file:///srv/images/x.qcow2'],
-    ['file:x.qcow2'],
-  ])('accepts url %s', (url) => {
-    const text = edit(definitionFile(), 'url: https://example.com/image-20240101.qcow2', `url: ${url}`);
-    expect(dirs.load(text).definitions[0]?.versions[0]?.url).toBe(url);
-  });
+  it.each([['ftp://mirror.example.com/x.qcow2'], ['file:///srv/images/x.qcow2'], ['file:x.qcow2']])(
+    'accepts url %s',
+    (url) => {
+      const text = edit(definitionFile(), 'url: https://example.com/image-20240101.qcow2', `url: ${url}`);
+      expect(dirs.load(text).definitions[0]?.versions[0]?.url).toBe(url);
+    },
+  );
 
   it.each([['www.example.com/x.qcow2'], ['https://'], ['file:/srv/x.qcow2']])('rejects url %s', (url) => {
     const text = edit(definitionFile(), 'url: https://example.com/image-20240101.qcow2', `url: ${url}`);
@@ -228,14 +236,25 @@ describe('unknown keys', () => {
   });
 
   it('keeps unknown meta keys, as they become image properties', () => {
-    const text = edit(definitionFile(), '      os_distro: ubuntu\n', '      os_distro: ubuntu\n      hw_qemu_guest_agent: yes\n      os_type: linux\n');
+    const text = edit(
+      definitionFile(),
+      '      os_distro: ubuntu\n',
+      '      os_distro: ubuntu\n      hw_qemu_guest_agent: yes\n      os_type: linux\n',
+    );
     const { definitions, warnings } = dirs.load(text);
     expect(definitions[0]?.meta).toMatchObject({ hw_qemu_guest_agent: true, os_type: 'linux' });
-    expect(warnings.map((warning) => warning.path)).toEqual(['images[0].meta.hw_qemu_guest_agent', 'images[0].meta.os_type']);
+    expect(warnings.map((warning) => warning.path)).toEqual([
+      'images[0].meta.hw_qemu_guest_agent',
+      'images[0].meta.os_type',
+    ]);
   });
 
   it('rejects a map as a meta value', () => {
-    const text = edit(definitionFile(), '      os_distro: ubuntu\n', '      os_distro: ubuntu\n      extra:\n        nested: 1\n');
+    const text = edit(
+      definitionFile(),
+      '      os_distro: ubuntu\n',
+      '      os_distro: ubuntu\n      extra:\n        nested: 1\n',
+    );
     expect(dirs.fail(text).issues[0]).toMatchObject({ path: 'images[0].meta.extra' });
   });
 
@@ -273,7 +292,9 @@ describe('versions', () => {
 
   it('requires exactly one of checksums_url and checksum_url for latest', () => {
     const neither = latestVersion.replace('        checksums_url: https://example.com/SHA256SUMS\n', '');
-    expect(dirs.fail(definitionFile(withVersion(imageEntry(), neither))).issues[0]?.message).toContain('needs checksums_url or checksum_url');
+    expect(dirs.fail(definitionFile(withVersion(imageEntry(), neither))).issues[0]?.message).toContain(
+      'needs checksums_url or checksum_url',
+    );
     const both = `${latestVersion}        checksum_url: https://example.com/image.sha256\n`;
     expect(dirs.fail(definitionFile(withVersion(imageEntry(), both))).issues[0]?.message).toContain('not both');
   });
@@ -323,7 +344,7 @@ describe('files and directories', () => {
     const dir = dirs.make({
       'b.yaml': definitionFile(imageEntry('B')),
       'a.yml': definitionFile(imageEntry('A')),
-      'notyaml': 'not: yaml: at all: [',
+      notyaml: 'not: yaml: at all: [',
       'c.yml.orig': 'broken: [',
       'sub/d.yml': definitionFile(imageEntry('D')),
     });
@@ -339,7 +360,9 @@ describe('files and directories', () => {
   it('names a missing path', () => {
     const missing = join(dirs.make(), 'nowhere');
     const error = expectDefinitionError(() => loadDefinitions(missing));
-    expect(error.issues).toEqual([{ file: missing, path: '', message: expect.stringContaining('no such file or directory') }]);
+    expect(error.issues).toEqual([
+      { file: missing, path: '', message: expect.stringContaining('no such file or directory') },
+    ]);
     expect(error.message).toContain(missing);
   });
 

@@ -57,10 +57,15 @@ describe('text fields written as numbers', () => {
     const text = edit(definitionFile(), "version: '20240101'", 'version: 9.10');
     const error = dirs.fail(text);
     expect(error.issues).toHaveLength(1);
-    expect(error.issues[0]).toMatchObject({ path: 'images[0].versions[0].version', line: lineOf(text, 'version: 9.10') });
+    expect(error.issues[0]).toMatchObject({
+      path: 'images[0].versions[0].version',
+      line: lineOf(text, 'version: 9.10'),
+    });
     expect(error.issues[0]?.message).toContain('9.1');
     expect(error.issues[0]?.message).toContain("quote it: version: '9.10'");
-    expect(error.message).toContain(`${error.file}:${lineOf(text, 'version: 9.10')}: image "Test Image": images[0].versions[0].version:`);
+    expect(error.message).toContain(
+      `${error.file}:${lineOf(text, 'version: 9.10')}: image "Test Image": images[0].versions[0].version:`,
+    );
   });
 
   it('rejects an integer YAML reads differently from how it is written (octal 010 is 8)', () => {
@@ -159,7 +164,10 @@ describe('YAML structure', () => {
 
   it('resolves anchors, aliases and merge keys', () => {
     const first = edit(imageEntry('First'), '    meta:\n', '    meta: &meta\n');
-    const second = imageEntry('Second').replace(/ {4}meta:\n( {6}.*\n)+/, "    meta:\n      <<: *meta\n      os_version: '22.04'\n");
+    const second = imageEntry('Second').replace(
+      / {4}meta:\n( {6}.*\n)+/,
+      "    meta:\n      <<: *meta\n      os_version: '22.04'\n",
+    );
     const { definitions } = dirs.load(definitionFile(first, second));
     expect(definitions[1]?.meta).toEqual({ ...definitions[0]?.meta, os_version: '22.04' });
     expect(definitions[1]?.meta.os_distro).toBe('ubuntu');

@@ -7,7 +7,12 @@ describe('readYamlTree: PyYAML semantics', () => {
     expect(tree.value).toEqual({ a: 3, b: 2 });
     expect(tree.errors).toEqual([]);
     expect(tree.warnings).toEqual([
-      expect.objectContaining({ line: 3, path: ['a'], code: 'DUPLICATE_KEY', message: expect.stringContaining('first at line 1') }),
+      expect.objectContaining({
+        line: 3,
+        path: ['a'],
+        code: 'DUPLICATE_KEY',
+        message: expect.stringContaining('first at line 1'),
+      }),
     ]);
   });
 
@@ -45,7 +50,14 @@ describe('readYamlTree: PyYAML semantics', () => {
 
   it('stops an alias bomb with an error', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (const [from, to] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g']]) {
+    for (const [from, to] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+    ]) {
       levels.push(`${to}: &${to} [${Array(10).fill(`*${from}`).join(',')}]`);
     }
     const started = Date.now();

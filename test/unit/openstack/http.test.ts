@@ -16,7 +16,12 @@ const KEYSTONE_401 = {
 };
 
 /** Answers the given statuses in order, then 200 {"ok":true} for every further request. */
-function sequence(method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string, statuses: number[], headers: Record<string, string> = {}) {
+function sequence(
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete',
+  url: string,
+  statuses: number[],
+  headers: Record<string, string> = {},
+) {
   let i = 0;
   return http[method](url, () => {
     const status = statuses[i++];
@@ -65,10 +70,17 @@ describe('HttpClient headers and bodies', () => {
       }),
     );
     const { http: client } = makeHttp();
-    const response = await client.request({ method: 'POST', url: URL_, json: { name: 'Ubuntu 24.04', tags: ['a'], min_disk: 0 } });
+    const response = await client.request({
+      method: 'POST',
+      url: URL_,
+      json: { name: 'Ubuntu 24.04', tags: ['a'], min_disk: 0 },
+    });
     expect(response.status).toBe(201);
     expect(response.json()).toEqual({ id: 'new' });
-    expect(received).toEqual({ contentType: 'application/json', body: { name: 'Ubuntu 24.04', tags: ['a'], min_disk: 0 } });
+    expect(received).toEqual({
+      contentType: 'application/json',
+      body: { name: 'Ubuntu 24.04', tags: ['a'], min_disk: 0 },
+    });
   });
 
   it('sends a JSON body with the given content type', async () => {
@@ -205,7 +217,12 @@ describe('HttpClient retries', () => {
 
   it('doubles the backoff with at least half of it as the floor (random = 0)', async () => {
     server.use(sequence('get', URL_, [503, 503, 503, 503, 503]));
-    const { http: client, delays } = makeHttp({ retries: 4, backoffBaseMs: 100, backoffMaxMs: 10_000, random: () => 0 });
+    const { http: client, delays } = makeHttp({
+      retries: 4,
+      backoffBaseMs: 100,
+      backoffMaxMs: 10_000,
+      random: () => 0,
+    });
     await rejection(client.request({ method: 'GET', url: URL_ }));
     expect(delays).toEqual([50, 100, 200, 400]);
   });
@@ -345,7 +362,8 @@ describe('HttpClient retries', () => {
     let calls = 0;
     const { http: client } = makeHttp({
       fetch: async () => {
-        if (calls++ === 0) throw new TypeError('fetch failed', { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+        if (calls++ === 0)
+          throw new TypeError('fetch failed', { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
         return { status: 201, headers: new Headers(), text: async () => '{"id":"x"}', body: null };
       },
     });
@@ -360,7 +378,9 @@ describe('HttpClient retries', () => {
       retries: 0,
       fetch: async () => {
         calls++;
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'ECONNREFUSED' }) });
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('other side closed'), { code: 'ECONNREFUSED' }),
+        });
       },
     });
     const refused = await rejection(client.request({ method: 'GET', url: URL_ }));
@@ -384,11 +404,13 @@ describe('HttpClient retries', () => {
 describe('HttpError', () => {
   it("carries status, method, URL, request id and Glance's HTML message cleaned", async () => {
     server.use(
-      http.post(URL_, () =>
-        new HttpResponse(GLANCE_409_HTML, {
-          status: 409,
-          headers: { 'Content-Type': 'text/html; charset=UTF-8', 'x-openstack-request-id': 'req-123' },
-        }),
+      http.post(
+        URL_,
+        () =>
+          new HttpResponse(GLANCE_409_HTML, {
+            status: 409,
+            headers: { 'Content-Type': 'text/html; charset=UTF-8', 'x-openstack-request-id': 'req-123' },
+          }),
       ),
     );
     const { http: client } = makeHttp();
@@ -416,11 +438,17 @@ describe('HttpError', () => {
     // Glance's webob JSON error format, where the message holds HTML line breaks.
     expect(
       serviceMessageOf(
-        JSON.stringify({ message: 'The request returned a 409 Conflict.<br /><br />\nName &amp; id taken\n\n', code: '409 Conflict', title: 'Conflict' }),
+        JSON.stringify({
+          message: 'The request returned a 409 Conflict.<br /><br />\nName &amp; id taken\n\n',
+          code: '409 Conflict',
+          title: 'Conflict',
+        }),
         'application/json',
       ),
     ).toBe('The request returned a 409 Conflict. Name & id taken');
-    expect(serviceMessageOf(JSON.stringify(KEYSTONE_401), null)).toBe('The request you have made requires authentication.');
+    expect(serviceMessageOf(JSON.stringify(KEYSTONE_401), null)).toBe(
+      'The request you have made requires authentication.',
+    );
     expect(serviceMessageOf('  plain text\n error ', 'text/plain')).toBe('plain text error');
     expect(serviceMessageOf('', 'text/html')).toBe('');
     const long = serviceMessageOf('x'.repeat(2000), 'text/plain');
@@ -451,7 +479,11 @@ describe('RequestStats', () => {
     await client.request({ method: 'PUT', url: `http://svc.test/v2/images/${ID2}/tags/managed` });
     await client.request({ method: 'DELETE', url: `http://svc.test/v2/images/${ID1}/tags/old` });
     await client.request({ method: 'POST', url: 'http://svc.test/v2/images', json: {} });
-    await client.request({ method: 'PUT', url: `http://svc.test/v2/images/${ID1}/members/${PROJECT}`, json: { status: 'accepted' } });
+    await client.request({
+      method: 'PUT',
+      url: `http://svc.test/v2/images/${ID1}/members/${PROJECT}`,
+      json: { status: 'accepted' },
+    });
 
     expect(client.stats.entries()).toEqual([
       { request: 'GET /v2/images', count: 2 },

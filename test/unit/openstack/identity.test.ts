@@ -2,8 +2,23 @@ import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig, ResolvedCloud } from '../../../src/config/types.js';
 import { AuthError, HttpError } from '../../../src/openstack/errors.js';
-import { authRequestBody, findEndpoint, Session, stripVersion, type CatalogEntry } from '../../../src/openstack/identity.js';
-import { catalogWithImage, GLANCE, KEYSTONE, keystoneTokens, makeCloud, makeHttp, passwordAuth, useMsw } from './helpers.js';
+import {
+  authRequestBody,
+  findEndpoint,
+  Session,
+  stripVersion,
+  type CatalogEntry,
+} from '../../../src/openstack/identity.js';
+import {
+  catalogWithImage,
+  GLANCE,
+  KEYSTONE,
+  keystoneTokens,
+  makeCloud,
+  makeHttp,
+  passwordAuth,
+  useMsw,
+} from './helpers.js';
 
 const { server, seen } = useMsw();
 
@@ -52,7 +67,11 @@ describe('Keystone version discovery', () => {
       http.get(`${KEYSTONE}/identity`, () => {
         discoveries++;
         return HttpResponse.json(
-          { versions: { values: [{ id: 'v3.14', status: 'stable', links: [{ rel: 'self', href: 'http://keystone.test/v3/' }] }] } },
+          {
+            versions: {
+              values: [{ id: 'v3.14', status: 'stable', links: [{ rel: 'self', href: 'http://keystone.test/v3/' }] }],
+            },
+          },
           { status: 300 },
         );
       }),
@@ -79,7 +98,10 @@ describe('Keystone version discovery', () => {
   it('fails with an AuthError when discovery finds no v3', async () => {
     server.use(
       http.get(`${KEYSTONE}/`, () =>
-        HttpResponse.json({ versions: { values: [{ id: 'v2.0', status: 'stable', links: [{ rel: 'self', href: 'x' }] }] } }, { status: 300 }),
+        HttpResponse.json(
+          { versions: { values: [{ id: 'v2.0', status: 'stable', links: [{ rel: 'self', href: 'x' }] }] } },
+          { status: 300 },
+        ),
       ),
     );
     const { session: s } = session(passwordAuth({ authUrl: KEYSTONE }));
@@ -104,7 +126,12 @@ describe('authentication request bodies', () => {
 
   it('password with user and project names and domains', async () => {
     const body = await bodyFor(
-      passwordAuth({ username: 'alice', userDomainName: 'Users', password: 'pw-1234', scope: { projectName: 'images', projectDomainName: 'Projects' } }),
+      passwordAuth({
+        username: 'alice',
+        userDomainName: 'Users',
+        password: 'pw-1234',
+        scope: { projectName: 'images', projectDomainName: 'Projects' },
+      }),
     );
     expect(body).toStrictEqual({
       auth: {
@@ -129,7 +156,10 @@ describe('authentication request bodies', () => {
     );
     expect(body).toStrictEqual({
       auth: {
-        identity: { methods: ['password'], password: { user: { name: 'alice', domain: { id: 'default' }, password: 'pw-1234' } } },
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'alice', domain: { id: 'default' }, password: 'pw-1234' } },
+        },
         scope: { project: { name: 'images', domain: { id: 'dom-1' } } },
       },
     });
@@ -137,7 +167,12 @@ describe('authentication request bodies', () => {
 
   it('password with user id and project id', async () => {
     const body = await bodyFor(
-      passwordAuth({ userId: 'u-42', username: 'ignored', password: 'pw-1234', scope: { projectId: 'p-42', projectName: 'ignored' } }),
+      passwordAuth({
+        userId: 'u-42',
+        username: 'ignored',
+        password: 'pw-1234',
+        scope: { projectId: 'p-42', projectName: 'ignored' },
+      }),
     );
     expect(body).toStrictEqual({
       auth: {
@@ -171,7 +206,9 @@ describe('authentication request bodies', () => {
       applicationCredentialSecret: 'ac-secret',
     });
     expect(body).toStrictEqual({
-      auth: { identity: { methods: ['application_credential'], application_credential: { id: 'ac-1', secret: 'ac-secret' } } },
+      auth: {
+        identity: { methods: ['application_credential'], application_credential: { id: 'ac-1', secret: 'ac-secret' } },
+      },
     });
     expect('scope' in (body.auth as object)).toBe(false);
   });
@@ -189,7 +226,11 @@ describe('authentication request bodies', () => {
       auth: {
         identity: {
           methods: ['application_credential'],
-          application_credential: { name: 'image-sync', secret: 'ac-secret', user: { name: 'alice', domain: { name: 'Default' } } },
+          application_credential: {
+            name: 'image-sync',
+            secret: 'ac-secret',
+            user: { name: 'alice', domain: { name: 'Default' } },
+          },
         },
       },
     });
@@ -214,7 +255,12 @@ describe('authentication request bodies', () => {
   });
 
   it('token with project scope', async () => {
-    const body = await bodyFor({ type: 'token', authUrl: `${KEYSTONE}/v3`, token: 'gAAAA-old-token', scope: { projectId: 'p-1' } });
+    const body = await bodyFor({
+      type: 'token',
+      authUrl: `${KEYSTONE}/v3`,
+      token: 'gAAAA-old-token',
+      scope: { projectId: 'p-1' },
+    });
     expect(body).toStrictEqual({
       auth: { identity: { methods: ['token'], token: { id: 'gAAAA-old-token' } }, scope: { project: { id: 'p-1' } } },
     });
@@ -224,7 +270,10 @@ describe('authentication request bodies', () => {
 describe('authenticated requests', () => {
   it('sends the X-Subject-Token as X-Auth-Token, and none to Keystone', async () => {
     const { handler, fake } = keystoneTokens();
-    server.use(handler, http.get(`${GLANCE}/v2/images`, () => HttpResponse.json({ images: [] })));
+    server.use(
+      handler,
+      http.get(`${GLANCE}/v2/images`, () => HttpResponse.json({ images: [] })),
+    );
     const { session: s } = session();
     await s.request({ method: 'GET', url: `${GLANCE}/v2/images` });
     await s.request({ method: 'GET', url: `${GLANCE}/v2/images` });
@@ -253,7 +302,10 @@ describe('authenticated requests', () => {
   it('re-authenticates before a request when the token expires within 2 minutes', async () => {
     let now = new Date('2030-01-01T00:00:00Z');
     const { handler, fake } = keystoneTokens({ expiresAt: () => new Date(now.getTime() + 60 * 60_000).toISOString() });
-    server.use(handler, http.get(`${GLANCE}/v2/images`, () => HttpResponse.json({ images: [] })));
+    server.use(
+      handler,
+      http.get(`${GLANCE}/v2/images`, () => HttpResponse.json({ images: [] })),
+    );
     const { session: s } = session(passwordAuth(), {}, () => now);
 
     await s.request({ method: 'GET', url: `${GLANCE}/v2/images` });
@@ -280,7 +332,13 @@ describe('authenticated requests', () => {
       http.get(`${GLANCE}/v2/images`, ({ request }) =>
         request.headers.get('x-auth-token') === fake.issued[0]
           ? HttpResponse.json(
-              { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } },
+              {
+                error: {
+                  code: 401,
+                  message: 'The request you have made requires authentication.',
+                  title: 'Unauthorized',
+                },
+              },
               { status: 401 },
             )
           : HttpResponse.json({ images: [{ id: 'a' }] }),
@@ -304,7 +362,9 @@ describe('authenticated requests', () => {
     // Answers 200 from the third request on, so that a session repeating more than once fails here fast.
     server.use(
       handler,
-      http.get(`${GLANCE}/v2/images`, () => (++calls <= 2 ? HttpResponse.json({}, { status: 401 }) : HttpResponse.json({}))),
+      http.get(`${GLANCE}/v2/images`, () =>
+        ++calls <= 2 ? HttpResponse.json({}, { status: 401 }) : HttpResponse.json({}),
+      ),
     );
     const { session: s } = session();
     const error = await rejection(s.request({ method: 'GET', url: `${GLANCE}/v2/images` }));
@@ -316,7 +376,10 @@ describe('authenticated requests', () => {
 
   it('does not repeat a streamed upload after a 401', async () => {
     const { handler, fake } = keystoneTokens();
-    server.use(handler, http.put(`${GLANCE}/v2/images/x/stage`, () => HttpResponse.json({}, { status: 401 })));
+    server.use(
+      handler,
+      http.put(`${GLANCE}/v2/images/x/stage`, () => HttpResponse.json({}, { status: 401 })),
+    );
     const { session: s } = session();
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -362,7 +425,9 @@ describe('authenticated requests', () => {
     );
     const { session: s } = session();
     await s.currentToken();
-    const responses = await Promise.all([1, 2, 3].map((i) => s.request({ method: 'GET', url: `${GLANCE}/v2/images/${i}` })));
+    const responses = await Promise.all(
+      [1, 2, 3].map((i) => s.request({ method: 'GET', url: `${GLANCE}/v2/images/${i}` })),
+    );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(fake.bodies).toHaveLength(2);
   });
@@ -372,7 +437,9 @@ describe('authenticated requests', () => {
     server.use(
       http.post(`${KEYSTONE}/v3/auth/tokens`, () =>
         HttpResponse.json(
-          { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } },
+          {
+            error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' },
+          },
           { status: 401 },
         ),
       ),
@@ -453,7 +520,12 @@ describe('catalog lookup', () => {
       type: 'image',
       endpoints: [
         { interface: 'public', region_id: 'RegionOne', region: 'RegionOne', url: 'http://glance-one.test/v2' },
-        { interface: 'internal', region_id: 'RegionOne', region: 'RegionOne', url: 'http://glance-one-int.test:9292/v2/' },
+        {
+          interface: 'internal',
+          region_id: 'RegionOne',
+          region: 'RegionOne',
+          url: 'http://glance-one-int.test:9292/v2/',
+        },
         { interface: 'public', region_id: 'RegionTwo', region: 'RegionTwo', url: 'http://glance-two.test/image/v2' },
         { interface: 'internal', region_id: 'RegionTwo', region: 'RegionTwo', url: 'http://glance-two-int.test:9292' },
       ],

@@ -237,7 +237,9 @@ describe('image calls', () => {
   it('createImage is not repeated on 503', async () => {
     server.use(http.post(`${GLANCE}/v2/images`, () => HttpResponse.json({}, { status: 503 })));
     const { client } = glance();
-    const error = await client.createImage({ name: 'x', disk_format: 'raw', container_format: 'bare' }).catch((e: unknown) => e);
+    const error = await client
+      .createImage({ name: 'x', disk_format: 'raw', container_format: 'bare' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).status).toBe(503);
     expect(glanceRequests()).toEqual([`POST ${GLANCE}/v2/images`]);
@@ -265,7 +267,9 @@ describe('image calls', () => {
   it('updateImage is repeated on 503 without a remove, not with one', async () => {
     let calls = 0;
     server.use(
-      http.patch(`${GLANCE}/v2/images/${ID}`, () => (calls++ % 2 === 0 ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json(image(ID)))),
+      http.patch(`${GLANCE}/v2/images/${ID}`, () =>
+        calls++ % 2 === 0 ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json(image(ID)),
+      ),
     );
     const { client } = glance();
     await client.updateImage(ID, [{ op: 'replace', path: '/name', value: 'n' }]);
@@ -321,11 +325,13 @@ describe('image calls', () => {
 
   it('deleteImage reports a protected image as an HttpError 403 with the message', async () => {
     server.use(
-      http.delete(`${GLANCE}/v2/images/${ID}`, () =>
-        new HttpResponse(
-          '<html>\n <head>\n  <title>403 Forbidden</title>\n </head>\n <body>\n  <h1>403 Forbidden</h1>\n  Image is protected<br /><br />\n\n\n\n </body>\n</html>',
-          { status: 403, headers: { 'Content-Type': 'text/html; charset=UTF-8' } },
-        ),
+      http.delete(
+        `${GLANCE}/v2/images/${ID}`,
+        () =>
+          new HttpResponse(
+            '<html>\n <head>\n  <title>403 Forbidden</title>\n </head>\n <body>\n  <h1>403 Forbidden</h1>\n  Image is protected<br /><br />\n\n\n\n </body>\n</html>',
+            { status: 403, headers: { 'Content-Type': 'text/html; charset=UTF-8' } },
+          ),
       ),
     );
     const { client } = glance();
@@ -341,7 +347,11 @@ describe('import', () => {
     server.use(
       http.get(`${GLANCE}/v2/info/import`, () =>
         HttpResponse.json({
-          'import-methods': { description: 'Import methods available.', type: 'array', value: ['glance-direct', 'web-download'] },
+          'import-methods': {
+            description: 'Import methods available.',
+            type: 'array',
+            value: ['glance-direct', 'web-download'],
+          },
         }),
       ),
     );
@@ -387,7 +397,9 @@ describe('import', () => {
       expected.set(chunk, offset);
       offset += chunk.length;
     }
-    let received: { bytes: Uint8Array; contentType: string | null; length: string | null; token: string | null } | undefined;
+    let received:
+      | { bytes: Uint8Array; contentType: string | null; length: string | null; token: string | null }
+      | undefined;
     server.use(
       http.put(`${GLANCE}/v2/images/${ID}/stage`, async ({ request }) => {
         received = {
@@ -437,7 +449,11 @@ describe('members and tasks', () => {
   });
 
   it('listMembers GETs the members', async () => {
-    server.use(http.get(`${GLANCE}/v2/images/${ID}/members`, () => HttpResponse.json({ members: [member('accepted')], schema: '/v2/schemas/members' })));
+    server.use(
+      http.get(`${GLANCE}/v2/images/${ID}/members`, () =>
+        HttpResponse.json({ members: [member('accepted')], schema: '/v2/schemas/members' }),
+      ),
+    );
     const { client } = glance();
     expect(await client.listMembers(ID)).toEqual([member('accepted')]);
   });
@@ -479,11 +495,21 @@ describe('members and tasks', () => {
   });
 
   it('listTasks returns the tasks newest first', async () => {
-    const task = (id: string, created_at: string) => ({ id, type: 'api_image_import', status: 'success', created_at, updated_at: created_at });
+    const task = (id: string, created_at: string) => ({
+      id,
+      type: 'api_image_import',
+      status: 'success',
+      created_at,
+      updated_at: created_at,
+    });
     server.use(
       http.get(`${GLANCE}/v2/images/${ID}/tasks`, () =>
         HttpResponse.json({
-          tasks: [task('t1', '2024-03-01T10:00:00.000000'), task('t3', '2024-03-02T09:00:00.000000'), task('t2', '2024-03-01T11:00:00.000000')],
+          tasks: [
+            task('t1', '2024-03-01T10:00:00.000000'),
+            task('t3', '2024-03-02T09:00:00.000000'),
+            task('t2', '2024-03-01T11:00:00.000000'),
+          ],
         }),
       ),
     );

@@ -136,7 +136,11 @@ describe('secrets never reach errors or the log', () => {
       handler,
       http.get(`${GLANCE}/v2/images/:id`, ({ request }) =>
         HttpResponse.json(
-          { message: `Token ${request.headers.get('x-auth-token')} is not allowed here`, code: '403 Forbidden', title: 'Forbidden' },
+          {
+            message: `Token ${request.headers.get('x-auth-token')} is not allowed here`,
+            code: '403 Forbidden',
+            title: 'Forbidden',
+          },
           { status: 403 },
         ),
       ),
@@ -157,7 +161,9 @@ describe('secrets never reach errors or the log', () => {
       http.post(`${KEYSTONE}/v3/auth/tokens`, async ({ request }) => {
         const body = (await request.json()) as { auth: { identity: { token: { id: string } } } };
         return HttpResponse.json(
-          { error: { code: 404, message: `Could not find token: ${body.auth.identity.token.id}.`, title: 'Not Found' } },
+          {
+            error: { code: 404, message: `Could not find token: ${body.auth.identity.token.id}.`, title: 'Not Found' },
+          },
           { status: 404 },
         );
       }),
@@ -172,11 +178,13 @@ describe('secrets never reach errors or the log', () => {
 
   it('application credential secret: echoed by Keystone, in a URL of a failed connection and a timeout', async () => {
     server.use(
-      http.post(`${KEYSTONE}/v3/auth/tokens`, () =>
-        new HttpResponse(`<html><body><h1>401 Unauthorized</h1>bad secret ${APP_SECRET}</body></html>`, {
-          status: 401,
-          headers: { 'Content-Type': 'text/html' },
-        }),
+      http.post(
+        `${KEYSTONE}/v3/auth/tokens`,
+        () =>
+          new HttpResponse(`<html><body><h1>401 Unauthorized</h1>bad secret ${APP_SECRET}</body></html>`, {
+            status: 401,
+            headers: { 'Content-Type': 'text/html' },
+          }),
       ),
       http.get(`${GLANCE}/down/:x`, () => HttpResponse.error()),
       http.get(`${GLANCE}/slow/:x`, async () => {

@@ -161,7 +161,11 @@ export function without(image: GlanceImage, ...keys: string[]): GlanceImage {
 }
 
 /** Plans with the test project and options, and checks the invariants every plan must hold. */
-export function run(definitions: ImageDefinition | ImageDefinition[], observed: GlanceImage[], opts: Partial<PlanOptions> = {}): Plan {
+export function run(
+  definitions: ImageDefinition | ImageDefinition[],
+  observed: GlanceImage[],
+  opts: Partial<PlanOptions> = {},
+): Plan {
   const defs = Array.isArray(definitions) ? definitions : [definitions];
   const result = plan({ definitions: defs, observed, projectId: PROJECT, options: options(opts) });
   checkInvariants(result);
@@ -177,7 +181,13 @@ export function checkInvariants(result: Plan): void {
   for (const [index, action] of actions.entries()) expect(action.seq, `seq of ${action.summary}`).toBe(index + 1);
   const firstOther = actions.findIndex((a) => !isImport(a));
   if (firstOther >= 0) {
-    expect(actions.slice(firstOther).filter(isImport).map((a) => a.summary), 'imports come first').toEqual([]);
+    expect(
+      actions
+        .slice(firstOther)
+        .filter(isImport)
+        .map((a) => a.summary),
+      'imports come first',
+    ).toEqual([]);
   }
   for (const action of actions) {
     for (const seq of action.after) {
@@ -203,7 +213,10 @@ export function checkInvariants(result: Plan): void {
     expect(onImage.filter((a) => a.kind === 'delete').length, `deletes of ${key}`).toBeLessThanOrEqual(1);
     // Each action on an image waits, directly or through others, for the one before it on that image.
     onImage.slice(1).forEach((action, i) => {
-      expect(waitsFor(result, action, (onImage[i] as Action).seq), `#${action.seq} ${action.summary} is ordered after #${onImage[i]?.seq}`).toBe(true);
+      expect(
+        waitsFor(result, action, (onImage[i] as Action).seq),
+        `#${action.seq} ${action.summary} is ordered after #${onImage[i]?.seq}`,
+      ).toBe(true);
     });
   }
 }
@@ -271,7 +284,10 @@ export function applyToCloud(p: Plan, observed: GlanceImage[]): GlanceImage[] {
     switch (action.kind) {
       case 'import':
       case 'resume-import': {
-        const image = action.kind === 'resume-import' ? { ...structuredClone(action.image), status: 'active' as const } : newImage(action);
+        const image =
+          action.kind === 'resume-import'
+            ? { ...structuredClone(action.image), status: 'active' as const }
+            : newImage(action);
         applyChanges(image, action.changes);
         cloud.set(image.id, image);
         created.set(action.seq, image.id);
@@ -339,7 +355,10 @@ function applyChanges(image: GlanceImage, changes: Change[]): void {
     } else if (change.field === 'tags') {
       const { before, after } = change as { before: string[]; after: string[] };
       expect([...image.tags].sort(), `${image.id} tags before`).toEqual([...before].sort());
-      image.tags = [...image.tags.filter((tag) => after.includes(tag)), ...after.filter((tag) => !image.tags.includes(tag))];
+      image.tags = [
+        ...image.tags.filter((tag) => after.includes(tag)),
+        ...after.filter((tag) => !image.tags.includes(tag)),
+      ];
     } else {
       const record = image as Record<string, unknown>;
       expect(record[change.field], `${image.id} ${change.field} before`).toEqual(change.before);

@@ -32,7 +32,9 @@ describe('plan: which images are ours (rule 1)', () => {
     const image = { ...glanceImage(ubuntu, '20240201'), owner: 'project-other', min_ram: 1 };
     const result = run(def({ versions: ['20240201'] }), [image]);
     expect(imports(result)).toEqual([]);
-    expect(updates(result).map((a) => [a.imageId, a.changes])).toEqual([[image.id, [{ field: 'min_ram', before: 1, after: 512 }]]]);
+    expect(updates(result).map((a) => [a.imageId, a.changes])).toEqual([
+      [image.id, [{ field: 'min_ram', before: 1, after: 512 }]],
+    ]);
   });
 
   it('goes by image_name and internal_version before the name', () => {
@@ -41,9 +43,11 @@ describe('plan: which images are ours (rule 1)', () => {
     const misnamed = { ...glanceImage(debian, '12.5'), name: 'Ubuntu 24.04 (20240101)' };
     const result = run([ubuntu, debian], [misnamed]);
     expect(imports(result).map((a) => a.desired.name)).toEqual(['Ubuntu 24.04 (20240101)', 'Ubuntu 24.04 (20240201)']);
-    expect(renames(result).filter((a) => a.definition === 'Debian 12').map((a) => [a.image, a.to])).toEqual([
-      [{ imageId: misnamed.id, name: 'Ubuntu 24.04 (20240101)' }, 'Debian 12'],
-    ]);
+    expect(
+      renames(result)
+        .filter((a) => a.definition === 'Debian 12')
+        .map((a) => [a.image, a.to]),
+    ).toEqual([[{ imageId: misnamed.id, name: 'Ubuntu 24.04 (20240101)' }, 'Debian 12']]);
   });
 
   it('takes the version from internal_version, not from the name', () => {
@@ -51,7 +55,9 @@ describe('plan: which images are ours (rule 1)', () => {
     const image = { ...glanceImage(ubuntu, '20240201'), name: 'Ubuntu 24.04 (20240101)' };
     const result = run(ubuntu, [image]);
     expect(imports(result)).toEqual([]);
-    expect(renames(result).map((a) => [a.image, a.to])).toEqual([[{ imageId: image.id, name: 'Ubuntu 24.04 (20240101)' }, 'Ubuntu 24.04']]);
+    expect(renames(result).map((a) => [a.image, a.to])).toEqual([
+      [{ imageId: image.id, name: 'Ubuntu 24.04 (20240101)' }, 'Ubuntu 24.04'],
+    ]);
   });
 
   describe('images written before the properties existed', () => {
@@ -60,7 +66,9 @@ describe('plan: which images are ours (rule 1)', () => {
       const result = run(def({ versions: ['20240101'] }), [legacy]);
       expect(imports(result)).toEqual([]);
       const rename = renames(result);
-      expect(rename.map((a) => [a.image, a.to])).toEqual([[{ imageId: legacy.id, name: 'Ubuntu 24.04 (20240101)' }, 'Ubuntu 24.04']]);
+      expect(rename.map((a) => [a.image, a.to])).toEqual([
+        [{ imageId: legacy.id, name: 'Ubuntu 24.04 (20240101)' }, 'Ubuntu 24.04'],
+      ]);
       expect(rename[0]?.changes).toEqual(
         expect.arrayContaining([
           { field: 'properties.internal_version', before: null, after: '20240101' },
@@ -71,7 +79,12 @@ describe('plan: which images are ours (rule 1)', () => {
     });
 
     it('recognises NAME V of a single-version image', () => {
-      const cirros = def({ name: 'Cirros', multi: false, versions: ['0.6.2'], meta: { os_distro: 'cirros', os_version: '0.6' } });
+      const cirros = def({
+        name: 'Cirros',
+        multi: false,
+        versions: ['0.6.2'],
+        meta: { os_distro: 'cirros', os_version: '0.6' },
+      });
       const legacy = without(glanceImage(cirros, '0.6.2'), ...LEGACY);
       expect(legacy.name).toBe('Cirros 0.6.2');
       const result = run(cirros, [legacy]);
@@ -103,7 +116,11 @@ describe('plan: which images are ours (rule 1)', () => {
   });
 
   it('never touches images of a definition that is not selected', () => {
-    const debian = def({ name: 'Debian 12', versions: ['12.4', '12.5'], meta: { os_distro: 'debian', uuid_validity: 'none' } });
+    const debian = def({
+      name: 'Debian 12',
+      versions: ['12.4', '12.5'],
+      meta: { os_distro: 'debian', uuid_validity: 'none' },
+    });
     const others = [
       glanceImage(debian, '12.1', { min_ram: 1 }),
       without(glanceImage(debian, '12.2'), ...LEGACY),

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { applyToCloud, def, glanceImage, imports, kinds, noteTexts, renames, run, updates, waitsFor } from './helpers.js';
+import {
+  applyToCloud,
+  def,
+  glanceImage,
+  imports,
+  kinds,
+  noteTexts,
+  renames,
+  run,
+  updates,
+  waitsFor,
+} from './helpers.js';
 
 describe('plan: imports (rule 2)', () => {
   const abc = def({ versions: ['20240101', '20240201', '20240301'] });
@@ -8,7 +19,11 @@ describe('plan: imports (rule 2)', () => {
     const result = run(abc, []);
     expect(kinds(result)).toEqual(['import', 'import', 'import', 'rename']);
     const [a, b, c] = imports(result);
-    expect([a, b, c].map((i) => i?.desired.name)).toEqual(['Ubuntu 24.04 (20240101)', 'Ubuntu 24.04 (20240201)', 'Ubuntu 24.04 (20240301)']);
+    expect([a, b, c].map((i) => i?.desired.name)).toEqual([
+      'Ubuntu 24.04 (20240101)',
+      'Ubuntu 24.04 (20240201)',
+      'Ubuntu 24.04 (20240301)',
+    ]);
     expect([a, b, c].map((i) => i?.source.url)).toEqual([
       'https://images.example.com/img-20240101.qcow2',
       'https://images.example.com/img-20240201.qcow2',
@@ -50,7 +65,10 @@ describe('plan: imports (rule 2)', () => {
   });
 
   it('imports a missing version newer than every existing one', () => {
-    const observed = [glanceImage(abc, '20240101', { current: false }), glanceImage(abc, '20240201', { current: true })];
+    const observed = [
+      glanceImage(abc, '20240101', { current: false }),
+      glanceImage(abc, '20240201', { current: true }),
+    ];
     const result = run(abc, observed);
     expect(imports(result).map((a) => a.desired.name)).toEqual(['Ubuntu 24.04 (20240301)']);
   });
@@ -90,7 +108,8 @@ describe('plan: imports (rule 2)', () => {
     const old = { ...glanceImage(before, '20240101'), tags: ['managed_by_osism', 'legacy'] };
     const result = run(after, [old], opts);
     // Whatever happens to the old image happens after the import.
-    for (const action of result.actions.filter((a) => a.kind !== 'import')) expect(waitsFor(result, action, 1)).toBe(true);
+    for (const action of result.actions.filter((a) => a.kind !== 'import'))
+      expect(waitsFor(result, action, 1)).toBe(true);
     const cloud = applyToCloud(result, [old]);
     expect(cloud.filter((i) => i.name === 'Ubuntu 24.04').map((i) => i.internal_version)).toEqual(['20240201']);
     expect(run(after, cloud, opts).actions).toEqual([]);
@@ -103,7 +122,11 @@ describe('plan: imports (rule 2)', () => {
   ])('reaches a state the next run leaves alone, from %s', (_, present) => {
     const observed = present.map((v, i) => glanceImage(abc, v, { current: i === present.length - 1 }));
     const cloud = applyToCloud(run(abc, observed), observed);
-    expect(cloud.map((i) => i.name).sort()).toEqual(['Ubuntu 24.04', 'Ubuntu 24.04 (20240101)', 'Ubuntu 24.04 (20240201)']);
+    expect(cloud.map((i) => i.name).sort()).toEqual([
+      'Ubuntu 24.04',
+      'Ubuntu 24.04 (20240101)',
+      'Ubuntu 24.04 (20240201)',
+    ]);
     expect(run(abc, cloud).actions).toEqual([]);
   });
 });

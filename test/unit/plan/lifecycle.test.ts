@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageStatus } from '../../../src/openstack/image.js';
-import { applyToCloud, def, deletes, glanceImage, imports, kinds, noteTexts, renames, resumes, run, touched, updates } from './helpers.js';
+import {
+  applyToCloud,
+  def,
+  deletes,
+  glanceImage,
+  imports,
+  kinds,
+  noteTexts,
+  renames,
+  resumes,
+  run,
+  touched,
+  updates,
+} from './helpers.js';
 
 const cirros = def({
   name: 'Cirros',
@@ -13,7 +26,14 @@ describe('plan: single-version (non-multi) images (rule 7)', () => {
   it('imports every defined version as a current image under NAME V, with no plain name', () => {
     const result = run(cirros, []);
     expect(kinds(result)).toEqual(['import', 'import']);
-    expect(imports(result).map((a) => [a.desired.name, a.desired.properties.os_purpose, a.desired.properties.os_version, a.desired.visibility])).toEqual([
+    expect(
+      imports(result).map((a) => [
+        a.desired.name,
+        a.desired.properties.os_purpose,
+        a.desired.properties.os_version,
+        a.desired.visibility,
+      ]),
+    ).toEqual([
       ['Cirros 0.6.1', 'generic', '0.6.1', 'public'],
       ['Cirros 0.6.2', 'generic', '0.6.2', 'public'],
     ]);
@@ -21,7 +41,9 @@ describe('plan: single-version (non-multi) images (rule 7)', () => {
   });
 
   it('leaves the defined versions alone when they are in place', () => {
-    expect(run(cirros, [glanceImage(cirros, '0.6.1'), glanceImage(cirros, '0.6.2')], { delete: true, hide: true }).actions).toEqual([]);
+    expect(
+      run(cirros, [glanceImage(cirros, '0.6.1'), glanceImage(cirros, '0.6.2')], { delete: true, hide: true }).actions,
+    ).toEqual([]);
   });
 
   it('treats a version no longer defined as outdated: retention applies', () => {
@@ -56,17 +78,28 @@ describe('plan: single-version (non-multi) images (rule 7)', () => {
 describe('plan: images left unfinished (rule 8)', () => {
   const d = def({ versions: ['20240101', '20240201'] });
 
-  it.each<ImageStatus>(['queued', 'importing', 'saving', 'uploading'])('resumes a %s image of a defined version', (status) => {
-    const older = glanceImage(d, '20240101');
-    const pending = { ...glanceImage(d, '20240201', { current: false }), status, visibility: 'private' as const };
-    const result = run(d, [older, pending]);
-    expect(imports(result)).toEqual([]);
-    expect(kinds(result)).toEqual(['resume-import', 'rename']);
-    const [resume] = resumes(result);
-    expect(resume).toMatchObject({ image: { id: pending.id }, desired: { name: 'Ubuntu 24.04 (20240201)', visibility: 'public' } });
-    expect(resume?.source.url).toBe('https://images.example.com/img-20240201.qcow2');
-    expect(renames(result)).toEqual([expect.objectContaining({ image: { importSeq: resume?.seq, name: 'Ubuntu 24.04 (20240201)' }, to: 'Ubuntu 24.04' })]);
-  });
+  it.each<ImageStatus>(['queued', 'importing', 'saving', 'uploading'])(
+    'resumes a %s image of a defined version',
+    (status) => {
+      const older = glanceImage(d, '20240101');
+      const pending = { ...glanceImage(d, '20240201', { current: false }), status, visibility: 'private' as const };
+      const result = run(d, [older, pending]);
+      expect(imports(result)).toEqual([]);
+      expect(kinds(result)).toEqual(['resume-import', 'rename']);
+      const [resume] = resumes(result);
+      expect(resume).toMatchObject({
+        image: { id: pending.id },
+        desired: { name: 'Ubuntu 24.04 (20240201)', visibility: 'public' },
+      });
+      expect(resume?.source.url).toBe('https://images.example.com/img-20240201.qcow2');
+      expect(renames(result)).toEqual([
+        expect.objectContaining({
+          image: { importSeq: resume?.seq, name: 'Ubuntu 24.04 (20240201)' },
+          to: 'Ubuntu 24.04',
+        }),
+      ]);
+    },
+  );
 
   it('resumes before the rotation: the current image leaves the plain name only after', () => {
     const current = glanceImage(d, '20240101', { current: true });
@@ -95,7 +128,9 @@ describe('plan: images left unfinished (rule 8)', () => {
     const result = run(d, [older, current, killed], { delete: true });
     expect(result.actions).toEqual([]);
     expect(result.notes.filter((n) => n.level === 'warn')).toEqual([
-      expect.objectContaining({ message: expect.stringContaining(`${killed.id} (killed) also claims version 20240201; using ${current.id}`) }),
+      expect.objectContaining({
+        message: expect.stringContaining(`${killed.id} (killed) also claims version 20240201; using ${current.id}`),
+      }),
     ]);
   });
 });
@@ -103,7 +138,11 @@ describe('plan: images left unfinished (rule 8)', () => {
 describe('plan: ordering across definitions (rule 9)', () => {
   it('puts all imports first and every dependency before its dependant', () => {
     const ubuntu = def({ versions: ['20240101', '20240201', '20240301'], meta: { uuid_validity: 'last-3' } });
-    const debian = def({ name: 'Debian 12', versions: ['12.4', '12.5', '12.6'], meta: { os_distro: 'debian', uuid_validity: 'last-2' } });
+    const debian = def({
+      name: 'Debian 12',
+      versions: ['12.4', '12.5', '12.6'],
+      meta: { os_distro: 'debian', uuid_validity: 'last-2' },
+    });
     const observed = [
       glanceImage(ubuntu, '20231201'),
       glanceImage(ubuntu, '20240101'),
@@ -119,7 +158,11 @@ describe('plan: ordering across definitions (rule 9)', () => {
       'Debian 12 (12.6)',
     ]);
     // Ubuntu keeps 2 outdated (20240201, 20240101); Debian keeps 1 (12.5): 12.4 goes once it is no longer current.
-    expect(deletes(result).map((a) => a.name).sort()).toEqual(['Debian 12', 'Debian 12 (12.3)', 'Ubuntu 24.04 (20231201)']);
+    expect(
+      deletes(result)
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(['Debian 12', 'Debian 12 (12.3)', 'Ubuntu 24.04 (20231201)']);
     expect(touched(result)).toContain(observed[2]?.id);
     expect(run([ubuntu, debian], applyToCloud(result, observed), { delete: true, hide: true }).actions).toEqual([]);
   });

@@ -14,8 +14,16 @@ describe('plan: the properties an image gets (rule 3)', () => {
     const d = def({
       login: 'debian',
       tags: ['scs'],
-      meta: { hw_rng_model: 'virtio', hw_vif_multiqueue_enabled: false, min_vcpu: 2, provided_until: null, os_distro: 'debian' },
-      versions: [version('20240301', { build_date: '2024-03-02', meta: { hw_disk_bus: 'virtio', replace_frequency: 'never' } })],
+      meta: {
+        hw_rng_model: 'virtio',
+        hw_vif_multiqueue_enabled: false,
+        min_vcpu: 2,
+        provided_until: null,
+        os_distro: 'debian',
+      },
+      versions: [
+        version('20240301', { build_date: '2024-03-02', meta: { hw_disk_bus: 'virtio', replace_frequency: 'never' } }),
+      ],
     });
     const action = importOf(d);
     expect(action.desired.properties).toEqual({
@@ -57,7 +65,12 @@ describe('plan: the properties an image gets (rule 3)', () => {
       'https://upstream.example.org/img.qcow2',
       'https://mirror.internal/img.qcow2',
     ],
-    ['file: URLs reduced to the basename', { url: 'file:///srv/images/my-image.qcow2' }, 'file:my-image.qcow2', 'file:///srv/images/my-image.qcow2'],
+    [
+      'file: URLs reduced to the basename',
+      { url: 'file:///srv/images/my-image.qcow2' },
+      'file:my-image.qcow2',
+      'file:///srv/images/my-image.qcow2',
+    ],
   ])('publishes as image_source %s', (_, overrides, imageSource, importUrl) => {
     const action = importOf(def({ versions: [version('20240301', overrides)] }));
     expect(action.desired.properties.image_source).toBe(imageSource);
@@ -83,13 +96,21 @@ describe('plan: the properties an image gets (rule 3)', () => {
     ],
     ['image_name from meta', { meta: { image_name: 'ubuntu-noble' } }, { image_name: 'ubuntu-noble' }],
     ['os_version of a multi image from meta', { versions: ['20240301'] }, { os_version: '24.04' }],
-    ['os_version of a single-version image = its version', { multi: false, versions: ['24.04.1'] }, { os_version: '24.04.1' }],
+    [
+      'os_version of a single-version image = its version',
+      { multi: false, versions: ['24.04.1'] },
+      { os_version: '24.04.1' },
+    ],
     [
       'os_version of the version wins',
       { multi: false, versions: [version('24.04.1', { os_version: '24.04' })] },
       { os_version: '24.04', internal_version: '24.04.1' },
     ],
-    ['version meta overrides', { versions: [version('20240301', { meta: { os_purpose: 'k8snode' } })] }, { os_purpose: 'k8snode' }],
+    [
+      'version meta overrides',
+      { versions: [version('20240301', { meta: { os_purpose: 'k8snode' } })] },
+      { os_purpose: 'k8snode' },
+    ],
   ])('%s', (_, input, expected) => {
     expect(importOf(def(input)).desired.properties).toMatchObject(expected);
   });
@@ -98,7 +119,9 @@ describe('plan: the properties an image gets (rule 3)', () => {
     const d = def({ versions: ['20240301'], meta: { hw_rng_model: null } });
     const image = { ...glanceImage(d, '20240301'), hw_rng_model: 'virtio' };
     const result = run(d, [image]);
-    expect(updates(result).map((a) => a.changes)).toEqual([[{ field: 'properties.hw_rng_model', before: 'virtio', after: null }]]);
+    expect(updates(result).map((a) => a.changes)).toEqual([
+      [{ field: 'properties.hw_rng_model', before: 'virtio', after: null }],
+    ]);
     // …and never writes the string "None" or "null".
     expect(run(d, [glanceImage(d, '20240301')]).actions).toEqual([]);
   });
@@ -112,6 +135,8 @@ describe('plan: the properties an image gets (rule 3)', () => {
     const d = def({ versions: ['20240301'], meta: { 'trait:CUSTOM/X': 'required' } });
     const image = glanceImage(d, '20240301');
     delete image['trait:CUSTOM/X'];
-    expect(updates(run(d, [image])).map((a) => a.changes)).toEqual([[{ field: 'properties.trait:CUSTOM/X', before: null, after: 'required' }]]);
+    expect(updates(run(d, [image])).map((a) => a.changes)).toEqual([
+      [{ field: 'properties.trait:CUSTOM/X', before: null, after: 'required' }],
+    ]);
   });
 });

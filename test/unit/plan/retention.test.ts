@@ -2,12 +2,27 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDefinition, MetaValue } from '../../../src/definitions/types.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';
 import type { PlanOptions } from '../../../src/plan/types.js';
-import { applyToCloud, def, deletes, glanceImage, imports, kinds, noteTexts, renames, run, TODAY, updates } from './helpers.js';
+import {
+  applyToCloud,
+  def,
+  deletes,
+  glanceImage,
+  imports,
+  kinds,
+  noteTexts,
+  renames,
+  run,
+  TODAY,
+  updates,
+} from './helpers.js';
 
 const VERSIONS = ['20240101', '20240201', '20240301', '20240401', '20240501', '20240601'];
 const named = (v: string) => `Ubuntu 24.04 (${v})`;
 
-function setup(validity: MetaValue, extra: Partial<ImageDefinition> = {}): { d: ImageDefinition; observed: GlanceImage[] } {
+function setup(
+  validity: MetaValue,
+  extra: Partial<ImageDefinition> = {},
+): { d: ImageDefinition; observed: GlanceImage[] } {
   const d = def({ versions: VERSIONS, meta: { uuid_validity: validity }, ...extra });
   return { d, observed: VERSIONS.map((v) => glanceImage(d, v)) };
 }
@@ -112,7 +127,8 @@ describe('plan: retention of outdated images (rule 6)', () => {
     expect(imports(result).map((a) => a.desired.properties.internal_version)).toEqual(expected);
     expect(deletes(result)).toEqual([]);
     const notes = noteTexts(result).join('\n');
-    for (const v of ['20240101', '20240201'].filter((x) => !expected.includes(x))) expect(notes).toMatch(new RegExp(`${v} not imported`));
+    for (const v of ['20240101', '20240201'].filter((x) => !expected.includes(x)))
+      expect(notes).toMatch(new RegExp(`${v} not imported`));
     expect(run(d, applyToCloud(result, []), { delete: true }).actions).toEqual([]);
   });
 
@@ -129,7 +145,11 @@ describe('plan: retention of outdated images (rule 6)', () => {
     // Nothing is deactivated before the successor is in.
     for (const action of updates(result)) expect(action.after.length).toBeGreaterThan(0);
     const cloud = applyToCloud(result, [old]);
-    expect(cloud.find((i) => i.id === old.id)).toMatchObject({ name: named('20240101'), status: 'deactivated', os_purpose: 'oldgeneric' });
+    expect(cloud.find((i) => i.id === old.id)).toMatchObject({
+      name: named('20240101'),
+      status: 'deactivated',
+      os_purpose: 'oldgeneric',
+    });
     expect(run(d, cloud, { deactivate: true }).actions).toEqual([]);
   });
 });

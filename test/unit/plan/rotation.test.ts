@@ -12,9 +12,17 @@ describe('plan: rotation to a new version (rule 5)', () => {
     expect(kinds(result)).toEqual(['import', 'rename', 'rename']);
     const [imported] = imports(result);
     const [away, toPlain] = renames(result);
-    expect(imported?.desired).toMatchObject({ name: 'Ubuntu 24.04 (20240201)', visibility: 'public', os_hidden: false });
+    expect(imported?.desired).toMatchObject({
+      name: 'Ubuntu 24.04 (20240201)',
+      visibility: 'public',
+      os_hidden: false,
+    });
     expect(imported?.desired.properties.os_purpose).toBe('generic');
-    expect(away).toMatchObject({ image: { imageId: old.id, name: 'Ubuntu 24.04' }, to: 'Ubuntu 24.04 (20240101)', after: [1] });
+    expect(away).toMatchObject({
+      image: { imageId: old.id, name: 'Ubuntu 24.04' },
+      to: 'Ubuntu 24.04 (20240101)',
+      after: [1],
+    });
     expect(away?.changes).toEqual([
       { field: 'name', before: 'Ubuntu 24.04', after: 'Ubuntu 24.04 (20240101)' },
       { field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' },
@@ -22,20 +30,33 @@ describe('plan: rotation to a new version (rule 5)', () => {
     expect(toPlain).toMatchObject({ image: { importSeq: 1 }, to: 'Ubuntu 24.04', after: [1, away?.seq] });
   });
 
-  it('changes the old image\'s role only after the import; its drift is fixed at once', () => {
+  it("changes the old image's role only after the import; its drift is fixed at once", () => {
     const drifted = { ...v1(), hw_disk_bus: 'ide' };
     const result = run(d, [drifted]);
     expect(kinds(result)).toEqual(['import', 'update', 'rename', 'rename']);
     expect(updates(result)).toEqual([
-      expect.objectContaining({ imageId: drifted.id, changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }], after: [] }),
+      expect.objectContaining({
+        imageId: drifted.id,
+        changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }],
+        after: [],
+      }),
     ]);
     const [away] = renames(result);
     expect(changeOf(away?.changes ?? [], 'properties.hw_disk_bus')).toBeUndefined();
-    expect(changeOf(away?.changes ?? [], 'properties.os_purpose')).toEqual({ field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' });
+    expect(changeOf(away?.changes ?? [], 'properties.os_purpose')).toEqual({
+      field: 'properties.os_purpose',
+      before: 'generic',
+      after: 'oldgeneric',
+    });
   });
 
   it.each<[string, Partial<PlanOptions>, Change[], Array<Change['field']>]>([
-    ['--hide: community', { hide: true }, [{ field: 'visibility', before: 'public', after: 'community' }], ['os_hidden']],
+    [
+      '--hide: community',
+      { hide: true },
+      [{ field: 'visibility', before: 'public', after: 'community' }],
+      ['os_hidden'],
+    ],
     [
       '--hide --use-os-hidden: os_hidden, visibility unchanged',
       { hide: true, useOsHidden: true },
@@ -54,7 +75,9 @@ describe('plan: rotation to a new version (rule 5)', () => {
     const result = run(d, [old], opts);
     const [away] = renames(result);
     expect(away?.image).toEqual({ imageId: old.id, name: 'Ubuntu 24.04' });
-    expect(away?.changes).toEqual(expect.arrayContaining([{ field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' }, ...expected]));
+    expect(away?.changes).toEqual(
+      expect.arrayContaining([{ field: 'properties.os_purpose', before: 'generic', after: 'oldgeneric' }, ...expected]),
+    );
     for (const field of absent) expect(changeOf(away?.changes ?? [], field)).toBeUndefined();
     // The new current one stays visible.
     expect(imports(result)[0]?.desired).toMatchObject({ visibility: 'public', os_hidden: false });
@@ -67,7 +90,11 @@ describe('plan: rotation to a new version (rule 5)', () => {
     const old = glanceImage(d, '20240101', { os_hidden: true });
     const result = run(d, [old, current], { hide: true, useOsHidden: true });
     expect(result.actions).toEqual([
-      expect.objectContaining({ kind: 'update', imageId: current.id, changes: [{ field: 'os_hidden', before: true, after: false }] }),
+      expect.objectContaining({
+        kind: 'update',
+        imageId: current.id,
+        changes: [{ field: 'os_hidden', before: true, after: false }],
+      }),
     ]);
   });
 
@@ -81,7 +108,11 @@ describe('plan: rotation to a new version (rule 5)', () => {
     ]);
     // The older outdated one (not yet hidden) is hidden at once: it is outdated whatever the import does.
     expect(updates(result)).toEqual([
-      expect.objectContaining({ imageId: observed[0]?.id, changes: [{ field: 'visibility', before: 'public', after: 'community' }], after: [] }),
+      expect.objectContaining({
+        imageId: observed[0]?.id,
+        changes: [{ field: 'visibility', before: 'public', after: 'community' }],
+        after: [],
+      }),
     ]);
   });
 });

@@ -7,8 +7,13 @@ import { sequence } from '../../../src/plan/sequence.js';
 import { targets, type Target } from '../../../src/plan/targets.js';
 import { def, glanceImage, options, TAG, without } from './helpers.js';
 
-const owned = (image: GlanceImage, version: string, via: OwnedImage['via'] = 'properties'): OwnedImage => ({ image, version, via });
-const byVersion = <T extends { slot: Slot }>(list: T[]) => Object.fromEntries(list.map((entry) => [entry.slot.version, entry]));
+const owned = (image: GlanceImage, version: string, via: OwnedImage['via'] = 'properties'): OwnedImage => ({
+  image,
+  version,
+  via,
+});
+const byVersion = <T extends { slot: Slot }>(list: T[]) =>
+  Object.fromEntries(list.map((entry) => [entry.slot.version, entry]));
 
 describe('stage 1: inventory', () => {
   const d = def({ versions: ['20240201', '20240301', '20240401'] });
@@ -27,12 +32,19 @@ describe('stage 1: inventory', () => {
   });
 
   it('works with a usable image before one being imported before a failed one, newest first; the others are ignored', () => {
-    const image = (status: GlanceImage['status'], created: string) => ({ ...glanceImage(d, '20240401'), status, created_at: created });
+    const image = (status: GlanceImage['status'], created: string) => ({
+      ...glanceImage(d, '20240401'),
+      status,
+      created_at: created,
+    });
     const older = image('active', '2024-04-01T00:00:00Z');
     const newer = image('deactivated', '2024-04-02T00:00:00Z');
     const queued = image('queued', '2024-05-01T00:00:00Z');
     const killed = image('killed', '2024-06-01T00:00:00Z');
-    const [slot] = inventory(def({ versions: ['20240401'] }), [killed, queued, older, newer].map((i) => owned(i, '20240401')));
+    const [slot] = inventory(
+      def({ versions: ['20240401'] }),
+      [killed, queued, older, newer].map((i) => owned(i, '20240401')),
+    );
     expect(slot?.image?.id).toBe(newer.id);
     expect(slot?.ignored.map((i) => i.id)).toEqual([older.id, queued.id, killed.id]);
   });
@@ -40,7 +52,9 @@ describe('stage 1: inventory', () => {
   it('keeps a version with only failed images without an image, and marks a version that is only a creation day', () => {
     const killed = { ...glanceImage(d, '20240301'), status: 'killed' as const };
     const legacy = without(glanceImage(d, '20240401', { current: true }), 'image_name', 'internal_version');
-    const slots = Object.fromEntries(inventory(d, [owned(killed, '20240301'), owned(legacy, '20240601', 'created_at')]).map((s) => [s.version, s]));
+    const slots = Object.fromEntries(
+      inventory(d, [owned(killed, '20240301'), owned(legacy, '20240601', 'created_at')]).map((s) => [s.version, s]),
+    );
     expect(slots['20240301']).toMatchObject({ ignored: [killed], dated: false });
     expect(slots['20240301']).not.toHaveProperty('image');
     expect(slots['20240601']).toMatchObject({ image: legacy, dated: true });
@@ -50,13 +64,26 @@ describe('stage 1: inventory', () => {
 describe('stage 2: targets', () => {
   const d = def({ versions: ['20240101', '20240201', '20240301'], meta: { uuid_validity: 'last-2' } });
   const decide = (observed: GlanceImage[], opts = {}) =>
-    byVersion(targets(d, inventory(d, observed.map((i) => owned(i, i.internal_version as string))), options(opts)));
+    byVersion(
+      targets(
+        d,
+        inventory(
+          d,
+          observed.map((i) => owned(i, i.internal_version as string)),
+        ),
+        options(opts),
+      ),
+    );
 
   it('decides each slot once: the current image hands over to the version imported, roles and retention follow', () => {
     const old = glanceImage(d, '20240101');
     const current = glanceImage(d, '20240201', { current: true });
     const decided = decide([old, current], { delete: true, hide: true });
-    expect(decided['20240301']).toMatchObject({ fate: 'import', role: 'current', desired: { name: 'Ubuntu 24.04', visibility: 'public' } });
+    expect(decided['20240301']).toMatchObject({
+      fate: 'import',
+      role: 'current',
+      desired: { name: 'Ubuntu 24.04', visibility: 'public' },
+    });
     expect(decided['20240201']).toMatchObject({
       fate: 'keep',
       role: 'outdated',
@@ -66,7 +93,10 @@ describe('stage 2: targets', () => {
     });
     expect(decided['20240101']).toMatchObject({ fate: 'delete', image: old, why: 'uuid_validity last-2' });
     // Refused (in use), it is retired instead: hidden and deactivated.
-    expect((decided['20240101'] as Extract<Target, { fate: 'delete' }>).fallback).toMatchObject({ visibility: 'community', status: 'deactivated' });
+    expect((decided['20240101'] as Extract<Target, { fate: 'delete' }>).fallback).toMatchObject({
+      visibility: 'community',
+      status: 'deactivated',
+    });
   });
 
   it('says why a version is not imported: failed images, --latest, a newer version present, retention', () => {
@@ -76,7 +106,10 @@ describe('stage 2: targets', () => {
       '20240201': { fate: 'none', why: '--latest imports only 20240301' },
       '20240301': { fate: 'import' },
     });
-    expect(decide([glanceImage(d, '20240201')])['20240101']).toMatchObject({ fate: 'none', why: 'the newer version 20240201 exists' });
+    expect(decide([glanceImage(d, '20240201')])['20240101']).toMatchObject({
+      fate: 'none',
+      why: 'the newer version 20240201 exists',
+    });
     expect(decide([], { delete: true })).toMatchObject({
       '20240101': { fate: 'none', why: 'uuid_validity last-2' },
       '20240201': { fate: 'import', role: 'outdated' },
@@ -93,17 +126,23 @@ describe('stage 2: targets', () => {
       minDiskRaised: { from: 8, to: 9 },
     });
     // Without an import there is nothing to wait for.
-    expect(decide([big, glanceImage(d, '20240201'), glanceImage(d, '20240301')], { deactivate: true })['20240101']).not.toHaveProperty('waits');
+    expect(
+      decide([big, glanceImage(d, '20240201'), glanceImage(d, '20240301')], { deactivate: true })['20240101'],
+    ).not.toHaveProperty('waits');
   });
 });
 
 describe('stage 3: actions', () => {
   const d = def({ versions: ['20240101', '20240201', '20240301'], meta: { uuid_validity: 'last-2' } });
   const draftsFor = (observed: GlanceImage[], opts = {}) => {
-    const slots = inventory(d, observed.map((i) => owned(i, i.internal_version as string)));
+    const slots = inventory(
+      d,
+      observed.map((i) => owned(i, i.internal_version as string)),
+    );
     return actions(d, targets(d, slots, options(opts)), TAG);
   };
-  const imageOf = (draft: Draft) => ((draft.kind === 'update' || draft.kind === 'rename') && 'found' in draft.image ? draft.image.found.id : undefined);
+  const imageOf = (draft: Draft) =>
+    (draft.kind === 'update' || draft.kind === 'rename') && 'found' in draft.image ? draft.image.found.id : undefined;
 
   it('orders a rotation by edges: import, drift at once, role after the import, plain name after the old one left', () => {
     const old = glanceImage(d, '20240101');
@@ -120,17 +159,28 @@ describe('stage 3: actions', () => {
         { field: 'properties.os_purpose', before: null, after: 'generic' },
       ]),
     );
-    expect(drift).toMatchObject({ image: { found: current }, changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }], after: [] });
+    expect(drift).toMatchObject({
+      image: { found: current },
+      changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }],
+      after: [],
+    });
     expect(imageOf(away as Draft)).toBe(current.id);
     expect(away?.after).toEqual([drift, imported]);
-    expect(plain).toMatchObject({ image: { arriving: imported }, changes: [{ field: 'name', before: 'Ubuntu 24.04 (20240301)', after: 'Ubuntu 24.04' }] });
+    expect(plain).toMatchObject({
+      image: { arriving: imported },
+      changes: [{ field: 'name', before: 'Ubuntu 24.04 (20240301)', after: 'Ubuntu 24.04' }],
+    });
     expect(plain?.after).toEqual([imported, away]);
     expect(removal).toMatchObject({ kind: 'delete', image: old, reason: 'uuid_validity last-2' });
     expect(removal?.after).toEqual([imported, away, plain]);
   });
 
   it('needs no edge where nothing waits', () => {
-    const observed = [glanceImage(d, '20240101', { hw_disk_bus: 'ide' }), glanceImage(d, '20240201'), glanceImage(d, '20240301')];
+    const observed = [
+      glanceImage(d, '20240101', { hw_disk_bus: 'ide' }),
+      glanceImage(d, '20240201'),
+      glanceImage(d, '20240301'),
+    ];
     const drafts = draftsFor(observed) as ChangeDraft[];
     expect(drafts.map((draft) => [draft.kind, imageOf(draft), draft.after])).toEqual([['update', observed[0]?.id, []]]);
   });

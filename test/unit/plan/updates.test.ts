@@ -16,8 +16,16 @@ describe('plan: updates of existing images (rule 4)', () => {
   type Case = [string, (image: GlanceImage) => GlanceImage, Change[], ImageDefinition?];
   const tags = ['scs', TAG, 'os:ubuntu'];
   it.each<Case>([
-    ['an edited meta value', (i) => ({ ...i, hw_disk_bus: 'virtio' }), [{ field: 'properties.hw_disk_bus', before: 'virtio', after: 'scsi' }]],
-    ['a missing property', (i) => ({ ...i, hypervisor_type: undefined }), [{ field: 'properties.hypervisor_type', before: null, after: 'qemu' }]],
+    [
+      'an edited meta value',
+      (i) => ({ ...i, hw_disk_bus: 'virtio' }),
+      [{ field: 'properties.hw_disk_bus', before: 'virtio', after: 'scsi' }],
+    ],
+    [
+      'a missing property',
+      (i) => ({ ...i, hypervisor_type: undefined }),
+      [{ field: 'properties.hypervisor_type', before: null, after: 'qemu' }],
+    ],
     ['another min_ram', (i) => ({ ...i, min_ram: 1024 }), [{ field: 'min_ram', before: 1024, after: 512 }]],
     ['another min_disk', (i) => ({ ...i, min_disk: 4 }), [{ field: 'min_disk', before: 4, after: 8 }]],
     [
@@ -25,8 +33,16 @@ describe('plan: updates of existing images (rule 4)', () => {
       (i) => ({ ...i, tags: i.tags.filter((t) => t !== 'os:ubuntu') }),
       [{ field: 'tags', before: ['scs', TAG], after: tags }],
     ],
-    ['an extra tag', (i) => ({ ...i, tags: [...i.tags, 'stale'] }), [{ field: 'tags', before: [...tags, 'stale'], after: tags }]],
-    ['another visibility', (i) => ({ ...i, visibility: 'private' }), [{ field: 'visibility', before: 'private', after: 'public' }]],
+    [
+      'an extra tag',
+      (i) => ({ ...i, tags: [...i.tags, 'stale'] }),
+      [{ field: 'tags', before: [...tags, 'stale'], after: tags }],
+    ],
+    [
+      'another visibility',
+      (i) => ({ ...i, visibility: 'private' }),
+      [{ field: 'visibility', before: 'private', after: 'public' }],
+    ],
     ['os_hidden set', (i) => ({ ...i, os_hidden: true }), [{ field: 'os_hidden', before: true, after: false }]],
     [
       'a deactivated image the definition wants active',
@@ -82,7 +98,10 @@ describe('plan: updates of existing images (rule 4)', () => {
     const [outdated, current] = cloud() as [GlanceImage, GlanceImage];
     const result = run(d, [{ ...outdated, hw_disk_bus: 'ide' }, current]);
     expect(updates(result)).toEqual([
-      expect.objectContaining({ imageId: outdated.id, changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }] }),
+      expect.objectContaining({
+        imageId: outdated.id,
+        changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }],
+      }),
     ]);
   });
 

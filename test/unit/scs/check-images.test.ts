@@ -4,7 +4,8 @@ import { IMAGE_RULES, checkImage, checkImages } from '../../../src/scs/image-met
 import type { ImageSubject } from '../../../src/scs/image-subject.js';
 import { V1, V2, findingOf, image, verdictOf, type Overrides } from './helpers.js';
 
-const generic = (id: string, overrides: Overrides = {}): ImageSubject => image({ id, name: `Ubuntu 24.04 ${id}`, ...overrides });
+const generic = (id: string, overrides: Overrides = {}): ImageSubject =>
+  image({ id, name: `Ubuntu 24.04 ${id}`, ...overrides });
 
 function uniqueness(images: ImageSubject[], options = V2): Record<string, Verdict> {
   const result = checkImages(images, options);
@@ -49,7 +50,12 @@ describe('checkImages: uniqueness of generic images', () => {
   });
 
   it('leaves images without os_distro or os_version to their own rules', () => {
-    expect(uniqueness([generic('a', { props: { os_version: undefined } }), generic('b', { props: { os_version: undefined } })])).toEqual({ a: 'PASS', b: 'PASS' });
+    expect(
+      uniqueness([
+        generic('a', { props: { os_version: undefined } }),
+        generic('b', { props: { os_version: undefined } }),
+      ]),
+    ).toEqual({ a: 'PASS', b: 'PASS' });
   });
 });
 
@@ -63,7 +69,14 @@ describe('checkImages: assembly', () => {
   });
 
   it('answers per image in the order given, and keeps images with the same name apart', () => {
-    const result = checkImages([image({ id: 'u1' }), image({ name: 'Debian 12', props: { os_distro: 'debian' } }), image({ name: 'Debian 12', props: { os_distro: 'debian', os_version: '12' } })], V2);
+    const result = checkImages(
+      [
+        image({ id: 'u1' }),
+        image({ name: 'Debian 12', props: { os_distro: 'debian' } }),
+        image({ name: 'Debian 12', props: { os_distro: 'debian', os_version: '12' } }),
+      ],
+      V2,
+    );
     expect(result.map((findings) => findings[0]?.image)).toEqual(['Ubuntu 24.04', 'Debian 12', 'Debian 12']);
     expect(result[2]?.every((f) => f.image === 'Debian 12')).toBe(true);
     expect(findingOf(result[1] ?? [], 'os_version').message).toBe('os_version="24.04"');

@@ -20,7 +20,11 @@ describe('scs-0102 applied to definitions (--check)', () => {
   });
 
   it("loads OIM's catalogue with only uniqueness warnings: AlmaLinux 9 and CentOS Stream 9 share os_distro centos 9", () => {
-    const result = checkDefinitions(enabled(path.join(repoRoot, 'test', 'fixtures', 'oim', 'images')), 'managed_by_osism', options);
+    const result = checkDefinitions(
+      enabled(path.join(repoRoot, 'test', 'fixtures', 'oim', 'images')),
+      'managed_by_osism',
+      options,
+    );
     expect(result.errors).toEqual([]);
     expect(result.warnings.map((w) => w.image).sort()).toEqual(['AlmaLinux 9', 'CentOS Stream 9']);
     expect(result.warnings.every((w) => w.path === 'uniqueness')).toBe(true);
@@ -28,7 +32,11 @@ describe('scs-0102 applied to definitions (--check)', () => {
 
   it('makes a definition that would publish a non-compliant image an error naming file, line, image and rule', () => {
     const [ubuntu] = enabled(path.join(repoRoot, 'images')).filter((def) => def.name === 'Ubuntu 24.04');
-    const broken: ImageDefinition = { ...(ubuntu as ImageDefinition), min_ram: 0, meta: { ...(ubuntu as ImageDefinition).meta, hypervisor_type: 'vmware' } };
+    const broken: ImageDefinition = {
+      ...(ubuntu as ImageDefinition),
+      min_ram: 0,
+      meta: { ...(ubuntu as ImageDefinition).meta, hypervisor_type: 'vmware' },
+    };
     const result = checkDefinitions([broken], 'managed_by_osism', options);
     const rules = result.errors.map((e) => e.path.split(' ').at(-1));
     expect(rules).toEqual(expect.arrayContaining(['hypervisor_type', 'min_ram']));
@@ -46,12 +54,36 @@ describe('scs-0102 applied to definitions (--check)', () => {
 describe('a live image as the rules see it', () => {
   it('takes the additional properties and leaves out the core fields', () => {
     const subject = subjectOfImage({
-      id: 'i1', name: 'Ubuntu 24.04', status: 'active', visibility: 'public', protected: false, os_hidden: true, tags: ['a'],
-      min_disk: 8, min_ram: 512, disk_format: 'qcow2', container_format: 'bare', size: 123, virtual_size: 456,
-      checksum: 'c', os_hash_algo: 'sha512', os_hash_value: 'h', owner: 'p', created_at: '2026-01-01T00:00:00Z',
-      updated_at: '2026-01-01T00:00:00Z', os_distro: 'ubuntu', architecture: 'x86_64',
+      id: 'i1',
+      name: 'Ubuntu 24.04',
+      status: 'active',
+      visibility: 'public',
+      protected: false,
+      os_hidden: true,
+      tags: ['a'],
+      min_disk: 8,
+      min_ram: 512,
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      size: 123,
+      virtual_size: 456,
+      checksum: 'c',
+      os_hash_algo: 'sha512',
+      os_hash_value: 'h',
+      owner: 'p',
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-01T00:00:00Z',
+      os_distro: 'ubuntu',
+      architecture: 'x86_64',
     });
     expect(subject.properties).toEqual({ os_distro: 'ubuntu', architecture: 'x86_64' });
-    expect(subject).toMatchObject({ id: 'i1', min_disk: 8, size: 123, virtual_size: 456, os_hidden: true, os_hash_algo: 'sha512' });
+    expect(subject).toMatchObject({
+      id: 'i1',
+      min_disk: 8,
+      size: 123,
+      virtual_size: 456,
+      os_hidden: true,
+      os_hash_algo: 'sha512',
+    });
   });
 });

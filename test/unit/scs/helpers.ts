@@ -21,7 +21,8 @@ const BASE_PROPERTIES: Record<string, string> = {
   provided_until: '2029-05-31',
   uuid_validity: 'last-3',
   hotfix_hours: '0',
-  image_source: 'https://cloud-images.ubuntu.com/releases/noble/release-20250601/ubuntu-24.04-server-cloudimg-amd64.img',
+  image_source:
+    'https://cloud-images.ubuntu.com/releases/noble/release-20250601/ubuntu-24.04-server-cloudimg-amd64.img',
   image_description: 'https://ubuntu.com/server',
   image_original_user: 'ubuntu',
   image_build_date: '2025-06-01',

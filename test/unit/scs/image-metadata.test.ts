@@ -37,8 +37,19 @@ describe('checkImage: a compliant image', () => {
     const findings = checkImage({ name: 'bare', properties: {} }, V2);
     const failed = findings.filter((f) => f.verdict === 'FAIL').map((f) => f.rule);
     expect(failed).toEqual([
-      'architecture', 'min_disk', 'min_ram', 'os_distro', 'os_version', 'os_purpose', 'replace_frequency',
-      'provided_until', 'uuid_validity', 'image_source', 'image_description', 'image_original_user', 'image_build_date',
+      'architecture',
+      'min_disk',
+      'min_ram',
+      'os_distro',
+      'os_version',
+      'os_purpose',
+      'replace_frequency',
+      'provided_until',
+      'uuid_validity',
+      'image_source',
+      'image_description',
+      'image_original_user',
+      'image_build_date',
     ]);
     expect(worstVerdict(findings)).toBe('FAIL');
   });
@@ -212,16 +223,31 @@ table('image_build_date', [
   ['ISO without Z', { props: { image_build_date: '2025-06-01T10:30:15' } }, 'FAIL'],
   ['no such month', { props: { image_build_date: '2025-13-01' } }, 'FAIL'],
   ['no such hour', { props: { image_build_date: '2025-06-01 24:00' } }, 'FAIL'],
-  ['after created_at', { props: { image_build_date: '2025-06-03' } }, 'FAIL', 'after the image\'s registration'],
+  ['after created_at', { props: { image_build_date: '2025-06-03' } }, 'FAIL', "after the image's registration"],
   ['same day as created_at, later hour', { props: { image_build_date: '2025-06-02 09:00' } }, 'FAIL', 'after'],
   ['same day as created_at, earlier hour', { props: { image_build_date: '2025-06-02 07:59' } }, 'PASS'],
   ['after a created_at with fractions', { created_at: '2025-05-31T08:00:00.123Z' }, 'FAIL', 'after'],
   ['unreadable created_at: not compared', { created_at: 'yesterday' }, 'PASS', 'unreadable'],
   ['created_at on no real day: not compared', { created_at: '2025-02-30T08:00:00.5+01:00' }, 'PASS', 'unreadable'],
-  ['in the future (no created_at)', { created_at: undefined, props: { image_build_date: '2025-07-01' } }, 'FAIL', 'in the future'],
-  ['later today (no created_at)', { created_at: undefined, props: { image_build_date: '2025-06-15 13:00' } }, 'FAIL', 'in the future'],
+  [
+    'in the future (no created_at)',
+    { created_at: undefined, props: { image_build_date: '2025-07-01' } },
+    'FAIL',
+    'in the future',
+  ],
+  [
+    'later today (no created_at)',
+    { created_at: undefined, props: { image_build_date: '2025-06-15 13:00' } },
+    'FAIL',
+    'in the future',
+  ],
   ['today (no created_at)', { created_at: undefined, props: { image_build_date: '2025-06-15' } }, 'PASS'],
-  ['in the future and after created_at', { props: { image_build_date: '2025-07-01' } }, 'FAIL', 'registration (created_at 2025-06-02T08:00:00Z) and is in the future'],
+  [
+    'in the future and after created_at',
+    { props: { image_build_date: '2025-07-01' } },
+    'FAIL',
+    'registration (created_at 2025-06-02T08:00:00Z) and is in the future',
+  ],
 ]);
 
 table('os_hash_algo', [
@@ -236,7 +262,9 @@ describe('options.now', () => {
   it('judges "in the future" against the given clock, not the real one', () => {
     const subject = image({ created_at: undefined, props: { image_build_date: '2030-01-01' } });
     expect(verdictOf(checkImage(subject, { version: 'v2', now: NOW }), 'image_build_date')).toBe('FAIL');
-    expect(verdictOf(checkImage(subject, { version: 'v2', now: new Date('2030-01-02T00:00:00Z') }), 'image_build_date')).toBe('PASS');
+    expect(
+      verdictOf(checkImage(subject, { version: 'v2', now: new Date('2030-01-02T00:00:00Z') }), 'image_build_date'),
+    ).toBe('PASS');
   });
 });
 

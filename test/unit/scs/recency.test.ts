@@ -54,7 +54,11 @@ describe('recency: when an image is outdated', () => {
   });
 
   it('falls back to created_at when the image has no build date, and does not judge without either', () => {
-    expect(recency(built('2025-06-01', 'monthly', { created_at: '2025-01-01T00:00:00Z', props: { image_build_date: undefined } })).verdict).toBe('FAIL');
+    expect(
+      recency(
+        built('2025-06-01', 'monthly', { created_at: '2025-01-01T00:00:00Z', props: { image_build_date: undefined } }),
+      ).verdict,
+    ).toBe('FAIL');
     const neither = recency(built('2025-06-01', 'monthly', { props: { image_build_date: undefined } }));
     expect(neither.verdict).toBe('PASS');
     expect(neither.message).toContain('not judged');
@@ -90,7 +94,8 @@ describe('recency: provided_until of an outdated image', () => {
 
 describe('recency: an outdated image with a current replacement (checkImages)', () => {
   const fresh = built('2025-06-01', 'monthly', { name: 'Ubuntu 24.04' });
-  const old = (name: string, overrides: Overrides = {}): ImageSubject => built('2025-01-01', 'monthly', { name, ...overrides });
+  const old = (name: string, overrides: Overrides = {}): ImageSubject =>
+    built('2025-01-01', 'monthly', { name, ...overrides });
 
   it('passes "Ubuntu 24.04 (20250101)" next to a current "Ubuntu 24.04", and fails it alone', () => {
     const dated = old('Ubuntu 24.04 (20250101)');
@@ -101,9 +106,12 @@ describe('recency: an outdated image with a current replacement (checkImages)', 
     expect(recency(dated).verdict).toBe('FAIL');
   });
 
-  it.each(['old', 'prev', '20250101', '2025-01-01', '(2025-01-01)'])('takes a last word "%s" as an old-image mark', (word) => {
-    expect(recencyAmong([old(`Ubuntu 24.04 ${word}`), fresh], `Ubuntu 24.04 ${word}`)).toBe('PASS');
-  });
+  it.each(['old', 'prev', '20250101', '2025-01-01', '(2025-01-01)'])(
+    'takes a last word "%s" as an old-image mark',
+    (word) => {
+      expect(recencyAmong([old(`Ubuntu 24.04 ${word}`), fresh], `Ubuntu 24.04 ${word}`)).toBe('PASS');
+    },
+  );
 
   it('warns when the replaced image is neither hidden nor named as old; passes it when hidden', () => {
     expect(recencyAmong([old('Ubuntu 24.04 legacy'), fresh], 'Ubuntu 24.04 legacy')).toBe('WARN');

@@ -11,9 +11,17 @@ const named = (name: string, source: string | undefined, overrides: Overrides = 
   image({ name, ...overrides, props: { image_source: source, ...overrides.props } });
 
 const ubuntu2404 = (overrides: Overrides = {}) =>
-  named('Ubuntu 24.04', 'https://cloud-images.ubuntu.com/releases/noble/release-20250601/ubuntu-24.04-server-cloudimg-amd64.img', overrides);
+  named(
+    'Ubuntu 24.04',
+    'https://cloud-images.ubuntu.com/releases/noble/release-20250601/ubuntu-24.04-server-cloudimg-amd64.img',
+    overrides,
+  );
 const debian12 = (overrides: Overrides = {}) =>
-  named('Debian 12', 'https://cloud.debian.org/images/cloud/bookworm/20250601-2130/debian-12-genericcloud-amd64-20250601-2130.qcow2', overrides);
+  named(
+    'Debian 12',
+    'https://cloud.debian.org/images/cloud/bookworm/20250601-2130/debian-12-genericcloud-amd64-20250601-2130.qcow2',
+    overrides,
+  );
 const capi = (overrides: Overrides = {}) => named('ubuntu-capi-image-v1.30.4', CAPI_SOURCE, overrides);
 
 function presence(findings: Finding[], name: string): Verdict | undefined {
@@ -21,15 +29,23 @@ function presence(findings: Finding[], name: string): Verdict | undefined {
 }
 
 function sourceVerdicts(findings: Finding[]): Record<string, Verdict> {
-  return Object.fromEntries(findings.filter((f) => f.rule === 'standard_image_source').map((f) => [f.image, f.verdict]));
+  return Object.fromEntries(
+    findings.filter((f) => f.rule === 'standard_image_source').map((f) => [f.image, f.verdict]),
+  );
 }
 
 describe('checkStandardImages (scs-0104-v1)', () => {
   it('passes a cloud with the mandatory and recommended images from their official sources', () => {
     const findings = checkStandardImages([ubuntu2404(), debian12(), capi()]);
     expect(findings.filter((f) => f.verdict !== 'PASS')).toEqual([]);
-    expect(sourceVerdicts(findings)).toEqual({ 'Ubuntu 24.04': 'PASS', 'Debian 12': 'PASS', 'ubuntu-capi-image-v1.30.4': 'PASS' });
-    expect(findings.filter((f) => f.rule === 'standard_image').map((f) => f.image)).toEqual(SCS_0104_V1_IMAGES.map((s) => s.name));
+    expect(sourceVerdicts(findings)).toEqual({
+      'Ubuntu 24.04': 'PASS',
+      'Debian 12': 'PASS',
+      'ubuntu-capi-image-v1.30.4': 'PASS',
+    });
+    expect(findings.filter((f) => f.rule === 'standard_image').map((f) => f.image)).toEqual(
+      SCS_0104_V1_IMAGES.map((s) => s.name),
+    );
   });
 
   it('fails without Ubuntu 24.04 (mandatory)', () => {
@@ -40,7 +56,10 @@ describe('checkStandardImages (scs-0104-v1)', () => {
   });
 
   it('does not take an older, renamed Ubuntu 24.04 or Ubuntu 22.04 for Ubuntu 24.04', () => {
-    const findings = checkStandardImages([named('Ubuntu 24.04 (20250101)', 'https://cloud-images.ubuntu.com/noble/x.img'), named('Ubuntu 22.04', 'https://cloud-images.ubuntu.com/jammy/x.img')]);
+    const findings = checkStandardImages([
+      named('Ubuntu 24.04 (20250101)', 'https://cloud-images.ubuntu.com/noble/x.img'),
+      named('Ubuntu 22.04', 'https://cloud-images.ubuntu.com/jammy/x.img'),
+    ]);
     expect(presence(findings, 'Ubuntu 24.04')).toBe('FAIL');
     expect(presence(findings, 'Ubuntu 22.04')).toBe('PASS');
   });
@@ -63,15 +82,29 @@ describe('checkStandardImages (scs-0104-v1)', () => {
   });
 
   it('recognises CAPI images by the name scheme "ubuntu-capi-image-vX.Y[.Z]"', () => {
-    expect(presence(checkStandardImages([capi({ name: 'ubuntu-capi-image-v1.31' })]), 'ubuntu-capi-image')).toBe('PASS');
-    expect(presence(checkStandardImages([capi({ name: 'ubuntu-capi-image v1.30.4' })]), 'ubuntu-capi-image')).toBe('WARN');
-    expect(presence(checkStandardImages([capi({ name: 'ubuntu-capi-image-latest' })]), 'ubuntu-capi-image')).toBe('WARN');
+    expect(presence(checkStandardImages([capi({ name: 'ubuntu-capi-image-v1.31' })]), 'ubuntu-capi-image')).toBe(
+      'PASS',
+    );
+    expect(presence(checkStandardImages([capi({ name: 'ubuntu-capi-image v1.30.4' })]), 'ubuntu-capi-image')).toBe(
+      'WARN',
+    );
+    expect(presence(checkStandardImages([capi({ name: 'ubuntu-capi-image-latest' })]), 'ubuntu-capi-image')).toBe(
+      'WARN',
+    );
   });
 
   it.each<[string, string | undefined, Verdict]>([
-    ['releases/noble/', 'https://cloud-images.ubuntu.com/releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.img', 'PASS'],
+    [
+      'releases/noble/',
+      'https://cloud-images.ubuntu.com/releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.img',
+      'PASS',
+    ],
     ['noble/ (daily)', 'https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img', 'PASS'],
-    ['jammy (wrong release)', 'https://cloud-images.ubuntu.com/releases/jammy/release/ubuntu-22.04-server-cloudimg-amd64.img', 'FAIL'],
+    [
+      'jammy (wrong release)',
+      'https://cloud-images.ubuntu.com/releases/jammy/release/ubuntu-22.04-server-cloudimg-amd64.img',
+      'FAIL',
+    ],
     ['a mirror', 'https://mirror.example.com/ubuntu/releases/noble/x.img', 'FAIL'],
     ['a codename prefix, not a directory', 'https://cloud-images.ubuntu.com/releases/noble-backup/x.img', 'FAIL'],
     ['plain http', 'http://cloud-images.ubuntu.com/releases/noble/x.img', 'FAIL'],
@@ -91,9 +124,21 @@ describe('checkStandardImages (scs-0104-v1)', () => {
   });
 
   it.each<[string, string, Verdict]>([
-    ['cloud.debian.org', 'https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2', 'PASS'],
-    ['cdimage.debian.org', 'https://cdimage.debian.org/cdimage/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2', 'PASS'],
-    ['bullseye (wrong release)', 'https://cloud.debian.org/images/cloud/bullseye/latest/debian-11-genericcloud-amd64.qcow2', 'FAIL'],
+    [
+      'cloud.debian.org',
+      'https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2',
+      'PASS',
+    ],
+    [
+      'cdimage.debian.org',
+      'https://cdimage.debian.org/cdimage/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2',
+      'PASS',
+    ],
+    [
+      'bullseye (wrong release)',
+      'https://cloud.debian.org/images/cloud/bullseye/latest/debian-11-genericcloud-amd64.qcow2',
+      'FAIL',
+    ],
   ])('Debian 12 from %s: %s', (_title, source, verdict) => {
     expect(sourceVerdicts(checkStandardImages([named('Debian 12', source)]))['Debian 12']).toBe(verdict);
   });
@@ -110,6 +155,13 @@ describe('checkStandardImages (scs-0104-v1)', () => {
     const findings = checkStandardImages([ubuntu2404()], {
       specs: [{ name: 'Debian 13', sources: ['https://cloud.debian.org/images/cloud/trixie/'], status: 'mandatory' }],
     });
-    expect(findings).toEqual([{ rule: 'standard_image', verdict: 'FAIL', message: expect.stringContaining('"Debian 13"') as unknown as string, image: 'Debian 13' }]);
+    expect(findings).toEqual([
+      {
+        rule: 'standard_image',
+        verdict: 'FAIL',
+        message: expect.stringContaining('"Debian 13"') as unknown as string,
+        image: 'Debian 13',
+      },
+    ]);
   });
 });

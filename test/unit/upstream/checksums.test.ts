@@ -12,7 +12,11 @@ describe('parseChecksumFile on real files', () => {
   it('reads GNU lines (AlmaLinux): the latest alias and the versioned file share a digest', () => {
     const entries = parseChecksumFile(fixture('almalinux9/CHECKSUM'));
     expect(entries).toHaveLength(6);
-    expect(entries[0]).toEqual({ name: 'AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2', algo: 'sha256', hex: SHA256 });
+    expect(entries[0]).toEqual({
+      name: 'AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2',
+      algo: 'sha256',
+      hex: SHA256,
+    });
     const alias = findEntry(entries, 'AlmaLinux-9-GenericCloud-latest.x86_64.qcow2');
     const versioned = findEntry(entries, 'AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2');
     expect(alias?.hex).toBe(SHA256);
@@ -120,7 +124,9 @@ describe('parseChecksumFile line shapes', () => {
   });
 
   it('unescapes a GNU name marked with a leading backslash', () => {
-    expect(parseChecksumFile(`\\${SHA256}  dir\\\\a\\nb.img`)).toEqual([{ name: 'dir\\a\nb.img', algo: 'sha256', hex: SHA256 }]);
+    expect(parseChecksumFile(`\\${SHA256}  dir\\\\a\\nb.img`)).toEqual([
+      { name: 'dir\\a\nb.img', algo: 'sha256', hex: SHA256 },
+    ]);
   });
 
   it('tolerates CRLF and a byte order mark', () => {
@@ -156,7 +162,11 @@ describe('parseChecksumFile line shapes', () => {
       '=abcd',
       '-----END PGP SIGNATURE-----',
     ].join('\n');
-    expect(parseChecksumFile(text).map((entry) => entry.name)).toEqual(['-leading-dash.img', 'b.img', 'after-escaped-armor.img']);
+    expect(parseChecksumFile(text).map((entry) => entry.name)).toEqual([
+      '-leading-dash.img',
+      'b.img',
+      'after-escaped-armor.img',
+    ]);
   });
 
   it('does not treat the armor header of a clearsigned file as content', () => {

@@ -3,7 +3,9 @@ import { buildDate, findNewestBuild, layoutOf, splitUrl, type UpstreamBuild } fr
 import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
 import { FakeUpstream, REAL, realRoutes } from './fake-upstream.js';
 
-function upstream(extra: Record<string, string | { status?: number; body?: string; headers?: Record<string, string> }> = {}) {
+function upstream(
+  extra: Record<string, string | { status?: number; body?: string; headers?: Record<string, string> }> = {},
+) {
   const fake = new FakeUpstream({ ...realRoutes(), ...extra });
   const http = new UpstreamHttp(fake.fetch);
   return { fake, http };
@@ -30,14 +32,20 @@ describe('layoutOf', () => {
 
   it('takes a dated folder like an alias one, and a checksum file elsewhere for a folder checksum file', () => {
     const base = 'https://cloud-images.ubuntu.com/noble/';
-    expect(layoutOf({ latestUrl: `${base}20260705/x.img`, latestChecksumUrl: `${base}20260705/SHA256SUMS` })).toBe('dated-folders');
-    expect(layoutOf({ latestUrl: `${base}release-20260618/x.img`, latestChecksumUrl: `${base}release-20260618/SHA256SUMS` })).toBe(
+    expect(layoutOf({ latestUrl: `${base}20260705/x.img`, latestChecksumUrl: `${base}20260705/SHA256SUMS` })).toBe(
       'dated-folders',
     );
+    expect(
+      layoutOf({ latestUrl: `${base}release-20260618/x.img`, latestChecksumUrl: `${base}release-20260618/SHA256SUMS` }),
+    ).toBe('dated-folders');
     // The checksum file in another folder than the image: not a dated layout.
-    expect(layoutOf({ latestUrl: `${base}current/x.img`, latestChecksumUrl: `${base}SHA256SUMS` })).toBe('checksum-file');
+    expect(layoutOf({ latestUrl: `${base}current/x.img`, latestChecksumUrl: `${base}SHA256SUMS` })).toBe(
+      'checksum-file',
+    );
     // A folder that is neither an alias nor dated.
-    expect(layoutOf({ latestUrl: `${base}images/x.img`, latestChecksumUrl: `${base}images/SHA256SUMS` })).toBe('checksum-file');
+    expect(layoutOf({ latestUrl: `${base}images/x.img`, latestChecksumUrl: `${base}images/SHA256SUMS` })).toBe(
+      'checksum-file',
+    );
   });
 
   it('reads a placeholder as a checksum file, even where the checksum file looks like a sidecar', () => {
@@ -107,10 +115,13 @@ describe('findNewestBuild on the real shapes', () => {
 
   it('AlmaLinux: pins the -latest alias to its versioned twin, not the ext4 or OpenNebula one', async () => {
     const build = await findNewestBuild(REAL.alma!, upstream().http);
-    expect(build.url).toBe('https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2');
+    expect(build.url).toBe(
+      'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2',
+    );
     const ext4 = await findNewestBuild(
       {
-        latestUrl: 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-ext4-latest.x86_64.qcow2',
+        latestUrl:
+          'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-ext4-latest.x86_64.qcow2',
         latestChecksumUrl: REAL.alma!.latestChecksumUrl,
       },
       upstream().http,
@@ -126,7 +137,9 @@ describe('findNewestBuild on the real shapes', () => {
   it('CentOS Stream: the placeholder picks the newest matching file, never the -latest alias', async () => {
     const build = await findNewestBuild(REAL.stream9!, upstream().http);
     expect(build.url).not.toContain('latest');
-    expect(build.url).toBe('https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-20260714.1.x86_64.qcow2');
+    expect(build.url).toBe(
+      'https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-20260714.1.x86_64.qcow2',
+    );
   });
 
   it('Fedora: a placeholder over the clearsigned CHECKSUM picks the Generic image, not UEFI-UKI', async () => {
@@ -153,8 +166,13 @@ describe('findNewestBuild on the real shapes', () => {
 describe('findNewestBuild failures', () => {
   it('a listing without a dated folder names the listing', async () => {
     const base = 'https://mirror.example.org/empty/';
-    const { http } = upstream({ [base]: '<html><body><a href="../">../</a><a href="current/">current/</a><a href="SHA256SUMS">SHA256SUMS</a></body></html>' });
-    const error = await failure(findNewestBuild({ latestUrl: `${base}current/x.img`, latestChecksumUrl: `${base}current/SHA256SUMS` }, http));
+    const { http } = upstream({
+      [base]:
+        '<html><body><a href="../">../</a><a href="current/">current/</a><a href="SHA256SUMS">SHA256SUMS</a></body></html>',
+    });
+    const error = await failure(
+      findNewestBuild({ latestUrl: `${base}current/x.img`, latestChecksumUrl: `${base}current/SHA256SUMS` }, http),
+    );
     expect(error.url).toBe(base);
     expect(error.message).toBe(`${base}: lists no dated build folder (YYYYMMDD/, release-YYYYMMDD/ or YYYYMMDD-N/)`);
     expect(http.requests).toBe(1);
@@ -164,7 +182,13 @@ describe('findNewestBuild failures', () => {
     const base = 'https://cdimage.debian.org/cdimage/cloud/trixie/daily/';
     const { http } = upstream();
     const error = await failure(
-      findNewestBuild({ latestUrl: `${base}latest/debian-13-genericcloud-s390x-daily.qcow2`, latestChecksumUrl: `${base}latest/SHA512SUMS` }, http),
+      findNewestBuild(
+        {
+          latestUrl: `${base}latest/debian-13-genericcloud-s390x-daily.qcow2`,
+          latestChecksumUrl: `${base}latest/SHA512SUMS`,
+        },
+        http,
+      ),
     );
     expect(error.message).toBe(
       `${base}20260717-2542/SHA512SUMS: does not list debian-13-genericcloud-s390x-daily.qcow2 or debian-13-genericcloud-s390x-daily-20260717-2542.qcow2`,
@@ -172,7 +196,9 @@ describe('findNewestBuild failures', () => {
   });
 
   it('a 404 on the checksum file names that file and the status', async () => {
-    const { http } = upstream({ 'https://cloud-images.ubuntu.com/noble/20260705/SHA256SUMS': { status: 404, body: 'gone' } });
+    const { http } = upstream({
+      'https://cloud-images.ubuntu.com/noble/20260705/SHA256SUMS': { status: 404, body: 'gone' },
+    });
     const error = await failure(findNewestBuild(REAL.ubuntu!, http));
     expect(error.message).toBe('https://cloud-images.ubuntu.com/noble/20260705/SHA256SUMS: answered HTTP 404');
   });
@@ -180,7 +206,9 @@ describe('findNewestBuild failures', () => {
   it('an invalid placeholder regex names the URL and the regex, and fetches nothing', async () => {
     const { fake, http } = upstream();
     const latestUrl = String.raw`https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-9-HEREBE(\d+DRAGONS.x86_64.qcow2`;
-    const error = await failure(findNewestBuild({ latestUrl, latestChecksumUrl: REAL.stream9!.latestChecksumUrl }, http));
+    const error = await failure(
+      findNewestBuild({ latestUrl, latestChecksumUrl: REAL.stream9!.latestChecksumUrl }, http),
+    );
     expect(error.url).toBe(latestUrl);
     expect(error.message.startsWith(`${latestUrl}: invalid placeholder: "(\\\\d+" is no valid regex`)).toBe(true);
     expect(fake.requests).toEqual([]);
@@ -188,15 +216,20 @@ describe('findNewestBuild failures', () => {
 
   it('a placeholder that matches nothing names the checksum file and the pattern', async () => {
     const latestUrl = String.raw`https://cloud.centos.org/centos/9-stream/x86_64/images/CentOS-Stream-GenericCloud-10-HEREBE\d+\.\dDRAGONS.x86_64.qcow2`;
-    const error = await failure(findNewestBuild({ latestUrl, latestChecksumUrl: REAL.stream9!.latestChecksumUrl }, upstream().http));
+    const error = await failure(
+      findNewestBuild({ latestUrl, latestChecksumUrl: REAL.stream9!.latestChecksumUrl }, upstream().http),
+    );
     expect(error.message).toBe(
       String.raw`https://cloud.centos.org/centos/9-stream/x86_64/images/CHECKSUM: lists no file matching ^CentOS-Stream-GenericCloud-10-(?:\d+\.\d)\.x86_64\.qcow2$`,
     );
   });
 
   it('a folder checksum file without the file names the file', async () => {
-    const latestUrl = 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-9.9-20261101.x86_64.qcow2';
-    const error = await failure(findNewestBuild({ latestUrl, latestChecksumUrl: REAL.alma!.latestChecksumUrl }, upstream().http));
+    const latestUrl =
+      'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-9.9-20261101.x86_64.qcow2';
+    const error = await failure(
+      findNewestBuild({ latestUrl, latestChecksumUrl: REAL.alma!.latestChecksumUrl }, upstream().http),
+    );
     expect(error.message).toBe(
       'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/CHECKSUM: does not list AlmaLinux-9-GenericCloud-9.9-20261101.x86_64.qcow2',
     );
@@ -219,7 +252,9 @@ describe('findNewestBuild failures', () => {
   it('masks a password in the URL it names', async () => {
     const base = 'https://reader:secret-pass@private.example.org/images/';
     const { http } = upstream();
-    const error = await failure(findNewestBuild({ latestUrl: `${base}x.qcow2`, latestChecksumUrl: `${base}x.qcow2.sha256` }, http));
+    const error = await failure(
+      findNewestBuild({ latestUrl: `${base}x.qcow2`, latestChecksumUrl: `${base}x.qcow2.sha256` }, http),
+    );
     expect(error.message).toBe('https://reader:***@private.example.org/images/x.qcow2.sha256: answered HTTP 404');
     expect(error.message).not.toContain('secret');
   });

@@ -11,7 +11,10 @@ function upstream(pages: Record<string, string>, lastModified = 'Tue, 25 Nov 202
   return async (url, init) => {
     const body = pages[url];
     if (body === undefined) return new Response('missing', { status: 404 }) as never;
-    return new Response(init.method === 'HEAD' ? null : body, { status: 200, headers: { 'last-modified': lastModified } }) as never;
+    return new Response(init.method === 'HEAD' ? null : body, {
+      status: 200,
+      headers: { 'last-modified': lastModified },
+    }) as never;
   };
 }
 
@@ -25,14 +28,26 @@ const withUpstream = def({
   latest_checksum_url: `${BASE}/release/SHA256SUMS`,
   versions: ['20261001'],
 });
-const runOptions = (fetch: FetchLike, update = true) => ({ update, tag: TAG, projectId: PROJECT, fetch, parallel: 4, timeoutMs: 5000 });
+const runOptions = (fetch: FetchLike, update = true) => ({
+  update,
+  tag: TAG,
+  projectId: PROJECT,
+  fetch,
+  parallel: 4,
+  timeoutMs: 5000,
+});
 
 describe('definitionsForRun (--update and version: latest)', () => {
   it('--update plans the newest build as update would write it: new version in, oldest out', async () => {
     const run = await definitionsForRun([withUpstream], [], runOptions(upstream(noble)));
     expect(run.failures).toEqual([]);
     expect(run.definitions[0]?.versions).toEqual([
-      expect.objectContaining({ version: '20261120', url: `${BASE}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img`, checksum: { algo: 'sha256', hex: hex('2') }, build_date: '2026-11-20' }),
+      expect.objectContaining({
+        version: '20261120',
+        url: `${BASE}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img`,
+        checksum: { algo: 'sha256', hex: hex('2') },
+        build_date: '2026-11-20',
+      }),
     ]);
   });
 
@@ -62,7 +77,12 @@ describe('definitionsForRun (--update and version: latest)', () => {
     it('becomes the Last-Modified day with the upstream checksum when no image has that checksum', async () => {
       const run = await definitionsForRun([pointer], [], runOptions(upstream(sums(hex('c'))), false));
       const resolved = run.definitions[0]?.versions[0];
-      expect(resolved).toMatchObject({ version: '20261125', build_date: '2026-11-25', checksum: { algo: 'sha256', hex: hex('c') }, meta: { upstream_checksum: hex('c') } });
+      expect(resolved).toMatchObject({
+        version: '20261125',
+        build_date: '2026-11-25',
+        checksum: { algo: 'sha256', hex: hex('c') },
+        meta: { upstream_checksum: hex('c') },
+      });
       const planned = plan({ definitions: run.definitions, observed: [], projectId: PROJECT, options: options() });
       expect(planned.actions.map((action) => action.kind)).toContain('import');
     });
@@ -71,23 +91,43 @@ describe('definitionsForRun (--update and version: latest)', () => {
       const first = await definitionsForRun([pointer], [], runOptions(upstream(sums(hex('c'))), false));
       const resolvedDef = first.definitions[0] as NonNullable<(typeof first.definitions)[0]>;
       const image = glanceImage(resolvedDef, '20261125', { status: 'active' });
-      const again = await definitionsForRun([pointer], [image], runOptions(upstream(sums(hex('c')), 'Sun, 30 Nov 2026 10:00:00 GMT'), false));
+      const again = await definitionsForRun(
+        [pointer],
+        [image],
+        runOptions(upstream(sums(hex('c')), 'Sun, 30 Nov 2026 10:00:00 GMT'), false),
+      );
       expect(again.definitions[0]?.versions[0]?.version).toBe('20261125');
-      const planned = plan({ definitions: again.definitions, observed: [image], projectId: PROJECT, options: options() });
+      const planned = plan({
+        definitions: again.definitions,
+        observed: [image],
+        projectId: PROJECT,
+        options: options(),
+      });
       expect(planned.actions).toEqual([]);
     });
 
     it('a changed checksum plans a new version beside the old image', async () => {
       const first = await definitionsForRun([pointer], [], runOptions(upstream(sums(hex('c'))), false));
-      const image = glanceImage(first.definitions[0] as NonNullable<(typeof first.definitions)[0]>, '20261125', { status: 'active' });
-      const changed = await definitionsForRun([pointer], [image], runOptions(upstream(sums(hex('d')), 'Sun, 30 Nov 2026 10:00:00 GMT'), false));
-      expect(changed.definitions[0]?.versions[0]).toMatchObject({ version: '20261130', meta: { upstream_checksum: hex('d') } });
+      const image = glanceImage(first.definitions[0] as NonNullable<(typeof first.definitions)[0]>, '20261125', {
+        status: 'active',
+      });
+      const changed = await definitionsForRun(
+        [pointer],
+        [image],
+        runOptions(upstream(sums(hex('d')), 'Sun, 30 Nov 2026 10:00:00 GMT'), false),
+      );
+      expect(changed.definitions[0]?.versions[0]).toMatchObject({
+        version: '20261130',
+        meta: { upstream_checksum: hex('d') },
+      });
     });
 
     it('an upstream failure leaves the definition out of the plan, so its images stay as they are', async () => {
       const run = await definitionsForRun([pointer, withUpstream], [], runOptions(upstream({}), false));
       expect(run.definitions.map((entry) => entry.name)).toEqual(['Ubuntu 24.04']);
-      expect(run.failures).toEqual([{ definition: 'Rolling', message: expect.stringContaining(`${checksums_url}: answered HTTP 404`) }]);
+      expect(run.failures).toEqual([
+        { definition: 'Rolling', message: expect.stringContaining(`${checksums_url}: answered HTTP 404`) },
+      ]);
     });
   });
 });

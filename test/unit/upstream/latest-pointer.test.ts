@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDefinition, VersionDefinition } from '../../../src/definitions/types.js';
 import type { OwnedImage } from '../../../src/plan/identify.js';
 import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
-import { LATEST, UPSTREAM_CHECKSUM, latestPointer, resolveLatestPointer } from '../../../src/upstream/latest-pointer.js';
+import {
+  LATEST,
+  UPSTREAM_CHECKSUM,
+  latestPointer,
+  resolveLatestPointer,
+} from '../../../src/upstream/latest-pointer.js';
 import { glanceImage } from '../plan/helpers.js';
 import { FakeUpstream, upstreamDefinition, writtenVersion } from './fake-upstream.js';
 import { fixture } from './helpers.js';
@@ -24,7 +29,14 @@ const SIDECAR_HEX = '12b5c20aafbf2c88907b40f4ab6eea91982aa37bf55bd41b1661c2b2ba6
 const LAST_MODIFIED = 'Tue, 25 Nov 2026 10:00:00 GMT';
 
 function pointer(overrides: Partial<VersionDefinition> = {}): VersionDefinition {
-  return { line: 30, version: LATEST, url: DEBIAN_URL, checksums_url: `${DEBIAN}SHA512SUMS`, meta: { os_version: '13' }, ...overrides };
+  return {
+    line: 30,
+    version: LATEST,
+    url: DEBIAN_URL,
+    checksums_url: `${DEBIAN}SHA512SUMS`,
+    meta: { os_version: '13' },
+    ...overrides,
+  };
 }
 
 function debian(...versions: VersionDefinition[]): ImageDefinition {
@@ -68,7 +80,9 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
 describe('latestPointer', () => {
   it('is the latest version with a checksums_url or checksum_url', () => {
     expect(latestPointer(debian())?.version).toBe(LATEST);
-    expect(latestPointer(debian(pointer({ checksums_url: undefined, checksum_url: `${SIDECAR_URL}.sha256` })))?.version).toBe(LATEST);
+    expect(
+      latestPointer(debian(pointer({ checksums_url: undefined, checksum_url: `${SIDECAR_URL}.sha256` })))?.version,
+    ).toBe(LATEST);
     const { checksums_url: _dropped, ...plain } = pointer();
     expect(latestPointer(debian(plain))).toBeUndefined();
     expect(latestPointer(debian(writtenVersion('20260101')))).toBeUndefined();
@@ -115,13 +129,19 @@ describe('resolveLatestPointer', () => {
     const { fake, http } = upstream();
     fake.serve(`${SIDECAR_URL}.sha256`, `${'b'.repeat(64)}  example-cloud-image.qcow2\n`);
     const def = debian(pointer({ url: SIDECAR_URL, checksums_url: undefined, checksum_url: `${SIDECAR_URL}.sha256` }));
-    expect(resolvedPointer(await resolveLatestPointer(def, [], http)).checksum).toEqual({ algo: 'sha256', hex: 'b'.repeat(64) });
+    expect(resolvedPointer(await resolveLatestPointer(def, [], http)).checksum).toEqual({
+      algo: 'sha256',
+      hex: 'b'.repeat(64),
+    });
   });
 
   it('an image imported with the same digest keeps its version and build date, without a HEAD', async () => {
     const { fake, http } = upstream();
     const def = debian();
-    const images = [owned(def, '20261001', 'a'.repeat(128), '2026-10-01'), owned(def, '20261101', DEBIAN_HEX, '2026-11-01')];
+    const images = [
+      owned(def, '20261001', 'a'.repeat(128), '2026-10-01'),
+      owned(def, '20261101', DEBIAN_HEX, '2026-11-01'),
+    ];
     const version = resolvedPointer(await resolveLatestPointer(def, images, http));
     expect(version.version).toBe('20261101');
     expect(version.build_date).toBe('2026-11-01');
@@ -134,7 +154,9 @@ describe('resolveLatestPointer', () => {
   it('a changed digest is a new version: the Last-Modified day', async () => {
     const { fake, http } = upstream();
     const def = debian();
-    const version = resolvedPointer(await resolveLatestPointer(def, [owned(def, '20261101', 'a'.repeat(128), '2026-11-01')], http));
+    const version = resolvedPointer(
+      await resolveLatestPointer(def, [owned(def, '20261101', 'a'.repeat(128), '2026-11-01')], http),
+    );
     expect(version.version).toBe('20261125');
     expect(version.build_date).toBe('2026-11-25');
     expect(version.meta[UPSTREAM_CHECKSUM]).toBe(DEBIAN_HEX);

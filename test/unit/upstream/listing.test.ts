@@ -130,15 +130,33 @@ describe('datedFolders', () => {
   });
 
   it('leaves out grandchildren, files, sort links and fragments', () => {
-    const html = ['sub/20260101/', '20260102', '20260103/?C=M;O=A', '20260104/#top', '?C=M;O=A', '20260105.qcow2', 'mailto:x@example.org']
+    const html = [
+      'sub/20260101/',
+      '20260102',
+      '20260103/?C=M;O=A',
+      '20260104/#top',
+      '?C=M;O=A',
+      '20260105.qcow2',
+      'mailto:x@example.org',
+    ]
       .map((href) => `<a href="${href}">x</a>`)
       .join('');
     expect(datedFolders(html)).toEqual([]);
   });
 
   it('leaves out names that are not YYYYMMDD, release-YYYYMMDD or YYYYMMDD-N', () => {
-    const hrefs = ['2026010/', '202601011/', 'v20260101/', 'release-20260101-1/', '20260101-/', '20260101-a/', 'daily-20260101/'];
-    const html = [...hrefs, 'current/', 'release/', 'latest/', 'daily/'].map((href) => `<a href="${href}">x</a>`).join('');
+    const hrefs = [
+      '2026010/',
+      '202601011/',
+      'v20260101/',
+      'release-20260101-1/',
+      '20260101-/',
+      '20260101-a/',
+      'daily-20260101/',
+    ];
+    const html = [...hrefs, 'current/', 'release/', 'latest/', 'daily/']
+      .map((href) => `<a href="${href}">x</a>`)
+      .join('');
     expect(datedFolders(html)).toEqual([]);
   });
 

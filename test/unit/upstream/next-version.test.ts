@@ -13,7 +13,11 @@ import { upstreamDefinition, writtenVersion } from './fake-upstream.js';
 
 const digest = (char: string) => ({ algo: 'sha256', hex: char.repeat(64) });
 
-function build(date: string, char: string, url = `https://cloud-images.ubuntu.com/noble/${date}/noble-server-cloudimg-amd64.img`): FoundBuild {
+function build(
+  date: string,
+  char: string,
+  url = `https://cloud-images.ubuntu.com/noble/${date}/noble-server-cloudimg-amd64.img`,
+): FoundBuild {
   return { url, checksum: digest(char), date };
 }
 
@@ -40,12 +44,19 @@ function newDecision(decision: UpdateDecision): Extract<UpdateDecision, { kind: 
 describe('listsBuild', () => {
   it('matches by digest, whatever the URL', () => {
     const def = definition('20260101', '20260201');
-    expect(listsBuild(def, { url: 'https://elsewhere.example.org/x.img', checksum: digest('2') })?.version).toBe('20260201');
+    expect(listsBuild(def, { url: 'https://elsewhere.example.org/x.img', checksum: digest('2') })?.version).toBe(
+      '20260201',
+    );
   });
 
   it('does not match the same hex under another algo', () => {
     const def = definition('20260101');
-    expect(listsBuild(def, { url: 'https://elsewhere.example.org/x.img', checksum: { algo: 'sha512', hex: '1'.repeat(64) } })).toBeUndefined();
+    expect(
+      listsBuild(def, {
+        url: 'https://elsewhere.example.org/x.img',
+        checksum: { algo: 'sha512', hex: '1'.repeat(64) },
+      }),
+    ).toBeUndefined();
   });
 
   it('matches by URL only where no digest is written', () => {
@@ -62,7 +73,10 @@ describe('listsBuild', () => {
 
 describe('decideUpdate', () => {
   it('current: the definition lists the digest', () => {
-    expect(decideUpdate(definition('20260101', '20260201'), build('20260301', '1'))).toEqual({ kind: 'current', version: '20260101' });
+    expect(decideUpdate(definition('20260101', '20260201'), build('20260301', '1'))).toEqual({
+      kind: 'current',
+      version: '20260101',
+    });
   });
 
   it('current: the same URL where no digest is written', () => {
@@ -92,7 +106,11 @@ describe('decideUpdate', () => {
       meta: {},
     });
     expect(decision.drop?.version).toBe('20260101');
-    expect(withNewVersion(def, decision).versions.map((version) => version.version)).toEqual(['20260201', '20260301', '20260401']);
+    expect(withNewVersion(def, decision).versions.map((version) => version.version)).toEqual([
+      '20260201',
+      '20260301',
+      '20260401',
+    ]);
   });
 
   it('new: a single version stays single', () => {
@@ -126,7 +144,11 @@ describe('decideUpdate', () => {
 
     // Each of them is current once written, and an older day is still older.
     expect(decideUpdate(def, build('20260201', '8'))).toEqual({ kind: 'current', version: '20260201.1' });
-    expect(decideUpdate(def, build('20260131', '7'))).toEqual({ kind: 'older', newest: '20260201.2', offered: '20260131' });
+    expect(decideUpdate(def, build('20260131', '7'))).toEqual({
+      kind: 'older',
+      newest: '20260201.2',
+      offered: '20260131',
+    });
   });
 
   it('a new build after a DATE.N version takes its plain date', () => {

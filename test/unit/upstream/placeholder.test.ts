@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseChecksumFile } from '../../../src/upstream/checksums.js';
-import { PlaceholderError, hasPlaceholder, newestMatching, placeholderPattern } from '../../../src/upstream/placeholder.js';
+import {
+  PlaceholderError,
+  hasPlaceholder,
+  newestMatching,
+  placeholderPattern,
+} from '../../../src/upstream/placeholder.js';
 import { fixture } from './helpers.js';
 
 const STREAM9 = String.raw`CentOS-Stream-GenericCloud-9-HEREBE\d+\.\dDRAGONS.x86_64.qcow2`;
@@ -92,7 +97,9 @@ describe('newestMatching', () => {
   });
 
   it('finds the newest CentOS 7 GenericCloud qcow2 in its sha256sum.txt', () => {
-    expect(newestMatching(names('centos7/sha256sum.txt'), placeholderPattern(CENTOS7))).toBe('CentOS-7-x86_64-GenericCloud-2211.qcow2');
+    expect(newestMatching(names('centos7/sha256sum.txt'), placeholderPattern(CENTOS7))).toBe(
+      'CentOS-7-x86_64-GenericCloud-2211.qcow2',
+    );
   });
 
   it('orders naturally, not by text', () => {

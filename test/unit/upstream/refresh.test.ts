@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
 import type { FetchLike } from '../../../src/openstack/http.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../../src/upstream/refresh.js';
-import { FakeUpstream, REAL, realRoutes, upstreamDefinition, writtenVersion, type RealUpstream } from './fake-upstream.js';
+import {
+  FakeUpstream,
+  REAL,
+  realRoutes,
+  upstreamDefinition,
+  writtenVersion,
+  type RealUpstream,
+} from './fake-upstream.js';
 import { fixture } from './helpers.js';
 
 const OPTIONS = { parallel: 3, timeoutMs: 5_000 };
@@ -23,7 +30,10 @@ const dayOf = (real: RealUpstream) => (real.date ?? real.lastModifiedDay) as str
 describe('discoverUpdates on the real shapes', () => {
   it('offers every upstream its newest build as a new version, pinned and dated', async () => {
     const fake = new FakeUpstream(realRoutes());
-    const definitions = [...reals.map((real) => upstreamDefinition(real.name, real)), upstreamDefinition('No upstream', undefined)];
+    const definitions = [
+      ...reals.map((real) => upstreamDefinition(real.name, real)),
+      upstreamDefinition('No upstream', undefined),
+    ];
     const results = await discoverUpdates(definitions, { ...OPTIONS, fetch: fake.fetch });
 
     // Only definitions that name their upstream, in their order.
@@ -35,22 +45,35 @@ describe('discoverUpdates on the real shapes', () => {
       expect(result.offered, real.name).toEqual({ url: real.url, checksum: real.checksum, date: dayOf(real) });
       expect(result.decision, real.name).toEqual({
         kind: 'new',
-        version: { line: 1, version: dayOf(real), url: real.url, checksum: real.checksum, build_date: isoOf(dayOf(real)), meta: {} },
+        version: {
+          line: 1,
+          version: dayOf(real),
+          url: real.url,
+          checksum: real.checksum,
+          build_date: isoOf(dayOf(real)),
+          meta: {},
+        },
       });
       // Two GETs for dated folders, one for a checksum file; one HEAD more where the URL tells no date.
       const expected = (real.layout === 'dated-folders' ? 2 : 1) + (real.date === undefined ? 1 : 0);
       expect(result.requests, real.name).toBe(expected);
     }
     expect(fake.requests).toHaveLength(results.reduce((sum, result) => sum + result.requests, 0));
-    expect(fake.requests.filter((request) => request.method === 'HEAD').map((request) => request.url).sort()).toEqual(
-      [REAL.fedora!.url, REAL.rocky!.url, REAL.sidecar!.url].sort(),
-    );
+    expect(
+      fake.requests
+        .filter((request) => request.method === 'HEAD')
+        .map((request) => request.url)
+        .sort(),
+    ).toEqual([REAL.fedora!.url, REAL.rocky!.url, REAL.sidecar!.url].sort());
   });
 
   it('a definition that already lists the build is current: at most 2 requests and no HEAD', async () => {
     const fake = new FakeUpstream(realRoutes());
     const definitions = reals.map((real) =>
-      upstreamDefinition(real.name, real, [writtenVersion('20200101'), writtenVersion('20200201', { url: real.url, checksum: real.checksum })]),
+      upstreamDefinition(real.name, real, [
+        writtenVersion('20200101'),
+        writtenVersion('20200201', { url: real.url, checksum: real.checksum }),
+      ]),
     );
     const results = await discoverUpdates(definitions, { ...OPTIONS, fetch: fake.fetch });
     for (const real of reals) {
@@ -60,7 +83,11 @@ describe('discoverUpdates on the real shapes', () => {
       expect(result.requests, real.name).toBeLessThanOrEqual(2);
       expect(result.requests, real.name).toBe(real.layout === 'dated-folders' ? 2 : 1);
       // The date is not asked for: offered carries it only where the URL tells it.
-      expect(result.offered, real.name).toEqual({ url: real.url, checksum: real.checksum, ...(real.date ? { date: real.date } : {}) });
+      expect(result.offered, real.name).toEqual({
+        url: real.url,
+        checksum: real.checksum,
+        ...(real.date ? { date: real.date } : {}),
+      });
     }
     expect(fake.requests.filter((request) => request.method === 'HEAD')).toEqual([]);
   });
@@ -70,7 +97,11 @@ describe('discoverUpdates on the real shapes', () => {
     const definitions = reals.map((real) => upstreamDefinition(real.name, real, [writtenVersion('20270101')]));
     const results = await discoverUpdates(definitions, { ...OPTIONS, fetch: fake.fetch });
     for (const real of reals) {
-      expect(byName(results, real.name).decision, real.name).toEqual({ kind: 'older', newest: '20270101', offered: dayOf(real) });
+      expect(byName(results, real.name).decision, real.name).toEqual({
+        kind: 'older',
+        newest: '20270101',
+        offered: dayOf(real),
+      });
     }
   });
 
@@ -129,10 +160,19 @@ describe('discoverUpdates failures', () => {
     const stream9 = 'https://cloud.centos.org/centos/9-stream/x86_64/images/';
     const source = (latestUrl: string, latestChecksumUrl: string) => ({ latestUrl, latestChecksumUrl });
     const definitions = [
-      upstreamDefinition('No dated folder', source('https://broken.example.org/nodated/latest/x.qcow2', 'https://broken.example.org/nodated/latest/SHA512SUMS')),
+      upstreamDefinition(
+        'No dated folder',
+        source(
+          'https://broken.example.org/nodated/latest/x.qcow2',
+          'https://broken.example.org/nodated/latest/SHA512SUMS',
+        ),
+      ),
       upstreamDefinition(
         'File not listed',
-        source('https://mirror-a.example.org/noble/current/noble-server-cloudimg-amd64.img', 'https://mirror-a.example.org/noble/current/SHA256SUMS'),
+        source(
+          'https://mirror-a.example.org/noble/current/noble-server-cloudimg-amd64.img',
+          'https://mirror-a.example.org/noble/current/SHA256SUMS',
+        ),
       ),
       upstreamDefinition(
         'Checksum 404',
@@ -141,14 +181,26 @@ describe('discoverUpdates failures', () => {
           'https://mirror-b.example.org/trixie/daily/latest/SHA512SUMS',
         ),
       ),
-      upstreamDefinition('Invalid placeholder', source(String.raw`${stream9}CentOS-Stream-GenericCloud-9-HEREBE[\dDRAGONS.x86_64.qcow2`, `${stream9}CHECKSUM`)),
-      upstreamDefinition('Placeholder matches nothing', source(String.raw`${stream9}CentOS-Stream-GenericCloud-10-HEREBE\d+\.\dDRAGONS.x86_64.qcow2`, `${stream9}CHECKSUM`)),
+      upstreamDefinition(
+        'Invalid placeholder',
+        source(String.raw`${stream9}CentOS-Stream-GenericCloud-9-HEREBE[\dDRAGONS.x86_64.qcow2`, `${stream9}CHECKSUM`),
+      ),
+      upstreamDefinition(
+        'Placeholder matches nothing',
+        source(
+          String.raw`${stream9}CentOS-Stream-GenericCloud-10-HEREBE\d+\.\dDRAGONS.x86_64.qcow2`,
+          `${stream9}CHECKSUM`,
+        ),
+      ),
       upstreamDefinition('Sidecar without digest', source(`${SIDECAR}empty.qcow2`, `${SIDECAR}empty.qcow2.sha256`)),
       upstreamDefinition('No Last-Modified', source(`${SIDECAR}undated.qcow2`, `${SIDECAR}undated.qcow2.sha256`)),
       upstreamDefinition('Garbage Last-Modified', source(`${SIDECAR}garbage.qcow2`, `${SIDECAR}garbage.qcow2.sha256`)),
       upstreamDefinition(
         'Credentials',
-        source('https://reader:secret-pass@private.example.org/images/x.qcow2', 'https://reader:secret-pass@private.example.org/images/x.qcow2.sha256'),
+        source(
+          'https://reader:secret-pass@private.example.org/images/x.qcow2',
+          'https://reader:secret-pass@private.example.org/images/x.qcow2.sha256',
+        ),
       ),
       upstreamDefinition(REAL.ubuntu!.name, REAL.ubuntu),
       upstreamDefinition(REAL.rocky!.name, REAL.rocky),
@@ -164,7 +216,8 @@ describe('discoverUpdates failures', () => {
     expect(errors).toEqual({
       'No dated folder':
         'https://broken.example.org/nodated/: lists no dated build folder (YYYYMMDD/, release-YYYYMMDD/ or YYYYMMDD-N/)',
-      'File not listed': 'https://mirror-a.example.org/noble/20260705/SHA256SUMS: does not list noble-server-cloudimg-amd64.img',
+      'File not listed':
+        'https://mirror-a.example.org/noble/20260705/SHA256SUMS: does not list noble-server-cloudimg-amd64.img',
       'Checksum 404': 'https://mirror-b.example.org/trixie/daily/20260717-2542/SHA512SUMS: answered HTTP 404',
       'Invalid placeholder': expect.stringMatching(
         /^https:\/\/cloud\.centos\.org\/centos\/9-stream\/x86_64\/images\/CentOS-Stream-GenericCloud-9-HEREBE\[\\dDRAGONS\.x86_64\.qcow2: invalid placeholder: "\[\\\\d" is no valid regex \(.+\)$/,
@@ -217,7 +270,10 @@ describe('discoverUpdates failures', () => {
     const fake = new FakeUpstream(realRoutes());
     const real = REAL.alma!;
     const definitions = [
-      upstreamDefinition('Gone', { latestUrl: 'https://gone.example.org/images/x.qcow2', latestChecksumUrl: 'https://gone.example.org/images/CHECKSUM' }),
+      upstreamDefinition('Gone', {
+        latestUrl: 'https://gone.example.org/images/x.qcow2',
+        latestChecksumUrl: 'https://gone.example.org/images/CHECKSUM',
+      }),
       upstreamDefinition(real.name, real, [writtenVersion('20260526', { url: real.url, checksum: real.checksum })]),
     ];
     const results = await discoverUpdates(definitions, { ...OPTIONS, parallel: 1, fetch: fake.fetch });
