@@ -47,12 +47,10 @@ measure() { # label, args...
 cleanup() { # tag
   node -e '
     const tag = process.argv[1];
-    import("./dist/cli/context.js").then(async ({ connect, Redactor }) => {
-      const { silentLog } = await import("./dist/openstack/log.js");
-      const ctx = connect({ cloud: "devstack-admin" }, new Redactor(), silentLog, process.env);
-      for (const hidden of [false, true])
-        for (const image of await ctx.glance.listImages({ visibility: "all", os_hidden: hidden, tags: [tag] }))
-          await ctx.glance.deleteImage(image.id);
+    Promise.all([import("./dist/cli/context.js"), import("./dist/openstack/redact.js"), import("./dist/openstack/log.js")])
+      .then(async ([{ connect }, { Redactor }, { silentLog }]) => {
+        const ctx = connect({ cloud: "devstack-admin", timeout: 60 }, new Redactor(), silentLog, process.env);
+        for (const image of await ctx.glance.listAllImages({ tags: [tag] })) await ctx.glance.deleteImage(image.id);
     });' "$1"
 }
 
