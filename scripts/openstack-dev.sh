@@ -601,6 +601,18 @@ cmd_down() {
   fi
 }
 
+# Kills glance-api at once (as a crash or a host reboot would: imports in flight are orphaned) and starts it again.
+cmd_restart_glance() {
+  local pid
+  pid=$(cat "$(pidfile glance-api)" 2>/dev/null) || die "glance-api is not running"
+  log "killing glance-api (pid $pid)"
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$(pidfile glance-api)"
+  start_glance
+  wait_http "$GLANCE_URL/versions" 200 "$LOGS/glance-api.log"
+}
+
 # status_line NAME CMDLINE_PATTERN WHERE; sets rc=1 when down.
 status_line() {
   if is_running "$1" "$2"; then
@@ -630,5 +642,6 @@ case ${1:-} in
   down) shift; cmd_down "$@" ;;
   env) print_env ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up | down [--purge] | env | status" >&2; exit 2 ;;
+  restart-glance) cmd_restart_glance ;;
+  *) echo "usage: $0 up | down [--purge] | env | status | restart-glance" >&2; exit 2 ;;
 esac

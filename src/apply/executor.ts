@@ -1,8 +1,8 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { isHttpStatus } from '../openstack/errors.js';
-import type { GlanceClient, GlanceImage, PatchOperation } from '../openstack/image.js';
-import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
+import { type GlanceClient, type GlanceImage, type PatchOperation, patchApplied } from '../openstack/image.js';
+import { describeChanges, diffImage, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
 import { ImportFailure, type Importer, type ImportOutcome } from './importer.js';
 import type {
   Action,
@@ -105,7 +105,7 @@ async function execute(action: Action, before: ActionResult[], deps: ApplyDeps):
     case 'import':
       return finishImport(await deps.importer.importNew(action.desired, action.source), action, deps);
     case 'resume-import':
-      return finishImport(await deps.importer.resume(action.image, action.source), action, deps);
+      return finishImport(await deps.importer.resume(action.image, action.source, action.desired), action, deps);
     case 'update':
       return update(action, deps);
     case 'rename':
@@ -117,20 +117,70 @@ async function execute(action: Action, before: ActionResult[], deps: ApplyDeps):
 
 /**
  * After an import: the planned changes, all fields in one request, then tags and status, and the visibility
- * last, so that an image is never public before it is fully described.
+ * last, so that an image is never public before it is fully described. An image that cannot be finished is
+ * deleted (it is still private), or named as left behind, like any other failed import.
  */
 async function finishImport(
   outcome: ImportOutcome,
   action: ImportAction | ResumeImportAction,
   deps: ApplyDeps,
 ): Promise<Outcome> {
-  const { glance, log } = deps;
   const { name } = action.desired;
   if (outcome.state === 'started') {
-    log.info(`Import of ${name} started; not waiting (--no-wait): the next run finishes it`);
+    deps.log.info(`Import of ${name} started; not waiting (--no-wait): the next run finishes it`);
     return { status: 'deferred', imageId: outcome.image.id, message: 'import started, not waited for' };
   }
+  if (outcome.state === 'other-run') {
+    const message = `another run is importing ${name} (image ${outcome.image.id}): left to it, not imported twice`;
+    return { status: 'deferred', imageId: outcome.image.id, message };
+  }
   const image = outcome.image;
+  try {
+    await describeOnce(action, image, deps);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    const reason = `could not finish ${name} after its import: ${why}`;
+    // Another run may be finishing the same image (two hosts): what it wrote is what this run wanted.
+    if (await describedMeanwhile(action, image.id, deps)) return { status: 'done', imageId: image.id };
+    // Only an image this action created is deleted again; a resumed one may be another run's.
+    if (action.kind === 'resume-import') throw new ImportFailure(`${reason}; ${image.id} left as it is`, image.id);
+    throw await deps.importer.abandon(image, new Error(reason));
+  }
+  const message =
+    outcome.checksum === 'verified'
+      ? 'checksum verified'
+      : outcome.checksum === 'unverifiable'
+        ? 'checksum not verifiable'
+        : undefined;
+  return { status: 'done', imageId: image.id, ...(message ? { message } : {}) };
+}
+
+/**
+ * Two runs that finish one image at once (two hosts) send their PATCHes together, and Glance may refuse one
+ * (409, or a 500 from its database): it is sent once more after a pause, by then against the other's result.
+ */
+async function describeOnce(action: ImportAction | ResumeImportAction, image: GlanceImage, deps: ApplyDeps) {
+  try {
+    await describeAndPublish(action, image, deps);
+  } catch (error) {
+    if (!isHttpStatus(error, 409, 500)) throw error;
+    deps.log.warn(`${action.desired.name} was being changed by someone else at the same time; trying once more`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await describeAndPublish(action, image, deps);
+  }
+}
+
+async function describedMeanwhile(action: ImportAction | ResumeImportAction, id: string, deps: ApplyDeps) {
+  const current = await deps.glance.getImage(id).catch(() => undefined);
+  return current?.status === 'active' && diffImage(action.desired, current).length === 0;
+}
+
+async function describeAndPublish(
+  action: ImportAction | ResumeImportAction,
+  image: GlanceImage,
+  { glance, log }: ApplyDeps,
+): Promise<void> {
+  const { name } = action.desired;
   const changes = withStoredSize(action, image, log);
   const visibility = changes.filter((change) => change.field === 'visibility');
   const rest = changes.filter((change) => change.field !== 'visibility');
@@ -139,13 +189,6 @@ async function finishImport(
   await writeChanges(glance, image.id, rest, name, log);
   for (const change of visibility) log.info(`Setting visibility of '${name}' to '${change.after}'`);
   await writeChanges(glance, image.id, visibility, name, log);
-  const message =
-    outcome.checksum === 'verified'
-      ? 'checksum verified'
-      : outcome.checksum === 'unverifiable'
-        ? 'checksum not verifiable'
-        : undefined;
-  return { status: 'done', imageId: image.id, ...(message ? { message } : {}) };
 }
 
 /** The stored size is known only once the data is in: min_disk goes up to what the image needs. */
@@ -215,7 +258,7 @@ async function writeChanges(
   log: Logger,
 ): Promise<void> {
   const patch = patchOf(changes);
-  if (patch.length > 0) await glance.updateImage(imageId, patch);
+  if (patch.length > 0) await patchImage(glance, imageId, patch);
   for (const change of changes) {
     if (change.field === 'tags') {
       const { add, remove } = tagDelta(change);
@@ -228,6 +271,19 @@ async function writeChanges(
     log.info(`${change.after === 'deactivated' ? 'Deactivating' : 'Reactivating'} image '${name}'`);
     if (change.after === 'deactivated') await glance.deactivate(imageId);
     else await glance.reactivate(imageId);
+  }
+}
+
+/**
+ * One PATCH. Glance refuses (409) to remove a property that is not there: when the image, read back, shows the
+ * whole patch in place (another run, or this run's earlier attempt, did it), that is done.
+ */
+async function patchImage(glance: GlanceClient, imageId: string, patch: PatchOperation[]): Promise<void> {
+  try {
+    await glance.updateImage(imageId, patch);
+  } catch (error) {
+    if (!isHttpStatus(error, 409) || !patch.some((operation) => operation.op === 'remove')) throw error;
+    if (!patchApplied(await glance.getImage(imageId), patch)) throw error;
   }
 }
 

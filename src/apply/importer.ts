@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Checksum } from '../definitions/types.js';
-import type { GlanceClient, GlanceImage } from '../openstack/image.js';
+import { ConnectionError, isHttpStatus, outcomeUnknown } from '../openstack/errors.js';
+import type { CreateImage, GlanceClient, GlanceImage, ImageTask } from '../openstack/image.js';
 import type { SourceReader } from '../sources/source.js';
 import { createRequest } from '../plan/new-image.js';
 import type { DesiredImage, ImportSource } from '../plan/types.js';
+import { carriesIdentity, versionImageId } from './image-ids.js';
+import { isLive, StuckWatch } from './stuck.js';
 
 export interface ImportSettings {
   /** The managed tag, written at creation so that a half-imported image is known as ours. */
@@ -17,8 +20,15 @@ export interface ImportSettings {
   prefetch: 'never' | 'on-stuck' | 'always';
   /** Import methods Glance offers (GET /v2/info/import). */
   methods: string[];
-  /** A queued image with no running import task is stuck after this long. */
+  /** A queued, uploading or importing image with no import task running is stuck after this long (60 s). */
   stuckAfterMs?: number;
+  /** A running import task whose updated_at has not changed for this long is stuck (10 min). */
+  taskStaleMs?: number;
+  /**
+   * The project the images are created in (the token's). With it, a new image gets its version's deterministic
+   * id (see `versionImageId`), and Glance's 409 keeps a version to one image across runs and hosts.
+   */
+  projectId?: string;
   pollInitialMs?: number;
   pollMaxMs?: number;
 }
@@ -33,7 +43,9 @@ export interface ImportDeps {
 
 export type ImportOutcome =
   | { state: 'active'; image: GlanceImage; checksum: 'verified' | 'unverifiable' | 'none' }
-  | { state: 'started'; image: GlanceImage };
+  | { state: 'started'; image: GlanceImage }
+  /** Another run holds the version's image (creating, importing or done): this run left it alone. */
+  | { state: 'other-run'; image: GlanceImage };
 
 /** An import that failed; `leftBehind` names an image the tool could not clean up. */
 export class ImportFailure extends Error {
@@ -46,12 +58,45 @@ export class ImportFailure extends Error {
   }
 }
 
+/** How many ids of a version's sequence a create tries before it leaves the id to Glance. */
+export const MAX_ID_POSITIONS = 100;
+/** Uploads of the staging data again after an answer was lost before Glance took it. */
+const STAGE_REPEATS = 2;
+const GONE = new Set(['killed', 'deleted', 'pending_delete']);
+
 type WaitResult = { state: 'active'; image: GlanceImage } | { state: 'failed' | 'stuck' | 'timeout'; reason: string };
+type Claim = { state: 'created' | 'other-run'; image: GlanceImage } | { state: 'used' };
+/** A create's result; `position` is where the image's id is in the version's sequence (-1 outside it). */
+interface Created {
+  state: 'created' | 'other-run';
+  image: GlanceImage;
+  position: number;
+}
+
+/** One version's import in this run. A stuck image that is no longer queued is replaced by a fresh one. */
+interface Job {
+  desired: DesiredImage;
+  source: ImportSource;
+  image: GlanceImage;
+  deadline: number;
+  /** The position in the version's id sequence a replacement starts from. */
+  nextPosition: number;
+  /** The image was deleted here (replacing it): nothing left to clean up. */
+  discarded: boolean;
+}
+
+/** The version's next image is another run's: this run stops and leaves the version to it. */
+class OtherRun extends Error {
+  constructor(readonly image: GlanceImage) {
+    super(`another run holds image ${image.id}`);
+  }
+}
 
 /**
- * Imports one image version: tests the source, creates the image (private, tagged), imports it by
- * web-download or streams it by glance-direct, waits until it is active and checks its checksum.
- * An image it created and could not finish is deleted again, or named in the error.
+ * Imports one image version: tests the source, creates the image (private, tagged, with the version's
+ * deterministic id), imports it by web-download or streams it by glance-direct, waits until it is active and
+ * checks its checksum. A stuck import is retried (into a fresh image when the stuck one cannot take another
+ * import). An image it created and could not finish is deleted again, or named in the error.
  */
 export class Importer {
   constructor(
@@ -60,7 +105,7 @@ export class Importer {
   ) {}
 
   async importNew(desired: DesiredImage, source: ImportSource): Promise<ImportOutcome> {
-    const { glance, log, sources } = this.deps;
+    const { log, sources } = this.deps;
     log.info(`Importing image ${desired.name}`);
     log.info(`Importing from URL ${source.url}`);
     const probe = await sources.probe(source.url);
@@ -71,94 +116,134 @@ export class Importer {
     }
     log.info(`Tested URL ${source.url}: ${probe.status}`);
 
-    const image = await glance.createImage(createRequest(desired, this.settings.tag, source.id));
-    return this.finish(image, source, false);
+    const created = await this.create(desired, source, 0);
+    if (created.state === 'other-run') return this.otherRun(desired, created.image);
+    return this.finish(this.job(desired, source, created.image, created.position + 1), false);
   }
 
   /** An image of ours an earlier run left in queued/importing/saving: wait for it, or import it again. */
-  async resume(image: GlanceImage, source: ImportSource): Promise<ImportOutcome> {
+  async resume(image: GlanceImage, source: ImportSource, desired: DesiredImage): Promise<ImportOutcome> {
     this.deps.log.info(`Finishing the import of ${image.name ?? image.id} (${image.status})`);
-    let running = image.status !== 'queued';
-    if (!running) {
-      const [task] = await this.tasks(image.id);
-      running = task?.status === 'pending' || task?.status === 'processing';
-    }
+    const tasks = image.status === 'queued' ? await this.tasks(image.id) : undefined;
+    const running = image.status !== 'queued' || isLive(tasks?.[0]);
     if (running && !this.settings.wait) return { state: 'started', image };
-    return this.finish(image, source, running);
+    const job = this.job(desired, source, image, 0);
+    if (!running && tasks?.length === 0 && this.settings.wait) {
+      // A queued image that was never imported may be another run's, created a moment ago and about to be
+      // imported: it is watched until it stays still, and only then imported here; if that run imports it
+      // meanwhile, that run also finishes it.
+      const settled = await this.waitForActive(image, job.deadline);
+      if (settled.state === 'active') return this.otherRun(desired, settled.image);
+    }
+    return this.finish(job, running);
+  }
+
+  /**
+   * Deletes an image of ours that could not be finished: the failure to report, naming the image when it
+   * could not be deleted.
+   */
+  async abandon(image: GlanceImage, error: unknown): Promise<ImportFailure> {
+    const reason = messageOf(error);
+    try {
+      await this.deleteImage(image);
+      return new ImportFailure(reason);
+    } catch (deleteError) {
+      const why = messageOf(deleteError);
+      return new ImportFailure(`${reason}; the unfinished image ${image.id} could not be deleted (${why})`, image.id);
+    }
+  }
+
+  private job(desired: DesiredImage, source: ImportSource, image: GlanceImage, nextPosition: number): Job {
+    const deadline = this.deps.now() + this.settings.importTimeoutMs;
+    return { desired, source, image, deadline, nextPosition, discarded: false };
+  }
+
+  private otherRun(desired: DesiredImage, image: GlanceImage): ImportOutcome {
+    this.deps.log.warn(
+      `Another run is importing ${desired.name} (image ${image.id}, ${image.status}); not importing it twice`,
+    );
+    return { state: 'other-run', image };
   }
 
   /** Brings the image to active; an image that cannot be finished is deleted again, or named in the error. */
-  private async finish(image: GlanceImage, source: ImportSource, alreadyRunning: boolean): Promise<ImportOutcome> {
-    const deadline = this.deps.now() + this.settings.importTimeoutMs;
+  private async finish(job: Job, alreadyRunning: boolean): Promise<ImportOutcome> {
     try {
-      return await this.bringToActive(image, source, deadline, alreadyRunning);
+      return await this.bringToActive(job, alreadyRunning);
     } catch (error) {
-      throw await this.cleanUp(image, error);
+      if (error instanceof OtherRun) return this.otherRun(job.desired, error.image);
+      if (error instanceof ImportFailure && error.leftBehind) throw error;
+      if (job.discarded) throw new ImportFailure(messageOf(error));
+      throw await this.abandon(job.image, error);
     }
   }
 
-  private async bringToActive(
-    image: GlanceImage,
-    source: ImportSource,
-    deadline: number,
-    alreadyRunning: boolean,
-  ): Promise<ImportOutcome> {
-    const { log } = this.deps;
+  private async bringToActive(job: Job, alreadyRunning: boolean): Promise<ImportOutcome> {
+    const { source } = job;
     const direct =
       source.url.startsWith('file:') || this.settings.prefetch === 'always' || !this.offers('web-download');
-    if (direct && alreadyRunning) {
+    if (!direct) return this.webDownload(job, alreadyRunning);
+    if (alreadyRunning) {
       // An import an earlier run started: wait for it rather than stage into an image that is not queued.
-      const result = await this.waitForActive(image, deadline);
+      const result = await this.waitForActive(job.image, job.deadline);
       if (result.state === 'active') return this.verified(result.image, source.checksum, false);
-      if (result.state === 'timeout') throw new ImportFailure(`import of ${image.name} failed: ${result.reason}`);
-      log.warn(`Import of ${image.name} did not finish: ${result.reason}; streaming it again`);
+      if (result.state === 'timeout') throw new ImportFailure(`import of ${job.image.name} failed: ${result.reason}`);
+      this.deps.log.warn(`Import of ${job.image.name} did not finish: ${result.reason}; streaming it again`);
     }
-    if (direct) return this.directImport(image, source, deadline);
+    return this.directImport(job);
+  }
 
+  private async webDownload(job: Job, alreadyRunning: boolean): Promise<ImportOutcome> {
+    const { log } = this.deps;
     const attempts = this.settings.stuckRetry + 1;
     let last: Exclude<WaitResult, { state: 'active' }> | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) log.info(`Retry attempt ${attempt}/${this.settings.stuckRetry} for image ${image.name}`);
+      if (attempt > 0) log.info(`Retry attempt ${attempt}/${this.settings.stuckRetry} for image ${job.image.name}`);
       if (!(alreadyRunning && attempt === 0)) {
-        await this.deps.glance.importImage(image.id, { name: 'web-download', uri: source.url });
-        if (!this.settings.wait) return { state: 'started', image };
+        if (attempt > 0) await this.queued(job);
+        const finished = await this.startWebDownload(job);
+        if (finished) return finished;
+        if (!this.settings.wait) return { state: 'started', image: job.image };
       }
-      const result = await this.waitForActive(image, deadline);
-      if (result.state === 'active') return this.verified(result.image, source.checksum, false);
+      const result = await this.waitForActive(job.image, job.deadline);
+      if (result.state === 'active') return this.verified(result.image, job.source.checksum, false);
       last = result;
-      log.warn(`Web-download import of ${image.name} did not finish: ${last.reason}`);
+      log.warn(`Web-download import of ${job.image.name} did not finish: ${last.reason}`);
       if (last.state === 'timeout') break;
     }
     if (this.settings.prefetch === 'on-stuck' && this.offers('glance-direct') && last?.state !== 'timeout') {
-      log.warn(`Falling back to streaming ${source.url} into Glance (glance-direct) for ${image.name}`);
-      return this.directImport(image, source, deadline);
+      log.warn(`Falling back to streaming ${job.source.url} into Glance (glance-direct) for ${job.image.name}`);
+      return this.directImport(job);
     }
-    throw new ImportFailure(`import of ${image.name} failed: ${last?.reason ?? 'no attempt made'}`);
+    throw new ImportFailure(`import of ${job.image.name} failed: ${last?.reason ?? 'no attempt made'}`);
+  }
+
+  /**
+   * Starts a web-download; Glance refuses it (409) when the image is no longer queued: if another run has
+   * finished it meanwhile, it is verified and taken as done.
+   */
+  private async startWebDownload(job: Job): Promise<ImportOutcome | undefined> {
+    const { glance } = this.deps;
+    try {
+      await glance.importImage(job.image.id, { name: 'web-download', uri: job.source.url });
+      return undefined;
+    } catch (error) {
+      if (!isHttpStatus(error, 409)) throw error;
+      const current = await glance.getImage(job.image.id);
+      if (current.status !== 'active') throw error;
+      this.deps.log.info(`${current.name} became active meanwhile (another run imported it)`);
+      return this.verified(current, job.source.checksum, false);
+    }
   }
 
   /** Streams the source through a hash into Glance's staging area, then imports it by glance-direct. */
-  private async directImport(image: GlanceImage, source: ImportSource, deadline: number): Promise<ImportOutcome> {
-    const { glance, log, sources } = this.deps;
+  private async directImport(job: Job): Promise<ImportOutcome> {
+    const { glance } = this.deps;
     if (!this.offers('glance-direct'))
-      throw new ImportFailure(`Glance offers neither web-download nor glance-direct for ${image.name}`);
-    const current = await glance.getImage(image.id);
-    if (current.status !== 'queued') {
-      throw new ImportFailure(`cannot stage data for ${image.name}: the image is ${current.status}, not queued`);
-    }
+      throw new ImportFailure(`Glance offers neither web-download nor glance-direct for ${job.image.name}`);
+    await this.queued(job);
+    const { image, source } = job;
     const algo = source.checksum?.algo ?? 'sha512';
-    const hash = createHash(algo);
-    const { stream, size } = await sources.open(source.url);
-    const hashing = stream.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          hash.update(chunk);
-          controller.enqueue(chunk);
-        },
-      }),
-    );
-    log.info(`Uploading ${source.url} to the staging area of ${image.name}${size ? ` (${size} bytes)` : ''}`);
-    await glance.stageImage(image.id, hashing, size !== undefined ? { size } : {});
-    const digest = hash.digest('hex');
+    const digest = await this.stage(job, algo);
     if (source.checksum && digest !== source.checksum.hex.toLowerCase()) {
       throw new ImportFailure(
         `checksum mismatch for ${image.name}: ${algo} is ${digest}, expected ${source.checksum.hex}`,
@@ -166,47 +251,137 @@ export class Importer {
     }
     await glance.importImage(image.id, { name: 'glance-direct' });
     if (!this.settings.wait) return { state: 'started', image };
-    const result = await this.waitForActive(image, deadline);
+    const result = await this.waitForActive(image, job.deadline);
     if (result.state !== 'active')
       throw new ImportFailure(`glance-direct import of ${image.name} failed: ${result.reason}`);
     return this.verified(result.image, source.checksum, source.checksum !== undefined);
   }
 
   /**
-   * Polls fast at first, then backs off. Glance puts a failed web-download back into `queued`, so a
-   * queued image is asked for its import tasks to tell a failure from a wait.
+   * Uploads the source into the staging area; the hex digest of what went up. An upload whose answer was lost
+   * is asked about: staged (uploading) is done, still queued is uploaded again.
+   */
+  private async stage(job: Job, algo: string): Promise<string> {
+    const { glance, log, sources } = this.deps;
+    for (let attempt = 0; ; attempt++) {
+      const hash = createHash(algo);
+      const format = job.image.disk_format ?? job.desired.disk_format;
+      const { stream, size } = await sources.open(job.source.url, format ? { format } : {});
+      log.info(`Uploading ${job.source.url} to the staging area of ${job.image.name}${size ? ` (${size} bytes)` : ''}`);
+      try {
+        await glance.stageImage(job.image.id, hashed(stream, hash), size !== undefined ? { size } : {});
+        return hash.digest('hex');
+      } catch (error) {
+        if (!(outcomeUnknown(error) || error instanceof ConnectionError) || attempt >= STAGE_REPEATS) throw error;
+        const { status } = await glance.getImage(job.image.id);
+        if (status === 'uploading') return hash.digest('hex');
+        if (status !== 'queued') throw error;
+        log.warn(`Uploading to the staging area of ${job.image.name} failed (${messageOf(error)}); uploading again`);
+      }
+    }
+  }
+
+  /**
+   * An image to import into: Glance takes an import only into a queued image, so a stuck one that is no longer
+   * queued is deleted and a fresh one created (with the next id of the version's sequence).
+   */
+  private async queued(job: Job): Promise<void> {
+    const { glance, log } = this.deps;
+    const { desired, image } = job;
+    const current = await glance.getImage(image.id);
+    if (current.status === 'queued') return;
+    if (job.source.id) {
+      throw new ImportFailure(
+        `cannot import ${desired.name} again: the image is ${current.status}, and the id its definition fixes ` +
+          'cannot go to a fresh image',
+      );
+    }
+    log.warn(`Replacing the stuck image ${image.name} (${image.id}, ${current.status}) with a fresh one`);
+    try {
+      await this.deleteImage(image);
+    } catch (error) {
+      throw new ImportFailure(`cannot replace the stuck image ${image.id}: ${messageOf(error)}`, image.id);
+    }
+    job.discarded = true;
+    const created = await this.create(desired, job.source, job.nextPosition);
+    if (created.state === 'other-run') throw new OtherRun(created.image);
+    Object.assign(job, { image: created.image, nextPosition: created.position + 1, discarded: false });
+  }
+
+  /**
+   * Creates the version's image: with the id its definition fixes; else, knowing the project, with the first
+   * id of the version's sequence (from position `from`) that Glance takes; else with an id Glance chooses.
+   */
+  private async create(desired: DesiredImage, source: ImportSource, from: number): Promise<Created> {
+    const request = createRequest(desired, this.settings.tag);
+    const { projectId } = this.settings;
+    if (source.id) {
+      const claim = await this.createAs(request, source.id, desired);
+      if (claim.state !== 'used') return { ...claim, position: -1 };
+      throw new ImportFailure(
+        `cannot create ${desired.name} with the id ${source.id} its definition fixes: Glance has, or had, an image ` +
+          'with that id (Glance never reuses the id of a deleted image)',
+      );
+    }
+    for (let position = from; projectId && position < MAX_ID_POSITIONS; position++) {
+      const claim = await this.createAs(request, versionImageId(projectId, desired, position), desired);
+      if (claim.state !== 'used') return { ...claim, position };
+    }
+    if (projectId) this.deps.log.warn(`All ${MAX_ID_POSITIONS} ids of ${desired.name} are used; Glance picks one`);
+    return { state: 'created', image: await this.deps.glance.createImage(request), position: -1 };
+  }
+
+  /**
+   * Creates the image with the id. Glance answers 409 for an id it has seen: an image of the version there is
+   * another run's (the client already recovers a create of ours whose answer was lost); none, or a dead one,
+   * means the id is used up.
+   */
+  private async createAs(request: CreateImage, id: string, desired: DesiredImage): Promise<Claim> {
+    try {
+      return { state: 'created', image: await this.deps.glance.createImage({ ...request, id }) };
+    } catch (error) {
+      if (!isHttpStatus(error, 409)) throw error;
+    }
+    const holder = await this.lookUp(id);
+    if (holder && carriesIdentity(holder, desired) && !GONE.has(holder.status)) {
+      return { state: 'other-run', image: holder };
+    }
+    this.deps.log.debug(`Image id ${id} for ${desired.name} is used up; trying the next one`);
+    return { state: 'used' };
+  }
+
+  private async lookUp(id: string): Promise<GlanceImage | undefined> {
+    try {
+      return await this.deps.glance.getImage(id);
+    } catch (error) {
+      if (isHttpStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Polls fast at first, then backs off. Glance puts a failed web-download back into `queued`, so a queued
+   * image is asked for its import tasks to tell a failure from a wait; an import that stopped moving is stuck.
    */
   private async waitForActive(image: GlanceImage, deadline: number): Promise<WaitResult> {
     const { glance, log, sleep, now } = this.deps;
     let delay = this.settings.pollInitialMs ?? 1000;
     const maxDelay = this.settings.pollMaxMs ?? 15_000;
-    const stuckAfter = this.settings.stuckAfterMs ?? 60_000;
-    let queuedSince: number | undefined;
+    const watch = new StuckWatch(now, this.settings.stuckAfterMs, this.settings.taskStaleMs);
     for (;;) {
       const current = await glance.getImage(image.id);
       if (current.status === 'active') {
         log.info(`Import of '${current.name}' successfully completed`);
         return { state: 'active', image: current };
       }
-      if (current.status === 'killed' || current.status === 'deleted' || current.status === 'pending_delete') {
-        return { state: 'failed', reason: `image is ${current.status}` };
-      }
-      // A queued image after a failed web-download, or an uploading one whose run died before its
-      // glance-direct import started: either way no import task is running for it.
-      if (current.status === 'queued' || current.status === 'uploading') {
-        const [task] = await this.tasks(image.id);
-        if (task?.status === 'failure') return { state: 'failed', reason: task.message || 'import task failed' };
-        const running = task?.status === 'pending' || task?.status === 'processing';
-        queuedSince = running ? undefined : (queuedSince ?? now());
-        if (queuedSince !== undefined && now() - queuedSince >= stuckAfter) {
-          return {
-            state: 'stuck',
-            reason: `still ${current.status} after ${Math.round(stuckAfter / 1000)} s with no import task running`,
-          };
-        }
-      } else {
-        queuedSince = undefined;
-      }
+      if (GONE.has(current.status)) return { state: 'failed', reason: `image is ${current.status}` };
+      const tasks = await this.tasks(image.id);
+      const failed = tasks?.[0]?.status === 'failure' ? tasks[0] : undefined;
+      // A failed web-download puts the image back into queued; a run that died mid-stage leaves it uploading.
+      if (failed && (current.status === 'queued' || current.status === 'uploading'))
+        return { state: 'failed', reason: failed.message || 'import task failed' };
+      const stuck = watch.look(current.status, tasks);
+      if (stuck) return { state: 'stuck', reason: stuck };
       if (now() + delay > deadline)
         return { state: 'timeout', reason: `not active within the import timeout (${current.status})` };
       log.debug({ image: current.name, status: current.status }, 'Waiting for import to complete...');
@@ -241,29 +416,43 @@ export class Importer {
     return { state: 'active', image, checksum: 'verified' };
   }
 
-  private async cleanUp(image: GlanceImage, error: unknown): Promise<ImportFailure> {
-    const reason = error instanceof Error ? error.message : String(error);
+  /** Deletes an image of ours; one that is gone already (404) counts as deleted. */
+  private async deleteImage(image: GlanceImage): Promise<void> {
     try {
       await this.deps.glance.deleteImage(image.id);
-      this.deps.log.warn(`Deleted the unfinished image ${image.name} (${image.id})`);
-      return new ImportFailure(reason);
-    } catch (deleteError) {
-      const why = deleteError instanceof Error ? deleteError.message : String(deleteError);
-      return new ImportFailure(`${reason}; the unfinished image ${image.id} could not be deleted (${why})`, image.id);
+    } catch (error) {
+      if (!isHttpStatus(error, 404)) throw error;
     }
+    this.deps.log.warn(`Deleted the unfinished image ${image.name} (${image.id})`);
   }
 
-  private async tasks(imageId: string) {
+  /** The image's import tasks, newest first; undefined when Glance has no image tasks (before API 2.12). */
+  private async tasks(imageId: string): Promise<ImageTask[] | undefined> {
     try {
       return await this.deps.glance.listTasks(imageId);
     } catch {
-      return []; // Glance before API 2.12 has no image tasks
+      return undefined;
     }
   }
 
   private offers(method: string): boolean {
     return this.settings.methods.includes(method);
   }
+}
+
+function hashed(stream: ReadableStream<Uint8Array>, hash: Hash): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        hash.update(chunk);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The digest Glance stored for the algorithm, when it stored one: os_hash_value, or the md5 `checksum`. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ResolvedCloud } from '../config/types.js';
 import { UsageError } from './exit.js';
 
 export interface RunLock {
@@ -9,38 +10,62 @@ export interface RunLock {
   release(): void;
 }
 
+/** What a run works on: one project at one Keystone, whatever name clouds.yaml gives it. */
+export interface LockScope {
+  /** Keystone's URL (auth_url); its spelling (trailing slash, /v3, case of the host) does not matter. */
+  authUrl: string;
+  /** The project: best its id from the token, so that a scope by name and one by id agree. */
+  project: string;
+  /** The cloud's name in clouds.yaml: for messages only, never part of the key. */
+  cloudName?: string;
+}
+
+/** The lock scope of a cloud: the token's project id when known, else the configured id, else name@domain. */
+export function lockScopeOf(cloud: ResolvedCloud, tokenProjectId?: string): LockScope {
+  const scope = 'scope' in cloud.auth ? cloud.auth.scope : {};
+  const named = scope.projectName
+    ? `${scope.projectName}@${scope.projectDomainId ?? scope.projectDomainName ?? ''}`
+    : undefined;
+  const project = tokenProjectId ?? scope.projectId ?? named ?? 'unscoped';
+  return { authUrl: cloud.auth.authUrl, project, cloudName: cloud.name };
+}
+
+/** Keystone's URL in one spelling: scheme and host as URL normalizes them, no trailing slash, no version. */
+export function keystoneKey(authUrl: string): string {
+  let url = authUrl.trim();
+  try {
+    const parsed = new URL(url);
+    url = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    // not a URL: keyed as written
+  }
+  return url.replace(/\/+$/, '').replace(/\/v(3|2\.0)$/i, '');
+}
+
 /**
- * One run per cloud at a time: a lock file holding the pid, so that overlapping cron jobs do not import
- * the same image twice. A lock left by a process that is gone is taken over.
+ * One run per project and Keystone at a time: a lock file holding the pid, so that overlapping cron jobs do not
+ * import the same image twice, also when clouds.yaml names the cloud twice. A lock left by a process that is
+ * gone is taken over. Runs on other hosts are kept apart by Glance itself (the importer's deterministic ids).
  */
-export function acquireRunLock(cloudName: string, authUrl: string, dir = os.tmpdir()): RunLock {
-  const key = createHash('sha256').update(`${cloudName}\n${authUrl}`).digest('hex').slice(0, 16);
-  const file = path.join(dir, `image-manager-${cloudName.replace(/[^A-Za-z0-9_.-]/g, '_')}-${key}.lock`);
+export function acquireRunLock(scope: LockScope, dir = os.tmpdir()): RunLock {
+  const keystone = keystoneKey(scope.authUrl);
+  const key = createHash('sha256').update(`${keystone}\n${scope.project}`).digest('hex').slice(0, 16);
+  const file = path.join(dir, `image-manager-${key}.lock`);
+  const what = `project ${scope.project} at ${keystone}`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644);
-      writeSync(fd, `${process.pid}\n${new Date().toISOString()}\n`);
+      writeSync(fd, `${process.pid}\n${new Date().toISOString()}\n${scope.cloudName ?? ''}\n`);
       closeSync(fd);
-      let released = false;
-      return {
-        path: file,
-        release() {
-          if (released) return;
-          released = true;
-          try {
-            unlinkSync(file);
-          } catch {
-            // already gone
-          }
-        },
-      };
+      return lockOn(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const [pidText, since] = readLock(file);
+      const [pidText, since, cloudName] = readLock(file);
       const pid = Number(pidText);
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        const other = `another image-manager run (pid ${pid}, since ${since ?? 'unknown'})`;
-        throw new UsageError(`${other} is working on cloud "${cloudName}"; lock file ${file}`);
+        const cloud = cloudName ? `, cloud "${cloudName}"` : '';
+        const other = `another image-manager run (pid ${pid}, since ${since ?? 'unknown'}${cloud})`;
+        throw new UsageError(`${other} is working on ${what}; lock file ${file}`);
       }
       try {
         unlinkSync(file); // stale: its process is gone
@@ -49,7 +74,23 @@ export function acquireRunLock(cloudName: string, authUrl: string, dir = os.tmpd
       }
     }
   }
-  throw new UsageError(`cannot take the lock ${file} for cloud "${cloudName}"`);
+  throw new UsageError(`cannot take the lock ${file} for ${what}`);
+}
+
+function lockOn(file: string): RunLock {
+  let released = false;
+  return {
+    path: file,
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        unlinkSync(file);
+      } catch {
+        // already gone
+      }
+    },
+  };
 }
 
 function readLock(file: string): string[] {

@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import type { Redactor } from '../openstack/redact.js';
+import { safeJson, safeText } from './safe-text.js';
 
 export type LogFormat = 'text' | 'json';
 
@@ -13,12 +14,13 @@ export interface LoggerOptions {
 
 /**
  * pino, writing to stderr: JSON lines for cron and CI, or lines in the shape `osism manage image` prints
- * (`2025-05-09 16:44:45 | INFO     | Importing image ...`). Every object and message passes the redactor.
+ * (`2025-05-09 16:44:45 | INFO     | Importing image ...`). Every object and message passes the redactor;
+ * every line is one line, with control characters escaped and URL userinfo masked (see safeText).
  */
 export function createLogger(options: LoggerOptions): Logger {
   const out = options.stream ?? process.stderr;
   const destination: DestinationStream = {
-    write: (line: string) => out.write(options.format === 'json' ? line : textLine(line)),
+    write: (line: string) => out.write(options.format === 'json' ? jsonLine(line) : textLine(line)),
   };
   const { redactor } = options;
   return pino(
@@ -40,6 +42,11 @@ export function createLogger(options: LoggerOptions): Logger {
 
 const HIDDEN_FIELDS = new Set(['level', 'time', 'msg']);
 
+function jsonLine(line: string): string {
+  const body = line.endsWith('\n') ? line.slice(0, -1) : line;
+  return `${safeJson(body)}\n`;
+}
+
 function textLine(json: string): string {
   let entry: Record<string, unknown>;
   try {
@@ -55,7 +62,7 @@ function textLine(json: string): string {
     .filter(([key]) => !HIDDEN_FIELDS.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const message = [entry.msg ?? '', ...extras].filter((part) => part !== '').join(' ');
-  return `${time} | ${level} | ${message}\n`;
+  return `${time} | ${level} | ${safeText(String(message))}\n`;
 }
 
 function localTime(date: Date): string {

@@ -11,8 +11,10 @@ import { undiciFetchWith, type FetchLike } from '../openstack/http.js';
 import { connect, createRunLogger, logRequestCounts, type CloudContext, type GlobalOptions } from './context.js';
 import { ConnectionError } from '../openstack/errors.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor, UsageError } from './exit.js';
-import { acquireRunLock } from './lock.js';
+import { acquireRunLock, lockScopeOf } from './lock.js';
 import { declareProgram, type ProgramOptions } from './options.js';
+import { jsonText, safeLines, safeText } from './safe-text.js';
+import { DefinitionError } from '../definitions/errors.js';
 
 export interface MainIo {
   stdout: NodeJS.WritableStream;
@@ -41,9 +43,18 @@ export async function main(
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    io.stderr.write(`image-manager: ${redactor.text(error instanceof Error ? error.message : String(error))}\n`);
+    io.stderr.write(`image-manager: ${errorText(error, redactor)}\n`);
     return exitCodeFor(error);
   }
+}
+
+/**
+ * An error as the last line(s) of a run: redacted and escaped. Only a DefinitionError spans lines (one an
+ * issue, each escaped by formatIssue); any other message is kept to one line.
+ */
+function errorText(error: unknown, redactor: Redactor): string {
+  const message = redactor.text(error instanceof Error ? error.message : String(error));
+  return error instanceof DefinitionError ? safeLines(message) : safeText(message);
 }
 
 /** What every command's action gets besides the options. */
@@ -58,7 +69,7 @@ function buildProgram(run: Run) {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => run.io.stdout.write(text),
-      writeErr: (text) => run.io.stderr.write(text),
+      writeErr: (text) => run.io.stderr.write(safeLines(text)),
     })
     .showHelpAfterError('(run with --help for usage)')
     .action((options) => manageOrShare(options, run));
@@ -96,7 +107,11 @@ async function manageOrShare(options: ProgramOptions, { io, redactor, setExit }:
     return;
   }
   await withCloud(options, io, redactor, log, async (context) => {
-    const lock = options.dryRun ? undefined : acquireRunLock(context.cloud.name, context.cloud.auth.authUrl);
+    // The lock is per project at a Keystone: the token's project id, whatever clouds.yaml calls the cloud.
+    const scope = options.dryRun
+      ? undefined
+      : lockScopeOf(context.cloud, (await context.session.currentToken()).projectId);
+    const lock = scope === undefined ? undefined : acquireRunLock(scope);
     try {
       const result = await manage(context, selection, options, log, io.stdout, io.fetch ?? undiciFetchWith(undefined));
       setExit(result.exitCode);
@@ -110,7 +125,7 @@ async function showInfo(options: ProgramOptions, { io, redactor, setExit }: Run)
   const log = createRunLogger(options, redactor, io.stderr);
   await withCloud(options, io, redactor, log, async (context) => {
     const info = await cloudInfo(context, log);
-    io.stdout.write(options.output === 'json' ? `${JSON.stringify(info, null, 2)}\n` : `${formatCloudInfo(info)}\n`);
+    io.stdout.write(options.output === 'json' ? `${jsonText(info)}\n` : `${formatCloudInfo(info)}\n`);
   });
   setExit(EXIT_OK);
 }
@@ -120,7 +135,7 @@ async function checkCloud(options: ProgramOptions, { io, redactor, setExit }: Ru
   await withCloud(options, io, redactor, log, async (context) => {
     const result = await audit(context, options.scsVersion, new Date());
     logAudit(result, log);
-    io.stdout.write(options.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatAudit(result));
+    io.stdout.write(options.output === 'json' ? `${jsonText(result)}\n` : formatAudit(result));
     setExit(auditExitCode(result));
   });
 }

@@ -1,9 +1,12 @@
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { DEFAULT_PROPERTY_QUOTA } from '../definitions/preflight.js';
 
 const HIDE_AS = ['community', 'private', 'shared'] as const;
 const FORMATS = ['text', 'json'] as const;
 
 /** The program and its options, without actions: every option's type is inferred from its declaration here. */
+// One declaration per option, in --help order; split up, the inferred option types would be lost.
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a list of declarations, see above
 export function declareProgram(version: string) {
   return new Command('image-manager')
     .description(
@@ -23,6 +26,7 @@ export function declareProgram(version: string) {
     .addOption(
       new Option('--hidden-visibility <visibility>', 'visibility --hide gives outdated images').choices(HIDE_AS),
     )
+    .option('--unhide', 'show outdated images again that an earlier --hide (or a hand) hid (rule 10)', false)
     .option('--use-os-hidden', 'hide outdated images with the os_hidden property', false)
     .option('--deactivate', 'deactivate outdated images past their retention', false)
     .option('--delete', 'delete outdated images past their retention (uuid_validity)', false)
@@ -30,6 +34,12 @@ export function declareProgram(version: string) {
     .option('--keep', 'never delete outdated images', false)
     .option('--parallel <n>', 'actions carried out at once', parseCount(1), 4)
     .option('--stuck-retry <n>', 'further web-download attempts when an import fails or is stuck', parseCount(0), 0)
+    .option(
+      '--stuck-after <seconds>',
+      'an import whose Glance task has not changed for this long is stuck (not updated while Glance downloads)',
+      parseCount(1),
+      600,
+    )
     .option('--import-timeout <seconds>', 'how long one import may take', parseCount(1), 1800)
     .addOption(
       new Option('--prefetch <when>', 'stream the image through this tool (glance-direct)')
@@ -37,6 +47,8 @@ export function declareProgram(version: string) {
         .default('on-stuck'),
     )
     .option('--verify-checksum', 'stream every image through this tool and verify its checksum', false)
+    .option('--allow-local-files <dir>', 'read file: URLs only under this directory (repeatable)', collect, [])
+    .option('--property-quota <n>', "the cloud's Glance image_property_quota", parseCount(1), DEFAULT_PROPERTY_QUOTA)
     .option('--update', 'find the newest upstream builds (latest_url) and import them, without writing any file', false)
     .option('--check-age', "warn about managed images much older than their definition's newest build", false)
     .option('--max-age <days>', 'the age --check-age warns about', parseCount(0), 90)
@@ -70,4 +82,8 @@ function parseCount(min: number): (value: string) => number {
     }
     return n;
   };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

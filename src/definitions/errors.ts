@@ -1,13 +1,17 @@
+import { escapeControl } from './control-characters.js';
 import type { DefinitionIssue } from './types.js';
 
-/** `FILE:LINE: image "NAME": FIELD.PATH: message`, leaving out the parts an issue lacks. */
+/**
+ * `FILE:LINE: image "NAME": FIELD.PATH: message`, leaving out the parts an issue lacks; one line, whatever
+ * the file holds: control characters are shown escaped (`\u001b`).
+ */
 export function formatIssue(issue: DefinitionIssue): string {
   const location = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`;
   const parts = [location];
   if (issue.image !== undefined) parts.push(`image "${issue.image}"`);
   if (issue.path !== '') parts.push(issue.path);
   parts.push(issue.message);
-  return parts.join(': ');
+  return escapeControl(parts.join(': '));
 }
 
 /** The image definitions could not be loaded; `issues` lists every error found in every file. */

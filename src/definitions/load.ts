@@ -5,7 +5,6 @@ import { issueAt } from './issues.js';
 import type { DefinitionIssue, ImageDefinition } from './types.js';
 import { validateDefinitionFile } from './validate-file.js';
 import { readYamlTree, type YamlProblem } from '../yaml/tree.js';
-import { isFile } from '../util/fs.js';
 
 export interface LoadedDefinitions {
   /** All images of all files, `enable: false` ones included, in file-name then file order. */
@@ -62,20 +61,38 @@ export function loadDefinitions(path: string): LoadedDefinitions {
 
 function definitionFiles(path: string, errors: DefinitionIssue[]): string[] {
   let isDirectory: boolean;
+  let names: string[];
   try {
     isDirectory = statSync(path).isDirectory();
+    names = isDirectory ? readdirSync(path) : [];
   } catch (error) {
     errors.push(fileIssue(path, `cannot read image definitions: ${reason(error)}`));
     return [];
   }
   if (!isDirectory) return [path];
-  const files = readdirSync(path)
+  const errorsBefore = errors.length;
+  const files = names
     .filter((name) => YAML_FILE.test(name))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((name) => join(path, name))
-    .filter(isFile);
-  if (files.length === 0) errors.push(fileIssue(path, 'the directory has no image definition files (*.yml, *.yaml)'));
+    .filter((file) => isDefinitionFile(file, errors));
+  if (files.length === 0 && errors.length === errorsBefore) {
+    errors.push(fileIssue(path, 'the directory has no image definition files (*.yml, *.yaml)'));
+  }
   return files;
+}
+
+/**
+ * Whether a `*.yml` entry of the directory is a file to load: a directory is left out; an entry that cannot
+ * be followed (a symlink loop, a dangling symlink, no permission) is an error, never silently skipped.
+ */
+function isDefinitionFile(file: string, errors: DefinitionIssue[]): boolean {
+  try {
+    return !statSync(file).isDirectory();
+  } catch (error) {
+    errors.push(fileIssue(file, `cannot read the file: ${reason(error)}`));
+    return false;
+  }
 }
 
 function readText(file: string, errors: DefinitionIssue[]): string | undefined {
@@ -91,7 +108,16 @@ function fileIssue(file: string, message: string): DefinitionIssue {
   return { file, path: '', message };
 }
 
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory (or a symbolic link to nothing)',
+  ELOOP: 'a symbolic link loop',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
 function reason(error: unknown): string {
-  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'no such file or directory';
+  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+  const known = code === undefined ? undefined : REASONS[code];
+  if (known !== undefined) return known;
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isMapping } from '../util/objects.js';
 import type { Checksum, MetaValue } from './types.js';
+import { hasUserinfo } from './urls.js';
 import { calendarDate, YamlTimestamp } from '../yaml/pyyaml.js';
 
 /*
@@ -113,6 +114,15 @@ function matching(pattern: RegExp, description: string) {
   return z.string().regex(pattern, { error: `must be ${description}` });
 }
 
+/** A URL field: one the tool may print or publish, so it must carry no user name or password. */
+function url(pattern: RegExp, description: string) {
+  return matching(pattern, description).refine((value) => !hasUserinfo(value), {
+    error:
+      'must not contain a user name or password (user:password@): it would be printed and published; ' +
+      'let the server allow the download without it',
+  });
+}
+
 /** Checks a value with `check`, which returns the output or a message; for fields zod has no type for. */
 function custom<T>(check: (value: unknown) => T | { problem: string }) {
   return z.unknown().transform((value, ctx) => {
@@ -188,15 +198,15 @@ const versionSchema = z.object({
   // Required by OIM's schema; left optional here so a `latest` version can go without (see image checks).
   build_date: optional(dateValue),
   checksum: optional(checksum),
-  checksum_url: optional(matching(HTTP_URL, 'an http(s):// URL')),
-  checksums_url: optional(matching(HTTP_URL, 'an http(s):// URL')),
+  checksum_url: optional(url(HTTP_URL, 'an http(s):// URL')),
+  checksums_url: optional(url(HTTP_URL, 'an http(s):// URL')),
   hidden: optional(z.boolean()),
   image_description: optional(z.string()),
   meta: optional(versionMetaSchema),
   os_version: optional(z.string()),
-  source: optional(matching(SOURCE, "an http(s):// or ftp(s):// URL, or 'private'")),
-  url: matching(IMAGE_URL, 'an http(s)://, ftp(s):// or file: URL'),
-  mirror_url: optional(matching(IMAGE_URL, 'an http(s)://, ftp(s):// or file: URL')),
+  source: optional(url(SOURCE, "an http(s):// or ftp(s):// URL, or 'private'")),
+  url: url(IMAGE_URL, 'an http(s)://, ftp(s):// or file: URL'),
+  mirror_url: optional(url(IMAGE_URL, 'an http(s)://, ftp(s):// or file: URL')),
   version: z.string().min(1),
   visibility: optional(z.enum(VISIBILITIES)),
   id: optional(matching(UUID, 'a UUID in lowercase hex (8-4-4-4-12)')),
@@ -206,8 +216,8 @@ export const imageSchema = z.object({
   // OIM's schema requires it, but OIM itself treats a missing `enable` as true.
   enable: z.boolean().default(true),
   format: z.enum(DISK_FORMATS),
-  latest_checksum_url: optional(matching(HTTP_URL, 'an http(s):// URL')),
-  latest_url: optional(matching(HTTP_OR_FTP_URL, 'an http(s):// or ftp(s):// URL')),
+  latest_checksum_url: optional(url(HTTP_URL, 'an http(s):// URL')),
+  latest_url: optional(url(HTTP_OR_FTP_URL, 'an http(s):// or ftp(s):// URL')),
   login: z.string(),
   meta: metaSchema,
   min_disk: z.int().min(0),

@@ -5,6 +5,7 @@ import { issueAt } from './issues.js';
 import type { FieldPath, SourceMap } from '../yaml/source-map.js';
 import { toImageDefinition } from './to-definition.js';
 import type { DefinitionIssue, ImageDefinition } from './types.js';
+import { reportControlCharacters } from './text-checks.js';
 import { reportUnknownKeys } from './unknown-keys.js';
 import { describeZodIssue } from './zod-issues.js';
 import { isMapping } from '../util/objects.js';
@@ -41,6 +42,7 @@ export function validateDefinitionFile(root: unknown, sourceMap: SourceMap, file
   }
 
   reportUnknownKeys(root, report);
+  reportControlCharacters(root, [], report);
   coerceTextFields(root, sourceMap, report);
 
   const images: LoadedImage[] = [];

@@ -33,6 +33,17 @@ export class ConnectionError extends Error {
   }
 }
 
+/**
+ * Whether a failed request may have taken effect all the same: no answer after it was sent (a reset, a
+ * timeout), or a gateway's 502/503/504 (the service behind it may have acted before the gateway gave up).
+ * A request that is not safe to repeat (the create POST, the import POST) must be checked before it is sent
+ * again; an answer such as 409 or 400 proves the service did not act.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof ConnectionError) return !error.notSent;
+  return isHttpStatus(error, 502, 503, 504);
+}
+
 /** Authentication or endpoint discovery failed in a way the operator must fix (credentials, catalog). */
 export class AuthError extends Error {
   override readonly name = 'AuthError';

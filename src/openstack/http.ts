@@ -1,20 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { TlsConfig } from '../config/types.js';
-import { ConnectionError, HttpError, serviceMessageOf } from './errors.js';
+import { ConnectionError, HttpError, outcomeUnknown, serviceMessageOf } from './errors.js';
 import type { Redactor } from './redact.js';
 import type { Log } from './log.js';
 import { fetchFailure } from '../util/fetch-failure.js';
+import { fetchUpload, isStreamBody, StallWatch, type StreamBody, undiciUpload, type UploadLike } from './upload.js';
+
+export { isStreamBody, type StreamBody, type UploadLike } from './upload.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type RequestBody = string | Uint8Array | ReadableStream<Uint8Array>;
+export type RequestBody = string | Uint8Array | StreamBody;
 
 /** The part of fetch this client uses: undici's fetch in production, msw's patched global fetch in tests. */
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
 export interface FetchInit {
   method: string;
   headers: Record<string, string>;
-  body?: RequestBody;
+  body?: string | Uint8Array | ReadableStream<Uint8Array>;
   signal?: AbortSignal;
   redirect?: 'follow' | 'manual' | 'error';
   duplex?: 'half';
@@ -38,6 +41,22 @@ export interface HttpRequest {
   alsoOk?: number[];
   /** Safe to send twice. Default: GET, HEAD, PUT and DELETE. A streamed body is never resent. */
   idempotent?: boolean;
+  /**
+   * Statuses that mean done when they answer a repeat of a request whose earlier answer was lost (no answer,
+   * or 502/503/504): 404 for a DELETE that the first attempt carried out.
+   */
+  okOnRepeat?: number[];
+  /**
+   * For a request not safe to repeat: after a failure that leaves its outcome unknown (`outcomeUnknown`),
+   * finds out whether it took effect. Resolves with a response to use as its answer, or undefined to send
+   * it again (after the backoff, within `retries`); when it throws, the request's own error is thrown.
+   * With `recover`, a 429 (nothing done) is repeated without asking.
+   */
+  recover?: () => Promise<HttpResponse | undefined>;
+  /**
+   * The timeout of one attempt. For a streamed body: the longest stall (no byte moved, or no answer after
+   * the last byte), however long the whole upload takes.
+   */
   timeoutMs?: number;
 }
 
@@ -61,7 +80,14 @@ export interface HttpClientOptions {
   backoffMaxMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** The clock a Retry-After date is compared with. */
+  now?: () => number;
   userAgent?: string;
+  /**
+   * Sends streamed bodies. Default: `undici.request` on the client's connection pool (flat memory); with an
+   * injected `fetch` (msw in tests), that fetch.
+   */
+  upload?: UploadLike;
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -78,28 +104,39 @@ const NOT_SENT_CODES = new Set([
 
 /**
  * HTTP with the rules every OpenStack call shares: JSON, a timeout on every request, retries with backoff
- * and jitter only where repeating is safe, errors that carry the service's message, secrets redacted, and
- * a count of requests by method and path.
+ * and jitter only where repeating is safe (or where `recover` finds out first), errors that carry the
+ * service's message, secrets redacted, and a count of requests by method and path. Streamed bodies go out
+ * with backpressure and a stall timeout, and are never resent.
  */
 export class HttpClient {
   readonly stats = new RequestStats();
   private readonly fetch: FetchLike;
+  private readonly upload: UploadLike;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly now: () => number;
   private readonly userAgent: string;
 
   constructor(private readonly options: HttpClientOptions) {
-    this.fetch = options.fetch ?? undiciFetchWith(options.tls);
+    if (options.fetch) {
+      this.fetch = options.fetch;
+      this.upload = options.upload ?? fetchUpload(options.fetch);
+    } else {
+      const agent = agentFor(options.tls);
+      this.fetch = fetchVia(agent);
+      this.upload = options.upload ?? undiciUpload(agent);
+    }
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.retries = options.retries ?? 4;
     this.backoffBaseMs = options.backoffBaseMs ?? 500;
     this.backoffMaxMs = options.backoffMaxMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
     this.userAgent = options.userAgent ?? 'image-manager';
   }
 
@@ -108,51 +145,92 @@ export class HttpClient {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const streamed = req.body instanceof ReadableStream;
-    const repeatable = !streamed && (req.idempotent ?? IDEMPOTENT_METHODS.has(req.method));
+    if (isStreamBody(req.body)) return this.sendStream(req, req.body);
+    const repeatable = req.idempotent ?? IDEMPOTENT_METHODS.has(req.method);
+    let lost = false; // an earlier attempt may have taken effect without its answer arriving
     for (let attempt = 0; ; attempt++) {
-      const started = Date.now();
-      try {
-        const response = await this.send(req);
-        const text = await response.text();
-        this.logRequest(req, response.status, started, attempt);
-        if (isOk(response.status, req.alsoOk)) return toHttpResponse(response, text);
-        const error = this.httpError(req, response, text);
-        if (!(repeatable && RETRY_STATUSES.has(response.status) && attempt < this.retries)) throw error;
-        await this.sleep(this.delay(attempt, response.headers.get('retry-after')));
-      } catch (caught) {
-        if (caught instanceof HttpError) throw caught;
-        const error = this.connectionError(req, caught);
-        this.logRequest(req, error.reason, started, attempt);
-        if (!((repeatable || (error.notSent && !streamed)) && attempt < this.retries)) throw error;
-        await this.sleep(this.delay(attempt, null));
+      const result = await this.attempt(req, attempt);
+      if ('response' in result) return result.response;
+      const { error } = result;
+      if (lost && error instanceof HttpError && req.okOnRepeat?.includes(error.status)) {
+        this.options.log.debug({ method: req.method, url: this.redactor.text(req.url) }, 'done by the lost attempt');
+        return emptyResponse(error.status);
+      }
+      if (attempt >= this.retries || !mayRepeat(req, repeatable, error)) throw error;
+      lost ||= outcomeUnknown(error);
+      await this.sleep(this.delay(attempt, result.retryAfter));
+      if (!repeatable && req.recover && outcomeUnknown(error)) {
+        const recovered = await req.recover().catch(() => Promise.reject(error));
+        if (recovered) return recovered;
       }
     }
   }
 
-  private send(req: HttpRequest): Promise<FetchResponse> {
+  private async attempt(req: HttpRequest, attempt: number): Promise<Attempt> {
+    const started = Date.now();
+    try {
+      const response = await this.fetch(req.url, this.init(req));
+      const text = await response.text();
+      this.logRequest(req, response.status, started, attempt);
+      if (isOk(response.status, req.alsoOk)) return { response: toHttpResponse(response, text) };
+      return { error: this.httpError(req, response, text), retryAfter: response.headers.get('retry-after') };
+    } catch (caught) {
+      const error = this.connectionError(req, caught);
+      this.logRequest(req, error.reason, started, attempt);
+      return { error, retryAfter: null };
+    }
+  }
+
+  /** One attempt, never repeated: the body cannot be read twice. */
+  private async sendStream(req: HttpRequest, body: StreamBody): Promise<HttpResponse> {
+    const started = Date.now();
+    const idleMs = req.timeoutMs ?? this.timeoutMs;
+    const watch = new StallWatch(idleMs);
     this.stats.count(req.method, req.url);
+    const watched = watch.watch(body);
+    try {
+      const init = { method: req.method, headers: this.headers(req), body: watched, signal: watch.signal };
+      const response = await this.upload(req.url, init);
+      const text = await response.text();
+      this.logRequest(req, response.status, started, 0);
+      if (isOk(response.status, req.alsoOk)) return toHttpResponse(response, text);
+      throw this.httpError(req, response, text);
+    } catch (caught) {
+      if (caught instanceof HttpError) throw caught;
+      const error = watch.fired
+        ? this.stallError(req, watch.fired, idleMs)
+        : this.connectionError(req, watch.sourceError ?? caught, watch.sourceError !== undefined);
+      this.logRequest(req, error.reason, started, 0);
+      throw error;
+    } finally {
+      watch.stop();
+      // An answer before the last byte (a 413, a 401) leaves the source open: let it go.
+      if (!watched.readableEnded) watched.destroy();
+    }
+  }
+
+  private headers(req: HttpRequest): Record<string, string> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': this.userAgent,
       ...req.headers,
     };
-    let body: RequestBody | undefined = req.body;
-    if (req.json !== undefined) {
-      body = JSON.stringify(req.json);
-      headers['Content-Type'] = req.contentType ?? 'application/json';
-    } else if (req.contentType) {
-      headers['Content-Type'] = req.contentType;
-    }
+    if (req.json !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
+    else if (req.contentType) headers['Content-Type'] = req.contentType;
+    return headers;
+  }
+
+  private init(req: HttpRequest): FetchInit {
+    this.stats.count(req.method, req.url);
     const init: FetchInit = {
       method: req.method,
-      headers,
+      headers: this.headers(req),
       signal: AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs),
       redirect: 'follow',
     };
-    if (body !== undefined) init.body = body;
-    if (body instanceof ReadableStream) init.duplex = 'half';
-    return this.fetch(req.url, init);
+    if (req.json !== undefined) init.body = JSON.stringify(req.json);
+    else if (req.body !== undefined && !isStreamBody(req.body)) init.body = req.body;
+    return init;
   }
 
   private httpError(req: HttpRequest, response: FetchResponse, text: string): HttpError {
@@ -167,23 +245,41 @@ export class HttpClient {
     );
   }
 
-  private connectionError(req: HttpRequest, caught: unknown): ConnectionError {
+  /** No answer; `fromSource`: reading the streamed body failed (the image server or file, not the service). */
+  private connectionError(req: HttpRequest, caught: unknown, fromSource = false): ConnectionError {
     const url = this.redactor.text(req.url);
-    if (caught instanceof Error && (caught.name === 'TimeoutError' || caught.name === 'AbortError')) {
+    if (!fromSource && caught instanceof Error && (caught.name === 'TimeoutError' || caught.name === 'AbortError')) {
       const seconds = (req.timeoutMs ?? this.timeoutMs) / 1000;
       return new ConnectionError(req.method, url, `no answer within ${seconds} s`, false, true);
     }
-    const { code, message } = fetchFailure(caught);
+    const { code, message } = failureOf(caught);
     const reason = this.redactor.text(describeCode(code ?? message));
+    if (fromSource) return new ConnectionError(req.method, url, `reading the data to send failed: ${reason}`, false);
     return new ConnectionError(req.method, url, reason, code !== undefined && NOT_SENT_CODES.has(code));
   }
 
+  private stallError(req: HttpRequest, fired: 'stalled' | 'no-answer', idleMs: number): ConnectionError {
+    const seconds = idleMs / 1000;
+    const reason = fired === 'stalled' ? `no data moved for ${seconds} s` : `no answer ${seconds} s after the upload`;
+    return new ConnectionError(req.method, this.redactor.text(req.url), reason, false, true);
+  }
+
   private delay(attempt: number, retryAfter: string | null): number {
-    const seconds = retryAfter === null ? NaN : Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, 60_000);
+    const asked = this.retryAfterMs(retryAfter);
+    if (asked !== undefined) return Math.min(asked, 60_000);
     const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
     // "Equal jitter": at least half the backoff, so retries never collapse onto each other.
     return ceiling / 2 + this.random() * (ceiling / 2);
+  }
+
+  /** Retry-After in seconds, or as an HTTP date still to come; undefined when absent or unusable. */
+  private retryAfterMs(value: string | null): number | undefined {
+    if (value === null || value.trim() === '') return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+    const date = Date.parse(value);
+    const now = this.now();
+    return Number.isFinite(date) && date > now ? date - now : undefined;
   }
 
   private logRequest(req: HttpRequest, outcome: number | string, started: number, attempt: number): void {
@@ -192,6 +288,29 @@ export class HttpClient {
       'request',
     );
   }
+}
+
+type Attempt = { response: HttpResponse } | { error: HttpError | ConnectionError; retryAfter: string | null };
+
+/**
+ * Whether a failed attempt may be followed by another: a status worth waiting out (429, 502, 503, 504) or a
+ * connection failure, for a request safe to repeat or one that can find out first (`recover`); any request
+ * after an error that proves nothing was sent.
+ */
+function mayRepeat(req: HttpRequest, repeatable: boolean, error: HttpError | ConnectionError): boolean {
+  if (error instanceof HttpError) return RETRY_STATUSES.has(error.status) && (repeatable || req.recover !== undefined);
+  return repeatable || error.notSent || req.recover !== undefined;
+}
+
+function emptyResponse(status: number): HttpResponse {
+  return { status, headers: new Headers(), text: '', json: <T>() => undefined as T };
+}
+
+/** fetch puts the system error in `cause`; undici.request throws it (or its own error with a code) as is. */
+function failureOf(caught: unknown): { code?: string; message: string } {
+  const failure = fetchFailure(caught);
+  const own = (caught as { code?: unknown } | null)?.code;
+  return failure.code === undefined && typeof own === 'string' ? { ...failure, code: own } : failure;
 }
 
 function isOk(status: number, alsoOk: number[] | undefined): boolean {
@@ -229,7 +348,12 @@ function describeCode(reason: string): string {
 
 /** undici's fetch over one keep-alive connection pool per client, with the cloud's TLS settings. */
 export function undiciFetchWith(tls: TlsConfig | undefined): FetchLike {
-  const agent = new Agent({
+  return fetchVia(agentFor(tls));
+}
+
+/** One keep-alive connection pool with the cloud's TLS settings. */
+export function agentFor(tls: TlsConfig | undefined): Agent {
+  return new Agent({
     keepAliveTimeout: 30_000,
     connections: 16,
     connect: {
@@ -239,6 +363,9 @@ export function undiciFetchWith(tls: TlsConfig | undefined): FetchLike {
       ...(tls?.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
     },
   });
+}
+
+function fetchVia(agent: Agent): FetchLike {
   return (url, init) => {
     const withAgent = { ...init, dispatcher: agent } as Parameters<typeof undiciFetch>[1];
     return undiciFetch(url, withAgent) as unknown as Promise<FetchResponse>;

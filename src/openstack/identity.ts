@@ -1,6 +1,6 @@
 import type { AuthConfig, EndpointInterface, ResolvedCloud, Scope } from '../config/types.js';
 import { AuthError, ConnectionError, isHttpStatus } from './errors.js';
-import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
+import { type HttpClient, type HttpRequest, type HttpResponse, isStreamBody } from './http.js';
 
 export interface CatalogEndpoint {
   interface: string;
@@ -28,6 +28,7 @@ export interface Token {
 interface TokenBody {
   token: {
     expires_at: string;
+    issued_at?: string;
     catalog?: CatalogEntry[];
     user?: { id?: string; name?: string };
     project?: { id?: string; name?: string };
@@ -35,8 +36,19 @@ interface TokenBody {
   };
 }
 
-/** Re-authenticate this long before the token expires. */
+/** Re-authenticate this long before the token expires, or half its lifetime before when that is shorter. */
 const REFRESH_MARGIN_MS = 2 * 60_000;
+
+/**
+ * When a token should be renewed, on this machine's clock: min(2 minutes, half its lifetime) before it
+ * expires. The lifetime comes from Keystone's own issued_at and expires_at, so a skewed clock here does not
+ * shorten or stretch it; without issued_at it is counted from when the token arrived.
+ */
+export function refreshTime(expiresAt: Date, issuedAt: Date | undefined, receivedAt: number): number {
+  const issued = issuedAt && Number.isFinite(issuedAt.getTime()) ? issuedAt.getTime() : receivedAt;
+  const lifetime = expiresAt.getTime() - issued;
+  return receivedAt + lifetime - Math.min(REFRESH_MARGIN_MS, lifetime / 2);
+}
 
 /**
  * A Keystone v3 session: authenticates, finds endpoints in the catalog, and sends authenticated requests,
@@ -44,6 +56,7 @@ const REFRESH_MARGIN_MS = 2 * 60_000;
  */
 export class Session {
   private token?: Token;
+  private refreshAt = 0;
   private identityUrl?: string;
   private pending?: Promise<Token>;
 
@@ -56,7 +69,7 @@ export class Session {
   }
 
   async currentToken(): Promise<Token> {
-    if (this.token && this.token.expiresAt.getTime() - REFRESH_MARGIN_MS > this.now().getTime()) return this.token;
+    if (this.token && this.now().getTime() < this.refreshAt) return this.token;
     return this.authenticate();
   }
 
@@ -66,7 +79,7 @@ export class Session {
     try {
       return await this.http.request(withToken(req, token.value));
     } catch (error) {
-      if (!isHttpStatus(error, 401) || req.body instanceof ReadableStream) throw error;
+      if (!isHttpStatus(error, 401) || isStreamBody(req.body)) throw error;
       if (this.token === token) this.token = undefined;
       const fresh = await this.currentToken();
       return this.http.request(withToken(req, fresh.value));
@@ -110,6 +123,8 @@ export class Session {
     if (!value) throw new AuthError(`cloud "${this.cloud.name}": Keystone at ${base} returned no X-Subject-Token`);
     this.http.redactor.add(value);
     const body = response.json<TokenBody>();
+    const issuedAt = body.token.issued_at ? new Date(body.token.issued_at) : undefined;
+    this.refreshAt = refreshTime(new Date(body.token.expires_at), issuedAt, this.now().getTime());
     this.token = {
       value,
       expiresAt: new Date(body.token.expires_at),

@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
+import { isHttpStatus } from './errors.js';
 import type { Session } from './identity.js';
-import type { RequestBody } from './http.js';
+import type { HttpResponse, RequestBody } from './http.js';
 
 export type ImageStatus =
   | 'queued'
@@ -51,6 +53,8 @@ export interface ListFilters {
 }
 
 export interface CreateImage {
+  /** A fixed id makes the create safe to repeat: a lost answer is recovered by reading the image. */
+  id?: string;
   name: string;
   disk_format: string;
   container_format: string;
@@ -148,25 +152,40 @@ export class GlanceClient {
     return response.json<GlanceImage>();
   }
 
-  /** Never repeated on its own: a lost answer could otherwise leave two images behind. */
+  /**
+   * Never repeated blindly: a lost answer could leave two images behind. With a fixed `id` a create whose
+   * outcome is unknown is recovered: the image with that id is the answer, and only when there is none is
+   * the create sent again. Without an id the error goes to the caller (`outcomeUnknown` tells).
+   */
   async createImage(image: CreateImage): Promise<GlanceImage> {
+    const { id } = image;
     const response = await this.session.request({
       method: 'POST',
       url: await this.url('/v2/images'),
       json: image,
       idempotent: false,
+      ...(typeof id === 'string' ? { recover: () => this.found(`/v2/images/${enc(id)}`) } : {}),
     });
     return response.json<GlanceImage>();
   }
 
-  /** Applies all operations in one request. Idempotent only when no operation is a `remove`. */
+  /**
+   * Applies all operations in one request. Repeated freely when no operation is a `remove` (setting a value
+   * twice is harmless); with a `remove` (which fails when repeated), a lost answer is recovered by reading
+   * the image: when it shows every operation applied, that is the answer, else the patch is sent again.
+   */
   async updateImage(id: string, operations: PatchOperation[]): Promise<GlanceImage> {
+    const url = await this.url(`/v2/images/${enc(id)}`);
     const response = await this.session.request({
       method: 'PATCH',
-      url: await this.url(`/v2/images/${enc(id)}`),
+      url,
       json: operations,
       contentType: JSON_PATCH,
       idempotent: operations.every((operation) => operation.op !== 'remove'),
+      recover: async () => {
+        const current = await this.session.request({ method: 'GET', url });
+        return patchApplied(current.json<GlanceImage>(), operations) ? current : undefined;
+      },
     });
     return response.json<GlanceImage>();
   }
@@ -175,8 +194,13 @@ export class GlanceClient {
     await this.session.request({ method: 'PUT', url: await this.url(`/v2/images/${enc(id)}/tags/${enc(tag)}`) });
   }
 
+  /** A 404 answering the repeat of a removal whose answer was lost means the first one did it. */
   async removeTag(id: string, tag: string): Promise<void> {
-    await this.session.request({ method: 'DELETE', url: await this.url(`/v2/images/${enc(id)}/tags/${enc(tag)}`) });
+    await this.session.request({
+      method: 'DELETE',
+      url: await this.url(`/v2/images/${enc(id)}/tags/${enc(tag)}`),
+      okOnRepeat: [404],
+    });
   }
 
   async deactivate(id: string): Promise<void> {
@@ -195,8 +219,9 @@ export class GlanceClient {
     });
   }
 
+  /** A 404 on the first attempt is the caller's to judge; on the repeat of a lost one it means done. */
   async deleteImage(id: string): Promise<void> {
-    await this.session.request({ method: 'DELETE', url: await this.url(`/v2/images/${enc(id)}`) });
+    await this.session.request({ method: 'DELETE', url: await this.url(`/v2/images/${enc(id)}`), okOnRepeat: [404] });
   }
 
   async importInfo(): Promise<ImportInfo> {
@@ -205,16 +230,36 @@ export class GlanceClient {
     return { methods: body['import-methods']?.value ?? [] };
   }
 
+  /**
+   * Starts an import. Not repeated blindly (a second call could start a second task); when its outcome is
+   * unknown, it is sent again only if Glance shows no sign of it: no pending or running task, the image
+   * neither importing nor active, no import lock (`os_glance_import_task`).
+   */
   async importImage(id: string, method: ImportMethod): Promise<void> {
     await this.session.request({
       method: 'POST',
       url: await this.url(`/v2/images/${enc(id)}/import`),
       json: { method },
       idempotent: false,
+      recover: async () => ((await this.importUnderway(id)) ? emptyAnswer(202) : undefined),
     });
   }
 
-  /** Uploads the image data to the staging area for a later glance-direct import. */
+  private async importUnderway(id: string): Promise<boolean> {
+    const image = await this.getImage(id);
+    if (image.status === 'importing' || image.status === 'active' || image.os_glance_import_task) return true;
+    const tasks = await this.listTasks(id).catch((error: unknown) => {
+      if (isHttpStatus(error, 404)) return []; // Glance before API 2.12 has no image tasks
+      throw error;
+    });
+    return tasks.some((task) => task.status === 'pending' || task.status === 'processing');
+  }
+
+  /**
+   * Uploads the image data to the staging area for a later glance-direct import, with backpressure (memory
+   * stays flat for any size). Sent once, never repeated. `timeoutMs` is the longest stall allowed (no byte
+   * moved, or no answer after the last one; default the client's timeout), not a limit on the whole upload.
+   */
   async stageImage(id: string, data: RequestBody, options: { size?: number; timeoutMs?: number } = {}): Promise<void> {
     await this.session.request({
       method: 'PUT',
@@ -222,7 +267,7 @@ export class GlanceClient {
       body: data,
       contentType: 'application/octet-stream',
       headers: options.size !== undefined ? { 'Content-Length': String(options.size) } : {},
-      timeoutMs: options.timeoutMs ?? 6 * 60 * 60_000,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
   }
 
@@ -232,12 +277,14 @@ export class GlanceClient {
     return response.json<{ members: ImageMember[] }>().members;
   }
 
+  /** A lost answer is recovered by reading the member: the share is the answer, or it is sent again. */
   async addMember(id: string, memberId: string): Promise<ImageMember> {
     const response = await this.session.request({
       method: 'POST',
       url: await this.url(`/v2/images/${enc(id)}/members`),
       json: { member: memberId },
       idempotent: false,
+      recover: () => this.found(`/v2/images/${enc(id)}/members/${enc(memberId)}`),
     });
     return response.json<ImageMember>();
   }
@@ -255,6 +302,7 @@ export class GlanceClient {
     await this.session.request({
       method: 'DELETE',
       url: await this.url(`/v2/images/${enc(id)}/members/${enc(memberId)}`),
+      okOnRepeat: [404],
     });
   }
 
@@ -264,6 +312,29 @@ export class GlanceClient {
     const tasks = response.json<{ tasks: ImageTask[] }>().tasks;
     return [...tasks].sort((a, b) => b.created_at.localeCompare(a.created_at));
   }
+
+  /** The resource at the path, or undefined when Glance answers 404: how a lost create is recovered. */
+  private async found(path: string): Promise<HttpResponse | undefined> {
+    try {
+      return await this.session.request({ method: 'GET', url: await this.url(path) });
+    } catch (error) {
+      if (isHttpStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** Whether the image shows every operation of a patch applied (after a PATCH whose answer was lost). */
+export function patchApplied(image: GlanceImage, operations: PatchOperation[]): boolean {
+  return operations.every((operation) => {
+    const key = operation.path.slice(1).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (operation.op === 'remove') return !Object.hasOwn(image, key);
+    return Object.hasOwn(image, key) && isDeepStrictEqual(image[key], operation.value);
+  });
+}
+
+function emptyAnswer(status: number): HttpResponse {
+  return { status, headers: new Headers(), text: '', json: <T>() => undefined as T };
 }
 
 function enc(segment: string): string {

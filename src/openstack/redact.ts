@@ -20,10 +20,11 @@ export class Redactor {
     this.secrets.add(new URLSearchParams({ s: secret }).toString().slice(2));
   }
 
+  /** The text with every known secret and the user part of every URL in it (`https://user:***@host`) masked. */
   text(input: string): string {
     let out = input;
     for (const secret of this.secrets) out = out.split(secret).join(MASK);
-    return out;
+    return maskUserinfo(out);
   }
 
   /** A deep copy with secret keys masked and known secret values removed from strings. */
@@ -43,7 +44,24 @@ export class Redactor {
   }
 }
 
-/** A URL as it may be shown: a password in its user part (`https://user:secret@host/`) is masked. */
+/**
+ * A URL in text, up to the last `@` of its authority: the scheme (any case) and the user part. Quotes,
+ * brackets and backslashes end it, so that a URL inside JSON or HTML text cannot swallow what follows.
+ */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>\\]*)@/gi;
+
+/**
+ * Masks the user part of every URL in the text: a password (`https://user:***@host/`), or the whole user
+ * part when it has no password, since a lone user part is often a token (`https://***@host/`).
+ */
+export function maskUserinfo(text: string): string {
+  return text.replace(USERINFO, (_match, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return `${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:${MASK}` : MASK}@`;
+  });
+}
+
+/** A URL as it may be shown: the user part masked (`https://user:***@host/`, `https://***@host/`). */
 export function urlForDisplay(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, `$1:${MASK}@`);
+  return maskUserinfo(url);
 }

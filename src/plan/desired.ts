@@ -1,16 +1,25 @@
 import type { ImageDefinition, Meta, MetaValue, VersionDefinition, Visibility } from '../definitions/types.js';
+import type { GlanceImage } from '../openstack/image.js';
 import { identityName, imageName, versionedName } from './names.js';
 import type { DesiredImage, PlanOptions } from './types.js';
 
 /** Whether an image is the one users should pick, or a superseded version kept for its UUID. */
 export type Role = 'current' | 'outdated';
 
-export interface RetentionState {
+/** What shapes an outdated image's exposure and status besides the flags. */
+export interface OutdatedState {
   /** --hide (or --use-os-hidden) applies to it. */
   hidden: boolean;
   /** --deactivate applies to it: past its retention and not deleted. */
   deactivated: boolean;
+  /** The image as found, when one is kept: an outdated image is never shown more than it is (rule 10). */
+  found?: Exposure;
 }
+
+export type Exposure = Pick<GlanceImage, 'visibility' | 'os_hidden'>;
+
+/** How widely a visibility shows an image: community is seen by anyone who knows its id, shared by members. */
+const SHOWN: Record<Visibility, number> = { private: 0, shared: 1, community: 2, public: 3 };
 
 /**
  * The full desired state of a version that the definition lists: properties as OIM derives them (SCS-0102),
@@ -21,11 +30,10 @@ export function desiredForVersion(
   version: VersionDefinition,
   role: Role,
   options: PlanOptions,
-  retention: RetentionState = { hidden: role === 'outdated', deactivated: false },
+  outdated: OutdatedState = { hidden: role === 'outdated', deactivated: false },
 ): DesiredImage {
   const properties = propertiesFor(def, version);
   if (role === 'outdated' && properties.os_purpose === 'generic') properties.os_purpose = 'oldgeneric';
-  const visibility = version.visibility ?? def.visibility;
   return {
     definition: def.name,
     version: version.version,
@@ -36,8 +44,8 @@ export function desiredForVersion(
     min_ram: def.min_ram,
     tags: tagsFor(def, options.tag),
     ...(role === 'current'
-      ? { visibility, os_hidden: version.hidden ?? false, status: def.status }
-      : outdatedExposure(visibility, version.hidden, retention, options)),
+      ? { visibility: version.visibility ?? def.visibility, os_hidden: version.hidden ?? false, status: def.status }
+      : outdatedExposure(version, def.visibility, outdated, options)),
   };
 }
 
@@ -51,33 +59,54 @@ export function desiredForUndefinedVersion(
   currentName: string,
   currentPurpose: unknown,
   options: PlanOptions,
-  retention: RetentionState,
+  outdated: OutdatedState,
 ): DesiredImage {
   return {
     definition: def.name,
     version,
     name: def.multi ? versionedName(def, version) : currentName,
     properties: currentPurpose === 'generic' ? { os_purpose: 'oldgeneric' } : {},
-    ...outdatedExposure(undefined, undefined, retention, options),
+    ...outdatedExposure(undefined, undefined, outdated, options),
   };
 }
 
+/**
+ * Rules 5 and 10: an outdated image is hidden with --hide and deactivated past its retention with --deactivate;
+ * otherwise it gets the definition's exposure, but never one that shows it more than it is now, unless its
+ * version's own `visibility`/`hidden` or --unhide say so. Nothing here reactivates it.
+ */
 function outdatedExposure(
-  visibility: Visibility | undefined,
-  hiddenInDefinition: boolean | undefined,
-  retention: RetentionState,
+  version: Pick<VersionDefinition, 'visibility' | 'hidden'> | undefined,
+  defVisibility: Visibility | undefined,
+  outdated: OutdatedState,
   options: PlanOptions,
 ): Pick<DesiredImage, 'visibility' | 'os_hidden' | 'status'> {
   const out: Pick<DesiredImage, 'visibility' | 'os_hidden' | 'status'> = {};
+  const visibility = outdatedVisibility(version?.visibility, defVisibility, outdated, options);
   if (visibility) out.visibility = visibility;
-  if (hiddenInDefinition !== undefined) out.os_hidden = hiddenInDefinition;
-  if (options.useOsHidden) out.os_hidden = true;
-  if (retention.hidden && options.hide) {
-    const hiddenVisibility = options.hiddenVisibility ?? (options.useOsHidden ? undefined : 'community');
-    if (hiddenVisibility) out.visibility = hiddenVisibility;
-  }
-  if (retention.deactivated && options.deactivate) out.status = 'deactivated';
+  const hidden = options.useOsHidden ? true : (version?.hidden ?? (options.unhide ? false : undefined));
+  if (hidden !== undefined) out.os_hidden = hidden;
+  if (outdated.deactivated && options.deactivate) out.status = 'deactivated';
   return out;
+}
+
+function outdatedVisibility(
+  versionVisibility: Visibility | undefined,
+  defVisibility: Visibility | undefined,
+  outdated: OutdatedState,
+  options: PlanOptions,
+): Visibility | undefined {
+  const hiding = outdated.hidden && options.hide;
+  const hiddenVisibility = options.hiddenVisibility ?? (options.useOsHidden ? undefined : 'community');
+  if (hiding && hiddenVisibility) return shownNoMore(hiddenVisibility, outdated.found);
+  if (versionVisibility) return versionVisibility;
+  if (!defVisibility || options.unhide) return defVisibility;
+  return shownNoMore(defVisibility, outdated.found);
+}
+
+/** `visibility`, unless it would show the image found more than it is: then undefined (left as it is). */
+function shownNoMore(visibility: Visibility, found: Exposure | undefined): Visibility | undefined {
+  return found && SHOWN[visibility] > SHOWN[found.visibility] ? undefined : visibility;
 }
 
 export function tagsFor(def: ImageDefinition, managedTag: string): string[] {

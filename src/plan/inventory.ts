@@ -2,6 +2,7 @@ import { naturalCompare } from '../definitions/natural-sort.js';
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import type { OwnedImage } from './identify.js';
+import { isDuplicateName } from './names.js';
 
 /** An image an earlier run (or --no-wait) left before active: this run finishes its import (rule 8). */
 export const IN_PROGRESS: ReadonlySet<string> = new Set(['queued', 'saving', 'uploading', 'importing']);
@@ -12,14 +13,19 @@ export interface Slot {
   version: string;
   /** The definition's entry; undefined: a version the definition no longer lists. */
   defined?: VersionDefinition;
-  /** The image the run works with: a usable one, else one being imported; the newest of them. */
+  /**
+   * The image the run works with: a usable one (the keeper, see `keeperOrder`), else the newest one being
+   * imported.
+   */
   image?: GlanceImage;
   /**
    * `image` holds no version of its own: it is the day it was created (a plain-named image without
    * internal_version).
    */
   dated: boolean;
-  /** Images claiming the version that are left alone: failed ones, and any beside `image` (rule 8). */
+  /** Usable images beside `image`: retired as outdated duplicates (rule 11). */
+  duplicates: GlanceImage[];
+  /** Images claiming the version that are left alone: failed ones, and ones being imported beside `image` (rule 8). */
   ignored: GlanceImage[];
 }
 
@@ -33,27 +39,63 @@ export function inventory(def: ImageDefinition, owned: OwnedImage[]): Slot[] {
   }
   const defined = new Map(def.versions.map((version) => [version.version, version]));
   const versions = [...new Set([...defined.keys(), ...found.keys()])].sort(naturalCompare);
-  return versions.map((version) => slotOf(version, defined.get(version), found.get(version) ?? []));
+  return versions.map((version) => slotOf(def, version, defined.get(version), found.get(version) ?? []));
 }
 
-function slotOf(version: string, defined: VersionDefinition | undefined, owned: OwnedImage[]): Slot {
-  const ranked = [...owned].sort(
-    (a, b) => rank(a.image) - rank(b.image) || b.image.created_at.localeCompare(a.image.created_at),
-  );
-  const first = ranked[0];
+function slotOf(
+  def: ImageDefinition,
+  version: string,
+  defined: VersionDefinition | undefined,
+  owned: OwnedImage[],
+): Slot {
+  const usable = owned
+    .filter((entry) => rank(entry.image) === 0)
+    .sort((a, b) => keeperOrder(def, version, a.image, b.image));
+  const others = owned
+    .filter((entry) => rank(entry.image) > 0)
+    .sort((a, b) => rank(a.image) - rank(b.image) || b.image.created_at.localeCompare(a.image.created_at));
+  const first = usable[0] ?? others[0];
   const workable = first !== undefined && rank(first.image) < FAILED;
   return {
     version,
     ...(defined ? { defined } : {}),
     ...(workable ? { image: first.image } : {}),
     dated: workable && first.via === 'created_at',
-    ignored: ranked.slice(workable ? 1 : 0).map((entry) => entry.image),
+    duplicates: usable.slice(1).map((entry) => entry.image),
+    // Beside a usable image every other one is left alone; else all but the one being imported worked with.
+    ignored: others.slice(usable.length === 0 && workable ? 1 : 0).map((entry) => entry.image),
   };
+}
+
+/**
+ * Rule 11: of several usable images of one version the one kept is the one holding the plain name, else one
+ * not named as a duplicate (an earlier run retired those), else the oldest created, else the one with the
+ * lowest id; the sort order puts it first.
+ */
+export function keeperOrder(def: ImageDefinition, version: string, a: GlanceImage, b: GlanceImage): number {
+  return (
+    byName(def, version, a) - byName(def, version, b) ||
+    a.created_at.localeCompare(b.created_at) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/** Why `keeper` was kept over `other` (rule 11), for the notes. */
+export function whyKept(def: ImageDefinition, version: string, keeper: GlanceImage, other: GlanceImage): string {
+  const [kept, retired] = [byName(def, version, keeper), byName(def, version, other)];
+  if (kept < retired) return kept === 0 ? 'it holds the plain name' : 'the other is named as a duplicate';
+  return keeper.created_at < other.created_at ? 'the oldest' : 'the lowest id';
+}
+
+/** 0: it holds the plain name; 2: it is named as a duplicate; 1: any other name. */
+function byName(def: ImageDefinition, version: string, image: GlanceImage): number {
+  if (def.multi && image.name === def.name) return 0;
+  return image.name && isDuplicateName(def, version, image.name) ? 2 : 1;
 }
 
 const FAILED = 2;
 
-/** Usable first, then one being imported, then failed (killed, deleted, …). */
+/** Usable (0) first, then one being imported, then failed (killed, deleted, …). */
 function rank(image: GlanceImage): number {
   if (USABLE.has(image.status)) return 0;
   return IN_PROGRESS.has(image.status) ? 1 : FAILED;

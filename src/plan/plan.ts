@@ -27,14 +27,34 @@
  *    deleted with --delete, unless --keep, keep: true or protected; else deactivated with --deactivate.
  *    Retention comes after every import and rename of the definition, so that a failed successor keeps its
  *    predecessor. A delete Glance refuses (the image is in use) retires the image as far as it can instead.
+ *    An unfinished import (rule 8) retention would delete at once is deleted, not finished.
  * 7. Single-version images (multi: false). Every listed version is current, named NAME V; there is no
  *    plain name. A version no longer listed is outdated: rule 6 applies.
  * 8. Unfinished images. An image of a listed version left queued, saving, uploading or importing is
  *    finished (resumed) as this run's import of it. A version with only failed images (killed, …) is left
- *    alone with a warning and not imported again. Of several images of one version the usable, newest one
- *    is worked with; the others are left alone with a warning.
- * 9. Order. Imports come first; every action comes after the actions it names in `after` (seq 1..n); two
- *    actions on one image are ordered; deletes wait for every import of their definition.
+ *    alone with a warning and not imported again. Beside a usable image of its version, images being
+ *    imported or failed are left alone with a warning; of several being imported, the newest is finished.
+ * 9. Order. Imports come first; every action comes after the actions it names in `after` (seq 1..n);
+ *    deletes wait for every import of their definition. One image, one writer: an image's changes are one
+ *    action; only when part of them waits for an import are they two, the second after the first (rules 5
+ *    and 6; a new image takes the plain name in an action after its import, rule 2). Two actions that write
+ *    one image always have an `after` path between them.
+ * 10. Flags stick. Without --hide an outdated image that is hidden (shown less than the definition says:
+ *     community, shared or private, or os_hidden) stays hidden; without --deactivate a deactivated outdated
+ *     image stays deactivated; --hide never shows one more than it is (a private one stays private). An
+ *     outdated image is shown again only when said explicitly: by its version's own `visibility` or
+ *     `hidden`, or by --unhide (PlanOptions.unhide). No outdated image is reactivated. The current image gets
+ *     the definition's exposure and status.
+ * 11. Duplicates. Of several usable images claiming one version, one is kept: the one holding the plain
+ *     name, else one not named as a duplicate, else the oldest created, else the lowest id. Each other is
+ *     retired as an outdated version is, with a warning and without waiting for a rotation: named
+ *     NAME (V) duplicate ID (ID: the first 8 characters of its id, all of it if another duplicate shares
+ *     them) with the identity properties, oldgeneric, hidden with --hide, and kept, deactivated or deleted by
+ *     its version's place in rule 6 (a duplicate of the current version takes the place of the newest
+ *     outdated one). The one kept is usable, so no version loses its last usable image.
+ * 12. Shared names. An image the tool does not manage that users see (public or community, not os_hidden)
+ *     and that is called like an image the plan keeps or brings is never touched; the plan warns that users
+ *     see two.
  *
  * The stages, each a pure function a test can call: `inventory` (the slots: one per version),
  * `targets` (per slot the state to reach and why), `actions` (the drafts and their `after` edges), and
@@ -43,7 +63,7 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { actions, type Draft } from './actions.js';
-import { assignOwnership } from './identify.js';
+import { assignOwnership, isManaged } from './identify.js';
 import { inventory } from './inventory.js';
 import { notesOf } from './notes.js';
 import { sequence } from './sequence.js';
@@ -58,17 +78,29 @@ export interface PlanInput {
   /** The project of the token: images of other projects are only ours when public (as OIM decides). */
   projectId?: string;
   options: PlanOptions;
+  /**
+   * Images called by a name the definitions' images may carry (`publishedNames`), whatever their tag: those
+   * users see (public or community, not os_hidden) and the tool does not manage are named in a warning
+   * (rule 12).
+   */
+  unmanagedNamed?: GlanceImage[];
 }
 
 export function plan(input: PlanInput): Plan {
-  const { byDefinition } = assignOwnership(input.definitions, input.observed, input.options.tag, input.projectId);
+  const { tag } = input.options;
+  const { byDefinition } = assignOwnership(input.definitions, input.observed, tag, input.projectId);
+  const strangers = (input.unmanagedNamed ?? []).filter(
+    (image) => SEEN_BY_USERS.has(image.visibility) && !image.os_hidden && !isManaged(image, tag, input.projectId),
+  );
   const drafts: Draft[] = [];
   const notes: PlanNote[] = [];
   for (const def of input.definitions) {
     const slots = inventory(def, byDefinition.get(def.name) ?? []);
     const decided = targets(def, slots, input.options);
-    notes.push(...notesOf(def, slots, decided));
-    drafts.push(...actions(def, decided, input.options.tag));
+    notes.push(...notesOf(def, slots, decided, strangers));
+    drafts.push(...actions(def, decided, tag));
   }
   return { actions: sequence(drafts), notes };
 }
+
+const SEEN_BY_USERS: ReadonlySet<string> = new Set(['public', 'community']);

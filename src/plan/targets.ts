@@ -1,10 +1,10 @@
 import { naturalCompare } from '../definitions/natural-sort.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { desiredForUndefinedVersion, desiredForVersion, type RetentionState, type Role } from './desired.js';
+import { desiredForUndefinedVersion, desiredForVersion, type OutdatedState, type Role } from './desired.js';
 import { requiredMinDisk } from './diff.js';
 import { IN_PROGRESS, type Slot } from './inventory.js';
-import { imageName } from './names.js';
+import { duplicateName, identityName, imageName } from './names.js';
 import { describeValidity, outdatedToKeep } from './retention.js';
 import type { DesiredImage, PlanOptions } from './types.js';
 
@@ -44,6 +44,8 @@ export interface Kept {
   waits?: 'rotation' | 'retention';
   /** min_disk raised above the definition's to hold the stored image (rule 4). */
   minDiskRaised?: { from: number; to: number };
+  /** A duplicate retired beside this image, the one kept of its version (rule 11). */
+  duplicateOf?: GlanceImage;
 }
 
 /** Deleted by retention (rule 6); `fallback` is the state it is retired to when Glance refuses (in use). */
@@ -53,6 +55,8 @@ export interface Deleted {
   image: GlanceImage;
   why: string;
   fallback: DesiredImage;
+  /** A duplicate retired beside this image, the one kept of its version (rule 11). */
+  duplicateOf?: GlanceImage;
 }
 
 /** The retention order: outdated versions present or arriving, newest first; their place decides (rule 6). */
@@ -80,10 +84,13 @@ interface Retention {
   why: string;
 }
 
-/** Stage 2: per slot, the state it should reach and why: one decision each. */
+/** Stage 2: per slot, the state it should reach and why: one decision each, and one per duplicate. */
 export function targets(def: ImageDefinition, slots: Slot[], options: PlanOptions): Target[] {
   const lineup = lineUp(def, slots, options);
-  return slots.map((slot) => decide(def, slot, lineup, options));
+  return slots.flatMap((slot) => [
+    decide(def, slot, lineup, options),
+    ...slot.duplicates.map((image) => retireDuplicate(def, slot, image, lineup, options)),
+  ]);
 }
 
 function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Lineup {
@@ -95,12 +102,10 @@ function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Line
     outdatedRank: new Map(outdated.sort((a, b) => naturalCompare(b, a)).map((version, index) => [version, index])),
     keepCount: outdatedToKeep(def.meta.uuid_validity, options.today),
   };
-  // An import retention would delete at once does not arrive (rule 2).
+  // An import retention would delete at once does not arrive (rule 2), nor is one left unfinished resumed.
   const arriving = staying
     .filter(arrives)
-    .filter(
-      (slot) => slot.image || isCurrent(def, slot, current) || !retentionOf(def, slot, ranking, options).deleting,
-    );
+    .filter((slot) => isCurrent(def, slot, current) || !retentionOf(def, slot, slot.image, ranking, options).deleting);
   const handingOver = arriving.some((slot) => slot.version === current)
     ? { handingOver: versionOf(newest(slots.filter((slot) => slot.defined && slot.image && !arrives(slot)))) }
     : {};
@@ -142,30 +147,70 @@ function decide(def: ImageDefinition, slot: Slot, lineup: Lineup, options: PlanO
       return { fate: 'none', slot, ...(notImported ? { why: notImported } : {}) };
   }
   const role: Role = isCurrent(def, slot, lineup.current) ? 'current' : 'outdated';
-  const retention = role === 'outdated' ? retentionOf(def, slot, lineup, options) : undefined;
+  const retention = role === 'outdated' ? retentionOf(def, slot, image, lineup, options) : undefined;
   const why = retention ? { why: retention.why } : {};
-  const desired = desiredFor(def, slot, role, options, {
-    hidden: true,
-    deactivated: !!retention?.past && !retention.deleting,
-  });
+  const resuming = image !== undefined && slot.defined !== undefined && IN_PROGRESS.has(image.status);
+  // A resumed import is private until it is through: only a kept image's exposure is one to keep (rule 10).
+  const found = image && !resuming ? { found: image } : {};
+  const desiredWith = (opts: PlanOptions, deactivated: boolean) =>
+    desiredFor(def, slot, role, opts, { hidden: true, deactivated, ...found });
+  const desired = desiredWith(options, !!retention?.past && !retention.deleting);
   if (!image) {
     if (retention?.deleting) return { fate: 'none', slot, why: retention.why };
     return { fate: 'import', slot, role, desired, ...why };
   }
-  if (slot.defined && IN_PROGRESS.has(image.status)) return { fate: 'resume', slot, image, role, desired, ...why };
-  if (retention?.deleting) {
-    // Should Glance refuse the delete (the image is in use), it is retired as far as it can be instead.
-    const retired = desiredFor(
-      def,
-      slot,
-      role,
-      { ...options, hide: true, deactivate: true },
-      { hidden: true, deactivated: true },
-    );
-    return { fate: 'delete', slot, image, why: retention.why, fallback: fitted(retired, image).desired };
-  }
+  if (retention?.deleting) return deletion(slot, image, retention.why, desiredWith(retiredOptions(options), true));
+  if (resuming) return { fate: 'resume', slot, image, role, desired, ...why };
   const waits = waitsFor(def, slot, image, lineup, retention);
   return { fate: 'keep', slot, image, role, ...fitted(desired, image), ...why, ...(waits ? { waits } : {}) };
+}
+
+/**
+ * Rule 11: a usable image beside the one kept of its version is retired as an outdated version is: renamed
+ * apart (with the identity properties, so that the next run knows it), oldgeneric, hidden, deactivated or
+ * deleted by the flags and the retention of its version. It never waits for a rotation: it holds no role.
+ */
+function retireDuplicate(
+  def: ImageDefinition,
+  slot: Slot,
+  image: GlanceImage,
+  lineup: Lineup,
+  options: PlanOptions,
+): Kept | Deleted {
+  const keeper = slot.image as GlanceImage;
+  const retention = retentionOf(def, slot, image, lineup, options);
+  const ids = slot.duplicates.map((other) => other.id);
+  const desiredWith = (opts: PlanOptions, deactivated: boolean): DesiredImage => {
+    const desired = desiredFor(def, { ...slot, image }, 'outdated', opts, { hidden: true, deactivated, found: image });
+    const identity = { image_name: identityName(def), internal_version: slot.version };
+    const name = duplicateName(def, slot.version, image.id, ids);
+    return { ...desired, name, properties: { ...identity, ...desired.properties } };
+  };
+  if (retention.deleting) {
+    const fallback = desiredWith(retiredOptions(options), true);
+    return { ...deletion(slot, image, retention.why, fallback), duplicateOf: keeper };
+  }
+  const desired = desiredWith(options, retention.past);
+  const waits = retention.past && lineup.arrivals ? { waits: 'retention' as const } : {};
+  return {
+    fate: 'keep',
+    slot,
+    image,
+    role: 'outdated',
+    ...fitted(desired, image),
+    why: retention.why,
+    ...waits,
+    duplicateOf: keeper,
+  };
+}
+
+/** Should Glance refuse the delete (the image is in use), it is retired as far as it can be instead. */
+function deletion(slot: Slot, image: GlanceImage, why: string, retired: DesiredImage): Deleted {
+  return { fate: 'delete', slot, image, why, fallback: fitted(retired, image).desired };
+}
+
+function retiredOptions(options: PlanOptions): PlanOptions {
+  return { ...options, hide: true, deactivate: true };
 }
 
 function waitsFor(
@@ -180,11 +225,21 @@ function waitsFor(
   return retention?.past && lineup.arrivals ? 'retention' : undefined;
 }
 
-function retentionOf(def: ImageDefinition, slot: Slot, ranking: Ranking, options: PlanOptions): Retention {
+/**
+ * Rule 6 for one image of a slot (its own, or a duplicate): the version's place in the retention order decides;
+ * the version current now (a duplicate of it) is in the place of the newest outdated one.
+ */
+function retentionOf(
+  def: ImageDefinition,
+  slot: Slot,
+  image: GlanceImage | undefined,
+  ranking: Ranking,
+  options: PlanOptions,
+): Retention {
   const validity = describeValidity(def.meta.uuid_validity);
   const past = (ranking.outdatedRank.get(slot.version) ?? 0) >= ranking.keepCount;
   const kept = options.keep || def.keep;
-  const protectedImage = slot.image?.protected === true;
+  const protectedImage = image?.protected === true;
   const deleting = past && options.delete && !kept && !protectedImage;
   let why: string;
   if (!past) why = `kept: uuid_validity ${validity}`;
@@ -200,11 +255,11 @@ function desiredFor(
   slot: Slot,
   role: Role,
   options: PlanOptions,
-  retention: RetentionState,
+  outdated: OutdatedState,
 ): DesiredImage {
-  if (slot.defined) return desiredForVersion(def, slot.defined, role, options, retention);
+  if (slot.defined) return desiredForVersion(def, slot.defined, role, options, outdated);
   const name = slot.image?.name ?? imageName(def, slot.version, false);
-  return desiredForUndefinedVersion(def, slot.version, name, slot.image?.os_purpose, options, retention);
+  return desiredForUndefinedVersion(def, slot.version, name, slot.image?.os_purpose, options, outdated);
 }
 
 /** Rule 4: min_disk never below what the stored image needs. */

@@ -8,6 +8,12 @@ export interface PlanOptions {
   /** Import only the newest version of each definition. */
   latest: boolean;
   hide: boolean;
+  /**
+   * Show outdated images again that an earlier --hide (or --use-os-hidden) hid: they get the definition's
+   * visibility and os_hidden false (rule 10). Without it, hidden outdated images stay hidden. A --hide or
+   * --use-os-hidden of the same run wins. Default false.
+   */
+  unhide?: boolean;
   /** Visibility that --hide gives outdated images; undefined: community, or unchanged with useOsHidden. */
   hiddenVisibility?: Visibility;
   useOsHidden: boolean;

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -52,23 +52,41 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (bin/image-manager.js) as an operator would. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliResult {
+function cliEnv(env: Record<string, string | undefined>): Record<string, string> {
   const merged: Record<string, string | undefined> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
     OS_CLIENT_CONFIG_FILE: e2e.cloudsFile,
     ...env,
   };
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin/image-manager.js'), ...args], {
+  return Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+const cliPath = path.join(repoRoot, 'bin/image-manager.js');
+
+/** Runs the built CLI (bin/image-manager.js) as an operator would. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliResult {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: repoRoot,
-    env: Object.fromEntries(
-      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    ),
+    env: cliEnv(env),
     encoding: 'utf8',
     timeout: 170_000,
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same, without blocking: for runs that must overlap. */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: cliEnv(env) });
+    const out: string[] = [];
+    const err: string[] = [];
+    child.stdout.on('data', (chunk) => out.push(String(chunk)));
+    child.stderr.on('data', (chunk) => err.push(String(chunk)));
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout: out.join(''), stderr: err.join('') }));
+  });
 }
 
 /** A small, valid qcow2 made with qemu-img in the folder the local HTTP server serves. */

@@ -7,6 +7,7 @@ import { checkStandardImages } from '../../scs/standard-images.js';
 import { subjectOfImage } from '../../scs/subjects.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
+import { safeText } from '../safe-text.js';
 
 export interface AuditedImage {
   id: string;
@@ -53,11 +54,11 @@ const COLUMNS: Array<{ rule: Finding['rule']; title: string }> = [
   { rule: 'uniqueness', title: 'uniqueness' },
 ];
 
-/** A table of image × rule (PASS/WARN/FAIL), then a line for every finding that is not a PASS. */
+/** A table of image × rule (PASS/WARN/FAIL), then a line for every finding that is not a PASS; all escaped. */
 export function formatAudit(result: Audit): string {
   const header = ['image', 'result', ...COLUMNS.map((c) => c.title)];
   const rows = result.images.map((image) => [
-    image.name,
+    safeText(image.name),
     image.verdict,
     ...COLUMNS.map((column) => {
       const found = image.findings.filter((f) => f.rule === column.rule);
@@ -73,17 +74,20 @@ export function formatAudit(result: Audit): string {
   const out = [line(header), ...rows.map(line), ''];
   for (const image of result.images) {
     for (const finding of image.findings) {
-      if (finding.verdict !== 'PASS') out.push(`${finding.verdict} ${image.name}: ${finding.rule}: ${finding.message}`);
+      if (finding.verdict === 'PASS') continue;
+      out.push(safeText(`${finding.verdict} ${image.name}: ${finding.rule}: ${finding.message}`));
     }
   }
   for (const finding of result.standardImages) {
     if (finding.verdict === 'PASS') continue;
     const image = finding.image ? ` ${finding.image}` : '';
-    out.push(`${finding.verdict} scs-0104 ${finding.rule}${image}: ${finding.message}`);
+    out.push(safeText(`${finding.verdict} scs-0104 ${finding.rule}${image}: ${finding.message}`));
   }
   out.push(
-    `cloud ${result.cloud}: ${result.images.length} public/community images audited against ` +
-      `scs-0102 ${result.scsVersion} and scs-0104: ${result.verdict}`,
+    safeText(
+      `cloud ${result.cloud}: ${result.images.length} public/community images audited against ` +
+        `scs-0102 ${result.scsVersion} and scs-0104: ${result.verdict}`,
+    ),
   );
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CloudContext } from '../context.js';
+import { safeText } from '../safe-text.js';
 
 export interface CloudInfo {
   cloud: string;
@@ -36,5 +37,7 @@ export function formatCloudInfo(info: CloudInfo): string {
     `roles:          ${info.roles.join(', ') || '-'}`,
     `image endpoint: ${info.imageEndpoint}`,
     `import methods: ${info.importMethods.join(', ') || '-'}`,
-  ].join('\n');
+  ]
+    .map(safeText)
+    .join('\n');
 }

@@ -8,12 +8,14 @@ import {
   loadDefinitions,
   selectDefinitions,
 } from '../../definitions/index.js';
+import { checkBeforeRun } from '../../definitions/preflight.js';
 import { checkDefinitions } from '../../scs/definitions.js';
 import type { ImageDefinition } from '../../definitions/types.js';
 import { applyPlan, type RunReport } from '../../apply/executor.js';
 import { tooOldImages } from '../../plan/age.js';
 import { Importer } from '../../apply/importer.js';
-import { observe } from '../../apply/observe.js';
+import { imagesNamed, observe, type Observation } from '../../apply/observe.js';
+import { publishedNames } from '../../plan/names.js';
 import { plan as makePlan } from '../../plan/plan.js';
 import type { Plan, PlanOptions } from '../../plan/types.js';
 import { SourceReader } from '../../sources/source.js';
@@ -47,6 +49,9 @@ export function loadSelection(options: ManageOptions, log: Logger): LoadedSelect
   for (const warning of warnings) log.warn(formatIssue(warning));
   const selected = selectDefinitions(definitions, { filter: options.filter, force: options.force });
   log.info(`Loaded ${definitions.length} image definitions from ${source}; ${selected.length} selected`);
+  const preflight = { localFileDirs: options.allowLocalFiles, propertyQuota: options.propertyQuota };
+  const refused = checkBeforeRun(selected, preflight);
+  if (refused.length > 0) throw new DefinitionError(refused, warnings);
   if (options.check || options.checkOnly) {
     const compliance = checkDefinitions(selected, options.tag, { version: options.scsVersion, now: new Date() });
     for (const warning of compliance.warnings) log.warn(formatIssue(warning));
@@ -89,9 +94,11 @@ export async function manage(
   reportDiscovery(run, log);
   warnStale(run.definitions, options.tag, log);
   const upstreamFailed = run.failures.length > 0;
+  const unmanagedNamed = await imagesNamed(context.glance, run.definitions.flatMap(publishedNames));
   const plan = makePlan({
     definitions: run.definitions,
     observed: observation.images,
+    unmanagedNamed,
     ...(observation.projectId ? { projectId: observation.projectId } : {}),
     options: planOptionsOf(options),
   });
@@ -108,7 +115,7 @@ export async function manage(
     return { exitCode: upstreamFailed ? EXIT_FAILED : EXIT_OK, plan };
   }
 
-  const importer = importerFor(context, options, observation.importMethods, fetch, log);
+  const importer = importerFor(context, options, observation, fetch, log);
   const report = await applyPlan(plan, { glance: context.glance, importer, log }, options.parallel);
   const { done, failed, skipped, deferred } = report.counts;
   (failed > 0 ? log.error.bind(log) : log.info.bind(log))(
@@ -130,13 +137,13 @@ function logNotes(plan: Plan, log: Logger): void {
 function importerFor(
   context: CloudContext,
   options: ManageOptions,
-  methods: string[],
+  observation: Observation,
   fetch: FetchLike,
   log: Logger,
 ): Importer {
   const deps = {
     glance: context.glance,
-    sources: new SourceReader(fetch),
+    sources: new SourceReader(fetch, { localFileDirs: options.allowLocalFiles, timeoutMs: options.timeout * 1000 }),
     log,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),
@@ -147,6 +154,9 @@ function importerFor(
     importTimeoutMs: options.importTimeout * 1000,
     stuckRetry: options.stuckRetry,
     prefetch: options.verifyChecksum ? 'always' : options.prefetch,
-    methods,
+    methods: observation.importMethods,
+    taskStaleMs: options.stuckAfter * 1000,
+    // The project makes new images' ids deterministic, so a second run anywhere cannot create a twin.
+    ...(observation.projectId ? { projectId: observation.projectId } : {}),
   });
 }

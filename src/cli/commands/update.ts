@@ -9,6 +9,7 @@ import { formatChecksum } from '../../upstream/next-version.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { shippedImagesDir } from './manage.js';
+import { jsonText, safeLines, safeText } from '../safe-text.js';
 import type { ProgramOptions } from '../options.js';
 
 export type UpdateOptions = Pick<ProgramOptions, 'images' | 'filter' | 'dryRun' | 'output' | 'parallel' | 'timeout'>;
@@ -48,11 +49,12 @@ export async function update(
 
   if (options.output === 'json') {
     const definitions = updates.map((entry) => describe(entry, files));
-    stdout.write(`${JSON.stringify({ dryRun: options.dryRun, definitions, files }, null, 2)}\n`);
+    stdout.write(`${jsonText({ dryRun: options.dryRun, definitions, files })}\n`);
   } else if (options.dryRun) {
-    stdout.write(files.map((file) => file.diff ?? '').join(''));
+    stdout.write(safeLines(files.map((file) => file.diff ?? '').join('')));
   } else {
-    stdout.write(`${updates.map((entry) => summaryLine(entry, files)).join('\n')}${updates.length > 0 ? '\n' : ''}`);
+    const lines = updates.map((entry) => safeText(summaryLine(entry, files)));
+    stdout.write(`${lines.join('\n')}${updates.length > 0 ? '\n' : ''}`);
   }
   const failed = updates.filter((entry) => entry.error).length + files.filter((file) => file.error).length;
   return failed > 0 ? EXIT_FAILED : EXIT_OK;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, type PathParams } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { pino, type Logger } from 'pino';
 import { applyPlan, type RunReport } from '../../../src/apply/executor.js';
@@ -14,6 +14,8 @@ import { SourceReader } from '../../../src/sources/source.js';
 import { GLANCE, keystoneTokens, makeCloud, makeHttp, passwordAuth, testFetch } from '../openstack/helpers.js';
 
 export const TAG = 'managed_by_osism';
+/** The project the harness's runs work in (the fake's images are owned by it). */
+export const PROJECT = 'p-1';
 export const SOURCES = 'http://images.test';
 const JSON_PATCH = 'application/openstack-images-v2.1-json-patch';
 
@@ -33,6 +35,25 @@ export interface ImportScript {
   outcome?: 'active' | 'stay' | { fail: string };
   /** false: Glance records no task for the request (an import it lost). */
   task?: boolean;
+  /**
+   * true (default): the task's updated_at moves on with every GET while the import runs, as Glance's progress
+   * callback saves it. false: it stops moving (Glance restarted mid-import and the task was orphaned).
+   */
+  heartbeat?: boolean;
+}
+
+/**
+ * A lost answer on the way between the tool and Glance: `before`, the request never reached Glance; `after`,
+ * Glance carried it out and the answer was lost. Either way the tool sees `status` (503 unless given).
+ */
+export interface Fault {
+  method: string;
+  /** Matches the path below /v2 when it ends with this string (`/images` is the create only), or the pattern. */
+  path: string | RegExp;
+  lose: 'before' | 'after';
+  status?: number;
+  /** How many matching requests it hits; default 1. */
+  times?: number;
 }
 
 /** One request as the fake Glance received it, in arrival order. */
@@ -112,11 +133,23 @@ export class FakeCloud {
   /** Imports started and not yet finished (active or failed), and the most there were at once. */
   inFlight = 0;
   maxInFlight = 0;
+  /** Ids of deleted images: Glance never gives an id out again (a create with one answers 409). */
+  readonly deletedIds = new Set<string>();
+  /** Lost answers still to happen, and the ones that did ("METHOD /path before|after"). */
+  readonly faults: Fault[] = [];
+  readonly lostAnswers: string[] = [];
+  /** A flaky proxy: every n-th request to Glance is answered 503, alternately before and after Glance saw it. */
+  flakyEvery = 0;
+  /** Glance's image_property_quota: more additional properties than this answer 413. */
+  propertyQuota = Number.POSITIVE_INFINITY;
+  /** false: Glance before API 2.12, no image tasks (GET /images/ID/tasks answers 404). */
+  tasksApi = true;
 
   private readonly pending = new Map<string, Pending>();
   private readonly attempts = new Map<string, number>();
   private nextId = 0;
   private nextTask = 0;
+  private glanceRequests = 0;
 
   constructor(private readonly clock: Clock) {}
 
@@ -173,97 +206,131 @@ export class FakeCloud {
   handlers() {
     const base = `${GLANCE}/v2`;
     return [
-      http.post(`${base}/images`, async ({ request }) => {
-        const body = (await request.json()) as Record<string, unknown>;
-        this.record('POST', '/images', undefined, body);
-        return this.create(body);
-      }),
-      http.get(`${base}/images/:id`, ({ params }) => {
-        const id = String(params.id);
-        this.record('GET', `/images/${id}`, id);
-        const image = this.images.get(id);
-        if (!image) return error(404, `No image found with ID ${id}`);
-        this.advance(id, image);
-        return HttpResponse.json(image);
-      }),
-      http.patch(`${base}/images/:id`, async ({ request, params }) => {
-        const id = String(params.id);
-        const ops = (await request.json()) as PatchOperation[];
-        this.record('PATCH', `/images/${id}`, id, ops);
-        if (request.headers.get('content-type') !== JSON_PATCH) return error(415, 'wrong content type for PATCH');
-        const image = this.images.get(id);
-        if (!image) return error(404, `No image found with ID ${id}`);
-        const result = applyPatch(image, ops);
-        if (typeof result === 'string') return error(result.startsWith('403') ? 403 : 409, result);
-        this.images.set(id, result);
-        this.notePublic(result);
-        return HttpResponse.json(result);
-      }),
-      http.put(`${base}/images/:id/tags/:tag`, ({ params }) => {
-        const id = String(params.id);
-        this.record('PUT', `/images/${id}/tags/${String(params.tag)}`, id);
-        const image = this.images.get(id);
-        if (!image) return error(404, `No image found with ID ${id}`);
-        if (!image.tags.includes(String(params.tag))) image.tags.push(String(params.tag));
-        return new HttpResponse(null, { status: 204 });
-      }),
-      http.delete(`${base}/images/:id/tags/:tag`, ({ params }) => {
-        const id = String(params.id);
-        this.record('DELETE', `/images/${id}/tags/${String(params.tag)}`, id);
-        const image = this.images.get(id);
-        if (!image) return error(404, `No image found with ID ${id}`);
-        image.tags = image.tags.filter((t) => t !== String(params.tag));
-        return new HttpResponse(null, { status: 204 });
-      }),
-      http.post(`${base}/images/:id/import`, async ({ request, params }) => {
-        const id = String(params.id);
-        const body = (await request.json()) as { method?: { name?: string; uri?: string } };
-        this.record('POST', `/images/${id}/import`, id, body.method);
-        return this.startImport(id, body.method ?? {});
-      }),
-      http.put(`${base}/images/:id/stage`, async ({ request, params }) => {
-        const id = String(params.id);
-        this.record('PUT', `/images/${id}/stage`, id);
-        const image = this.images.get(id);
-        if (!image) return error(404, `No image found with ID ${id}`);
-        this.dropLost(id);
-        if (image.status !== 'queued')
-          return error(409, `Image status transition from ${image.status} to uploading is not allowed`);
-        const bytes = new Uint8Array(await request.arrayBuffer());
-        this.staged.set(id, bytes);
-        image.status = 'uploading';
-        return new HttpResponse(null, { status: 204 });
-      }),
-      http.post(`${base}/images/:id/actions/:action`, ({ params }) => {
-        const id = String(params.id);
-        const action = String(params.action);
-        this.record('POST', `/images/${id}/actions/${action}`, id);
-        const image = this.images.get(id);
-        if (!image) return error(404, `No image found with ID ${id}`);
-        if (action === 'deactivate' && (image.status === 'active' || image.status === 'deactivated'))
-          image.status = 'deactivated';
-        else if (action === 'reactivate' && (image.status === 'active' || image.status === 'deactivated'))
-          image.status = 'active';
-        else return error(403, `Not allowed to ${action} an image in status ${image.status}`);
-        return new HttpResponse(null, { status: 204 });
-      }),
-      http.delete(`${base}/images/:id`, ({ params }) => {
-        const id = String(params.id);
-        this.record('DELETE', `/images/${id}`, id);
-        if (!this.images.has(id)) return error(404, `No image found with ID ${id}`);
-        if (this.images.get(id)?.protected) return error(403, `Image ${id} is protected and cannot be deleted`);
-        if (this.inUse.has(id)) return error(409, `Image ${id} is in use`);
-        this.images.delete(id);
-        if (this.pending.delete(id)) this.inFlight--;
-        return new HttpResponse(null, { status: 204 });
-      }),
-      http.get(`${base}/images/:id/tasks`, ({ params }) => {
-        const id = String(params.id);
-        this.record('GET', `/images/${id}/tasks`, id);
-        if (!this.images.has(id)) return error(404, `No image found with ID ${id}`);
-        // Oldest first: the client must sort them itself.
-        return HttpResponse.json({ tasks: this.tasks.get(id) ?? [] });
-      }),
+      http.post(
+        `${base}/images`,
+        this.faulty('POST', async ({ request }) => {
+          const body = (await request.json()) as Record<string, unknown>;
+          this.record('POST', '/images', undefined, body);
+          return this.create(body);
+        }),
+      ),
+      http.get(
+        `${base}/images/:id`,
+        this.faulty('GET', ({ params }) => {
+          const id = String(params.id);
+          this.record('GET', `/images/${id}`, id);
+          const image = this.images.get(id);
+          if (!image) return error(404, `No image found with ID ${id}`);
+          this.advance(id, image);
+          return HttpResponse.json(image);
+        }),
+      ),
+      http.patch(
+        `${base}/images/:id`,
+        this.faulty('PATCH', async ({ request, params }) => {
+          const id = String(params.id);
+          const ops = (await request.json()) as PatchOperation[];
+          this.record('PATCH', `/images/${id}`, id, ops);
+          if (request.headers.get('content-type') !== JSON_PATCH) return error(415, 'wrong content type for PATCH');
+          const image = this.images.get(id);
+          if (!image) return error(404, `No image found with ID ${id}`);
+          const result = applyPatch(image, ops);
+          if (typeof result === 'string') return error(result.startsWith('403') ? 403 : 409, result);
+          if (this.overQuota(result)) return error(413, 'Maximum number of image properties exceeded');
+          this.images.set(id, result);
+          this.notePublic(result);
+          return HttpResponse.json(result);
+        }),
+      ),
+      http.put(
+        `${base}/images/:id/tags/:tag`,
+        this.faulty('PUT', ({ params }) => {
+          const id = String(params.id);
+          this.record('PUT', `/images/${id}/tags/${String(params.tag)}`, id);
+          const image = this.images.get(id);
+          if (!image) return error(404, `No image found with ID ${id}`);
+          if (!image.tags.includes(String(params.tag))) image.tags.push(String(params.tag));
+          return new HttpResponse(null, { status: 204 });
+        }),
+      ),
+      http.delete(
+        `${base}/images/:id/tags/:tag`,
+        this.faulty('DELETE', ({ params }) => {
+          const id = String(params.id);
+          this.record('DELETE', `/images/${id}/tags/${String(params.tag)}`, id);
+          const image = this.images.get(id);
+          if (!image) return error(404, `No image found with ID ${id}`);
+          if (!image.tags.includes(String(params.tag))) return error(404, `Tag ${String(params.tag)} not found`);
+          image.tags = image.tags.filter((t) => t !== String(params.tag));
+          return new HttpResponse(null, { status: 204 });
+        }),
+      ),
+      http.post(
+        `${base}/images/:id/import`,
+        this.faulty('POST', async ({ request, params }) => {
+          const id = String(params.id);
+          const body = (await request.json()) as { method?: { name?: string; uri?: string } };
+          this.record('POST', `/images/${id}/import`, id, body.method);
+          return this.startImport(id, body.method ?? {});
+        }),
+      ),
+      http.put(
+        `${base}/images/:id/stage`,
+        this.faulty('PUT', async ({ request, params }) => {
+          const id = String(params.id);
+          this.record('PUT', `/images/${id}/stage`, id);
+          const image = this.images.get(id);
+          if (!image) return error(404, `No image found with ID ${id}`);
+          this.dropLost(id);
+          if (image.status !== 'queued')
+            return error(409, `Image status transition from ${image.status} to uploading is not allowed`);
+          const bytes = new Uint8Array(await request.arrayBuffer());
+          this.staged.set(id, bytes);
+          image.status = 'uploading';
+          return new HttpResponse(null, { status: 204 });
+        }),
+      ),
+      http.post(
+        `${base}/images/:id/actions/:action`,
+        this.faulty('POST', ({ params }) => {
+          const id = String(params.id);
+          const action = String(params.action);
+          this.record('POST', `/images/${id}/actions/${action}`, id);
+          const image = this.images.get(id);
+          if (!image) return error(404, `No image found with ID ${id}`);
+          if (action === 'deactivate' && (image.status === 'active' || image.status === 'deactivated'))
+            image.status = 'deactivated';
+          else if (action === 'reactivate' && (image.status === 'active' || image.status === 'deactivated'))
+            image.status = 'active';
+          else return error(403, `Not allowed to ${action} an image in status ${image.status}`);
+          return new HttpResponse(null, { status: 204 });
+        }),
+      ),
+      http.delete(
+        `${base}/images/:id`,
+        this.faulty('DELETE', ({ params }) => {
+          const id = String(params.id);
+          this.record('DELETE', `/images/${id}`, id);
+          if (!this.images.has(id)) return error(404, `No image found with ID ${id}`);
+          if (this.images.get(id)?.protected) return error(403, `Image ${id} is protected and cannot be deleted`);
+          if (this.inUse.has(id)) return error(409, `Image ${id} is in use`);
+          this.images.delete(id);
+          this.deletedIds.add(id);
+          if (this.pending.delete(id)) this.inFlight--;
+          return new HttpResponse(null, { status: 204 });
+        }),
+      ),
+      http.get(
+        `${base}/images/:id/tasks`,
+        this.faulty('GET', ({ params }) => {
+          const id = String(params.id);
+          this.record('GET', `/images/${id}/tasks`, id);
+          if (!this.tasksApi) return error(404, 'The resource could not be found.');
+          if (!this.images.has(id)) return error(404, `No image found with ID ${id}`);
+          // Oldest first: the client must sort them itself.
+          return HttpResponse.json({ tasks: this.tasks.get(id) ?? [] });
+        }),
+      ),
       http.head(`${SOURCES}/:file`, ({ request }) => {
         this.sourceRequests.push(`HEAD ${request.url}`);
         const bytes = this.sources.get(request.url);
@@ -288,6 +355,45 @@ export class FakeCloud {
     ];
   }
 
+  /** Wraps a handler in the faults (and the flaky proxy): the request may never arrive, or its answer be lost. */
+  private faulty(
+    method: string,
+    resolver: (args: { request: Request; params: PathParams }) => Response | Promise<Response>,
+  ): (args: { request: Request; params: PathParams }) => Promise<Response> {
+    return async (args) => {
+      const path = new URL(args.request.url).pathname.replace(/^.*?\/v2/, '');
+      const fault = this.takeFault(method, path);
+      if (fault?.lose === 'before') return this.lose(method, path, fault);
+      const response = await resolver(args);
+      return fault ? this.lose(method, path, fault) : response;
+    };
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    this.glanceRequests++;
+    if (this.flakyEvery > 0 && this.glanceRequests % this.flakyEvery === 0) {
+      return { method, path, lose: (this.glanceRequests / this.flakyEvery) % 2 === 1 ? 'before' : 'after' };
+    }
+    const index = this.faults.findIndex(
+      (f) => f.method === method && (typeof f.path === 'string' ? path.endsWith(f.path) : f.path.test(path)),
+    );
+    const fault = this.faults[index];
+    if (!fault) return undefined;
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  private lose(method: string, path: string, fault: Fault): Response {
+    this.lostAnswers.push(`${method} ${path} ${fault.lose}`);
+    return error(fault.status ?? 503, 'Service Unavailable (fake proxy)');
+  }
+
+  private overQuota(image: GlanceImage): boolean {
+    const bare = new Set([...Object.keys(this.image({ id: 'x' })), 'virtual_size']);
+    return Object.keys(image).filter((key) => !bare.has(key)).length > this.propertyQuota;
+  }
+
   private record(method: string, path: string, imageId: string | undefined, body?: unknown): void {
     const status = imageId ? this.images.get(imageId)?.status : undefined;
     this.requests.push({
@@ -307,7 +413,8 @@ export class FakeCloud {
 
   private create(body: Record<string, unknown>) {
     const id = typeof body.id === 'string' ? body.id : this.newId();
-    if (this.images.has(id)) return error(409, `Image with identifier ${id} already exists`);
+    if (this.images.has(id) || this.deletedIds.has(id))
+      return error(409, `Image with identifier ${id} already exists!`);
     const image = this.image({
       id,
       name: (body.name as string | undefined) ?? null,
@@ -325,6 +432,7 @@ export class FakeCloud {
       if (typeof value !== 'string') return error(400, `Property ${key} must be a string`);
       image[key] = value;
     }
+    if (this.overQuota(image)) return error(413, 'Maximum number of image properties exceeded');
     this.images.set(id, image);
     this.notePublic(image);
     return HttpResponse.json(image, { status: 201 });
@@ -365,7 +473,14 @@ export class FakeCloud {
     task: ImageTask | undefined,
     bytes: Uint8Array | undefined,
   ) {
-    const full: Required<ImportScript> = { gets: 2, status: 'importing', outcome: 'active', task: true, ...script };
+    const full: Required<ImportScript> = {
+      gets: 2,
+      status: 'importing',
+      outcome: 'active',
+      task: true,
+      heartbeat: true,
+      ...script,
+    };
     this.pending.set(id, { method, script: full, seen: 0, ...(task ? { task } : {}), ...(bytes ? { bytes } : {}) });
     const image = this.images.get(id);
     if (image) image.status = full.status;
@@ -404,6 +519,7 @@ export class FakeCloud {
     if (!pending) return;
     if (pending.seen < pending.script.gets || pending.script.outcome === 'stay') {
       pending.seen++;
+      if (pending.task && pending.script.heartbeat) pending.task.updated_at = new Date(this.clock.now).toISOString();
       return;
     }
     this.pending.delete(id);
@@ -496,6 +612,7 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
       prefetch: 'never',
       methods: ['web-download', 'glance-direct'],
       stuckAfterMs: 60_000,
+      projectId: PROJECT,
       pollInitialMs: 1_000,
       pollMaxMs: 15_000,
       ...settings,
@@ -510,8 +627,11 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
   };
 }
 
+/** Image data as a source serves it: a qcow2 (version 3) header, so the format check passes, then `text`. */
 export function bytesOf(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
+  const header = new Uint8Array(112);
+  header.set([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]);
+  return new Uint8Array([...header, ...new TextEncoder().encode(text)]);
 }
 
 export function digest(algo: string, bytes: Uint8Array): Checksum {

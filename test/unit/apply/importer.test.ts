@@ -3,7 +3,8 @@ import type { GlanceImage } from '../../../src/openstack/image.js';
 import { diffImage } from '../../../src/plan/diff.js';
 import type { ResumeImportAction } from '../../../src/plan/types.js';
 import { useMsw } from '../openstack/helpers.js';
-import { bytesOf, desired, digest, harness, importOf, SOURCES, TAG, type Harness } from './fake-cloud.js';
+import { versionImageId } from '../../../src/apply/image-ids.js';
+import { bytesOf, desired, digest, harness, importOf, PROJECT, SOURCES, TAG, type Harness } from './fake-cloud.js';
 
 const { server } = useMsw();
 
@@ -35,8 +36,9 @@ describe('import: finishing a new image', () => {
     const id = createdId(h);
     expect(report.results[0]?.imageId).toBe(id);
 
-    // Created private, with the managed tag and the identity properties only.
+    // Created private, with the managed tag, the identity properties only, and the version's deterministic id.
     expect(h.cloud.of('POST', '/images')[0]?.body).toEqual({
+      id: versionImageId(PROJECT, WANT, 0),
       name: WANT.name,
       disk_format: 'qcow2',
       container_format: 'bare',
@@ -295,6 +297,29 @@ describe('resume-import', () => {
       internal_version: '20240301',
     });
   }
+
+  it("a queued image never imported may be another run's: watched first, and taken as done when that run finishes it", async () => {
+    const h = withSource(harness(server));
+    const image = h.cloud.seed(leftBehind(h, 'queued'));
+    const record = h.cloud.requests.push.bind(h.cloud.requests);
+    // The other run imports it while this one looks at its tasks.
+    h.cloud.requests.push = (...requests) => {
+      if (requests.some((r) => r.method === 'GET' && r.path.endsWith('/tasks'))) {
+        const hex = digest('sha512', DATA).hex;
+        Object.assign(h.cloud.images.get(image.id) as GlanceImage, {
+          status: 'active',
+          os_hash_algo: 'sha512',
+          os_hash_value: hex,
+        });
+      }
+      return record(...requests);
+    };
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]).toMatchObject({ status: 'deferred', imageId: image.id });
+    expect(h.cloud.of('POST', '/import')).toEqual([]);
+    expect(h.cloud.of('DELETE')).toEqual([]);
+    expect(h.cloud.of('PATCH')).toEqual([]);
+  });
 
   it('a queued image with no task: starts the import and finishes it', async () => {
     const h = withSource(harness(server));

@@ -185,13 +185,14 @@ describe('image-manager update', () => {
     expect(readFileSync(other, 'utf8')).toContain(newUbuntuEntry);
   });
 
-  it('never shows a password written into an upstream URL', async () => {
+  it('refuses a password written into an upstream URL before asking anything, and never shows it', async () => {
     const { dir } = catalogue('https://mirror:S3cretPass@mirror.example/noble');
-    const { fetch } = upstream(almaPages);
+    const { fetch, asked } = upstream(almaPages);
     const result = await run(['update', '--images', dir, '--output', 'json'], fetch);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout + result.stderr).not.toContain('S3cretPass');
-    expect(result.stdout).toContain('https://mirror:***@mirror.example/noble/');
+    expect(result.stderr).toMatch(/latest_url: must not contain a user name or password/);
+    expect(asked).toEqual([]);
   });
 
   it('exits 2 and writes nothing on a broken definition file or a bad filter', async () => {

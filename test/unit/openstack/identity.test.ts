@@ -5,6 +5,7 @@ import { AuthError, HttpError } from '../../../src/openstack/errors.js';
 import {
   authRequestBody,
   findEndpoint,
+  refreshTime,
   Session,
   stripVersion,
   type CatalogEntry,
@@ -323,6 +324,54 @@ describe('authenticated requests', () => {
       'POST null',
       `GET ${fake.issued[1]}`,
     ]);
+  });
+
+  it('renews a token that lives under 2 minutes at half its lifetime, not before every request', async () => {
+    const start = Date.parse('2030-01-01T00:00:00Z');
+    let now = new Date(start);
+    const { handler, fake } = keystoneTokens({ expiresAt: () => new Date(now.getTime() + 90_000).toISOString() });
+    server.use(
+      handler,
+      http.get(`${GLANCE}/v2/images`, () => HttpResponse.json({ images: [] })),
+    );
+    const { session: s } = session(passwordAuth(), {}, () => now);
+    const issuedAt: number[] = [];
+    for (let call = 0; call < 26; call++) {
+      now = new Date(start + call * 3_000); // 26 calls over 75 s
+      const before = fake.bodies.length;
+      await s.request({ method: 'GET', url: `${GLANCE}/v2/images` });
+      if (fake.bodies.length > before) issuedAt.push((now.getTime() - start) / 1000);
+    }
+    expect(issuedAt).toEqual([0, 45]);
+  });
+
+  it("counts a token's lifetime on Keystone's clock (issued_at), so a skewed local clock does not matter", async () => {
+    let tokens = 0;
+    server.use(
+      http.post(`${KEYSTONE}/v3/auth/tokens`, () => {
+        tokens++;
+        const token = { issued_at: '2030-01-01T00:00:00Z', expires_at: '2030-01-01T01:00:00Z', catalog: [] };
+        return HttpResponse.json({ token }, { status: 201, headers: { 'X-Subject-Token': `tok-${tokens}-xxxxxxxx` } });
+      }),
+    );
+    let now = new Date('2030-01-01T00:30:00Z'); // this machine is 30 minutes ahead
+    const { session: s } = session(passwordAuth(), {}, () => now);
+    await s.currentToken();
+    now = new Date('2030-01-01T01:27:00Z'); // 57 minutes later here: 3 minutes left
+    await s.currentToken();
+    expect(tokens).toBe(1);
+    now = new Date('2030-01-01T01:28:30Z');
+    await s.currentToken();
+    expect(tokens).toBe(2);
+  });
+
+  it('refreshTime: min(2 minutes, half the lifetime) before expiry', () => {
+    const at = Date.parse('2030-01-01T00:00:00Z');
+    const expires = (seconds: number) => new Date(at + seconds * 1000);
+    expect(refreshTime(expires(3600), undefined, at) - at).toBe(3480_000);
+    expect(refreshTime(expires(240), undefined, at) - at).toBe(120_000);
+    expect(refreshTime(expires(90), undefined, at) - at).toBe(45_000);
+    expect(refreshTime(expires(90), new Date(at - 60_000), at) - at).toBe(75_000);
   });
 
   it('a 401 from Glance triggers exactly one re-authentication and one repeat', async () => {

@@ -234,7 +234,7 @@ describe('image calls', () => {
     });
   });
 
-  it('createImage is not repeated on 503', async () => {
+  it('createImage without an id is not repeated on 503', async () => {
     server.use(http.post(`${GLANCE}/v2/images`, () => HttpResponse.json({}, { status: 503 })));
     const { client } = glance();
     const error = await client
@@ -264,18 +264,28 @@ describe('image calls', () => {
     expect(received).toEqual([{ contentType: 'application/openstack-images-v2.1-json-patch', body: operations }]);
   });
 
-  it('updateImage is repeated on 503 without a remove, not with one', async () => {
+  it('updateImage is repeated on 503 without a remove; with one, only when the image does not show it', async () => {
     let calls = 0;
+    let current = image(ID, { p: 'x' });
     server.use(
       http.patch(`${GLANCE}/v2/images/${ID}`, () =>
         calls++ % 2 === 0 ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json(image(ID)),
       ),
+      http.get(`${GLANCE}/v2/images/${ID}`, () => HttpResponse.json(current)),
     );
     const { client } = glance();
     await client.updateImage(ID, [{ op: 'replace', path: '/name', value: 'n' }]);
     expect(calls).toBe(2);
     calls = 0;
-    await expect(client.updateImage(ID, [{ op: 'remove', path: '/p' }])).rejects.toBeInstanceOf(HttpError);
+    await client.updateImage(ID, [{ op: 'remove', path: '/p' }]);
+    expect(glanceRequests().slice(-3)).toEqual([
+      `PATCH ${GLANCE}/v2/images/${ID}`,
+      `GET ${GLANCE}/v2/images/${ID}`,
+      `PATCH ${GLANCE}/v2/images/${ID}`,
+    ]);
+    calls = 0;
+    current = image(ID);
+    expect(await client.updateImage(ID, [{ op: 'remove', path: '/p' }])).toEqual(current);
     expect(calls).toBe(1);
   });
 
@@ -382,11 +392,32 @@ describe('import', () => {
     ]);
   });
 
-  it('importImage is not repeated on 503', async () => {
-    server.use(http.post(`${GLANCE}/v2/images/${ID}/import`, () => HttpResponse.json({}, { status: 503 })));
+  it('importImage is not repeated on 503 while Glance shows the import under way', async () => {
+    server.use(
+      http.post(`${GLANCE}/v2/images/${ID}/import`, () => HttpResponse.json({}, { status: 503 })),
+      http.get(`${GLANCE}/v2/images/${ID}`, () => HttpResponse.json(image(ID, { status: 'uploading' }))),
+      http.get(`${GLANCE}/v2/images/${ID}/tasks`, () =>
+        HttpResponse.json({ tasks: [{ id: 't', type: 'api_image_import', status: 'processing', created_at: '' }] }),
+      ),
+    );
+    const { client } = glance();
+    await client.importImage(ID, { name: 'glance-direct' });
+    expect(glanceRequests()).toEqual([
+      `POST ${GLANCE}/v2/images/${ID}/import`,
+      `GET ${GLANCE}/v2/images/${ID}`,
+      `GET ${GLANCE}/v2/images/${ID}/tasks`,
+    ]);
+  });
+
+  it('importImage answered 503 is sent again while Glance shows no import, up to the retries', async () => {
+    server.use(
+      http.post(`${GLANCE}/v2/images/${ID}/import`, () => HttpResponse.json({}, { status: 503 })),
+      http.get(`${GLANCE}/v2/images/${ID}`, () => HttpResponse.json(image(ID, { status: 'queued' }))),
+      http.get(`${GLANCE}/v2/images/${ID}/tasks`, () => HttpResponse.json({ tasks: [] })),
+    );
     const { client } = glance();
     await expect(client.importImage(ID, { name: 'glance-direct' })).rejects.toBeInstanceOf(HttpError);
-    expect(glanceRequests()).toHaveLength(1);
+    expect(glanceRequests().filter((r) => r.startsWith('POST'))).toHaveLength(5);
   });
 
   it('stageImage PUTs a streamed body as application/octet-stream', async () => {
@@ -458,21 +489,28 @@ describe('members and tasks', () => {
     expect(await client.listMembers(ID)).toEqual([member('accepted')]);
   });
 
-  it('addMember POSTs {member}, not repeated on 503', async () => {
+  it('addMember POSTs {member}; after a 503 it reads the member and sends again only when there is none', async () => {
     const bodies: unknown[] = [];
     let fail = false;
+    let shared = false;
     server.use(
       http.post(`${GLANCE}/v2/images/${ID}/members`, async ({ request }) => {
         bodies.push(await request.json());
         return fail ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json(member('pending'));
       }),
+      http.get(`${GLANCE}/v2/images/${ID}/members/${PROJECT}`, () =>
+        shared ? HttpResponse.json(member('accepted')) : HttpResponse.json({}, { status: 404 }),
+      ),
     );
     const { client } = glance();
     expect(await client.addMember(ID, PROJECT)).toEqual(member('pending'));
     expect(bodies).toStrictEqual([{ member: PROJECT }]);
     fail = true;
     await expect(client.addMember(ID, PROJECT)).rejects.toBeInstanceOf(HttpError);
-    expect(bodies).toHaveLength(2);
+    expect(bodies).toHaveLength(1 + 5);
+    shared = true;
+    expect(await client.addMember(ID, PROJECT)).toEqual(member('accepted'));
+    expect(bodies).toHaveLength(1 + 5 + 1);
   });
 
   it('updateMember PUTs {status} and removeMember DELETEs', async () => {

@@ -4,7 +4,7 @@ import type { AuthConfig } from '../../../src/config/types.js';
 import { AuthError, ConnectionError, HttpError } from '../../../src/openstack/errors.js';
 import { GlanceClient } from '../../../src/openstack/image.js';
 import { Session } from '../../../src/openstack/identity.js';
-import { Redactor } from '../../../src/openstack/redact.js';
+import { Redactor, urlForDisplay } from '../../../src/openstack/redact.js';
 import { GLANCE, KEYSTONE, keystoneTokens, makeCloud, makeHttp, passwordAuth, useMsw } from './helpers.js';
 
 const { server } = useMsw();
@@ -72,6 +72,34 @@ describe('Redactor', () => {
     expect(redactor.text(url)).not.toContain(encodeURIComponent('p@ss word/+?&='));
     const query = new URLSearchParams({ name: 'p@ss word/+?&=' }).toString();
     expect(redactor.text(query)).toBe('name=***');
+  });
+});
+
+describe('the user part of URLs', () => {
+  it('urlForDisplay masks a password, and a lone user part (often a token), in any scheme case', () => {
+    expect(urlForDisplay('https://reader:s3cret@mirror.example/x.qcow2')).toBe(
+      'https://reader:***@mirror.example/x.qcow2',
+    );
+    expect(urlForDisplay('HTTPS://Reader:s3cret@mirror.example/')).toBe('HTTPS://Reader:***@mirror.example/');
+    expect(urlForDisplay('https://ghp_t0ken@github.example/x')).toBe('https://***@github.example/x');
+    expect(urlForDisplay('https://u:p@ss@host.example/x')).toBe('https://u:***@host.example/x');
+    expect(urlForDisplay('https://host.example/a@b/x?mail=a@b')).toBe('https://host.example/a@b/x?mail=a@b');
+  });
+
+  it('Redactor.text masks it in every URL of a text, and leaves JSON around it intact', () => {
+    const redactor = new Redactor();
+    expect(redactor.text('GET http://u:s3cret@h.example/x failed: from http://u:s3cret@h.example/x')).toBe(
+      'GET http://u:***@h.example/x failed: from http://u:***@h.example/x',
+    );
+    const json = JSON.stringify({ url: 'http://host.example', mail: 'a@b.example', src: 'ftp://t0k@f.example/' });
+    expect(JSON.parse(redactor.text(json))).toEqual({
+      url: 'http://host.example',
+      mail: 'a@b.example',
+      src: 'ftp://***@f.example/',
+    });
+    expect(redactor.value({ msg: 'see https://x:y-s3cret@h.example/' })).toEqual({
+      msg: 'see https://x:***@h.example/',
+    });
   });
 });
 

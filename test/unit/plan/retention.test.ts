@@ -152,4 +152,19 @@ describe('plan: retention of outdated images (rule 6)', () => {
     });
     expect(run(d, cloud, { deactivate: true }).actions).toEqual([]);
   });
+
+  it.each<[string, Partial<PlanOptions>, string[]]>([
+    ['deleted with --delete, not finished', { delete: true }, ['delete']],
+    ['finished and deactivated with --deactivate', { deactivate: true }, ['resume-import']],
+    ['finished without either', {}, ['resume-import']],
+  ])('an unfinished import of a version past its retention is %s', (_, opts, expected) => {
+    const d = def({ versions: ['20240101', '20240201'], meta: { uuid_validity: 'none' } });
+    const pending = { ...glanceImage(d, '20240101'), status: 'importing' as const, visibility: 'private' as const };
+    const observed = [pending, glanceImage(d, '20240201')];
+    const result = run(d, observed, opts);
+    expect(kinds(result)).toEqual(expected);
+    const cloud = applyToCloud(result, observed);
+    if (opts.deactivate) expect(cloud.find((i) => i.id === pending.id)?.status).toBe('deactivated');
+    expect(run(d, cloud, opts).actions).toEqual([]);
+  });
 });

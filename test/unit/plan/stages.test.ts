@@ -28,12 +28,13 @@ describe('stage 1: inventory', () => {
       ['20240301', '20240301', present.id],
       ['20240401', '20240401', undefined],
     ]);
-    expect(slots.every((s) => !s.dated && s.ignored.length === 0)).toBe(true);
+    expect(slots.every((s) => !s.dated && s.ignored.length === 0 && s.duplicates.length === 0)).toBe(true);
   });
 
-  it('works with a usable image before one being imported before a failed one, newest first; the others are ignored', () => {
-    const image = (status: GlanceImage['status'], created: string) => ({
+  it('keeps one usable image (plain name, else the oldest) and retires the other usable ones; the rest is ignored', () => {
+    const image = (status: GlanceImage['status'], created: string, name = 'Ubuntu 24.04 (20240401)') => ({
       ...glanceImage(d, '20240401'),
+      name,
       status,
       created_at: created,
     });
@@ -41,12 +42,29 @@ describe('stage 1: inventory', () => {
     const newer = image('deactivated', '2024-04-02T00:00:00Z');
     const queued = image('queued', '2024-05-01T00:00:00Z');
     const killed = image('killed', '2024-06-01T00:00:00Z');
+    const latest = def({ versions: ['20240401'] });
     const [slot] = inventory(
-      def({ versions: ['20240401'] }),
-      [killed, queued, older, newer].map((i) => owned(i, '20240401')),
+      latest,
+      [killed, queued, newer, older].map((i) => owned(i, '20240401')),
     );
-    expect(slot?.image?.id).toBe(newer.id);
-    expect(slot?.ignored.map((i) => i.id)).toEqual([older.id, queued.id, killed.id]);
+    expect(slot?.image?.id).toBe(older.id);
+    expect(slot?.duplicates.map((i) => i.id)).toEqual([newer.id]);
+    expect(slot?.ignored.map((i) => i.id)).toEqual([queued.id, killed.id]);
+    // Holding the plain name wins over age; a name an earlier run gave a duplicate loses to any other.
+    const plain = image('active', '2024-04-03T00:00:00Z', 'Ubuntu 24.04');
+    const retired = image('active', '2024-03-01T00:00:00Z', `Ubuntu 24.04 (20240401) duplicate ${older.id}`);
+    const [again] = inventory(
+      latest,
+      [retired, older, plain].map((i) => owned(i, '20240401')),
+    );
+    expect([again?.image, ...(again?.duplicates ?? [])].map((i) => i?.id)).toEqual([plain.id, older.id, retired.id]);
+    // Without usable images, the newest being imported is worked with.
+    const [pending] = inventory(
+      latest,
+      [queued, image('importing', '2024-05-02T00:00:00Z'), killed].map((i) => owned(i, '20240401')),
+    );
+    expect(pending?.image?.status).toBe('importing');
+    expect(pending?.ignored.map((i) => i.id)).toEqual([queued.id, killed.id]);
   });
 
   it('keeps a version with only failed images without an image, and marks a version that is only a creation day', () => {

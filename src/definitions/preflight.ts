@@ -1,0 +1,51 @@
+import { propertiesFor } from '../plan/desired.js';
+import { localFileProblem } from '../sources/source.js';
+import type { DefinitionIssue, ImageDefinition, VersionDefinition } from './types.js';
+
+export interface PreflightOptions {
+  /** Directories `file:` URLs may lie in (--allow-local-files); none: every `file:` URL is refused. */
+  localFileDirs: readonly string[];
+  /** Glance's `image_property_quota` (--property-quota; Glance's default 128). */
+  propertyQuota: number;
+}
+
+/** Glance's default `image_property_quota`. */
+export const DEFAULT_PROPERTY_QUOTA = 128;
+
+/**
+ * What every run checks of the selected definitions before any cloud request, --no-check or not: each
+ * version's `file:` URLs (url, mirror_url) lie under an allowed directory, and the properties it would
+ * publish fit Glance's property quota (which Glance enforces only once the image is imported).
+ */
+export function checkBeforeRun(definitions: readonly ImageDefinition[], options: PreflightOptions): DefinitionIssue[] {
+  const issues: DefinitionIssue[] = [];
+  for (const def of definitions) {
+    for (const version of def.versions) {
+      const issue = (field: string, message: string): DefinitionIssue => ({
+        file: def.file,
+        line: version.line,
+        image: def.name,
+        path: `versions[${version.version}].${field}`,
+        message,
+      });
+      for (const field of ['url', 'mirror_url'] as const) {
+        const url = version[field];
+        const problem = url?.startsWith('file:') ? localFileProblem(url, options.localFileDirs) : undefined;
+        if (problem !== undefined) issues.push(issue(field, problem));
+      }
+      const count = propertyCount(def, version);
+      if (count > options.propertyQuota) {
+        const quota = `more than ${options.propertyQuota} (Glance's image_property_quota)`;
+        const remedy = 'drop meta keys, or give --property-quota N if the cloud allows more';
+        issues.push(issue('meta', `would publish ${count} properties, ${quota}: ${remedy}`));
+      }
+    }
+  }
+  return issues;
+}
+
+/** The properties the version's image would carry; a `latest` pointer gets its build date when a run reads it. */
+function propertyCount(def: ImageDefinition, version: VersionDefinition): number {
+  const dated = version.build_date === undefined ? { ...version, build_date: '1970-01-01' } : version;
+  return Object.values(propertiesFor(def, dated)).filter((value) => value !== null).length;
+}

@@ -1,0 +1,108 @@
+import { urlForDisplay } from '../openstack/redact.js';
+
+/**
+ * Bytes read before an upload starts to tell the image format: up to ISO 9660's "CD001", which ends at
+ * 0x8006. Everything else this knows sits in the first 512 bytes.
+ */
+export const SNIFF_BYTES = 0x8006;
+
+/** What the first bytes of an image are: a format name, and for a refusal the reason in words. */
+export interface Detected {
+  /** qcow2, qcow, qed, vmdk, vhd, vhdx, vdi, luks, iso, raw, or empty. */
+  format: string;
+  /** Shown in a mismatch: "qcow2 with a backing file", "raw data (no image header)", … */
+  description: string;
+  /** A qcow2 that points at other files (a backing file, an external data file): never accepted. */
+  unsafe?: boolean;
+}
+
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+function startsWith(head: Uint8Array, magic: Uint8Array, offset = 0): boolean {
+  if (head.length < offset + magic.length) return false;
+  return magic.every((byte, i) => head[offset + i] === byte);
+}
+
+const QCOW = Uint8Array.of(0x51, 0x46, 0x49, 0xfb); // "QFI\xfb"
+const QED = Uint8Array.of(0x51, 0x45, 0x44, 0x00); // "QED\0"
+const VMDK_SPARSE = ascii('KDMV');
+const VMDK_DESCRIPTOR = ascii('# Disk DescriptorFile');
+const VHD = ascii('conectix');
+const VHDX = ascii('vhdxfile');
+const VDI = Uint8Array.of(0x7f, 0x10, 0xda, 0xbe); // 0xbeda107f, little-endian, at 0x40
+const LUKS = Uint8Array.of(0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe); // "LUKS\xba\xbe"
+const ISO9660 = ascii('CD001'); // the primary volume descriptor's id, at 0x8001
+
+/** The container format the first bytes of an image show; `raw` for none. */
+export function detectFormat(head: Uint8Array): Detected {
+  if (head.length === 0) return { format: 'empty', description: 'empty (no data at all)' };
+  if (startsWith(head, QCOW)) return qcow(head);
+  if (startsWith(head, QED)) return { format: 'qed', description: 'a QED image' };
+  if (startsWith(head, VMDK_SPARSE)) return { format: 'vmdk', description: 'a VMDK image (sparse extent)' };
+  if (startsWith(head, VMDK_DESCRIPTOR)) return { format: 'vmdk', description: 'a VMDK descriptor' };
+  if (startsWith(head, VHD)) return { format: 'vhd', description: 'a VHD image' };
+  if (startsWith(head, VHDX)) return { format: 'vhdx', description: 'a VHDX image' };
+  if (startsWith(head, VDI, 0x40)) return { format: 'vdi', description: 'a VDI image' };
+  if (startsWith(head, LUKS)) return { format: 'luks', description: 'a LUKS encrypted volume' };
+  if (startsWith(head, ISO9660, 0x8001)) return { format: 'iso', description: 'an ISO 9660 image' };
+  return { format: 'raw', description: 'raw data (no image format header)' };
+}
+
+function qcow(head: Uint8Array): Detected {
+  if (head.length < 104) return { format: 'qcow', description: 'a truncated qcow header' };
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const version = view.getUint32(4);
+  if (version !== 2 && version !== 3) return { format: 'qcow', description: `qcow version ${version}` };
+  if (view.getBigUint64(8) !== 0n) {
+    return { format: 'qcow2', description: 'qcow2 with a backing file', unsafe: true };
+  }
+  // Version 3: incompatible feature bit 2 is an external data file.
+  if (version === 3 && (view.getBigUint64(72) & 4n) !== 0n) {
+    return { format: 'qcow2', description: 'qcow2 with an external data file', unsafe: true };
+  }
+  return { format: 'qcow2', description: `qcow2 (version ${version})` };
+}
+
+/** Declared disk formats and the detected formats each accepts. Formats not listed here are not checked. */
+const ACCEPTS: Record<string, readonly string[]> = {
+  qcow2: ['qcow2'],
+  vmdk: ['vmdk'],
+  vhd: ['vhd'],
+  vhdx: ['vhdx'],
+  vdi: ['vdi'],
+  iso: ['iso'],
+  // A raw disk is any bytes without a container header; an ISO 9660 image is such bytes (hybrid ISOs boot
+  // as disks), so raw accepts it.
+  raw: ['raw', 'iso'],
+};
+
+/** The disk formats whose data is checked before an upload. */
+export const CHECKED_FORMATS: readonly string[] = Object.keys(ACCEPTS);
+
+/**
+ * Why data that starts with `head` is not an image of the declared disk format, or undefined when it is
+ * (or when the declared format is one this does not check: ami, ari, aki, ploop).
+ */
+export function formatMismatch(declared: string, head: Uint8Array): Detected | undefined {
+  const accepted = ACCEPTS[declared];
+  if (!accepted) return undefined;
+  const found = detectFormat(head);
+  if (found.unsafe || !accepted.includes(found.format)) return found;
+  return undefined;
+}
+
+/** A streamed image that is not what its definition declares; the import fails before any byte is sent. */
+export class SourceFormatError extends Error {
+  override readonly name = 'SourceFormatError';
+  readonly url: string;
+  constructor(
+    url: string,
+    readonly expected: string,
+    readonly found: Detected,
+  ) {
+    const shown = urlForDisplay(url);
+    const why = found.unsafe ? ' (refused: it refers to other files)' : '';
+    super(`${shown}: declared ${expected}, but the data is ${found.description}${why}`);
+    this.url = shown;
+  }
+}
