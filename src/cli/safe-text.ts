@@ -1,4 +1,4 @@
-import { escapeControl, escapeJsonText } from '../definitions/control-characters.js';
+import { escapeControl, escapeJsonText } from '../util/control-characters.js';
 import { maskUserinfo } from '../openstack/redact.js';
 
 /**

@@ -1,4 +1,4 @@
-import { escapeControl } from './control-characters.js';
+import { escapeControl } from '../util/control-characters.js';
 import type { DefinitionIssue } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Report } from './coerce-text.js';
-import { firstControlCharacter } from './control-characters.js';
+import { firstControlCharacter } from '../util/control-characters.js';
 import type { FieldPath } from '../yaml/source-map.js';
 import { isMapping } from '../util/objects.js';
 

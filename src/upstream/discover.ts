@@ -1,5 +1,6 @@
 import { naturalCompare } from '../definitions/natural-sort.js';
 import type { Checksum } from '../definitions/types.js';
+import { firstControlCharacter } from '../util/control-characters.js';
 import { findEntry, parseChecksumFile, bareDigest, type ChecksumEntry } from './checksums.js';
 import { dateInName, httpDateToYmd } from './dates.js';
 import { UpstreamError, type UpstreamHttp } from './http.js';
@@ -47,9 +48,16 @@ export function layoutOf(source: UpstreamSource): Layout {
 /** Finds the newest published build of a source: one or two small GETs. */
 export async function findNewestBuild(source: UpstreamSource, http: UpstreamHttp): Promise<UpstreamBuild> {
   const layout = layoutOf(source);
-  if (layout === 'dated-folders') return newestInDatedFolders(source, http);
-  if (layout === 'sidecar') return buildFromSidecar(source, http);
-  return newestInChecksumFile(source, http);
+  const build =
+    layout === 'dated-folders'
+      ? await newestInDatedFolders(source, http)
+      : layout === 'sidecar'
+        ? await buildFromSidecar(source, http)
+        : await newestInChecksumFile(source, http);
+  // What an upstream names ends up in image properties, logs and definition files.
+  const odd = firstControlCharacter(build.url) ?? (/\s/.test(build.url) ? 'a space' : undefined);
+  if (odd) throw new UpstreamError(source.latestChecksumUrl, `offers a file whose name holds ${odd}: not taken`);
+  return build;
 }
 
 /** The build's date: from its folder or file name, else the Last-Modified of its URL (one HEAD). */

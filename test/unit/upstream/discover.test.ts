@@ -306,3 +306,22 @@ describe('buildDate', () => {
     expect(error.message).toBe(`${url}: answered HTTP 404`);
   });
 });
+
+describe('a file name upstream with control characters', () => {
+  it('is not taken: the definition fails naming the checksum file', async () => {
+    const base = 'https://mirror.example.org/images';
+    const fake = new FakeUpstream({
+      [`${base}/CHECKSUM`]: {
+        status: 200,
+        body: `${'a'.repeat(64)}  evil-\u001b[31m-latest.qcow2\n${'a'.repeat(64)}  evil-20261120\u001b[2J.qcow2\n`,
+      },
+    });
+    const http = new UpstreamHttp(fake.fetch);
+    await expect(
+      findNewestBuild(
+        { latestUrl: `${base}/evil-\u001b[31m-latest.qcow2`, latestChecksumUrl: `${base}/CHECKSUM` },
+        http,
+      ),
+    ).rejects.toThrow(/CHECKSUM: offers a file whose name holds U\+001B: not taken/);
+  });
+});
