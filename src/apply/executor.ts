@@ -1,9 +1,9 @@
-import pLimit, { type LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { isHttpStatus } from '../openstack/errors.js';
 import { type GlanceClient, type GlanceImage, type PatchOperation, patchApplied } from '../openstack/image.js';
-import { describeChanges, diffImage, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
-import { ImportFailure, type Importer, type ImportOutcome } from './importer.js';
+import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
+import { ImportFailure, type Importer, type ImportOutcome, type ImportSlots } from './importer.js';
 import type {
   Action,
   Change,
@@ -40,15 +40,34 @@ export interface RunReport {
 }
 
 /**
- * Executes a plan: each action once all the actions it comes after have succeeded, at most `parallel`
- * at a time. An action whose predecessor failed is skipped; one whose predecessor was only started
- * (--no-wait) is deferred to the next run.
+ * Imports in flight on the Glance side at once, by default. Each import holds its whole image in Glance's
+ * staging store (a local directory of the API node, `node_staging_uri`) until it is copied into the store:
+ * 16 imports of 1–2 GB images are 16–32 GB of staging at most. 16 is also how many import tasks one Glance API
+ * worker runs at once (`[wsgi] task_pool_threads`, default 16): against one worker, more only wait in Glance's
+ * queue.
  */
-export async function applyPlan(plan: Plan, deps: ApplyDeps, parallel: number): Promise<RunReport> {
-  const limit = pLimit(parallel);
+export const DEFAULT_MAX_IMPORTING = 16;
+
+export interface ApplyLimits {
+  /** glance-direct uploads streamed through this tool at once (--parallel). */
+  parallel: number;
+  /** Imports in flight on the Glance side at once, from the start of the import to active (--max-importing). */
+  maxImporting?: number;
+}
+
+/**
+ * Executes a plan: each action as soon as all the actions it comes after have succeeded. Imports start at
+ * once, at most `maxImporting` in flight on the Glance side, and wait with the run's one watcher; what they
+ * stream through this tool (glance-direct) is bounded by `parallel`; updates, renames and deletes are bounded
+ * by nothing but their order. An action whose predecessor failed is skipped; one whose predecessor was only
+ * started (--no-wait) is deferred to the next run.
+ */
+export async function applyPlan(plan: Plan, deps: ApplyDeps, limits: number | ApplyLimits): Promise<RunReport> {
+  const { parallel, maxImporting = DEFAULT_MAX_IMPORTING } = typeof limits === 'number' ? { parallel: limits } : limits;
+  const slots: ImportSlots = { importing: pLimit(maxImporting), uploads: pLimit(parallel) };
   const outcomes = new Map<number, Promise<ActionResult>>();
   for (const action of plan.actions) {
-    outcomes.set(action.seq, runWhenReady(action, outcomes, limit, deps));
+    outcomes.set(action.seq, runWhenReady(action, outcomes, slots, deps));
   }
   const results = await Promise.all(plan.actions.map((action) => outcomes.get(action.seq) as Promise<ActionResult>));
   const counts: Record<ActionStatus, number> = { done: 0, failed: 0, skipped: 0, deferred: 0 };
@@ -59,7 +78,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, parallel: number): 
 async function runWhenReady(
   action: Action,
   outcomes: Map<number, Promise<ActionResult>>,
-  limit: LimitFunction,
+  slots: ImportSlots,
   deps: ApplyDeps,
 ): Promise<ActionResult> {
   const base = { seq: action.seq, kind: action.kind, definition: action.definition, summary: action.summary };
@@ -89,7 +108,7 @@ async function runWhenReady(
     return { ...base, status, message };
   }
   try {
-    return { ...base, ...(await limit(() => execute(action, before, deps))) };
+    return { ...base, ...(await execute(action, before, slots, deps)) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.log.error(`${action.summary}: ${message}`);
@@ -100,12 +119,13 @@ async function runWhenReady(
 
 type Outcome = Pick<ActionResult, 'status' | 'message' | 'imageId'>;
 
-async function execute(action: Action, before: ActionResult[], deps: ApplyDeps): Promise<Outcome> {
+async function execute(action: Action, before: ActionResult[], slots: ImportSlots, deps: ApplyDeps): Promise<Outcome> {
+  const { importer } = deps;
   switch (action.kind) {
     case 'import':
-      return finishImport(await deps.importer.importNew(action.desired, action.source), action, deps);
+      return finishImport(await importer.importNew(action.desired, action.source, slots), action, deps);
     case 'resume-import':
-      return finishImport(await deps.importer.resume(action.image, action.source, action.desired), action, deps);
+      return finishImport(await importer.resume(action.image, action.source, action.desired, slots), action, deps);
     case 'update':
       return update(action, deps);
     case 'rename':
@@ -116,9 +136,11 @@ async function execute(action: Action, before: ActionResult[], deps: ApplyDeps):
 }
 
 /**
- * After an import: the planned changes, all fields in one request, then tags and status, and the visibility
- * last, so that an image is never public before it is fully described. An image that cannot be finished is
- * deleted (it is still private), or named as left behind, like any other failed import.
+ * After an import: the planned changes (what had to wait until the image is active: the visibility, the status,
+ * a min_disk the stored data needs), the tag and status calls first and then every field in one PATCH, the
+ * visibility with them: Glance applies a patch at once, so an image is never public before it is fully
+ * described. An image that cannot be finished is deleted (it is still private), or named as left behind, like
+ * any other failed import.
  */
 async function finishImport(
   outcome: ImportOutcome,
@@ -170,9 +192,18 @@ async function describeOnce(action: ImportAction | ResumeImportAction, image: Gl
   }
 }
 
+/** Whether every planned change of the action already holds on the image (another run wrote them). */
 async function describedMeanwhile(action: ImportAction | ResumeImportAction, id: string, deps: ApplyDeps) {
   const current = await deps.glance.getImage(id).catch(() => undefined);
-  return current?.status === 'active' && diffImage(action.desired, current).length === 0;
+  if (current === undefined || (current.status !== 'active' && current.status !== 'deactivated')) return false;
+  return action.changes.every((change) => {
+    if (change.field === 'tags') {
+      const { add, remove } = tagDelta(change);
+      return add.every((tag) => current.tags.includes(tag)) && !remove.some((tag) => current.tags.includes(tag));
+    }
+    if (change.field === 'status') return current.status === change.after;
+    return patchApplied(current, patchOf([change]));
+  });
 }
 
 async function describeAndPublish(
@@ -182,13 +213,14 @@ async function describeAndPublish(
 ): Promise<void> {
   const { name } = action.desired;
   const changes = withStoredSize(action, image, log);
-  const visibility = changes.filter((change) => change.field === 'visibility');
-  const rest = changes.filter((change) => change.field !== 'visibility');
-  const patch = patchOf(rest);
-  if (patch.length > 0) log.info(`Setting ${patch.length} properties of ${name}`);
-  await writeChanges(glance, image.id, rest, name, log);
+  const fields = changes.filter((change) => change.field !== 'tags' && change.field !== 'status');
+  const calls = changes.filter((change) => change.field === 'tags' || change.field === 'status');
+  await writeChanges(glance, image.id, calls, name, log);
+  const visibility = fields.filter((change) => change.field === 'visibility');
+  const described = patchOf(fields).length - visibility.length;
+  if (described > 0) log.info(`Setting ${described} properties of ${name}`);
   for (const change of visibility) log.info(`Setting visibility of '${name}' to '${change.after}'`);
-  await writeChanges(glance, image.id, visibility, name, log);
+  await writeChanges(glance, image.id, fields, name, log);
 }
 
 /** The stored size is known only once the data is in: min_disk goes up to what the image needs. */

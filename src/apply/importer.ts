@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { Checksum } from '../definitions/types.js';
 import { ConnectionError, isHttpStatus, outcomeUnknown } from '../openstack/errors.js';
@@ -7,7 +8,8 @@ import type { SourceReader } from '../sources/source.js';
 import { createRequest } from '../plan/new-image.js';
 import type { DesiredImage, ImportSource } from '../plan/types.js';
 import { carriesIdentity, versionImageId } from './image-ids.js';
-import { isLive, StuckWatch } from './stuck.js';
+import { isLive } from './stuck.js';
+import { type WaitResult, Watcher } from './watcher.js';
 
 export interface ImportSettings {
   /** The managed tag, written at creation so that a half-imported image is known as ours. */
@@ -29,8 +31,10 @@ export interface ImportSettings {
    * id (see `versionImageId`), and Glance's 409 keeps a version to one image across runs and hosts.
    */
   projectId?: string;
-  pollInitialMs?: number;
-  pollMaxMs?: number;
+  /** The watcher's time between two looks at the imports in flight (default 250 ms). */
+  pollMs?: number;
+  /** How often the tasks of an import that looks stuck or failed are read (default 5 s). */
+  tasksEveryMs?: number;
 }
 
 export interface ImportDeps {
@@ -39,6 +43,22 @@ export interface ImportDeps {
   log: Logger;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+  /** The run's one watcher of the imports in flight; by default the importer makes its own. */
+  watcher?: Watcher;
+}
+
+type Slot = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** What an import shares with the run's other imports: the bounds on what costs. */
+export interface ImportSlots {
+  /**
+   * Imports in flight on the Glance side (--max-importing): held from the start of the import (web-download,
+   * or the upload to the staging area) until the image is active or the import given up, not while the image
+   * is probed and created.
+   */
+  importing?: Slot;
+  /** Uploads through this tool to Glance's staging area (--parallel). */
+  uploads?: Slot;
 }
 
 export type ImportOutcome =
@@ -60,11 +80,12 @@ export class ImportFailure extends Error {
 
 /** How many ids of a version's sequence a create tries before it leaves the id to Glance. */
 export const MAX_ID_POSITIONS = 100;
+/** Probes (HEAD) at once to one source host. */
+const PROBES_PER_HOST = 6;
 /** Uploads of the staging data again after an answer was lost before Glance took it. */
 const STAGE_REPEATS = 2;
 const GONE = new Set(['killed', 'deleted', 'pending_delete']);
 
-type WaitResult = { state: 'active'; image: GlanceImage } | { state: 'failed' | 'stuck' | 'timeout'; reason: string };
 type Claim = { state: 'created' | 'other-run'; image: GlanceImage } | { state: 'used' };
 /** A create's result; `position` is where the image's id is in the version's sequence (-1 outside it). */
 interface Created {
@@ -83,6 +104,7 @@ interface Job {
   nextPosition: number;
   /** The image was deleted here (replacing it): nothing left to clean up. */
   discarded: boolean;
+  slots: ImportSlots;
 }
 
 /** The version's next image is another run's: this run stops and leaves the version to it. */
@@ -93,22 +115,36 @@ class OtherRun extends Error {
 }
 
 /**
- * Imports one image version: tests the source, creates the image (private, tagged, with the version's
- * deterministic id), imports it by web-download or streams it by glance-direct, waits until it is active and
- * checks its checksum. A stuck import is retried (into a fresh image when the stuck one cannot take another
- * import). An image it created and could not finish is deleted again, or named in the error.
+ * Imports one image version: tests the source, creates the image (private, fully described: every property and
+ * tag, the version's deterministic id), imports it by web-download or streams it by glance-direct within the
+ * run's slots, waits with the run's one watcher until it is active and checks its checksum. A stuck import is
+ * retried (into a fresh image when the stuck one cannot take another import). An image it created and could not
+ * finish is deleted again, or named in the error.
  */
 export class Importer {
+  private readonly watcher: Watcher;
+  /** Probes at once per source host: as many connections as a browser opens to one host. */
+  private readonly probesPerHost = new Map<string, LimitFunction>();
+
   constructor(
     private readonly deps: ImportDeps,
     private readonly settings: ImportSettings,
-  ) {}
+  ) {
+    this.watcher =
+      deps.watcher ??
+      new Watcher(deps, {
+        ...(settings.pollMs !== undefined ? { intervalMs: settings.pollMs } : {}),
+        ...(settings.tasksEveryMs !== undefined ? { tasksEveryMs: settings.tasksEveryMs } : {}),
+        ...(settings.stuckAfterMs !== undefined ? { stuckAfterMs: settings.stuckAfterMs } : {}),
+        ...(settings.taskStaleMs !== undefined ? { taskStaleMs: settings.taskStaleMs } : {}),
+      });
+  }
 
-  async importNew(desired: DesiredImage, source: ImportSource): Promise<ImportOutcome> {
+  async importNew(desired: DesiredImage, source: ImportSource, slots: ImportSlots = {}): Promise<ImportOutcome> {
     const { log, sources } = this.deps;
     log.info(`Importing image ${desired.name}`);
     log.info(`Importing from URL ${source.url}`);
-    const probe = await sources.probe(source.url);
+    const probe = await this.probeLimit(source.url)(() => sources.probe(source.url));
     if (!probe.ok) {
       throw new ImportFailure(
         `Tested URL ${source.url}: ${probe.message ?? probe.status}; ${desired.name} not imported`,
@@ -118,21 +154,26 @@ export class Importer {
 
     const created = await this.create(desired, source, 0);
     if (created.state === 'other-run') return this.otherRun(desired, created.image);
-    return this.finish(this.job(desired, source, created.image, created.position + 1), false);
+    return this.finish(this.job(desired, source, created.image, created.position + 1, slots), false);
   }
 
   /** An image of ours an earlier run left in queued/importing/saving: wait for it, or import it again. */
-  async resume(image: GlanceImage, source: ImportSource, desired: DesiredImage): Promise<ImportOutcome> {
+  async resume(
+    image: GlanceImage,
+    source: ImportSource,
+    desired: DesiredImage,
+    slots: ImportSlots = {},
+  ): Promise<ImportOutcome> {
     this.deps.log.info(`Finishing the import of ${image.name ?? image.id} (${image.status})`);
     const tasks = image.status === 'queued' ? await this.tasks(image.id) : undefined;
     const running = image.status !== 'queued' || isLive(tasks?.[0]);
     if (running && !this.settings.wait) return { state: 'started', image };
-    const job = this.job(desired, source, image, 0);
+    const job = this.job(desired, source, image, 0, slots);
     if (!running && tasks?.length === 0 && this.settings.wait) {
       // A queued image that was never imported may be another run's, created a moment ago and about to be
       // imported: it is watched until it stays still, and only then imported here; if that run imports it
       // meanwhile, that run also finishes it.
-      const settled = await this.waitForActive(image, job.deadline);
+      const settled = await this.watcher.watch(image, job.deadline);
       if (settled.state === 'active') return this.otherRun(desired, settled.image);
     }
     return this.finish(job, running);
@@ -153,9 +194,15 @@ export class Importer {
     }
   }
 
-  private job(desired: DesiredImage, source: ImportSource, image: GlanceImage, nextPosition: number): Job {
+  private job(
+    desired: DesiredImage,
+    source: ImportSource,
+    image: GlanceImage,
+    nextPosition: number,
+    slots: ImportSlots,
+  ): Job {
     const deadline = this.deps.now() + this.settings.importTimeoutMs;
-    return { desired, source, image, deadline, nextPosition, discarded: false };
+    return { desired, source, image, deadline, nextPosition, discarded: false, slots };
   }
 
   private otherRun(desired: DesiredImage, image: GlanceImage): ImportOutcome {
@@ -167,8 +214,13 @@ export class Importer {
 
   /** Brings the image to active; an image that cannot be finished is deleted again, or named in the error. */
   private async finish(job: Job, alreadyRunning: boolean): Promise<ImportOutcome> {
+    const inFlight = () => {
+      // The import timeout counts from the start of the import, not from the wait for a slot.
+      job.deadline = this.deps.now() + this.settings.importTimeoutMs;
+      return this.bringToActive(job, alreadyRunning);
+    };
     try {
-      return await this.bringToActive(job, alreadyRunning);
+      return await (job.slots.importing ? job.slots.importing(inFlight) : inFlight());
     } catch (error) {
       if (error instanceof OtherRun) return this.otherRun(job.desired, error.image);
       if (error instanceof ImportFailure && error.leftBehind) throw error;
@@ -184,7 +236,7 @@ export class Importer {
     if (!direct) return this.webDownload(job, alreadyRunning);
     if (alreadyRunning) {
       // An import an earlier run started: wait for it rather than stage into an image that is not queued.
-      const result = await this.waitForActive(job.image, job.deadline);
+      const result = await this.watcher.watch(job.image, job.deadline);
       if (result.state === 'active') return this.verified(result.image, source.checksum, false);
       if (result.state === 'timeout') throw new ImportFailure(`import of ${job.image.name} failed: ${result.reason}`);
       this.deps.log.warn(`Import of ${job.image.name} did not finish: ${result.reason}; streaming it again`);
@@ -204,7 +256,7 @@ export class Importer {
         if (finished) return finished;
         if (!this.settings.wait) return { state: 'started', image: job.image };
       }
-      const result = await this.waitForActive(job.image, job.deadline);
+      const result = await this.watcher.watch(job.image, job.deadline);
       if (result.state === 'active') return this.verified(result.image, job.source.checksum, false);
       last = result;
       log.warn(`Web-download import of ${job.image.name} did not finish: ${last.reason}`);
@@ -243,7 +295,9 @@ export class Importer {
     await this.queued(job);
     const { image, source } = job;
     const algo = source.checksum?.algo ?? 'sha512';
-    const digest = await this.stage(job, algo);
+    const upload = () => this.stage(job, algo);
+    // The bytes through this tool are what --parallel bounds; the wait after them holds no upload slot.
+    const digest = await (job.slots.uploads ? job.slots.uploads(upload) : upload());
     if (source.checksum && digest !== source.checksum.hex.toLowerCase()) {
       throw new ImportFailure(
         `checksum mismatch for ${image.name}: ${algo} is ${digest}, expected ${source.checksum.hex}`,
@@ -251,7 +305,7 @@ export class Importer {
     }
     await glance.importImage(image.id, { name: 'glance-direct' });
     if (!this.settings.wait) return { state: 'started', image };
-    const result = await this.waitForActive(image, job.deadline);
+    const result = await this.watcher.watch(image, job.deadline);
     if (result.state !== 'active')
       throw new ImportFailure(`glance-direct import of ${image.name} failed: ${result.reason}`);
     return this.verified(result.image, source.checksum, source.checksum !== undefined);
@@ -359,37 +413,6 @@ export class Importer {
     }
   }
 
-  /**
-   * Polls fast at first, then backs off. Glance puts a failed web-download back into `queued`, so a queued
-   * image is asked for its import tasks to tell a failure from a wait; an import that stopped moving is stuck.
-   */
-  private async waitForActive(image: GlanceImage, deadline: number): Promise<WaitResult> {
-    const { glance, log, sleep, now } = this.deps;
-    let delay = this.settings.pollInitialMs ?? 1000;
-    const maxDelay = this.settings.pollMaxMs ?? 15_000;
-    const watch = new StuckWatch(now, this.settings.stuckAfterMs, this.settings.taskStaleMs);
-    for (;;) {
-      const current = await glance.getImage(image.id);
-      if (current.status === 'active') {
-        log.info(`Import of '${current.name}' successfully completed`);
-        return { state: 'active', image: current };
-      }
-      if (GONE.has(current.status)) return { state: 'failed', reason: `image is ${current.status}` };
-      const tasks = await this.tasks(image.id);
-      const failed = tasks?.[0]?.status === 'failure' ? tasks[0] : undefined;
-      // A failed web-download puts the image back into queued; a run that died mid-stage leaves it uploading.
-      if (failed && (current.status === 'queued' || current.status === 'uploading'))
-        return { state: 'failed', reason: failed.message || 'import task failed' };
-      const stuck = watch.look(current.status, tasks);
-      if (stuck) return { state: 'stuck', reason: stuck };
-      if (now() + delay > deadline)
-        return { state: 'timeout', reason: `not active within the import timeout (${current.status})` };
-      log.debug({ image: current.name, status: current.status }, 'Waiting for import to complete...');
-      await sleep(delay);
-      delay = Math.min(maxDelay, Math.round(delay * 1.5));
-    }
-  }
-
   private async verified(
     image: GlanceImage,
     checksum: Checksum | undefined,
@@ -433,6 +456,25 @@ export class Importer {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The bound on probes of one source host: imports start all at once, and a small server (Python's
+   * http.server listens with a backlog of 5) drops the connections beyond its backlog for a second.
+   */
+  private probeLimit(url: string): LimitFunction {
+    let host = '';
+    try {
+      host = new URL(url).host;
+    } catch {
+      // A URL that does not parse fails in the probe itself.
+    }
+    let limit = this.probesPerHost.get(host);
+    if (!limit) {
+      limit = pLimit(PROBES_PER_HOST);
+      this.probesPerHost.set(host, limit);
+    }
+    return limit;
   }
 
   private offers(method: string): boolean {

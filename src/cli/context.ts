@@ -6,7 +6,6 @@ import { HttpClient } from '../openstack/http.js';
 import { Session } from '../openstack/identity.js';
 import { GlanceClient } from '../openstack/image.js';
 import type { Redactor } from '../openstack/redact.js';
-import { createLogger } from './logger.js';
 import type { ProgramOptions } from './options.js';
 
 export type GlobalOptions = Pick<ProgramOptions, 'cloud' | 'debug' | 'logFormat' | 'timeout'>;
@@ -17,10 +16,6 @@ export interface CloudContext {
   http: HttpClient;
   session: Session;
   glance: GlanceClient;
-}
-
-export function createRunLogger(options: GlobalOptions, redactor: Redactor, stream: NodeJS.WritableStream): Logger {
-  return createLogger({ format: options.logFormat, debug: options.debug, redactor, stream });
 }
 
 export function connect(options: GlobalOptions, redactor: Redactor, log: Logger, env: NodeJS.ProcessEnv): CloudContext {

@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import type { Redactor } from '../openstack/redact.js';
+import type { ProgramOptions } from './options.js';
 import { safeJson, safeText } from './safe-text.js';
 
 export type LogFormat = 'text' | 'json';
@@ -38,6 +39,15 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+}
+
+/** The logger of one run, as the options ask for it. */
+export function createRunLogger(
+  options: Pick<ProgramOptions, 'debug' | 'logFormat'>,
+  redactor: Redactor,
+  stream: NodeJS.WritableStream,
+): Logger {
+  return createLogger({ format: options.logFormat, debug: options.debug, redactor, stream });
 }
 
 const HIDDEN_FIELDS = new Set(['level', 'time', 'msg']);

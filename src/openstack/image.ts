@@ -45,6 +45,11 @@ export interface ListFilters {
   /** Images carrying all of these tags. */
   tags?: string[];
   name?: string;
+  /**
+   * `in:ID1,ID2,…` (or one id): the images with these ids. Glance 25 filters `id` with `in:` like `name`
+   * (api-wg comma-separated values); the URL bounds how many fit, so a caller asks for a few dozen at a time.
+   */
+  id?: string;
   status?: ImageStatus;
   owner?: string;
   member_status?: 'accepted' | 'pending' | 'rejected' | 'all';
@@ -117,6 +122,7 @@ export class GlanceClient {
     if (filters.os_hidden !== undefined) query.set('os_hidden', String(filters.os_hidden));
     for (const tag of filters.tags ?? []) query.append('tag', tag);
     if (filters.name !== undefined) query.set('name', filters.name);
+    if (filters.id !== undefined) query.set('id', filters.id);
     if (filters.status) query.set('status', filters.status);
     if (filters.owner) query.set('owner', filters.owner);
     if (filters.member_status) query.set('member_status', filters.member_status);

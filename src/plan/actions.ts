@@ -1,6 +1,6 @@
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { diffImage } from './diff.js';
+import { diffImage, type SharedChanges } from './diff.js';
 import { versionedName } from './names.js';
 import { asCreated } from './new-image.js';
 import type { Arrival, Deleted, Kept, Target } from './targets.js';
@@ -12,7 +12,10 @@ interface DraftBase {
   after: Draft[];
 }
 
-/** A new image: created under its versioned name, its data imported, then `changes` finish it. */
+/**
+ * A new image: created fully described under `desired.name` (the name it ends with, or its versioned name while
+ * another image holds that one), its data imported, then `changes` finish it (rule 2).
+ */
 export interface ImportDraft extends DraftBase {
   kind: 'import';
   desired: DesiredImage;
@@ -58,6 +61,11 @@ const HANDOVER_FIELDS: ReadonlySet<Field> = new Set<Field>([
   'os_hidden',
   'status',
 ]);
+/**
+ * The fields an arrival that takes a name another image leaves in this run writes with the name, in one change
+ * once that one has left (rule 2): a new image is not shown before it has its name.
+ */
+const TAKING_FIELDS: ReadonlySet<Field> = new Set<Field>(['name', 'visibility', 'os_hidden', 'status']);
 const RETENTION_FIELDS: ReadonlySet<Field> = new Set<Field>(['status']);
 const NOTHING_HELD: ReadonlySet<Field> = new Set<Field>();
 
@@ -67,25 +75,30 @@ const NOTHING_HELD: ReadonlySet<Field> = new Set<Field>();
  * only once every image leaving it has left, retention after every import and rename of the definition.
  */
 export function actions(def: ImageDefinition, decided: Target[], tag: string): Draft[] {
-  const arrivals = new Map<Arrival, ArrivalDraft>();
+  const shared: SharedChanges = new Map();
+  const arrivals = new Map<Arrival, { arrival: ArrivalDraft; rename?: ChangeDraft }>();
   for (const target of decided) {
-    if (target.fate === 'import' || target.fate === 'resume') arrivals.set(target, arrivalDraft(def, target, tag));
+    if (target.fate === 'import' || target.fate === 'resume')
+      arrivals.set(target, arrivalDrafts(def, target, namingOf(def, target, decided), tag, shared));
   }
   // The arrival of the version that becomes current: the images current now hand over to it.
-  const successor = def.multi ? [...arrivals].find(([target]) => target.role === 'current')?.[1] : undefined;
-  const drafts: Draft[] = [...arrivals.values()];
+  const successor = def.multi ? [...arrivals].find(([target]) => target.role === 'current')?.[1].arrival : undefined;
+  const drafts: Draft[] = [];
+  for (const { arrival } of arrivals.values()) drafts.push(arrival);
   const retiring: Draft[] = [];
   for (const target of decided) {
     switch (target.fate) {
       case 'import':
-      case 'resume':
-        drafts.push(...takeFinalName(def, target, arrivals.get(target)));
+      case 'resume': {
+        const rename = arrivals.get(target)?.rename;
+        if (rename) drafts.push(rename);
         break;
+      }
       case 'keep':
-        drafts.push(...keptDrafts(def, target, successor, retiring));
+        drafts.push(...keptDrafts(def, target, successor, retiring, shared));
         break;
       case 'delete':
-        retiring.push(deleteDraft(def, target));
+        retiring.push(deleteDraft(def, target, shared));
         break;
     }
   }
@@ -95,19 +108,71 @@ export function actions(def: ImageDefinition, decided: Target[], tag: string): D
   return drafts;
 }
 
-function arrivalDraft(def: ImageDefinition, target: Arrival, tag: string): ArrivalDraft {
-  const desired = { ...target.desired, name: versionedName(def, target.slot.version) };
+/**
+ * How an arrival comes by the name it ends with (rule 2). `direct`: no other image of the definition holds
+ * it; an import creates the image under it, a resume gives it with the rest. `fold`: another image holds it
+ * and keeps it (a failed one, or one retention deletes): created under the versioned name, the name comes
+ * with the import's changes. `rotation`: another image leaves it in this run: created under the versioned
+ * name (a resume keeps its own), the name comes, with the exposure and status, in a rename after that one
+ * has left.
+ */
+type Naming = 'direct' | 'fold' | 'rotation';
+
+function namingOf(def: ImageDefinition, target: Arrival, decided: Target[]): Naming {
+  const name = target.desired.name;
+  const own = target.fate === 'resume' ? target.image : undefined;
+  // Only the plain name of a multi image changes hands; a versioned name is the version's own.
+  if (!def.multi || name !== def.name || own?.name === name) return 'direct';
+  const leaves = (other: Target) =>
+    (other.fate === 'keep' || other.fate === 'resume') &&
+    other.image !== own &&
+    other.image.name === name &&
+    other.desired.name !== name;
+  if (decided.some(leaves)) return 'rotation';
+  const holds = (image: GlanceImage) => image !== own && image.name === name;
+  const held = [...new Set(decided.map((other) => other.slot))].some(
+    (slot) => (slot.image && holds(slot.image)) || slot.duplicates.some(holds) || slot.ignored.some(holds),
+  );
+  return held ? 'fold' : 'direct';
+}
+
+/**
+ * An arrival's draft, and in a rotation the rename that gives it the name with its exposure and status.
+ * An import's changes start from the image as `createRequest` creates it (see `asCreated`); a resume's from
+ * the image as found, once its import is through.
+ */
+function arrivalDrafts(
+  def: ImageDefinition,
+  target: Arrival,
+  naming: Naming,
+  tag: string,
+  shared: SharedChanges,
+): { arrival: ArrivalDraft; rename?: ChangeDraft } {
+  const name = startName(def, target, naming);
+  const desired = name === target.desired.name ? target.desired : { ...target.desired, name };
   const source = importSource(target.slot.defined);
-  const base = { definition: def.name, after: [], desired, source };
-  if (target.fate === 'import')
-    return { kind: 'import', ...base, changes: diffImage(desired, asCreated(desired, tag)) };
-  // Diffed as it will be once its import is through.
-  return {
-    kind: 'resume-import',
-    ...base,
-    image: target.image,
-    changes: diffImage(desired, { ...target.image, status: 'active' }),
+  const from = target.fate === 'import' ? asCreated(desired, tag) : { ...target.image, status: 'active' as const };
+  const changes = diffImage(target.desired, from, shared);
+  const [later, now] = naming === 'rotation' ? split(changes, TAKING_FIELDS) : [[], changes];
+  const base = { definition: def.name, after: [], desired, source, changes: now };
+  const arrival: ArrivalDraft =
+    target.fate === 'import' ? { kind: 'import', ...base } : { kind: 'resume-import', ...base, image: target.image };
+  if (later.length === 0) return { arrival };
+  const rename: ChangeDraft = {
+    kind: 'rename',
+    definition: def.name,
+    image: { arriving: arrival },
+    changes: later,
+    after: [arrival],
   };
+  return { arrival, rename };
+}
+
+/** The name an arrival has through its import: the one it ends with, unless it waits for it (`Naming`). */
+function startName(def: ImageDefinition, target: Arrival, naming: Naming): string {
+  if (naming === 'direct' || (naming === 'fold' && target.fate === 'resume')) return target.desired.name;
+  const versioned = versionedName(def, target.slot.version);
+  return target.fate === 'resume' && naming === 'rotation' ? (target.image.name ?? versioned) : versioned;
 }
 
 function importSource(version: VersionDefinition | undefined): ImportSource {
@@ -119,13 +184,6 @@ function importSource(version: VersionDefinition | undefined): ImportSource {
   };
 }
 
-/** Rule 2: an arrival is imported under its versioned name; the current one then takes the plain name. */
-function takeFinalName(def: ImageDefinition, target: Arrival, arrival: ArrivalDraft | undefined): ChangeDraft[] {
-  if (!arrival || target.desired.name === arrival.desired.name) return [];
-  const rename: Change = { field: 'name', before: arrival.desired.name, after: target.desired.name };
-  return [{ kind: 'rename', definition: def.name, image: { arriving: arrival }, changes: [rename], after: [arrival] }];
-}
-
 /**
  * An image kept: its changes in one draft, or in two when part of them waits (rules 5 and 6): what holds
  * whatever the imports do at once, the rest after them. A draft that waits for retention goes to `retiring`.
@@ -135,16 +193,16 @@ function keptDrafts(
   target: Kept,
   successor: ArrivalDraft | undefined,
   retiring: Draft[],
+  shared: SharedChanges,
 ): ChangeDraft[] {
-  const changes = diffImage(target.desired, target.image);
+  const changes = diffImage(target.desired, target.image, shared);
   const held =
     target.waits === 'rotation' && successor
       ? HANDOVER_FIELDS
       : target.waits === 'retention'
         ? RETENTION_FIELDS
         : NOTHING_HELD;
-  const now = changes.filter((change) => !held.has(change.field));
-  const later = changes.filter((change) => held.has(change.field));
+  const [later, now] = split(changes, held);
   const first = now.length > 0 ? changeDraft(def, target.image, now, []) : undefined;
   if (later.length === 0) return first ? [first] : [];
   const after = [...(first ? [first] : []), ...(target.waits === 'rotation' && successor ? [successor] : [])];
@@ -156,25 +214,44 @@ function keptDrafts(
   return first ? [first, second] : [second];
 }
 
+/**
+ * The changes of the fields `of`, and the others, in their order. Each exactly as long as it needs to be: a plan
+ * holds thousands of these (a filtered or pushed-to array keeps room for more).
+ */
+function split(changes: Change[], of: ReadonlySet<Field>): [Change[], Change[]] {
+  const these: Change[] = [];
+  const others: Change[] = [];
+  for (const change of changes) (of.has(change.field) ? these : others).push(change);
+  if (these.length === 0) return [these, changes];
+  return [these.slice(), others.length > 0 ? others.slice() : others];
+}
+
 function changeDraft(def: ImageDefinition, image: GlanceImage, changes: Change[], after: Draft[]): ChangeDraft {
   const kind = changes.some((change) => change.field === 'name') ? 'rename' : 'update';
   return { kind, definition: def.name, image: { found: image }, changes, after };
 }
 
-function deleteDraft(def: ImageDefinition, target: Deleted): DeleteDraft {
-  const fallback = diffImage(target.fallback, target.image);
+function deleteDraft(def: ImageDefinition, target: Deleted, shared: SharedChanges): DeleteDraft {
+  const fallback = diffImage(target.fallback, target.image, shared);
   return { kind: 'delete', definition: def.name, image: target.image, reason: target.why, fallback, after: [] };
 }
 
-/** Rule 5: the image that takes the plain name waits until every image leaving it has left. */
+/**
+ * Rule 5: the image that takes the plain name waits until every image leaving it has left (an arrival never
+ * takes it in its own draft while another leaves it, see `namingOf`).
+ */
 function orderPlainName(def: ImageDefinition, drafts: Draft[]): void {
   if (!def.multi) return;
-  const renamesOf = (side: 'before' | 'after') =>
-    drafts.filter(
-      (draft) => draft.kind === 'rename' && draft.changes.some((c) => c.field === 'name' && c[side] === def.name),
-    );
-  const leaving = renamesOf('before');
-  for (const taking of renamesOf('after')) taking.after.push(...leaving);
+  const leaving: Draft[] = [];
+  const taking: ChangeDraft[] = [];
+  for (const draft of drafts) {
+    if (draft.kind === 'delete') continue;
+    const name = draft.changes.find((change) => change.field === 'name');
+    if (name?.before === def.name) leaving.push(draft);
+    else if (name?.after === def.name && (draft.kind === 'rename' || draft.kind === 'update')) taking.push(draft);
+  }
+  if (leaving.length === 0) return;
+  for (const draft of taking) draft.after.push(...leaving);
 }
 
 /**

@@ -34,7 +34,7 @@ export function desiredForVersion(
 ): DesiredImage {
   const properties = propertiesFor(def, version);
   if (role === 'outdated' && properties.os_purpose === 'generic') properties.os_purpose = 'oldgeneric';
-  return {
+  const desired: DesiredImage = {
     definition: def.name,
     version: version.version,
     name: imageName(def, version.version, role === 'current'),
@@ -43,10 +43,15 @@ export function desiredForVersion(
     min_disk: def.min_disk,
     min_ram: def.min_ram,
     tags: tagsFor(def, options.tag),
-    ...(role === 'current'
-      ? { visibility: version.visibility ?? def.visibility, os_hidden: version.hidden ?? false, status: def.status }
-      : outdatedExposure(version, def.visibility, outdated, options)),
   };
+  if (role === 'current') {
+    desired.visibility = version.visibility ?? def.visibility;
+    desired.os_hidden = version.hidden ?? false;
+    desired.status = def.status;
+  } else {
+    outdatedExposure(version, def.visibility, outdated, options, desired);
+  }
+  return desired;
 }
 
 /**
@@ -61,33 +66,33 @@ export function desiredForUndefinedVersion(
   options: PlanOptions,
   outdated: OutdatedState,
 ): DesiredImage {
-  return {
+  const desired: DesiredImage = {
     definition: def.name,
     version,
     name: def.multi ? versionedName(def, version) : currentName,
     properties: currentPurpose === 'generic' ? { os_purpose: 'oldgeneric' } : {},
-    ...outdatedExposure(undefined, undefined, outdated, options),
   };
+  outdatedExposure(undefined, undefined, outdated, options, desired);
+  return desired;
 }
 
 /**
  * Rules 5 and 10: an outdated image is hidden with --hide and deactivated past its retention with --deactivate;
  * otherwise it gets the definition's exposure, but never one that shows it more than it is now, unless its
- * version's own `visibility`/`hidden` or --unhide say so. Nothing here reactivates it.
+ * version's own `visibility`/`hidden` or --unhide say so. Nothing here reactivates it. Written into `out`.
  */
 function outdatedExposure(
   version: Pick<VersionDefinition, 'visibility' | 'hidden'> | undefined,
   defVisibility: Visibility | undefined,
   outdated: OutdatedState,
   options: PlanOptions,
-): Pick<DesiredImage, 'visibility' | 'os_hidden' | 'status'> {
-  const out: Pick<DesiredImage, 'visibility' | 'os_hidden' | 'status'> = {};
+  out: Pick<DesiredImage, 'visibility' | 'os_hidden' | 'status'>,
+): void {
   const visibility = outdatedVisibility(version?.visibility, defVisibility, outdated, options);
   if (visibility) out.visibility = visibility;
   const hidden = options.useOsHidden ? true : (version?.hidden ?? (options.unhide ? false : undefined));
   if (hidden !== undefined) out.os_hidden = hidden;
   if (outdated.deactivated && options.deactivate) out.status = 'deactivated';
-  return out;
 }
 
 function outdatedVisibility(
@@ -110,34 +115,37 @@ function shownNoMore(visibility: Visibility, found: Exposure | undefined): Visib
 }
 
 export function tagsFor(def: ImageDefinition, managedTag: string): string[] {
-  const tags = [...def.tags, managedTag];
   const distro = def.meta.os_distro;
-  if (typeof distro === 'string' && distro) tags.push(`os:${distro}`);
-  return [...new Set(tags)];
+  const tags =
+    typeof distro === 'string' && distro ? [...def.tags, managedTag, `os:${distro}`] : [...def.tags, managedTag];
+  // Each once (a few tags: no Set).
+  const once = (tag: string, index: number) => tags.indexOf(tag) === index;
+  return tags.every(once) ? tags : [...new Set(tags)];
 }
 
 /**
  * The properties OIM writes: the image's meta with the version's overrides, plus internal_version,
  * image_original_user, image_source, image_build_date, image_description, image_name and, for
  * single-version images, os_version. Values as strings; null values mean "absent", never "None".
+ * Written straight into the answer, in the order the layers set them (thousands of versions per plan).
  */
 export function propertiesFor(def: ImageDefinition, version: VersionDefinition): Record<string, string | null> {
-  const meta: Meta = {
-    image_description: def.name,
-    ...def.meta,
-    image_name: identityName(def),
-    internal_version: version.version,
-    image_original_user: def.login,
-  };
-  if (!def.multi) meta.os_version = version.version;
-  if (version.os_version !== undefined) meta.os_version = version.os_version;
-  if (version.image_description !== undefined) meta.image_description = version.image_description;
-  meta.image_source = version.source ?? publicSource(version.url);
-  if (version.build_date !== undefined) meta.image_build_date = version.build_date;
-  Object.assign(meta, version.meta);
-  const properties: Record<string, string | null> = {};
-  for (const [key, value] of Object.entries(meta)) properties[key] = propertyValue(value);
+  const properties: Record<string, string | null> = { image_description: def.name };
+  put(properties, def.meta);
+  properties.image_name = identityName(def);
+  properties.internal_version = version.version;
+  properties.image_original_user = def.login;
+  if (!def.multi) properties.os_version = version.version;
+  if (version.os_version !== undefined) properties.os_version = version.os_version;
+  if (version.image_description !== undefined) properties.image_description = version.image_description;
+  properties.image_source = version.source ?? publicSource(version.url);
+  if (version.build_date !== undefined) properties.image_build_date = version.build_date;
+  put(properties, version.meta);
   return properties;
+}
+
+function put(properties: Record<string, string | null>, meta: Meta): void {
+  for (const key in meta) properties[key] = propertyValue(meta[key] as MetaValue);
 }
 
 /** A file: URL names a path on the operator's machine, which other users need not see. */

@@ -29,7 +29,10 @@ export interface Slot {
   ignored: GlanceImage[];
 }
 
-/** Stage 1: one slot per version, oldest first: every version the definition lists and every one found. */
+/**
+ * Stage 1: one slot per version, oldest first: every version the definition lists (each once, in natural version
+ * order, as the loader gives them) and every one found. Only versions found that it does not list cost a sort.
+ */
 export function inventory(def: ImageDefinition, owned: OwnedImage[]): Slot[] {
   const found = new Map<string, OwnedImage[]>();
   for (const entry of owned) {
@@ -37,17 +40,43 @@ export function inventory(def: ImageDefinition, owned: OwnedImage[]): Slot[] {
     if (same) same.push(entry);
     else found.set(entry.version, [entry]);
   }
-  const defined = new Map(def.versions.map((version) => [version.version, version]));
-  const versions = [...new Set([...defined.keys(), ...found.keys()])].sort(naturalCompare);
-  return versions.map((version) => slotOf(def, version, defined.get(version), found.get(version) ?? []));
+  const slots: Slot[] = [];
+  for (const version of def.versions) {
+    slots.push(slotOf(def, version.version, version, found.get(version.version)));
+    found.delete(version.version);
+  }
+  if (found.size === 0) return slots;
+  for (const [version, entries] of found) slots.push(slotOf(def, version, undefined, entries));
+  return slots.sort((a, b) => naturalCompare(a.version, b.version));
 }
 
+/** A version's slot. Most have one image or none: that needs no sorting, filtering or copying. */
 function slotOf(
   def: ImageDefinition,
   version: string,
   defined: VersionDefinition | undefined,
-  owned: OwnedImage[],
+  owned: OwnedImage[] | undefined,
 ): Slot {
+  const slot: Slot = { version, dated: false, duplicates: [], ignored: [] };
+  if (defined) slot.defined = defined;
+  if (!owned) return slot;
+  const [only] = owned;
+  if (owned.length === 1 && only) {
+    if (rank(only.image) < FAILED) {
+      slot.image = only.image;
+      slot.dated = only.via === 'created_at';
+    } else slot.ignored.push(only.image);
+    return slot;
+  }
+  return Object.assign(slot, sortedOut(def, version, owned));
+}
+
+/** Several images claim the version: the one worked with, its duplicates and the ones left alone (rule 8, 11). */
+function sortedOut(
+  def: ImageDefinition,
+  version: string,
+  owned: OwnedImage[],
+): Pick<Slot, 'image' | 'dated' | 'duplicates' | 'ignored'> {
   const usable = owned
     .filter((entry) => rank(entry.image) === 0)
     .sort((a, b) => keeperOrder(def, version, a.image, b.image));
@@ -57,8 +86,6 @@ function slotOf(
   const first = usable[0] ?? others[0];
   const workable = first !== undefined && rank(first.image) < FAILED;
   return {
-    version,
-    ...(defined ? { defined } : {}),
     ...(workable ? { image: first.image } : {}),
     dated: workable && first.via === 'created_at',
     duplicates: usable.slice(1).map((entry) => entry.image),

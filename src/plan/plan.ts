@@ -9,8 +9,13 @@
  *    and the images of definitions not selected, are never touched and count for nothing.
  * 2. Imports. Every listed version without an image is imported, except: a version whose only images failed;
  *    with --latest, all but the newest; of a multi image, one older than a version present (retention may
- *    have deleted it on purpose); one retention would delete at once. A new image is imported under its
- *    versioned name; the current one of a multi image then takes the plain name.
+ *    have deleted it on purpose); one retention would delete at once. A new image is created fully described
+ *    (every property, the identity ones among them, and every tag; private) under the name it ends with, so
+ *    that it costs a create, an import and one final change: what waits for its data, its visibility (never
+ *    shown before it is described) and status. Only while another image of the definition holds that name
+ *    (the plain name of a multi image) is it created under its versioned name: when that image leaves the
+ *    name in this run (a rotation, rule 5), the new one takes it, with its visibility and status, in one
+ *    rename once that one has left; else the name comes with its final change.
  * 3. Properties. An image gets the definition's meta with its version's overrides and the derived properties
  *    (image_name, internal_version, image_original_user, image_source, image_build_date, image_description,
  *    os_version), all as strings; a null value means the property is absent. Tags: the definition's, the
@@ -37,8 +42,8 @@
  * 9. Order. Imports come first; every action comes after the actions it names in `after` (seq 1..n);
  *    deletes wait for every import of their definition. One image, one writer: an image's changes are one
  *    action; only when part of them waits for an import are they two, the second after the first (rules 5
- *    and 6; a new image takes the plain name in an action after its import, rule 2). Two actions that write
- *    one image always have an `after` path between them.
+ *    and 6; a new image takes a plain name another image leaves in an action after its import, rule 2). Two
+ *    actions that write one image always have an `after` path between them.
  * 10. Flags stick. Without --hide an outdated image that is hidden (shown less than the definition says:
  *     community, shared or private, or os_hidden) stays hidden; without --deactivate a deactivated outdated
  *     image stays deactivated; --hide never shows one more than it is (a private one stays private). An
@@ -58,15 +63,15 @@
  *
  * The stages, each a pure function a test can call: `inventory` (the slots: one per version),
  * `targets` (per slot the state to reach and why), `actions` (the drafts and their `after` edges), and
- * `sequence` (the drafts numbered into the plan).
+ * `sequence` (the drafts numbered into the plan; `Sequencer` does it one definition at a time).
  */
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { actions, type Draft } from './actions.js';
+import { actions } from './actions.js';
 import { assignOwnership, isManaged } from './identify.js';
 import { inventory } from './inventory.js';
 import { notesOf } from './notes.js';
-import { sequence } from './sequence.js';
+import { Sequencer } from './sequence.js';
 import { targets } from './targets.js';
 import type { Plan, PlanNote, PlanOptions } from './types.js';
 
@@ -92,15 +97,18 @@ export function plan(input: PlanInput): Plan {
   const strangers = (input.unmanagedNamed ?? []).filter(
     (image) => SEEN_BY_USERS.has(image.visibility) && !image.os_hidden && !isManaged(image, tag, input.projectId),
   );
-  const drafts: Draft[] = [];
+  // One definition at a time, numbered as it comes: what is left of it is the actions and the notes.
+  const sequencer = new Sequencer();
   const notes: PlanNote[] = [];
   for (const def of input.definitions) {
     const slots = inventory(def, byDefinition.get(def.name) ?? []);
+    // Done with (the loader allows a name once): a large plan need not hold what it has inventoried.
+    byDefinition.delete(def.name);
     const decided = targets(def, slots, input.options);
-    notes.push(...notesOf(def, slots, decided, strangers));
-    drafts.push(...actions(def, decided, tag));
+    for (const note of notesOf(def, slots, decided, strangers)) notes.push(note);
+    sequencer.add(actions(def, decided, tag));
   }
-  return { actions: sequence(drafts), notes };
+  return { actions: sequencer.plan(), notes };
 }
 
 const SEEN_BY_USERS: ReadonlySet<string> = new Set(['public', 'community']);

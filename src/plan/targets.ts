@@ -1,4 +1,3 @@
-import { naturalCompare } from '../definitions/natural-sort.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { desiredForUndefinedVersion, desiredForVersion, type OutdatedState, type Role } from './desired.js';
@@ -64,6 +63,8 @@ interface Ranking {
   outdatedRank: Map<string, number>;
   /** How many outdated versions uuid_validity keeps. */
   keepCount: number;
+  /** The reasons retention gives, each written once per definition (a plan holds one per image). */
+  reasons: Map<string, string>;
 }
 
 /** What every slot's decision reads about its definition: the roles and the retention order. */
@@ -84,24 +85,31 @@ interface Retention {
   why: string;
 }
 
-/** Stage 2: per slot, the state it should reach and why: one decision each, and one per duplicate. */
+/**
+ * Stage 2: per slot, the state it should reach and why: one decision each, and one per duplicate. `slots` as
+ * `inventory` gives them: in version order, oldest first.
+ */
 export function targets(def: ImageDefinition, slots: Slot[], options: PlanOptions): Target[] {
   const lineup = lineUp(def, slots, options);
-  return slots.flatMap((slot) => [
-    decide(def, slot, lineup, options),
-    ...slot.duplicates.map((image) => retireDuplicate(def, slot, image, lineup, options)),
-  ]);
+  const decided: Target[] = [];
+  for (const slot of slots) {
+    decided.push(decide(def, slot, lineup, options));
+    for (const image of slot.duplicates) decided.push(retireDuplicate(def, slot, image, lineup, options));
+  }
+  return decided;
 }
 
 function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Lineup {
   const notImported = whyNotImported(def, slots, options);
   const staying = slots.filter((slot) => slot.image || (slot.defined && !notImported.has(slot.version)));
   const current = def.multi ? newest(staying.filter((slot) => slot.defined)) : undefined;
-  const outdated = staying.filter((slot) => !isCurrent(def, slot, current)).map((slot) => slot.version);
-  const ranking: Ranking = {
-    outdatedRank: new Map(outdated.sort((a, b) => naturalCompare(b, a)).map((version, index) => [version, index])),
-    keepCount: outdatedToKeep(def.meta.uuid_validity, options.today),
-  };
+  const outdated = staying.filter((slot) => !isCurrent(def, slot, current));
+  // Newest first: the slots are in version order.
+  const outdatedRank = new Map<string, number>();
+  for (let index = outdated.length - 1; index >= 0; index--)
+    outdatedRank.set((outdated[index] as Slot).version, outdated.length - 1 - index);
+  const keepCount = outdatedToKeep(def.meta.uuid_validity, options.today);
+  const ranking: Ranking = { outdatedRank, keepCount, reasons: new Map() };
   // An import retention would delete at once does not arrive (rule 2), nor is one left unfinished resumed.
   const arriving = staying
     .filter(arrives)
@@ -123,15 +131,17 @@ function whyNotImported(def: ImageDefinition, slots: Slot[], options: PlanOption
   const newestDefined = def.versions.at(-1)?.version;
   // A plain-named image with no internal_version only has its creation day as a version: no measure of age.
   const newestFound = newest(slots.filter((slot) => slot.image && !slot.dated));
+  // In version order: the slots before the newest one found are older.
+  const newestFoundAt = newestFound === undefined ? -1 : slots.findIndex((slot) => slot.version === newestFound);
   const why = new Map<string, string>();
-  for (const slot of slots) {
+  for (const [index, slot] of slots.entries()) {
     if (slot.image || !slot.defined) continue;
     if (slot.ignored.length > 0) {
       // Its failed image is left for a human to look at; importing again would only pile up more of them.
       why.set(slot.version, 'delete its failed image first');
     } else if (options.latest && slot.version !== newestDefined) {
       why.set(slot.version, `--latest imports only ${newestDefined}`);
-    } else if (def.multi && newestFound !== undefined && naturalCompare(slot.version, newestFound) < 0) {
+    } else if (def.multi && index < newestFoundAt) {
       // Retention may have deleted it on purpose (OIM imports those again on every run).
       why.set(slot.version, `the newer version ${newestFound} exists`);
     }
@@ -148,21 +158,30 @@ function decide(def: ImageDefinition, slot: Slot, lineup: Lineup, options: PlanO
   }
   const role: Role = isCurrent(def, slot, lineup.current) ? 'current' : 'outdated';
   const retention = role === 'outdated' ? retentionOf(def, slot, image, lineup, options) : undefined;
-  const why = retention ? { why: retention.why } : {};
   const resuming = image !== undefined && slot.defined !== undefined && IN_PROGRESS.has(image.status);
   // A resumed import is private until it is through: only a kept image's exposure is one to keep (rule 10).
-  const found = image && !resuming ? { found: image } : {};
-  const desiredWith = (opts: PlanOptions, deactivated: boolean) =>
-    desiredFor(def, slot, role, opts, { hidden: true, deactivated, ...found });
-  const desired = desiredWith(options, !!retention?.past && !retention.deleting);
-  if (!image) {
-    if (retention?.deleting) return { fate: 'none', slot, why: retention.why };
-    return { fate: 'import', slot, role, desired, ...why };
+  const found = image && !resuming ? image : undefined;
+  if (retention?.deleting) {
+    if (!image) return { fate: 'none', slot, why: retention.why };
+    const retired = desiredFor(def, slot, role, retiredOptions(options), outdatedState(true, found));
+    return deletion(slot, image, retention.why, retired);
   }
-  if (retention?.deleting) return deletion(slot, image, retention.why, desiredWith(retiredOptions(options), true));
-  if (resuming) return { fate: 'resume', slot, image, role, desired, ...why };
-  const waits = waitsFor(def, slot, image, lineup, retention);
-  return { fate: 'keep', slot, image, role, ...fitted(desired, image), ...why, ...(waits ? { waits } : {}) };
+  const desired = desiredFor(def, slot, role, options, outdatedState(!!retention?.past, found));
+  let target: Arrival | Kept;
+  if (!image) target = { fate: 'import', slot, role, desired };
+  else if (resuming) target = { fate: 'resume', slot, image, role, desired };
+  else {
+    target = { fate: 'keep', slot, image, role, desired };
+    fitStored(target, image);
+    const waits = waitsFor(def, slot, image, lineup, retention);
+    if (waits) target.waits = waits;
+  }
+  if (retention) target.why = retention.why;
+  return target;
+}
+
+function outdatedState(deactivated: boolean, found: GlanceImage | undefined): OutdatedState {
+  return found ? { hidden: true, deactivated, found } : { hidden: true, deactivated };
 }
 
 /**
@@ -236,18 +255,40 @@ function retentionOf(
   ranking: Ranking,
   options: PlanOptions,
 ): Retention {
-  const validity = describeValidity(def.meta.uuid_validity);
   const past = (ranking.outdatedRank.get(slot.version) ?? 0) >= ranking.keepCount;
   const kept = options.keep || def.keep;
   const protectedImage = image?.protected === true;
   const deleting = past && options.delete && !kept && !protectedImage;
-  let why: string;
-  if (!past) why = `kept: uuid_validity ${validity}`;
-  else if (!options.delete) why = `past its retention (uuid_validity ${validity}); --delete would delete it`;
-  else if (protectedImage) why = 'past its retention but protected: not deleted';
-  else if (kept) why = `past its retention but kept (${options.keep ? '--keep' : 'keep: true'})`;
-  else why = `uuid_validity ${validity}`;
+  const reason = !past
+    ? 'kept'
+    : !options.delete
+      ? 'past'
+      : protectedImage
+        ? 'protected'
+        : kept
+          ? 'kept anyway'
+          : 'due';
+  let why = ranking.reasons.get(reason);
+  if (why === undefined) {
+    why = retentionReason(reason, describeValidity(def.meta.uuid_validity), options);
+    ranking.reasons.set(reason, why);
+  }
   return { past, deleting, why };
+}
+
+function retentionReason(reason: string, validity: string, options: PlanOptions): string {
+  switch (reason) {
+    case 'kept':
+      return `kept: uuid_validity ${validity}`;
+    case 'past':
+      return `past its retention (uuid_validity ${validity}); --delete would delete it`;
+    case 'protected':
+      return 'past its retention but protected: not deleted';
+    case 'kept anyway':
+      return `past its retention but kept (${options.keep ? '--keep' : 'keep: true'})`;
+    default:
+      return `uuid_validity ${validity}`;
+  }
 }
 
 function desiredFor(
@@ -270,6 +311,13 @@ function fitted(desired: DesiredImage, image: GlanceImage): Pick<Kept, 'desired'
   return { desired: { ...desired, min_disk: needed }, minDiskRaised: { from: desired.min_disk, to: needed } };
 }
 
+/** `fitted`, on a kept image's target. */
+function fitStored(target: Kept, image: GlanceImage): void {
+  const { desired, minDiskRaised } = fitted(target.desired, image);
+  target.desired = desired;
+  if (minDiskRaised) target.minDiskRaised = minDiskRaised;
+}
+
 /** Rules 5 and 7: every defined version of a single-version image is current; of a multi image, the newest. */
 function isCurrent(def: ImageDefinition, slot: Slot, current: string | undefined): boolean {
   return slot.defined !== undefined && (!def.multi || slot.version === current);
@@ -283,9 +331,7 @@ function versionOf(version: string | undefined): { version?: string } {
   return version !== undefined ? { version } : {};
 }
 
+/** The newest version of the slots (in version order, as `inventory` gives them). */
 function newest(slots: Slot[]): string | undefined {
-  return slots
-    .map((slot) => slot.version)
-    .sort(naturalCompare)
-    .at(-1);
+  return slots.at(-1)?.version;
 }

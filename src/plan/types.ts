@@ -87,12 +87,23 @@ interface ActionBase {
 /** A reference to an image: one that exists, or the one an import action of this plan creates. */
 export type ImageRef = { imageId: string; name: string } | { importSeq: number; name: string };
 
-/** Create an image for a version and import its data; `changes` then finish it (the visibility last). */
+/**
+ * Create an image for a version, fully described and private (see `createRequest`), under `desired.name`, and
+ * import its data; `changes` then finish it (rule 2).
+ */
 export interface ImportAction extends ActionBase {
   kind: 'import';
+  /**
+   * The state to reach; `name` is the one it is created under: the name it ends with, or, while another image
+   * holds that, its versioned name (a later rename, or `changes`, gives it the name).
+   */
   desired: DesiredImage;
   source: ImportSource;
-  /** From the image as the importer creates it (see `asCreated`) to `desired`. */
+  /**
+   * From the image as the importer creates it (see `asCreated`): only what waits for active, the visibility
+   * (last), the status, and the name when another image kept it. Empty when a rename after the import gives
+   * the name (a rotation): the visibility and status then come with it.
+   */
   changes: Change[];
 }
 

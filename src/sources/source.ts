@@ -1,14 +1,17 @@
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FetchInit, FetchLike, FetchResponse } from '../openstack/http.js';
+import { webStreamOf } from './web-stream.js';
 import { maskUserinfo, urlForDisplay } from '../openstack/redact.js';
 import { fetchFailure } from '../util/fetch-failure.js';
 import { formatMismatch, SNIFF_BYTES, SourceFormatError } from './format.js';
 
 export { SourceFormatError } from './format.js';
+
+/** How much of a local file one read takes: fewer, larger pieces cost less on the way to the socket. */
+const FILE_CHUNK = 2 ** 20;
 
 /** Where an image's bytes come from: an http(s) URL Glance can fetch itself, or a file on this machine. */
 export interface SourceProbe {
@@ -30,6 +33,11 @@ export interface SourceReaderOptions {
   timeoutMs?: number;
   /** Directories (--allow-local-files) whose files file: URLs may name; none: every file: URL is refused. */
   localFileDirs?: readonly string[];
+  /**
+   * How `open` GETs an http(s) source's bytes; default the fetch. In production `undiciDownloadWith`, whose
+   * body is not copied chunk by chunk as fetch's is.
+   */
+  download?: FetchLike;
 }
 
 export interface OpenOptions {
@@ -107,6 +115,7 @@ function realDir(dir: string): string | undefined {
 export class SourceReader {
   private readonly timeoutMs: number;
   private readonly localFileDirs: readonly string[];
+  private readonly download: FetchLike;
 
   constructor(
     private readonly fetch: FetchLike,
@@ -114,6 +123,7 @@ export class SourceReader {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.localFileDirs = options.localFileDirs ?? [];
+    this.download = options.download ?? fetch;
   }
 
   async probe(url: string): Promise<SourceProbe> {
@@ -154,7 +164,8 @@ export class SourceReader {
     const checked = checkLocalFile(url, this.localFileDirs);
     if ('problem' in checked) throw new LocalFileError(checked.problem);
     const info = await stat(checked.path);
-    const stream = Readable.toWeb(createReadStream(checked.path)) as ReadableStream<Uint8Array>;
+    // Read in 1 MiB pieces, each handed on as it was read (Readable.toWeb would copy it).
+    const stream = webStreamOf(createReadStream(checked.path, { highWaterMark: FILE_CHUNK }));
     return { stream, size: info.size };
   }
 
@@ -184,7 +195,7 @@ export class SourceReader {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('no answer', 'TimeoutError')), this.timeoutMs);
     try {
-      return await this.fetch(bare, { ...init, signal: controller.signal });
+      return await this.download(bare, { ...init, signal: controller.signal });
     } finally {
       clearTimeout(timer);
     }
@@ -261,8 +272,11 @@ function sizeOf(contentLength: string | null, contentRange: string | null): { si
   return Number.isFinite(total) && total > 0 ? { size: total } : {};
 }
 
+/** fetch puts the system error in `cause`; undici.request (the download) throws it as it is. */
 function describeFetchError(error: unknown, url: string): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const { code, message } = fetchFailure(error);
-  return maskUserinfo((code ?? message).split(url).join(urlForDisplay(url)));
+  const failure = fetchFailure(error);
+  const own = (error as { code?: unknown } | null)?.code;
+  const code = failure.code ?? (typeof own === 'string' ? own : undefined);
+  return maskUserinfo((code ?? failure.message).split(url).join(urlForDisplay(url)));
 }

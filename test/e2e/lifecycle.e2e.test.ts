@@ -33,9 +33,8 @@ describe('--no-wait, and sharing', () => {
     expect(report.counts.failed).toBe(0);
     const started = await managedImages(glance, tag);
     expect(started).toHaveLength(1);
-    expect(started[0]?.name).toBe(`${name} (1)`);
-    expect(started[0]?.internal_version).toBe('1');
-    expect(started[0]?.os_distro).toBeUndefined();
+    // Created fully described, under the name it ends with (no other image holds it), and private until active.
+    expect(started[0]).toMatchObject({ name, internal_version: '1', os_distro: 'ubuntu', visibility: 'private' });
 
     const second = manage();
     expect(second.status, second.stderr).toBe(0);

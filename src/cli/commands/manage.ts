@@ -1,15 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import {
-  compileFilter,
-  DefinitionError,
-  formatIssue,
-  loadDefinitions,
-  selectDefinitions,
-} from '../../definitions/index.js';
-import { checkBeforeRun } from '../../definitions/preflight.js';
-import { checkDefinitions } from '../../scs/definitions.js';
 import type { ImageDefinition } from '../../definitions/types.js';
 import { applyPlan, type RunReport } from '../../apply/executor.js';
 import { tooOldImages } from '../../plan/age.js';
@@ -19,47 +8,16 @@ import { publishedNames } from '../../plan/names.js';
 import { plan as makePlan } from '../../plan/plan.js';
 import type { Plan, PlanOptions } from '../../plan/types.js';
 import { SourceReader } from '../../sources/source.js';
+import type { GlanceImage } from '../../openstack/image.js';
 import type { FetchLike } from '../../openstack/http.js';
 import { definitionsForRun } from '../../upstream/for-run.js';
 import { reportDiscovery, discoveryOutput, warnStale } from './discovery-report.js';
+import type { LoadedSelection, ManageOptions } from './selection.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
-import type { ProgramOptions } from '../options.js';
 import { formatPlan, formatReport, jsonDocument } from '../output.js';
 
-/** What a run of `image-manager` (no command) reads of the options: all but the connection, logging and sharing. */
-export type ManageOptions = Omit<ProgramOptions, NotRead | `share${string}`>;
-type NotRead = 'cloud' | 'debug' | 'logFormat' | 'yesIReallyKnowWhatIDo';
-
-/** The catalogue shipped with the tool: `images/` at the package root. */
-export function shippedImagesDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../images');
-}
-
-export interface LoadedSelection {
-  all: ImageDefinition[];
-  selected: ImageDefinition[];
-}
-
-/** Loads and validates every definition file, then selects what this run manages. Nothing touches a cloud. */
-export function loadSelection(options: ManageOptions, log: Logger): LoadedSelection {
-  if (options.filter !== undefined) compileFilter(options.filter); // a bad pattern fails before any file is read
-  const source = options.images ?? shippedImagesDir();
-  const { definitions, warnings } = loadDefinitions(source);
-  for (const warning of warnings) log.warn(formatIssue(warning));
-  const selected = selectDefinitions(definitions, { filter: options.filter, force: options.force });
-  log.info(`Loaded ${definitions.length} image definitions from ${source}; ${selected.length} selected`);
-  const preflight = { localFileDirs: options.allowLocalFiles, propertyQuota: options.propertyQuota };
-  const refused = checkBeforeRun(selected, preflight);
-  if (refused.length > 0) throw new DefinitionError(refused, warnings);
-  if (options.check || options.checkOnly) {
-    const compliance = checkDefinitions(selected, options.tag, { version: options.scsVersion, now: new Date() });
-    for (const warning of compliance.warnings) log.warn(formatIssue(warning));
-    if (compliance.errors.length > 0) throw new DefinitionError(compliance.errors, compliance.warnings);
-    log.info(`The selected definitions would publish images that pass scs-0102 ${options.scsVersion}`);
-  }
-  return { all: definitions, selected };
-}
+export { type LoadedSelection, loadSelection, type ManageOptions, shippedImagesDir } from './selection.js';
 
 export interface ManageResult {
   exitCode: number;
@@ -73,14 +31,21 @@ function planOptionsOf(options: ManageOptions): PlanOptions {
   return { tag, latest, hide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep, today };
 }
 
+/** How image sources and upstream indexes are read: `fetch`, and for image data `download` when given. */
+export interface SourceAccess {
+  fetch: FetchLike;
+  download?: FetchLike;
+}
+
 export async function manage(
   context: CloudContext,
   selection: LoadedSelection,
   options: ManageOptions,
   log: Logger,
   stdout: NodeJS.WritableStream,
-  fetch: FetchLike,
+  sources: SourceAccess,
 ): Promise<ManageResult> {
+  const { fetch } = sources;
   const observation = await observe(context, options.tag);
   log.info(`Found ${observation.images.length} managed images in cloud ${context.cloud.name}`);
   const run = await definitionsForRun(selection.selected, observation.images, {
@@ -94,14 +59,7 @@ export async function manage(
   reportDiscovery(run, log);
   warnStale(run.definitions, options.tag, log);
   const upstreamFailed = run.failures.length > 0;
-  const unmanagedNamed = await imagesNamed(context.glance, run.definitions.flatMap(publishedNames));
-  const plan = makePlan({
-    definitions: run.definitions,
-    observed: observation.images,
-    unmanagedNamed,
-    ...(observation.projectId ? { projectId: observation.projectId } : {}),
-    options: planOptionsOf(options),
-  });
+  const plan = await planWithNames(context, run.definitions, observation, options);
   if (options.checkAge) {
     const { images, projectId } = observation;
     plan.notes.push(...tooOldImages(run.definitions, images, options.tag, options.maxAge, projectId));
@@ -115,7 +73,7 @@ export async function manage(
     return { exitCode: upstreamFailed ? EXIT_FAILED : EXIT_OK, plan };
   }
 
-  const importer = importerFor(context, options, observation, fetch, log);
+  const importer = importerFor(context, options, observation, sources, log);
   const report = await applyPlan(plan, { glance: context.glance, importer, log }, options.parallel);
   const { done, failed, skipped, deferred } = report.counts;
   (failed > 0 ? log.error.bind(log) : log.info.bind(log))(
@@ -124,6 +82,41 @@ export async function manage(
   const json = () => jsonDocument({ dryRun: false, plan, report, ...discoveryOutput(run) });
   stdout.write(options.output === 'json' ? json() : formatReport(report));
   return { exitCode: failed > 0 || upstreamFailed ? EXIT_FAILED : EXIT_OK, plan, report };
+}
+
+/**
+ * The plan, with rule 12's warnings about unmanaged images that share a name the plan gives out. Glance is
+ * asked for images of those names only when the plan gives out a name (an import, a rename): planning is pure
+ * and cheap, so a plan without such actions is kept as it is, and a run with nothing to do stays at the
+ * requests that observe the cloud. With such actions, the names are asked for and the plan made again.
+ */
+async function planWithNames(
+  context: CloudContext,
+  definitions: ImageDefinition[],
+  observation: Observation,
+  options: ManageOptions,
+): Promise<Plan> {
+  const planWith = (unmanagedNamed: GlanceImage[]) =>
+    makePlan({
+      definitions,
+      observed: observation.images,
+      unmanagedNamed,
+      ...(observation.projectId ? { projectId: observation.projectId } : {}),
+      options: planOptionsOf(options),
+    });
+  const first = planWith([]);
+  if (!givesOutNames(first)) return first;
+  return planWith(await imagesNamed(context.glance, definitions.flatMap(publishedNames)));
+}
+
+/** Whether an action of the plan gives an image a name: an import, a rename, or a resumed import's rename. */
+export function givesOutNames(plan: Plan): boolean {
+  return plan.actions.some(
+    (action) =>
+      action.kind === 'import' ||
+      action.kind === 'rename' ||
+      ('changes' in action && action.changes.some((change) => change.field === 'name')),
+  );
 }
 
 function logNotes(plan: Plan, log: Logger): void {
@@ -138,12 +131,13 @@ function importerFor(
   context: CloudContext,
   options: ManageOptions,
   observation: Observation,
-  fetch: FetchLike,
+  { fetch, download }: SourceAccess,
   log: Logger,
 ): Importer {
+  const readerOptions = { localFileDirs: options.allowLocalFiles, timeoutMs: options.timeout * 1000 };
   const deps = {
     glance: context.glance,
-    sources: new SourceReader(fetch, { localFileDirs: options.allowLocalFiles, timeoutMs: options.timeout * 1000 }),
+    sources: new SourceReader(fetch, download ? { ...readerOptions, download } : readerOptions),
     log,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),

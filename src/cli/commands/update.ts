@@ -8,7 +8,7 @@ import type { FetchLike } from '../../openstack/http.js';
 import { formatChecksum } from '../../upstream/next-version.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
-import { shippedImagesDir } from './manage.js';
+import { shippedImagesDir } from './selection.js';
 import { jsonText, safeLines, safeText } from '../safe-text.js';
 import type { ProgramOptions } from '../options.js';
 

@@ -322,39 +322,83 @@ describe('applyPlan: delete', () => {
   });
 });
 
-describe('applyPlan: parallelism', () => {
-  /** Most images created and not yet published at once, from the order of requests the fake received. */
-  function mostOpen(cloud: FakeCloud, ids: string[]): number {
-    let open = 0;
-    let most = 0;
-    for (const request of cloud.requests) {
-      if (request.method === 'POST' && request.path === '/images') open++;
-      if (request.imageId && ids.includes(request.imageId) && isVisibilityPatch(request.imageId)(request)) open--;
-      most = Math.max(most, open);
-    }
-    return most;
+describe('applyPlan: what runs at once', () => {
+  /** `count` independent imports of distinct images, their sources served. */
+  function imports(h: ReturnType<typeof harness>, count: number) {
+    return Array.from({ length: count }, (_, i) => {
+      const version = `2024${String(i + 1).padStart(4, '0')}`;
+      h.cloud.sources.set(`${SOURCES}/${version}.qcow2`, bytesOf(`image ${i}`));
+      return importOf(i + 1, desired(`Image ${i}`, version));
+    });
   }
 
   it.each([
     [2, 2],
     [1, 1],
     [8, 5],
-  ])('parallel %i: at most %i of 5 independent imports in flight at once', async (parallel, expected) => {
+  ])(
+    'maxImporting %i: at most %i of 5 imports in flight on the Glance side (whatever --parallel)',
+    async (most, expected) => {
+      const h = harness(server);
+      const actions = imports(h, 5);
+      // An import ends only once `expected` were in flight at once: fewer would never finish.
+      h.cloud.webDownload = () => ({ until: () => h.cloud.maxInFlight >= expected });
+
+      const report = await h.run(actions, { parallel: 1, maxImporting: most });
+
+      expect(report.counts).toEqual({ done: 5, failed: 0, skipped: 0, deferred: 0 });
+      expect(h.cloud.maxInFlight).toBe(expected);
+      const ids = report.results.map((r) => r.imageId as string);
+      expect(new Set(ids).size).toBe(5);
+      for (const id of ids) expect(h.cloud.images.get(id)).toMatchObject({ status: 'active', visibility: 'public' });
+    },
+  );
+
+  it('waiting holds no slot: with --parallel 1, five imports wait at once and an update runs meanwhile', async () => {
     const h = harness(server);
-    const actions = ['a', 'b', 'c', 'd', 'e'].map((letter, i) => {
-      const version = `2024030${i + 1}`;
-      h.cloud.sources.set(`${SOURCES}/${version}.qcow2`, bytesOf(`image ${letter}`));
-      return importOf(i + 1, desired(`Image ${letter}`, version));
-    });
-    h.cloud.webDownload = () => ({ gets: 3 });
+    const other = h.cloud.seed(h.cloud.image({ name: 'Debian 12', tags: [TAG], os_purpose: 'generic' }));
+    h.cloud.webDownload = () => ({ until: () => h.cloud.maxInFlight >= 5 && h.cloud.of('PATCH').length > 0 });
 
-    const report = await h.run(actions, parallel);
+    const report = await h.run([...imports(h, 5), updateOf(6, 'Debian 12', other.id, 'Debian 12', [])], 1);
 
-    expect(report.counts).toEqual({ done: 5, failed: 0, skipped: 0, deferred: 0 });
-    expect(h.cloud.maxInFlight).toBe(expected);
+    expect(report.counts).toEqual({ done: 6, failed: 0, skipped: 0, deferred: 0 });
+    expect(h.cloud.maxInFlight).toBe(5);
+    // The update was written while every import still waited.
+    const updated = indexOf(h.cloud, (r) => r.method === 'PATCH' && r.imageId === other.id);
+    const firstFinished = indexOf(h.cloud, (r) => r.method === 'PATCH' && r.imageId !== other.id);
+    expect(updated).toBeLessThan(firstFinished);
+  });
+
+  it('13 imports in flight: one listing per watcher tick shows them all; no image is polled by itself', async () => {
+    const h = harness(server);
+    const actions = imports(h, 13);
+    // Every import ends at the first tick that watches all 13.
+    h.cloud.webDownload = () => ({ until: () => (h.cloud.listings().at(-1)?.body.ids?.length ?? 0) >= 13 });
+
+    const report = await h.run(actions, 4);
+
+    expect(report.counts).toEqual({ done: 13, failed: 0, skipped: 0, deferred: 0 });
     const ids = report.results.map((r) => r.imageId as string);
-    expect(new Set(ids).size).toBe(5);
-    expect(mostOpen(h.cloud, ids)).toBe(expected);
-    for (const id of ids) expect(h.cloud.images.get(id)).toMatchObject({ status: 'active', visibility: 'public' });
+    const listings = h.cloud.listings();
+    // One listing a tick (the fake clock moves on only between ticks), every id in it once.
+    expect(new Set(listings.map((l) => l.at)).size).toBe(listings.length);
+    for (const listing of listings) expect(new Set(listing.body.ids).size).toBe(listing.body.ids?.length);
+    // The tick that saw all 13 in flight saw them in one request.
+    expect(listings.some((l) => ids.every((id) => l.body.ids?.includes(id)))).toBe(true);
+    expect(h.cloud.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/images/'))).toEqual([]);
+    expect(h.cloud.maxInFlight).toBe(13);
+  });
+
+  it('--parallel bounds the uploads through this tool (glance-direct), not the imports that follow them', async () => {
+    const h = harness(server, { prefetch: 'always' });
+    const actions = imports(h, 4);
+    h.cloud.glanceDirect = () => ({ until: () => h.cloud.maxInFlight >= 4 });
+
+    const report = await h.run(actions, { parallel: 2, maxImporting: 16 });
+
+    expect(report.counts).toEqual({ done: 4, failed: 0, skipped: 0, deferred: 0 });
+    expect(h.cloud.of('PUT', '/stage')).toHaveLength(4);
+    expect(h.cloud.maxUploading).toBe(2);
+    expect(h.cloud.maxInFlight).toBe(4);
   });
 });

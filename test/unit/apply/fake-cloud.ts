@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { http, HttpResponse, type PathParams } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { pino, type Logger } from 'pino';
-import { applyPlan, type RunReport } from '../../../src/apply/executor.js';
+import { type ApplyLimits, applyPlan, type RunReport } from '../../../src/apply/executor.js';
 import { Importer, type ImportSettings } from '../../../src/apply/importer.js';
 import { diffImage } from '../../../src/plan/diff.js';
 import { asCreated } from '../../../src/plan/new-image.js';
@@ -19,18 +19,24 @@ export const PROJECT = 'p-1';
 export const SOURCES = 'http://images.test';
 const JSON_PATCH = 'application/openstack-images-v2.1-json-patch';
 
-/** Fake time: `sleep` returns at once and moves the clock on by the time asked for. */
+/** Fake time: `sleep` moves the clock on by the time asked for and returns after one turn of the event loop. */
 export interface Clock {
   now: number;
 }
 
 /**
- * How the fake Glance carries out one import request. The image shows `status` on the next `gets` GETs,
+ * How the fake Glance carries out one import request. The image shows `status` on the next `gets` looks at
+ * it (a GET of the image, or a listing that shows it), or, with `ms`, until that much fake time has passed,
  * then the outcome: `active` (hashes from the bytes: the source's for web-download, the staged ones for
  * glance-direct), `fail` (back to `queued`, the task a failure with this message), or `stay` (forever).
+ * While an import with a task runs, the image carries Glance's import lock (`os_glance_import_task`).
  */
 export interface ImportScript {
   gets?: number;
+  /** The import takes this long (fake time) instead of `gets` looks. */
+  ms?: number;
+  /** The import runs until this is true (instead of `gets` or `ms`): for tests of what runs at once. */
+  until?: () => boolean;
   status?: 'importing' | 'queued';
   outcome?: 'active' | 'stay' | { fail: string };
   /** false: Glance records no task for the request (an import it lost). */
@@ -72,8 +78,9 @@ export interface GlanceRequest {
 
 interface Pending {
   method: string;
-  script: Required<ImportScript>;
+  script: Required<Omit<ImportScript, 'ms' | 'until'>> & Pick<ImportScript, 'ms' | 'until'>;
   seen: number;
+  startedAt: number;
   task?: ImageTask;
   bytes?: Uint8Array;
 }
@@ -133,6 +140,9 @@ export class FakeCloud {
   /** Imports started and not yet finished (active or failed), and the most there were at once. */
   inFlight = 0;
   maxInFlight = 0;
+  /** Uploads to staging areas under way, and the most there were at once. */
+  uploading = 0;
+  maxUploading = 0;
   /** Ids of deleted images: Glance never gives an id out again (a create with one answers 409). */
   readonly deletedIds = new Set<string>();
   /** Lost answers still to happen, and the ones that did ("METHOD /path before|after"). */
@@ -215,6 +225,10 @@ export class FakeCloud {
         }),
       ),
       http.get(
+        `${base}/images`,
+        this.faulty('GET', ({ request }) => this.list(new URL(request.url).searchParams)),
+      ),
+      http.get(
         `${base}/images/:id`,
         this.faulty('GET', ({ params }) => {
           const id = String(params.id);
@@ -284,8 +298,13 @@ export class FakeCloud {
           this.dropLost(id);
           if (image.status !== 'queued')
             return error(409, `Image status transition from ${image.status} to uploading is not allowed`);
-          const bytes = new Uint8Array(await request.arrayBuffer());
-          this.staged.set(id, bytes);
+          this.uploading++;
+          this.maxUploading = Math.max(this.maxUploading, this.uploading);
+          try {
+            this.staged.set(id, new Uint8Array(await request.arrayBuffer()));
+          } finally {
+            this.uploading--;
+          }
           image.status = 'uploading';
           return new HttpResponse(null, { status: 204 });
         }),
@@ -391,7 +410,32 @@ export class FakeCloud {
 
   private overQuota(image: GlanceImage): boolean {
     const bare = new Set([...Object.keys(this.image({ id: 'x' })), 'virtual_size']);
-    return Object.keys(image).filter((key) => !bare.has(key)).length > this.propertyQuota;
+    const properties = Object.keys(image).filter((key) => !bare.has(key) && !key.startsWith('os_glance_'));
+    return properties.length > this.propertyQuota;
+  }
+
+  /**
+   * GET /v2/images: the filters the tool sends (`id=in:…`, `tag`, `os_hidden`, false unless given), one page.
+   * Every image listed counts as a look at it, as a GET of it does.
+   */
+  private list(query: URLSearchParams) {
+    const ids = query.get('id')?.replace(/^in:/, '').split(',');
+    const hidden = query.get('os_hidden') === 'true';
+    const tags = query.getAll('tag');
+    this.record('GET', '/images', undefined, { ...(ids ? { ids } : {}), os_hidden: hidden });
+    const images = [...this.images.values()].filter(
+      (image) =>
+        (!ids || ids.includes(image.id)) && image.os_hidden === hidden && tags.every((tag) => image.tags.includes(tag)),
+    );
+    for (const image of images) this.advance(image.id, image);
+    return HttpResponse.json({ images });
+  }
+
+  /** The listings (`GET /v2/images`) the fake answered, with the ids each asked for. */
+  listings(): Array<GlanceRequest & { body: { ids?: string[]; os_hidden: boolean } }> {
+    return this.requests.filter((r) => r.method === 'GET' && r.path === '/images') as Array<
+      GlanceRequest & { body: { ids?: string[]; os_hidden: boolean } }
+    >;
   }
 
   private record(method: string, path: string, imageId: string | undefined, body?: unknown): void {
@@ -473,7 +517,7 @@ export class FakeCloud {
     task: ImageTask | undefined,
     bytes: Uint8Array | undefined,
   ) {
-    const full: Required<ImportScript> = {
+    const full: Pending['script'] = {
       gets: 2,
       status: 'importing',
       outcome: 'active',
@@ -481,9 +525,13 @@ export class FakeCloud {
       heartbeat: true,
       ...script,
     };
-    this.pending.set(id, { method, script: full, seen: 0, ...(task ? { task } : {}), ...(bytes ? { bytes } : {}) });
+    const startedAt = this.clock.now;
+    const pending: Pending = { method, script: full, seen: 0, startedAt, ...(task ? { task } : {}) };
+    this.pending.set(id, { ...pending, ...(bytes ? { bytes } : {}) });
     const image = this.images.get(id);
     if (image) image.status = full.status;
+    // Glance's import lock: taken with the task, dropped when the task ends.
+    if (image && task) image.os_glance_import_task = task.id;
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
   }
@@ -517,14 +565,16 @@ export class FakeCloud {
   private advance(id: string, image: GlanceImage): void {
     const pending = this.pending.get(id);
     if (!pending) return;
-    if (pending.seen < pending.script.gets || pending.script.outcome === 'stay') {
+    const { ms, gets, until, outcome } = pending.script;
+    const running = until ? !until() : ms !== undefined ? this.clock.now - pending.startedAt < ms : pending.seen < gets;
+    if (running || outcome === 'stay') {
       pending.seen++;
       if (pending.task && pending.script.heartbeat) pending.task.updated_at = new Date(this.clock.now).toISOString();
       return;
     }
     this.pending.delete(id);
     this.inFlight--;
-    const outcome = pending.script.outcome;
+    if (pending.task && image.os_glance_import_task === pending.task.id) delete image.os_glance_import_task;
     if (outcome === 'active') {
       const bytes = pending.bytes ?? new Uint8Array();
       image.status = 'active';
@@ -578,8 +628,11 @@ export interface Harness {
   cloud: FakeCloud;
   clock: Clock;
   logs: LogLine[];
+  glance: GlanceClient;
+  log: Logger;
   warnings(): string[];
-  run(actions: Action[], parallel?: number): Promise<RunReport>;
+  /** Runs the actions; `limits` is --parallel, or --parallel and --max-importing (default: 1 and 16). */
+  run(actions: Action[], limits?: number | ApplyLimits): Promise<RunReport>;
 }
 
 /** The fake cloud on the msw server, a Glance client on it, and an Importer with fake time. */
@@ -599,8 +652,10 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
       glance,
       sources: new SourceReader(testFetch),
       log,
+      // Fake time moves on at once; the turn of the event loop lets real work (an upload) move on meanwhile.
       sleep: async (ms) => {
         clock.now += ms;
+        await new Promise((resolve) => setImmediate(resolve));
       },
       now: () => clock.now,
     },
@@ -613,8 +668,6 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
       methods: ['web-download', 'glance-direct'],
       stuckAfterMs: 60_000,
       projectId: PROJECT,
-      pollInitialMs: 1_000,
-      pollMaxMs: 15_000,
       ...settings,
     },
   );
@@ -622,8 +675,10 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
     cloud,
     clock,
     logs,
+    glance,
+    log,
     warnings: () => logs.filter((l) => l.level === 40).map((l) => l.msg),
-    run: (actions, parallel = 1) => applyPlan({ actions, notes: [] }, { glance, importer, log }, parallel),
+    run: (actions, limits = 1) => applyPlan({ actions, notes: [] }, { glance, importer, log }, limits),
   };
 }
 

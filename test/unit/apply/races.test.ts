@@ -210,14 +210,29 @@ describe('lost answers', () => {
   });
 });
 
-describe('the final update of a new image fails', () => {
-  it("Glance's property quota (413) after the import: the image is deleted, the failure says why", async () => {
+describe('the create or the final update of a new image fails', () => {
+  it("Glance's property quota (413): the create is refused, nothing is created, the failure says why", async () => {
     const h = withSource(harness(server));
     h.cloud.propertyQuota = 5;
     const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM }), renameOf(2, ID0)]);
+    expect(report.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/413/) });
+    expect(report.results[0]?.imageId).toBeUndefined();
+    expect(report.results[1]?.status).toBe('skipped');
+    expect(h.cloud.of('POST', '/import')).toEqual([]);
+    expect(h.cloud.images.size).toBe(0);
+  });
+
+  /** Glance refuses the final PATCH (403: a project without the right to publish images). */
+  const refusePublishing = (h: Harness) =>
+    h.cloud.faults.push({ method: 'PATCH', path: IMAGE_PATH, lose: 'before', status: 403, times: 5 });
+
+  it('the final PATCH refused after the import: the image is deleted, the failure says why', async () => {
+    const h = withSource(harness(server));
+    refusePublishing(h);
+    const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM }), renameOf(2, ID0)]);
     expect(report.results[0]).toMatchObject({
       status: 'failed',
-      message: expect.stringMatching(/could not finish Ubuntu 24\.04 \(20240301\) after its import: .*413/),
+      message: expect.stringMatching(/could not finish Ubuntu 24\.04 \(20240301\) after its import: .*403/),
     });
     expect(report.results[0]?.imageId).toBeUndefined();
     expect(report.results[1]?.status).toBe('skipped');
@@ -228,13 +243,13 @@ describe('the final update of a new image fails', () => {
 
   it('and the image cannot be deleted: the failure names it as left behind', async () => {
     const h = withSource(harness(server));
-    h.cloud.propertyQuota = 5;
+    refusePublishing(h);
     h.cloud.inUse.add(ID0);
     const report = await h.run([importOf(1, WANT)]);
     expect(report.results[0]).toMatchObject({
       status: 'failed',
       imageId: ID0,
-      message: expect.stringMatching(/413.*the unfinished image .* could not be deleted/),
+      message: expect.stringMatching(/403.*the unfinished image .* could not be deleted/),
     });
     expect(h.cloud.images.get(ID0)).toMatchObject({ status: 'active', visibility: 'private' });
   });
@@ -322,7 +337,7 @@ describe('executor: outcomes of repeated requests', () => {
       const report = await h.run(actions, 2);
 
       expect(h.cloud.lostAnswers.length).toBeGreaterThanOrEqual(Math.floor(h.cloud.requests.length / every) - 1);
-      expect(h.cloud.lostAnswers.filter((lost) => !lost.startsWith('GET')).length).toBeGreaterThan(1);
+      expect(h.cloud.lostAnswers.filter((lost) => !lost.startsWith('GET')).length).toBeGreaterThanOrEqual(1);
       expect(report.results.filter((r) => r.status !== 'done')).toEqual([]);
       expect(ofVersion(h)).toHaveLength(1);
       const names = [...h.cloud.images.values()].map((image) => image.name).sort();

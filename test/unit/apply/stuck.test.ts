@@ -13,6 +13,8 @@ const DATA = bytesOf('qcow2 bytes of Ubuntu 24.04 built 2024-03-01, long enough 
 const WANT = desired('Ubuntu 24.04', '20240301');
 const CHECKSUM = digest('sha512', DATA);
 const TIMEOUT = 1_800_000;
+/** These imports take minutes of fake time: the watcher looks every 5 s (the bounds judged are minutes), not 250 ms. */
+const MINUTES = { pollMs: 5_000 };
 
 function withSource(h: Harness): Harness {
   h.cloud.sources.set(URL, DATA);
@@ -30,7 +32,7 @@ function orphanFirst(h: Harness): void {
 
 describe('stuck: a new import whose task stops moving (Glance restarted mid-import)', () => {
   it('is stuck once the task has not moved for taskStaleMs: deleted, a fresh image, the retry done', async () => {
-    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'never', importTimeoutMs: TIMEOUT }));
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'never', importTimeoutMs: TIMEOUT }));
     orphanFirst(h);
     const started = h.clock.now;
     const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM })]);
@@ -54,7 +56,7 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
   });
 
   it('honours taskStaleMs', async () => {
-    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'never', taskStaleMs: 300_000 }));
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'never', taskStaleMs: 300_000 }));
     orphanFirst(h);
     const report = await h.run([importOf(1, WANT)]);
     expect(report.results[0]?.status).toBe('done');
@@ -64,7 +66,9 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
   });
 
   it('prefetch on-stuck, stuckRetry 0: streams the source into a fresh image by glance-direct', async () => {
-    const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'on-stuck', importTimeoutMs: TIMEOUT }));
+    const h = withSource(
+      harness(server, { ...MINUTES, stuckRetry: 0, prefetch: 'on-stuck', importTimeoutMs: TIMEOUT }),
+    );
     h.cloud.webDownload = () => ({ outcome: 'stay', heartbeat: false });
     const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM })]);
 
@@ -78,7 +82,7 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
   });
 
   it('prefetch never, stuckRetry 0: fails once stuck and deletes the image, long before the import timeout', async () => {
-    const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'never', importTimeoutMs: TIMEOUT }));
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 0, prefetch: 'never', importTimeoutMs: TIMEOUT }));
     h.cloud.webDownload = () => ({ outcome: 'stay', heartbeat: false });
     const started = h.clock.now;
     const report = await h.run([importOf(1, WANT)]);
@@ -93,8 +97,8 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
   });
 
   it('a task that keeps moving is never stuck, however long the import takes', async () => {
-    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck', taskStaleMs: 60_000 }));
-    h.cloud.webDownload = () => ({ gets: 80 });
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'on-stuck', taskStaleMs: 60_000 }));
+    h.cloud.webDownload = () => ({ ms: 11 * 60_000 });
     const started = h.clock.now;
     const report = await h.run([importOf(1, WANT)]);
     expect(report.results[0]?.status).toBe('done');
@@ -133,7 +137,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
   }
 
   it('an importing image whose task has stopped moving: stuck after taskStaleMs, replaced, imported again', async () => {
-    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'never', importTimeoutMs: TIMEOUT }));
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'never', importTimeoutMs: TIMEOUT }));
     const image = h.cloud.seed(orphan(h), {
       running: { method: 'web-download', bytes: DATA, script: { outcome: 'stay', heartbeat: false } },
     });
@@ -151,7 +155,9 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
   });
 
   it('an importing image with no live import task: stuck after stuckAfterMs, re-imported by glance-direct', async () => {
-    const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'on-stuck', importTimeoutMs: TIMEOUT }));
+    const h = withSource(
+      harness(server, { ...MINUTES, stuckRetry: 0, prefetch: 'on-stuck', importTimeoutMs: TIMEOUT }),
+    );
     const image = h.cloud.seed(orphan(h));
     // Its last task ended long ago; the image never left `importing`.
     h.cloud.tasks.set(image.id, [
@@ -177,7 +183,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
   });
 
   it('a resumed image whose id another run takes meanwhile is left to that run: deferred, no duplicate', async () => {
-    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'never' }));
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'never' }));
     const image = h.cloud.seed(orphan(h), {
       running: { method: 'web-download', bytes: DATA, script: { outcome: 'stay', heartbeat: false } },
     });
@@ -195,7 +201,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
   });
 
   it('a pending task that does not move is given twice the bound before it counts as stuck', async () => {
-    const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'never', taskStaleMs: 300_000 }));
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 0, prefetch: 'never', taskStaleMs: 300_000 }));
     const image = h.cloud.seed(orphan(h));
     h.cloud.tasks.set(image.id, [
       {
@@ -217,7 +223,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
   });
 
   it('a stuck image that cannot be deleted is not replaced: the failure names it', async () => {
-    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck' }));
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'on-stuck' }));
     const image = h.cloud.seed(orphan(h), {
       running: { method: 'web-download', bytes: DATA, script: { outcome: 'stay', heartbeat: false } },
     });
@@ -233,9 +239,9 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
   });
 
   it('Glance without image tasks (API before 2.12): an importing image is waited for, not judged stuck', async () => {
-    const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck', stuckAfterMs: 60_000 }));
+    const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'on-stuck', stuckAfterMs: 60_000 }));
     h.cloud.tasksApi = false;
-    const image = h.cloud.seed(orphan(h), { running: { method: 'web-download', bytes: DATA, script: { gets: 30 } } });
+    const image = h.cloud.seed(orphan(h), { running: { method: 'web-download', bytes: DATA, script: { ms: 90_000 } } });
     const started = h.clock.now;
     const report = await h.run([resumeOf(image)]);
     expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id });

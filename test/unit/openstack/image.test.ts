@@ -79,6 +79,21 @@ describe('listImages', () => {
     expect(seen.find((s) => s.method === 'GET')?.headers.get('x-auth-token')).toMatch(/^tok-1-/);
   });
 
+  it('the id filter: `id=in:a,b` as Glance reads it (commas between the ids)', async () => {
+    let query: URLSearchParams | undefined;
+    server.use(
+      http.get(`${GLANCE}/v2/images`, ({ request }) => {
+        query = new URL(request.url).searchParams;
+        return HttpResponse.json({ images: [image('a'), image('b')] });
+      }),
+    );
+    const { client } = glance();
+    const images = await client.listImages({ id: 'in:a,b', visibility: 'all', os_hidden: false });
+    expect(images.map((i) => i.id)).toEqual(['a', 'b']);
+    expect(query?.get('id')).toBe('in:a,b');
+    expect(query?.get('visibility')).toBe('all');
+  });
+
   it('defaults: limit 1000, os_hidden=false sent when false, nothing else', async () => {
     const queries: string[][] = [];
     server.use(

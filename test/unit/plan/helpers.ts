@@ -293,8 +293,8 @@ export function changeOf(changes: Change[], field: Change['field']): Change | un
 
 /**
  * Carries out a plan on an in-memory cloud as the applier would when everything succeeds (an import
- * creates the image as the importer does, private with the managed tag and the identity properties, and its
- * changes finish it), and returns the images afterwards. Every change must start from what the image holds.
+ * creates the image as the importer does: private, with every property and tag, and its changes finish
+ * it), and returns the images afterwards. Every change must start from what the image holds.
  */
 export function applyToCloud(p: Plan, observed: GlanceImage[]): GlanceImage[] {
   const cloud = new Map(observed.map((image) => [image.id, copyOf(image)]));
@@ -338,19 +338,18 @@ export function applyToCloud(p: Plan, observed: GlanceImage[]): GlanceImage[] {
 function newImage(action: ImportAction): GlanceImage {
   const d = action.desired;
   nextId++;
-  const identity: Record<string, string> = {};
-  for (const key of ['image_name', 'internal_version']) {
-    const value = d.properties[key];
-    if (typeof value === 'string') identity[key] = value;
-  }
+  // Created fully described: every property (a null one left out) and every tag, private, under its name.
+  const properties: Record<string, string> = {};
+  for (const [key, value] of Object.entries(d.properties)) if (value !== null) properties[key] = value;
   return {
+    ...properties,
     id: `new-${String(nextId).padStart(4, '0')}`,
     name: d.name,
     status: 'active',
     visibility: 'private',
     protected: false,
-    os_hidden: false,
-    tags: [TAG],
+    os_hidden: d.os_hidden === true,
+    tags: [...new Set([...(d.tags ?? []), TAG])],
     min_disk: d.min_disk ?? 0,
     min_ram: d.min_ram ?? 0,
     disk_format: d.disk_format ?? 'qcow2',
@@ -363,7 +362,6 @@ function newImage(action: ImportAction): GlanceImage {
     owner: PROJECT,
     created_at: `${TODAY}T12:00:00Z`,
     updated_at: `${TODAY}T12:00:00Z`,
-    ...identity,
   };
 }
 

@@ -25,7 +25,9 @@ describe('plan: which images are ours (rule 1)', () => {
     ];
     const result = run(ubuntu, stranger);
     expect(touched(result)).toEqual([]);
-    expect(imports(result).map((a) => a.desired.name)).toEqual(['Ubuntu 24.04 (20240101)', 'Ubuntu 24.04 (20240201)']);
+    // No image of ours holds the plain name: the current version is created under it (rule 2).
+    expect(imports(result).map((a) => a.desired.name)).toEqual(['Ubuntu 24.04 (20240101)', 'Ubuntu 24.04']);
+    expect(renames(result)).toEqual([]);
   });
 
   it('treats a tagged public image of another project as ours (as OIM does)', () => {
@@ -42,7 +44,7 @@ describe('plan: which images are ours (rule 1)', () => {
     // Named like an Ubuntu version, but written for Debian 12.5.
     const misnamed = { ...glanceImage(debian, '12.5'), name: 'Ubuntu 24.04 (20240101)' };
     const result = run([ubuntu, debian], [misnamed]);
-    expect(imports(result).map((a) => a.desired.name)).toEqual(['Ubuntu 24.04 (20240101)', 'Ubuntu 24.04 (20240201)']);
+    expect(imports(result).map((a) => a.desired.name)).toEqual(['Ubuntu 24.04 (20240101)', 'Ubuntu 24.04']);
     expect(
       renames(result)
         .filter((a) => a.definition === 'Debian 12')

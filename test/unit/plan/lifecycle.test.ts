@@ -85,19 +85,20 @@ describe('plan: images left unfinished (rule 8)', () => {
       const pending = { ...glanceImage(d, '20240201', { current: false }), status, visibility: 'private' as const };
       const result = run(d, [older, pending]);
       expect(imports(result)).toEqual([]);
-      expect(kinds(result)).toEqual(['resume-import', 'rename']);
+      // No other image holds the plain name: the resume gives it with the rest of its changes (rule 2).
+      expect(kinds(result)).toEqual(['resume-import']);
       const [resume] = resumes(result);
       expect(resume).toMatchObject({
         image: { id: pending.id },
-        desired: { name: 'Ubuntu 24.04 (20240201)', visibility: 'public' },
+        desired: { name: 'Ubuntu 24.04', visibility: 'public' },
       });
       expect(resume?.source.url).toBe('https://images.example.com/img-20240201.qcow2');
-      expect(renames(result)).toEqual([
-        expect.objectContaining({
-          image: { importSeq: resume?.seq, name: 'Ubuntu 24.04 (20240201)' },
-          to: 'Ubuntu 24.04',
-        }),
-      ]);
+      expect(resume?.changes).toEqual(
+        expect.arrayContaining([
+          { field: 'name', before: 'Ubuntu 24.04 (20240201)', after: 'Ubuntu 24.04' },
+          { field: 'visibility', before: 'private', after: 'public' },
+        ]),
+      );
     },
   );
 

@@ -28,7 +28,8 @@ describe('plan: one image, one writer (rule 9)', () => {
     const old = glanceImage(three, '20240101');
     const current = drifted({ ...glanceImage(three, '20240201', { current: true }), name: BY_HAND });
     const result = run(three, [old, current], { hide: true });
-    expect(imports(result).map((a) => a.desired.name)).toEqual(['Ubuntu 24.04 (20240301)']);
+    // No image holds the plain name any more: the new version is created under it (rule 2).
+    expect(imports(result).map((a) => a.desired.name)).toEqual(['Ubuntu 24.04']);
     expect(unorderedWrites(result)).toEqual([]);
     const cloud = applyToCloud(result, [old, current]);
     expect(cloud.find((i) => i.id === current.id)).toMatchObject({ name: 'Ubuntu 24.04 (20240201)', min_ram: 512 });
@@ -189,13 +190,41 @@ function breachesAfter(c: Case, before: GlanceImage[], after: GlanceImage[]): st
   return breaches;
 }
 
+const AFTER_ACTIVE: ReadonlySet<string> = new Set(['visibility', 'status', 'name']);
+
+/**
+ * Rule 2: a new image is created fully described; its import's changes hold only what waits for active, and
+ * after its import at most one action writes it. It is renamed only when an image of ours held its name.
+ */
+function newImageBreaches(result: Plan, observed: GlanceImage[]): string[] {
+  const breaches: string[] = [];
+  for (const imported of imports(result)) {
+    const early = imported.changes.filter((change) => !AFTER_ACTIVE.has(change.field)).map((change) => change.field);
+    if (early.length > 0) breaches.push(`#${imported.seq} changes ${early} after its import`);
+    const later = result.actions.filter(
+      (a) => a.kind === 'rename' && 'importSeq' in a.image && a.image.importSeq === imported.seq,
+    );
+    if ((imported.changes.length > 0 ? 1 : 0) + later.length > 1) breaches.push(`#${imported.seq}: two writes after`);
+    const renamed = later.length > 0 || imported.changes.some((change) => change.field === 'name');
+    if (renamed && !observed.some((image) => image.name === imported.desired.name.replace(/ \(.*\)$/, '')))
+      breaches.push(`#${imported.seq} renamed though no image held its name`);
+    if (observed.some((image) => image.name === imported.desired.name))
+      breaches.push(`#${imported.seq} created under ${imported.desired.name}, which an image holds`);
+  }
+  return breaches;
+}
+
 function failureOf(c: Case): string | undefined {
   const planned = (observed: GlanceImage[]) =>
     plan({ definitions: [c.d], observed, projectId: PROJECT, options: options(c.opts) });
   try {
     const result = planned(c.observed);
     const cloud = applyToCloud(result, c.observed);
-    const breaches = [...invariantBreaches(result), ...breachesAfter(c, c.observed, cloud)];
+    const breaches = [
+      ...invariantBreaches(result),
+      ...breachesAfter(c, c.observed, cloud),
+      ...newImageBreaches(result, c.observed),
+    ];
     if (breaches.length > 0) return `${c.label}: ${breaches.join('; ')}`;
     const again = planned(cloud);
     if (again.actions.length > 0) return `${c.label}: the next run does ${again.actions.map((a) => a.summary)}`;
@@ -205,8 +234,8 @@ function failureOf(c: Case): string | undefined {
   return undefined;
 }
 
-describe('plan: every plan over the table of cases (rules 5, 6, 8–11)', () => {
-  it('holds the invariants (one writer per image), shows no outdated image again, leaves one image a name and nothing for the next run', () => {
+describe('plan: every plan over the table of cases (rules 2, 5, 6, 8–11)', () => {
+  it('holds the invariants (one writer per image, a new image written once after its import), shows no outdated image again, leaves one image a name and nothing for the next run', () => {
     let count = 0;
     const failures: string[] = [];
     for (const c of cases()) {

@@ -3,8 +3,9 @@ import type { GlanceImage } from '../../../src/openstack/image.js';
 import { actions, type ChangeDraft, type Draft } from '../../../src/plan/actions.js';
 import type { OwnedImage } from '../../../src/plan/identify.js';
 import { inventory, type Slot } from '../../../src/plan/inventory.js';
-import { sequence } from '../../../src/plan/sequence.js';
+import { Sequencer, sequence } from '../../../src/plan/sequence.js';
 import { targets, type Target } from '../../../src/plan/targets.js';
+import type { Action } from '../../../src/plan/types.js';
 import { def, glanceImage, options, TAG, without } from './helpers.js';
 
 const owned = (image: GlanceImage, version: string, via: OwnedImage['via'] = 'properties'): OwnedImage => ({
@@ -169,14 +170,8 @@ describe('stage 3: actions', () => {
     const [imported, drift, away, plain, removal] = drafts;
     expect(drafts.map((draft) => draft.kind)).toEqual(['import', 'update', 'rename', 'rename', 'delete']);
     expect(imported).toMatchObject({ kind: 'import', after: [], desired: { name: 'Ubuntu 24.04 (20240301)' } });
-    // The import's changes start from the image as the importer creates it: private, the managed tag only.
-    expect(imported?.kind === 'import' && imported.changes).toEqual(
-      expect.arrayContaining([
-        { field: 'visibility', before: 'private', after: 'public' },
-        { field: 'tags', before: [TAG], after: [TAG, 'os:ubuntu'] },
-        { field: 'properties.os_purpose', before: null, after: 'generic' },
-      ]),
-    );
+    // Created fully described (private): in a rotation what waits for active waits for the plain name too.
+    expect(imported?.kind === 'import' && imported.changes).toEqual([]);
     expect(drift).toMatchObject({
       image: { found: current },
       changes: [{ field: 'properties.hw_disk_bus', before: 'ide', after: 'scsi' }],
@@ -186,7 +181,10 @@ describe('stage 3: actions', () => {
     expect(away?.after).toEqual([drift, imported]);
     expect(plain).toMatchObject({
       image: { arriving: imported },
-      changes: [{ field: 'name', before: 'Ubuntu 24.04 (20240301)', after: 'Ubuntu 24.04' }],
+      changes: [
+        { field: 'name', before: 'Ubuntu 24.04 (20240301)', after: 'Ubuntu 24.04' },
+        { field: 'visibility', before: 'private', after: 'public' },
+      ],
     });
     expect(plain?.after).toEqual([imported, away]);
     expect(removal).toMatchObject({ kind: 'delete', image: old, reason: 'uuid_validity last-2' });
@@ -222,8 +220,62 @@ describe('sequence: drafts numbered into the plan', () => {
     expect(plan.map((a) => a.summary)).toEqual([
       'import Ubuntu 24.04 (20240201) from https://images.example.com/img-20240201.qcow2',
       'rename Ubuntu 24.04 to Ubuntu 24.04 (20240101), os_purpose="oldgeneric"',
-      'rename Ubuntu 24.04 (20240201) to Ubuntu 24.04',
+      'rename Ubuntu 24.04 (20240201) to Ubuntu 24.04, visibility="public"',
     ]);
+  });
+
+  it('numbers one definition at a time as it would all at once: every import first, the rest after them', () => {
+    const e = def({ name: 'Debian 12', versions: ['12.1', '12.2'], meta: { os_distro: 'debian' } });
+    const draftsOf = (x: typeof d, observed: GlanceImage[]) =>
+      actions(
+        x,
+        targets(
+          x,
+          inventory(
+            x,
+            observed.map((i) => owned(i, i.internal_version as string)),
+          ),
+          options(),
+        ),
+        TAG,
+      );
+    const first = draftsOf(d, [glanceImage(d, '20240101', { current: true })]);
+    const second = draftsOf(e, [glanceImage(e, '12.1', { current: true, hw_disk_bus: 'ide' })]);
+    const sequencer = new Sequencer();
+    sequencer.add(first);
+    sequencer.add(second);
+    const batched = sequencer.plan();
+    const shape = (plan: Action[]) => plan.map((a) => [a.seq, a.definition, a.kind, a.after, a.summary]);
+    expect(shape(batched)).toEqual(shape(sequence([...first, ...second])));
+    expect(batched.map((a) => [a.seq, a.kind, a.after])).toEqual([
+      [1, 'import', []],
+      [2, 'import', []],
+      [3, 'rename', [1]],
+      [4, 'rename', [1, 3]],
+      [5, 'update', []],
+      [6, 'rename', [2, 5]],
+      [7, 'rename', [2, 6]],
+    ]);
+    expect(() => sequencer.plan()).toThrow(/numbered twice/);
+  });
+
+  it('writes a summary when it is read, and shows it like any other field', () => {
+    const [action] = sequence(actions(d, targets(d, inventory(d, []), options()), TAG));
+    if (!action) throw new Error('no action');
+    expect(Object.keys(action)).toEqual([
+      'kind',
+      'seq',
+      'definition',
+      'after',
+      'summary',
+      'desired',
+      'source',
+      'changes',
+    ]);
+    expect(JSON.parse(JSON.stringify(action)).summary).toBe(
+      'import Ubuntu 24.04 (20240101) from https://images.example.com/img-20240101.qcow2',
+    );
+    expect({ ...action }.summary).toBe(action.summary);
   });
 
   it('refuses drafts that wait for each other', () => {
