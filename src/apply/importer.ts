@@ -343,14 +343,16 @@ export class Importer {
     const { glance, log } = this.deps;
     const { desired, image } = job;
     const current = await glance.getImage(image.id);
-    if (current.status === 'queued') return;
+    // A queued image still locked by a dead import task (Glance restarted) refuses imports for an hour.
+    if (current.status === 'queued' && !current.os_glance_import_task) return;
     if (job.source.id) {
       throw new ImportFailure(
         `cannot import ${desired.name} again: the image is ${current.status}, and the id its definition fixes ` +
           'cannot go to a fresh image',
       );
     }
-    log.warn(`Replacing the stuck image ${image.name} (${image.id}, ${current.status}) with a fresh one`);
+    const state = current.os_glance_import_task ? `${current.status}, locked by a dead import task` : current.status;
+    log.warn(`Replacing the stuck image ${image.name} (${image.id}, ${state}) with a fresh one`);
     try {
       await this.deleteImage(image);
     } catch (error) {

@@ -43,6 +43,8 @@ const GONE = new Set<ImageStatus>(['killed', 'deleted', 'pending_delete']);
 /** Ids Glance's `in:` takes as they are (no quotes, no commas). */
 const PLAIN_ID = /^[0-9A-Za-z-]+$/;
 
+const ACTIVE_LOCK_GRACE_MS = 5000;
+
 interface Entry {
   id: string;
   deadline: number;
@@ -56,6 +58,8 @@ interface Entry {
   seenSince: number;
   /** When its tasks were last read. */
   tasksAt?: number;
+  /** When it was first seen active while Glance still held its import lock. */
+  lockedActiveSince?: number;
 }
 
 /**
@@ -200,11 +204,22 @@ export class Watcher {
     }
   }
 
+  /**
+   * Glance sets an image active before its import task lets go of the image (`os_glance_import_task`); that
+   * last save writes back the image as the task read it, undoing a change made in between. So an import is
+   * done once the lock is gone, or (should Glance never drop it) 5 s after the image went active.
+   */
+  private lockReleased(entry: Entry, image: GlanceImage): boolean {
+    if (!image.os_glance_import_task) return true;
+    entry.lockedActiveSince ??= this.deps.now();
+    return this.deps.now() - entry.lockedActiveSince >= ACTIVE_LOCK_GRACE_MS;
+  }
+
   /** The end of the import, or undefined while it may still move. */
   private async judge(entry: Entry, image: GlanceImage | undefined): Promise<WaitResult | undefined> {
     const { log, now } = this.deps;
     if (!image) return { state: 'failed', reason: 'image is deleted' };
-    if (image.status === 'active') {
+    if (image.status === 'active' && this.lockReleased(entry, image)) {
       log.info(`Import of '${image.name}' successfully completed`);
       return { state: 'active', image };
     }
