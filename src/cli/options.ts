@@ -11,8 +11,8 @@ export const { Command, CommanderError, InvalidArgumentError, Option } = createR
   'commander',
 ) as Pick<typeof Typed, 'Command' | 'CommanderError' | 'InvalidArgumentError' | 'Option'>;
 
-/** Glance's default `image_property_quota`: definitions/preflight.ts's DEFAULT_PROPERTY_QUOTA. */
-export const DEFAULT_PROPERTY_QUOTA = 128;
+/** Glance's default `image_property_quota`. */
+const DEFAULT_PROPERTY_QUOTA = 128;
 
 const HIDE_AS = ['community', 'private', 'shared'] as const;
 const FORMATS = ['text', 'json'] as const;

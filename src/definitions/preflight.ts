@@ -9,9 +9,6 @@ export interface PreflightOptions {
   propertyQuota: number;
 }
 
-/** Glance's default `image_property_quota`. */
-export const DEFAULT_PROPERTY_QUOTA = 128;
-
 /**
  * What every run checks of the selected definitions before any cloud request, --no-check or not: each
  * version's `file:` URLs (url, mirror_url) lie under an allowed directory, and the properties it would

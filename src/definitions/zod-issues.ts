@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { FieldPath } from '../yaml/source-map.js';
 import { YamlTimestamp } from '../yaml/pyyaml.js';
 import { isMapping } from '../util/objects.js';
-import { urlForDisplay } from '../openstack/redact.js';
+import { maskUserinfo } from '../openstack/redact.js';
 
 const EXPECTED: Readonly<Record<string, string>> = {
   string: 'text',
@@ -43,7 +43,7 @@ export function describeValue(value: unknown): string {
   if (value instanceof YamlTimestamp) return `the date ${value.text}`;
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return JSON.stringify(urlForDisplay(value));
+  if (typeof value === 'string') return JSON.stringify(maskUserinfo(value));
   return `the ${typeof value} ${String(value)}`;
 }
 

@@ -61,7 +61,7 @@ export function maskUserinfo(text: string): string {
   });
 }
 
-/** A URL as it may be shown: the user part masked (`https://user:***@host/`, `https://***@host/`). */
-export function urlForDisplay(url: string): string {
-  return maskUserinfo(url);
+/** Whether the text holds a URL with a user part (`https://user:password@host/`, or a token as the user). */
+export function hasUserinfo(text: string): boolean {
+  return maskUserinfo(text) !== text;
 }

@@ -1,4 +1,4 @@
-import { urlForDisplay } from '../openstack/redact.js';
+import { maskUserinfo } from '../openstack/redact.js';
 
 /**
  * Bytes read before an upload starts to tell the image format: up to ISO 9660's "CD001", which ends at
@@ -100,7 +100,7 @@ export class SourceFormatError extends Error {
     readonly expected: string,
     readonly found: Detected,
   ) {
-    const shown = urlForDisplay(url);
+    const shown = maskUserinfo(url);
     const why = found.unsafe ? ' (refused: it refers to other files)' : '';
     super(`${shown}: declared ${expected}, but the data is ${found.description}${why}`);
     this.url = shown;

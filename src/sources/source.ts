@@ -4,7 +4,7 @@ import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FetchInit, FetchLike, FetchResponse } from '../openstack/http.js';
 import { webStreamOf } from './web-stream.js';
-import { maskUserinfo, urlForDisplay } from '../openstack/redact.js';
+import { maskUserinfo } from '../openstack/redact.js';
 import { fetchFailure } from '../util/fetch-failure.js';
 import { formatMismatch, SNIFF_BYTES, SourceFormatError } from './format.js';
 
@@ -73,7 +73,7 @@ export function localFileProblem(url: string, dirs: readonly string[]): string |
 }
 
 function checkLocalFile(url: string, dirs: readonly string[]): { path: string } | { problem: string } {
-  if (!isFileUrl(url)) return { problem: `${urlForDisplay(url)} is not a file: URL` };
+  if (!isFileUrl(url)) return { problem: `${maskUserinfo(url)} is not a file: URL` };
   let given: string;
   try {
     given = filePath(url);
@@ -174,11 +174,11 @@ export class SourceReader {
     try {
       response = await this.get(url, 'GET', false);
     } catch (error) {
-      throw new Error(`GET ${urlForDisplay(url)} failed: ${describeFetchError(error, url)}`);
+      throw new Error(`GET ${maskUserinfo(url)} failed: ${describeFetchError(error, url)}`);
     }
     if (response.status < 200 || response.status >= 300 || !response.body) {
       discard(response.body);
-      throw new Error(`GET ${urlForDisplay(url)} answered ${response.status}`);
+      throw new Error(`GET ${maskUserinfo(url)} answered ${response.status}`);
     }
     const length = Number(response.headers.get('content-length'));
     return { stream: response.body, ...(Number.isFinite(length) && length > 0 ? { size: length } : {}) };
@@ -278,5 +278,5 @@ function describeFetchError(error: unknown, url: string): string {
   const failure = fetchFailure(error);
   const own = (error as { code?: unknown } | null)?.code;
   const code = failure.code ?? (typeof own === 'string' ? own : undefined);
-  return maskUserinfo((code ?? failure.message).split(url).join(urlForDisplay(url)));
+  return maskUserinfo((code ?? failure.message).split(url).join(maskUserinfo(url)));
 }

@@ -1,5 +1,5 @@
 import type { FetchLike, FetchResponse } from '../openstack/http.js';
-import { urlForDisplay } from '../openstack/redact.js';
+import { maskUserinfo } from '../openstack/redact.js';
 import { fetchFailure } from '../util/fetch-failure.js';
 
 /** An upstream that did not answer as expected; the message names the URL (credentials masked) and what was wanted. */
@@ -10,7 +10,7 @@ export class UpstreamError extends Error {
     problem: string,
   ) {
     // The problem may quote the URL too (undici: "Request cannot be constructed from a URL that includes credentials").
-    const shown = urlForDisplay(url);
+    const shown = maskUserinfo(url);
     super(`${shown}: ${problem.split(url).join(shown)}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ImageDefinition } from '../../definitions/types.js';
-import { urlForDisplay } from '../../openstack/redact.js';
+import { maskUserinfo } from '../../openstack/redact.js';
 import { replacementDue } from '../../scs/recency.js';
 import { subjectOfDefinition } from '../../scs/subjects.js';
 import type { RunDefinitions } from '../../upstream/for-run.js';
@@ -13,7 +13,7 @@ export function reportDiscovery(run: RunDefinitions, log: Logger): void {
     const decision = entry.decision;
     const name = entry.definition.name;
     if (decision?.kind === 'new') {
-      log.info(`[${name}] --update found build ${decision.version.version}: ${urlForDisplay(decision.version.url)}`);
+      log.info(`[${name}] --update found build ${decision.version.version}: ${maskUserinfo(decision.version.url)}`);
     } else if (decision?.kind === 'current') {
       log.info(`[${name}] --update: the newest upstream build is version ${decision.version}, already defined`);
     } else if (decision?.kind === 'older') {
@@ -42,7 +42,7 @@ export function discoveryOutput(run: RunDefinitions): { upstream?: unknown[] } {
 }
 
 function offeredOutput(offered: NonNullable<DefinitionUpdate['offered']>) {
-  return { url: urlForDisplay(offered.url), checksum: formatChecksum(offered.checksum), date: offered.date ?? null };
+  return { url: maskUserinfo(offered.url), checksum: formatChecksum(offered.checksum), date: offered.date ?? null };
 }
 
 /**

@@ -1,24 +1,11 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { definitionFile, edit, imageEntry, lineOf } from '../definitions/helpers.js';
+import { runMain } from './run-main.js';
 
-async function run(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  const code = await main(['node', 'image-manager', ...args], { stdout, stderr, env });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMain(args, { env });
 
 const dirs: string[] = [];
 afterEach(() => {

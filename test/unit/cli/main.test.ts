@@ -1,25 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { runMain } from './run-main.js';
 
 const oimCatalogue = path.resolve(import.meta.dirname, '../../fixtures/oim/images');
 
-async function run(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  const code = await main(['node', 'image-manager', ...args], { stdout, stderr, env });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMain(args, { env });
 
 function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'im-cli-'));

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROPERTY_QUOTA as PREFLIGHT_QUOTA } from '../../../src/definitions/preflight.js';
-import { DEFAULT_PROPERTY_QUOTA } from '../../../src/cli/options.js';
 
 const SRC = path.resolve(import.meta.dirname, '../../../src');
 
@@ -59,9 +57,5 @@ describe('what a run loads before it does anything', () => {
     expect(packages).not.toContain('undici');
     expect(files.filter((file) => /^openstack\/(http|identity|image|upload)\.ts$/.test(file))).toEqual([]);
     expect(files.filter((file) => /^(apply|plan\/plan|cli\/context)/.test(file))).toEqual([]);
-  });
-
-  it('the option declarations repeat the property quota of the preflight check', () => {
-    expect(DEFAULT_PROPERTY_QUOTA).toBe(PREFLIGHT_QUOTA);
   });
 });

@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import type { FetchLike } from '../../../src/openstack/http.js';
+import { runMain } from './run-main.js';
 
 const UBUNTU = 'https://cloud-images.ubuntu.com/releases/noble';
 const ALMA = 'https://repo.almalinux.org/almalinux/9/cloud/x86_64/images';
@@ -89,16 +88,7 @@ ${image('Ubuntu 24.04', `${ubuntuBase}/release/ubuntu-24.04-server-cloudimg-amd6
   return { dir, file, text };
 }
 
-async function run(args: string[], fetch: FetchLike): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  const code = await main(['node', 'image-manager', ...args], { stdout, stderr, env: {}, fetch });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = (args: string[], fetch: FetchLike) => runMain(args, { fetch });
 
 const newUbuntuEntry = `      - version: '20261120'
         url: ${UBUNTU}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img

@@ -4,7 +4,7 @@ import type { AuthConfig } from '../../../src/config/types.js';
 import { AuthError, ConnectionError, HttpError } from '../../../src/openstack/errors.js';
 import { GlanceClient } from '../../../src/openstack/image.js';
 import { Session } from '../../../src/openstack/identity.js';
-import { Redactor, urlForDisplay } from '../../../src/openstack/redact.js';
+import { Redactor, maskUserinfo } from '../../../src/openstack/redact.js';
 import { GLANCE, KEYSTONE, keystoneTokens, makeCloud, makeHttp, passwordAuth, useMsw } from './helpers.js';
 
 const { server } = useMsw();
@@ -76,14 +76,14 @@ describe('Redactor', () => {
 });
 
 describe('the user part of URLs', () => {
-  it('urlForDisplay masks a password, and a lone user part (often a token), in any scheme case', () => {
-    expect(urlForDisplay('https://reader:s3cret@mirror.example/x.qcow2')).toBe(
+  it('maskUserinfo masks a password, and a lone user part (often a token), in any scheme case', () => {
+    expect(maskUserinfo('https://reader:s3cret@mirror.example/x.qcow2')).toBe(
       'https://reader:***@mirror.example/x.qcow2',
     );
-    expect(urlForDisplay('HTTPS://Reader:s3cret@mirror.example/')).toBe('HTTPS://Reader:***@mirror.example/');
-    expect(urlForDisplay('https://ghp_t0ken@github.example/x')).toBe('https://***@github.example/x');
-    expect(urlForDisplay('https://u:p@ss@host.example/x')).toBe('https://u:***@host.example/x');
-    expect(urlForDisplay('https://host.example/a@b/x?mail=a@b')).toBe('https://host.example/a@b/x?mail=a@b');
+    expect(maskUserinfo('HTTPS://Reader:s3cret@mirror.example/')).toBe('HTTPS://Reader:***@mirror.example/');
+    expect(maskUserinfo('https://ghp_t0ken@github.example/x')).toBe('https://***@github.example/x');
+    expect(maskUserinfo('https://u:p@ss@host.example/x')).toBe('https://u:***@host.example/x');
+    expect(maskUserinfo('https://host.example/a@b/x?mail=a@b')).toBe('https://host.example/a@b/x?mail=a@b');
   });
 
   it('Redactor.text masks it in every URL of a text, and leaves JSON around it intact', () => {

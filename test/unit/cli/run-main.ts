@@ -1,0 +1,23 @@
+import { PassThrough } from 'node:stream';
+import { main, type MainIo } from '../../../src/cli/main.js';
+
+export interface MainResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process, as `image-manager ARGS`, and collects what it wrote. */
+export async function runMain(
+  args: string[],
+  io: Partial<Omit<MainIo, 'stdout' | 'stderr'>> = {},
+): Promise<MainResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk) => out.push(String(chunk)));
+  stderr.on('data', (chunk) => err.push(String(chunk)));
+  const code = await main(['node', 'image-manager', ...args], { env: {}, ...io, stdout, stderr });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
