@@ -9,19 +9,24 @@ import { hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 
 /** What --update found and what failed upstream, as log lines. */
 export function reportDiscovery(run: RunDefinitions, log: Logger): void {
-  for (const entry of run.discovered) {
-    const decision = entry.decision;
-    const name = entry.definition.name;
-    if (decision?.kind === 'new') {
-      log.info(`[${name}] --update found build ${decision.version.version}: ${maskUserinfo(decision.version.url)}`);
-    } else if (decision?.kind === 'current') {
-      log.info(`[${name}] --update: the newest upstream build is version ${decision.version}, already defined`);
-    } else if (decision?.kind === 'older') {
-      const older = `upstream's newest build (${decision.offered}) is older than ${decision.newest}`;
-      log.warn(`[${name}] --update: ${older}: not taken`);
-    }
-  }
+  for (const entry of run.discovered) if (!entry.error) logDecision(entry, log);
   for (const failure of run.failures) log.error(`[${failure.definition}] upstream failed: ${failure.message}`);
+}
+
+/** One log line for what discovery found for a definition (update and --update alike). */
+export function logDecision(entry: DefinitionUpdate, log: Logger): void {
+  const { decision, definition } = entry;
+  const name = definition.name;
+  if (entry.error) {
+    log.error(`[${name}] upstream failed: ${entry.error}`);
+  } else if (decision?.kind === 'new') {
+    const dropped = decision.drop ? `; ${decision.drop.version} drops out` : '';
+    log.info(`[${name}] found build ${decision.version.version}: ${maskUserinfo(decision.version.url)}${dropped}`);
+  } else if (decision?.kind === 'current') {
+    log.info(`[${name}] up to date: the newest upstream build is version ${decision.version}`);
+  } else if (decision?.kind === 'older') {
+    log.warn(`[${name}] upstream's newest build (${decision.offered}) is older than ${decision.newest}: not taken`);
+  }
 }
 
 /** The `upstream` part of the JSON document: per definition asked, what was found. */

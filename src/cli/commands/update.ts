@@ -9,6 +9,7 @@ import { formatChecksum } from '../../upstream/next-version.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { shippedImagesDir } from './selection.js';
+import { logDecision } from './discovery-report.js';
 import { jsonText, safeLines, safeText } from '../safe-text.js';
 import type { ProgramOptions } from '../options.js';
 
@@ -44,7 +45,7 @@ export async function update(
 
   const { parallel, timeout } = options;
   const updates = await discoverUpdates(asked, { fetch, parallel, timeoutMs: timeout * 1000 });
-  for (const entry of updates) logUpdate(entry, log);
+  for (const entry of updates) logDecision(entry, log);
   const files = rewriteFiles(updates, options.dryRun, log);
 
   if (options.output === 'json') {
@@ -95,22 +96,6 @@ function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger)
     log.info(`Wrote ${file}`);
     return { file, changed: true, diff };
   });
-}
-
-function logUpdate(entry: DefinitionUpdate, log: Logger): void {
-  const name = entry.definition.name;
-  const decision = entry.decision;
-  if (entry.error) {
-    log.error(`[${name}] upstream failed, file left as it is: ${entry.error}`);
-  } else if (decision?.kind === 'current') {
-    log.info(`[${name}] up to date: upstream's newest build is version ${decision.version}`);
-  } else if (decision?.kind === 'older') {
-    const older = `upstream's newest build (${decision.offered}) is older than version ${decision.newest}`;
-    log.warn(`[${name}] ${older}: not taken`);
-  } else if (decision?.kind === 'new') {
-    const dropped = decision.drop ? `, ${decision.drop.version} drops out` : '';
-    log.info(`[${name}] new build ${decision.version.version}: ${decision.version.url}${dropped}`);
-  }
 }
 
 function summaryLine(entry: DefinitionUpdate, files: FileOutcome[]): string {
