@@ -264,12 +264,15 @@ export class HttpClient {
     return new ConnectionError(req.method, this.redactor.text(req.url), reason, false, true);
   }
 
+  /**
+   * The backoff with jitter, or longer when the server asks (Retry-After, capped at 60 s): a server's
+   * `Retry-After: 0` must not turn the retries into a burst that a brief outage swallows whole.
+   */
   private delay(attempt: number, retryAfter: string | null): number {
-    const asked = this.retryAfterMs(retryAfter);
-    if (asked !== undefined) return Math.min(asked, 60_000);
     const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
     // "Equal jitter": at least half the backoff, so retries never collapse onto each other.
-    return ceiling / 2 + this.random() * (ceiling / 2);
+    const backoff = ceiling / 2 + this.random() * (ceiling / 2);
+    return Math.min(Math.max(this.retryAfterMs(retryAfter) ?? 0, backoff), 60_000);
   }
 
   /** Retry-After in seconds, or as an HTTP date still to come; undefined when absent or unusable. */

@@ -29,7 +29,9 @@ export class FaultProxy {
     private readonly upstream: URL,
     private readonly options: FaultOptions,
   ) {
-    this.state = options.seed >>> 0 || 1;
+    // xorshift starts poorly from a small state (1 gives tiny numbers for a while): spread the seed, warm up.
+    this.state = Math.imul(options.seed, 0x9e3779b1) >>> 0 || 1;
+    for (let i = 0; i < 16; i++) this.random();
     this.server = createServer((req, res) => this.handle(req, res));
   }
 

@@ -255,6 +255,14 @@ describe('HttpClient retries', () => {
     expect(delays).toEqual([3000, 3000]);
   });
 
+  it('waits at least the backoff when Retry-After asks for less (0): retries are no burst', async () => {
+    server.use(sequence('get', URL_, [503, 503], { 'Retry-After': '0' }));
+    const { http: client, delays } = makeHttp({ random: () => 0, backoffBaseMs: 1000 });
+    const response = await client.request({ method: 'GET', url: URL_ });
+    expect(response.status).toBe(200);
+    expect(delays).toEqual([500, 1000]);
+  });
+
   it('caps Retry-After at a minute and ignores a Retry-After date', async () => {
     server.use(sequence('get', URL_, [503], { 'Retry-After': '86400' }));
     const long = makeHttp();
