@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 export interface FaultOptions {
   /** Share of requests answered 503 without reaching the upstream. */
   unavailable: number;
-  /** Share of writes (POST, PUT, PATCH, DELETE) carried out upstream whose answer is then lost (socket reset). */
+  /** Share of writes (POST, PUT, PATCH, DELETE) carried out upstream whose answer is then lost (socket reset), evenly spread. */
   lostWriteAnswers: number;
   /** Seed of the pseudo-random sequence, so that a run can be repeated. */
   seed: number;
@@ -24,6 +24,7 @@ export class FaultProxy {
   readonly counts: FaultCounts = { forwarded: 0, unavailable: 0, lostAnswers: 0 };
   private readonly server: Server;
   private state: number;
+  private writes = 0;
 
   constructor(
     private readonly upstream: URL,
@@ -55,7 +56,9 @@ export class FaultProxy {
       return;
     }
     const isWrite = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '');
-    const loseAnswer = isWrite && this.random() < this.options.lostWriteAnswers;
+    // Evenly, not by chance: a run of a few dozen writes always loses its share (one in 1/lostWriteAnswers).
+    const every = Math.round(1 / this.options.lostWriteAnswers);
+    const loseAnswer = isWrite && ++this.writes % every === Math.floor(every / 2);
     this.counts.forwarded++;
     const upstreamRequest = request(
       new URL(req.url ?? '/', this.upstream),
