@@ -26,7 +26,7 @@ export async function manageOrShare(options: ProgramOptions, { io, redactor, set
   const { shareImage } = options;
   if (shareImage) {
     const { share } = await import('./commands/share.js');
-    await withCloud(options, io, redactor, log, async (context) => {
+    await withCloud('--share-image', options, io, redactor, log, async (context) => {
       setExit(await share(context, { ...options, shareImage }, log));
     });
     return;
@@ -42,7 +42,7 @@ export async function manageOrShare(options: ProgramOptions, { io, redactor, set
     import('./commands/manage.js'),
     import('./lock.js'),
   ]);
-  await withCloud(options, io, redactor, log, async (context) => {
+  await withCloud('a run', options, io, redactor, log, async (context) => {
     // The lock is per project at a Keystone: the token's project id, whatever clouds.yaml calls the cloud.
     const scope = options.dryRun
       ? undefined
@@ -61,7 +61,7 @@ export async function manageOrShare(options: ProgramOptions, { io, redactor, set
 export async function showInfo(options: ProgramOptions, { io, redactor, setExit }: Run): Promise<void> {
   const log = createRunLogger(options, redactor, io.stderr);
   const { cloudInfo, formatCloudInfo } = await import('./commands/info.js');
-  await withCloud(options, io, redactor, log, async (context) => {
+  await withCloud('info', options, io, redactor, log, async (context) => {
     const info = await cloudInfo(context, log);
     io.stdout.write(options.output === 'json' ? `${jsonText(info)}\n` : `${formatCloudInfo(info)}\n`);
   });
@@ -71,12 +71,17 @@ export async function showInfo(options: ProgramOptions, { io, redactor, setExit 
 export async function checkCloud(options: ProgramOptions, { io, redactor, setExit }: Run): Promise<void> {
   const log = createRunLogger(options, redactor, io.stderr);
   const { audit, auditExitCode, formatAudit, logAudit } = await import('./commands/check.js');
-  await withCloud(options, io, redactor, log, async (context) => {
+  await withCloud('check', options, io, redactor, log, async (context) => {
     const result = await audit(context, options.scsVersion, new Date());
     logAudit(result, log);
     io.stdout.write(options.output === 'json' ? `${jsonText(result)}\n` : formatAudit(result));
     setExit(auditExitCode(result));
   });
+}
+
+export async function showStatus(options: ProgramOptions, run: Run): Promise<void> {
+  const { status } = await import('./commands/status.js');
+  await status(options, run);
 }
 
 export async function updateFiles(options: ProgramOptions, { io, redactor, setExit }: Run): Promise<void> {
@@ -98,14 +103,15 @@ async function productionSources(): Promise<SourceAccess> {
 }
 
 async function withCloud(
+  command: string,
   options: GlobalOptions,
   io: MainIo,
   redactor: Redactor,
   log: Logger,
   run: (context: CloudContext) => Promise<void>,
 ): Promise<void> {
-  const { connect, logRequestCounts } = await import('./context.js');
-  const context = connect(options, redactor, log, io.env);
+  const { connect, logRequestCounts, singleCloud } = await import('./context.js');
+  const context = connect(singleCloud(options, command), options, redactor, log, io.env);
   try {
     await run(context);
   } catch (error) {

@@ -6,9 +6,10 @@ import { HttpClient } from '../openstack/http.js';
 import { Session } from '../openstack/identity.js';
 import { GlanceClient } from '../openstack/image.js';
 import type { Redactor } from '../openstack/redact.js';
+import { UsageError } from './exit.js';
 import type { ProgramOptions } from './options.js';
 
-export type GlobalOptions = Pick<ProgramOptions, 'cloud' | 'debug' | 'logFormat' | 'timeout'>;
+export type GlobalOptions = Pick<ProgramOptions, 'cloud' | 'allClouds' | 'debug' | 'logFormat' | 'timeout'>;
 
 /** What a command needs to talk to one cloud, built once per run from the options and the environment. */
 export interface CloudContext {
@@ -18,8 +19,22 @@ export interface CloudContext {
   glance: GlanceClient;
 }
 
-export function connect(options: GlobalOptions, redactor: Redactor, log: Logger, env: NodeJS.ProcessEnv): CloudContext {
-  const cloud = loadCloud({ cloudName: options.cloud, env, cwd: process.cwd(), homeDir: os.homedir() });
+/** The one cloud a single-cloud command talks to: at most one --cloud, no --all-clouds. */
+export function singleCloud(options: Pick<GlobalOptions, 'cloud' | 'allClouds'>, command: string): string | undefined {
+  if (options.allClouds || options.cloud.length > 1) {
+    throw new UsageError(`${command} talks to one cloud at a time: give at most one --cloud, and no --all-clouds`);
+  }
+  return options.cloud[0];
+}
+
+export function connect(
+  cloudName: string | undefined,
+  options: Pick<GlobalOptions, 'timeout'>,
+  redactor: Redactor,
+  log: Logger,
+  env: NodeJS.ProcessEnv,
+): CloudContext {
+  const cloud = loadCloud({ cloudName, env, cwd: process.cwd(), homeDir: os.homedir() });
   const http = new HttpClient({
     redactor,
     log,

@@ -70,6 +70,10 @@ function buildProgram(run: Run) {
     .description('authenticate, find Glance and show what the tool sees of the cloud')
     .action(async (_, command) => (await actions()).showInfo(command.optsWithGlobals(), run));
   program
+    .command('status')
+    .description('show, per definition, what the cloud holds, what differs and what the next run would do (read-only)')
+    .action(async (_, command) => (await actions()).showStatus(command.optsWithGlobals(), run));
+  program
     .command('check')
     .description('audit every public and community image of the cloud against scs-0102 and scs-0104 (exit 1 on FAIL)')
     .action(async (_, command) => (await actions()).checkCloud(command.optsWithGlobals(), run));

@@ -16,6 +16,8 @@ const DEFAULT_PROPERTY_QUOTA = 128;
 
 const HIDE_AS = ['community', 'private', 'shared'] as const;
 const FORMATS = ['text', 'json'] as const;
+/** How outdated versions are named (repeated from definitions/types.ts: this module loads nothing else). */
+const OUTDATED_NAMES = ['oim', 'scs'] as const;
 
 /** The program and its options, without actions: every option's type is inferred from its declaration here. */
 // One declaration per option, in --help order; split up, the inferred option types would be lost.
@@ -27,7 +29,14 @@ export function declareProgram(version: string) {
         'Without a command: import, update, rotate and retire the images of the definitions (osism manage image).',
     )
     .version(version, '-V, --version')
-    .option('--cloud <name>', 'cloud in clouds.yaml (default: $OS_CLOUD, the OS_* environment, or the only cloud)')
+    .option(
+      '--cloud <name>',
+      'cloud in clouds.yaml; repeatable: the run reaches each, in parallel (default: $OS_CLOUD, the OS_* ' +
+        'environment, or the only cloud)',
+      collect,
+      [],
+    )
+    .option('--all-clouds', 'run against every cloud in clouds.yaml, in parallel', false)
     .option('--images <path>', 'directory of image definition files, or one file (default: the shipped images/)')
     .option('--filter <regex>', 'only images whose name matches this regular expression')
     .option('--latest', 'import only the newest version of each image', false)
@@ -38,6 +47,13 @@ export function declareProgram(version: string) {
     .option('--hide', 'hide outdated images (visibility community, or os_hidden with --use-os-hidden)', false)
     .addOption(
       new Option('--hidden-visibility <visibility>', 'visibility --hide gives outdated images').choices(HIDE_AS),
+    )
+    .addOption(
+      new Option(
+        '--outdated-names <style>',
+        "how outdated versions are named: oim 'NAME (VERSION)', scs 'NAME YYYYMMDD' (default: each definition's " +
+          'outdated_names, else oim)',
+      ).choices(OUTDATED_NAMES),
     )
     .option('--unhide', 'show outdated images again that an earlier --hide (or a hand) hid (rule 10)', false)
     .option('--use-os-hidden', 'hide outdated images with the os_hidden property', false)
@@ -80,6 +96,7 @@ export function declareProgram(version: string) {
     .option('--share-domain <domain>', 'domain of the --share-target project', 'default')
     .addOption(new Option('--log-format <format>', 'log lines on stderr').choices(FORMATS).default('text'))
     .addOption(new Option('--output <format>', 'what stdout carries').choices(FORMATS).default('text'))
+    .option('--no-progress', 'no live view of the imports on a terminal (plain log lines, as when not on a terminal)')
     .option('--debug', 'log every request and the request counts at the end', false)
     .option('--timeout <seconds>', 'timeout of each API request', parseCount(1), 60);
 }

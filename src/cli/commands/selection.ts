@@ -17,7 +17,7 @@ import type { ProgramOptions } from '../options.js';
 
 /** What a run of `image-manager` (no command) reads of the options: all but the connection, logging and sharing. */
 export type ManageOptions = Omit<ProgramOptions, NotRead | `share${string}`>;
-type NotRead = 'cloud' | 'debug' | 'logFormat' | 'yesIReallyKnowWhatIDo';
+type NotRead = 'cloud' | 'allClouds' | 'debug' | 'logFormat' | 'yesIReallyKnowWhatIDo';
 
 /** The catalogue shipped with the tool: `images/` at the package root. */
 export function shippedImagesDir(): string {

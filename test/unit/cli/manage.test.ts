@@ -77,6 +77,7 @@ const options = {
   check: true,
   checkOnly: false,
   output: 'text',
+  progress: true,
   timeout: 60,
 } satisfies ManageOptions;
 
