@@ -15,6 +15,8 @@ import { calendarDate, YamlTimestamp } from '../yaml/pyyaml.js';
 const DISK_FORMATS = ['aki', 'ari', 'ami', 'raw', 'iso', 'vhd', 'vdi', 'qcow2', 'vmdk'] as const;
 const VISIBILITIES = ['public', 'private', 'community', 'shared'] as const;
 const IMAGE_STATUSES = ['active', 'deactivated'] as const;
+/** How outdated versions are named: OIM's `NAME (VERSION)`, or scs-0102 v2's `NAME YYYYMMDD`. */
+export const OUTDATED_NAME_STYLES = ['oim', 'scs'] as const;
 export const ARCHITECTURES = ['x86_64', 'aarch64', 'risc-v'] as const;
 /** OIM's hypervisor_type enum (Glance's values); the SCS rules accept another list (SCS_HYPERVISOR_TYPES). */
 const OIM_HYPERVISOR_TYPES = ['hyperv', 'ironic', 'lxc', 'qemu', 'uml', 'vmware', 'xen'] as const;
@@ -225,6 +227,8 @@ export const imageSchema = z.object({
   multi: z.boolean(),
   keep: optional(z.boolean()),
   name: z.string().min(1),
+  // Not OIM's: an unknown key there. Absent: --outdated-names, else oim.
+  outdated_names: optional(z.enum(OUTDATED_NAME_STYLES)),
   password: optional(z.string()),
   shortname: optional(z.string()),
   status: z.enum(IMAGE_STATUSES),

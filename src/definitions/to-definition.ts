@@ -28,6 +28,7 @@ export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): Imag
     keep: image.keep ?? false,
     status: image.status,
     separator: image.separator ?? ' ',
+    outdated_names: image.outdated_names,
     shortname: image.shortname,
     password: image.password,
     tags: image.tags,

@@ -16,6 +16,11 @@ export interface ImageDefinition {
   status: 'active' | 'deactivated';
   /** Between the name and the version in image names; default a space. */
   separator: string;
+  /**
+   * How outdated versions of a multi image are named: `oim`, `NAME<sep>(VERSION)`; `scs`, `NAME YYYYMMDD` (the
+   * build date), as scs-0102 v2 and its recency test read them. Absent: the run's --outdated-names decides.
+   */
+  outdated_names?: OutdatedNameStyle;
   shortname?: string;
   password?: string;
   tags: string[];
@@ -53,6 +58,7 @@ export interface VersionDefinition {
 
 /** Glance's own visibility values: a definition names what the image gets. */
 export type { Visibility };
+export type OutdatedNameStyle = 'oim' | 'scs';
 export type DiskFormat = 'aki' | 'ari' | 'ami' | 'raw' | 'iso' | 'vhd' | 'vdi' | 'qcow2' | 'vmdk';
 export type MetaValue = string | number | boolean | null;
 export type Meta = Record<string, MetaValue>;

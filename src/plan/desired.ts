@@ -14,6 +14,8 @@ export interface OutdatedState {
   deactivated: boolean;
   /** The image as found, when one is kept: an outdated image is never shown more than it is (rule 10). */
   found?: Exposure;
+  /** Its name when not OIM's `NAME (VERSION)`: scs-0102's `NAME YYYYMMDD` (rule 5). */
+  name?: string;
 }
 
 export type Exposure = Pick<GlanceImage, 'visibility' | 'os_hidden'>;
@@ -37,7 +39,10 @@ export function desiredForVersion(
   const desired: DesiredImage = {
     definition: def.name,
     version: version.version,
-    name: imageName(def, version.version, role === 'current'),
+    name:
+      role === 'outdated' && outdated.name !== undefined
+        ? outdated.name
+        : imageName(def, version.version, role === 'current'),
     properties,
     disk_format: def.format,
     min_disk: def.min_disk,
@@ -69,7 +74,7 @@ export function desiredForUndefinedVersion(
   const desired: DesiredImage = {
     definition: def.name,
     version,
-    name: def.multi ? versionedName(def, version) : currentName,
+    name: def.multi ? (outdated.name ?? versionedName(def, version)) : currentName,
     properties: currentPurpose === 'generic' ? { os_purpose: 'oldgeneric' } : {},
   };
   outdatedExposure(undefined, undefined, outdated, options, desired);

@@ -4,9 +4,12 @@
  *
  * 1. Ours. An image is managed when it carries the managed tag and is ours to change: owned by the project,
  *    or public (as OIM decides). It belongs to a definition by the image_name and internal_version properties
- *    the tool writes; an image written before those existed, by its name (NAME (V), NAME V, or the plain NAME
- *    with its internal_version or, lacking that, the day it was created as its version). Any other image,
- *    and the images of definitions not selected, are never touched and count for nothing.
+ *    the tool writes; an image written before those existed, by its name (NAME (V), NAME V, a multi image's
+ *    NAME YYYYMMDD: the listed version built that day, else the day; or the plain NAME with its
+ *    internal_version or, lacking that, the day it was created as its version). Any other image, and the
+ *    images of definitions not selected, are never touched and count for nothing. An image of the project
+ *    that looks like one of a definition's (its image_name, or a name the plan may give) but lacks the tag is
+ *    named in a warning, when the plan asked Glance for those names (rule 12).
  * 2. Imports. Every listed version without an image is imported, except: a version whose only images failed;
  *    with --latest, all but the newest; of a multi image, one older than a version present (retention may
  *    have deleted it on purpose); one retention would delete at once. A new image is created fully described
@@ -24,12 +27,19 @@
  *    min_disk is never set below what the stored image needs (with a warning).
  * 5. Rotation. Of a multi image, the newest listed version present or arriving is current and carries the
  *    plain name; every other is outdated: NAME (V), os_purpose oldgeneric (was generic), hidden with --hide
- *    (community, --hidden-visibility, or os_hidden with --use-os-hidden). While the version that becomes
+ *    (community, --hidden-visibility, or os_hidden with --use-os-hidden). Outdated names in the SCS form
+ *    (--outdated-names scs, which wins over a definition's outdated_names, which wins over the default oim):
+ *    NAME YYYYMMDD (always a space) from the version's build_date, else from the version when it is a
+ *    YYYYMMDD date (a version no longer listed: its image's image_build_date); a version with neither, or
+ *    sharing its day with another version, keeps NAME (V) with a warning. Switching the style renames the
+ *    outdated images (their identity is in their properties). A version no longer listed that holds the plain
+ *    name gives it back to the newest listed one, with a note saying so. While the version that becomes
  *    current is imported, the images current now keep their name, os_purpose, exposure and status until it
  *    is in; their other changes are made at once. The image taking the plain name waits until every image
  *    leaving it has left.
  * 6. Retention. uuid_validity decides how many outdated images are kept, newest first. One past it is
- *    deleted with --delete, unless --keep, keep: true or protected; else deactivated with --deactivate.
+ *    deleted with --delete, unless --keep, keep: true or protected (a warning: Glance would refuse); else
+ *    deactivated with --deactivate.
  *    Retention comes after every import and rename of the definition, so that a failed successor keeps its
  *    predecessor. A delete Glance refuses (the image is in use) retires the image as far as it can instead.
  *    An unfinished import (rule 8) retention would delete at once is deleted, not finished.
@@ -97,6 +107,9 @@ export function plan(input: PlanInput): Plan {
   const strangers = (input.unmanagedNamed ?? []).filter(
     (image) => SEEN_BY_USERS.has(image.visibility) && !image.os_hidden && !isManaged(image, tag, input.projectId),
   );
+  // Of the images without the tag, only the project's own could be the ones the operator meant.
+  const ours = (image: GlanceImage) => input.projectId === undefined || image.owner === input.projectId;
+  const untagged = { tag, images: (input.unmanagedNamed ?? []).filter((i) => !i.tags.includes(tag) && ours(i)) };
   // One definition at a time, numbered as it comes: what is left of it is the actions and the notes.
   const sequencer = new Sequencer();
   const notes: PlanNote[] = [];
@@ -105,7 +118,7 @@ export function plan(input: PlanInput): Plan {
     // Done with (the loader allows a name once): a large plan need not hold what it has inventoried.
     byDefinition.delete(def.name);
     const decided = targets(def, slots, input.options);
-    for (const note of notesOf(def, slots, decided, strangers)) notes.push(note);
+    for (const note of notesOf(def, slots, decided, strangers, untagged)) notes.push(note);
     sequencer.add(actions(def, decided, tag));
   }
   return { actions: sequencer.plan(), notes };

@@ -3,7 +3,7 @@ import type { GlanceImage } from '../openstack/image.js';
 import { desiredForUndefinedVersion, desiredForVersion, type OutdatedState, type Role } from './desired.js';
 import { requiredMinDisk } from './diff.js';
 import { IN_PROGRESS, type Slot } from './inventory.js';
-import { duplicateName, identityName, imageName } from './names.js';
+import { buildDay, duplicateName, identityName, imageName, outdatedNameStyle, scsOutdatedName } from './names.js';
 import { describeValidity, outdatedToKeep } from './retention.js';
 import type { DesiredImage, PlanOptions } from './types.js';
 
@@ -24,6 +24,8 @@ export type Arrival = {
   desired: DesiredImage;
   /** Why an outdated arrival is kept (retention), for the notes. */
   why?: string;
+  /** Why an outdated version is named OIM's way although the SCS form was asked for, for the notes. */
+  oimNamed?: string;
 } & ({ fate: 'import' } | { fate: 'resume'; image: GlanceImage });
 
 /** An image kept and brought to `desired`. */
@@ -45,6 +47,10 @@ export interface Kept {
   minDiskRaised?: { from: number; to: number };
   /** A duplicate retired beside this image, the one kept of its version (rule 11). */
   duplicateOf?: GlanceImage;
+  /** Why an outdated version is named OIM's way although the SCS form was asked for, for the notes. */
+  oimNamed?: string;
+  /** Past its retention, and --delete asked, but protected: Glance would refuse the delete (rule 6). */
+  protectedFromDelete?: boolean;
 }
 
 /** Deleted by retention (rule 6); `fallback` is the state it is retired to when Glance refuses (in use). */
@@ -77,12 +83,24 @@ interface Lineup extends Ranking {
   handingOver?: { version?: string };
   /** Some version arrives in this run: retention's deactivations wait for it (rule 6). */
   arrivals: boolean;
+  naming: OutdatedNaming;
 }
 
 interface Retention {
   past: boolean;
   deleting: boolean;
+  /** Past it and --delete asked, but the image is protected. */
+  protectedImage: boolean;
   why: string;
+}
+
+/**
+ * Rule 5 in the SCS form: per version, its outdated name `NAME YYYYMMDD`, or why it keeps OIM's form (no build
+ * day, or one it shares with another version: two images of one name would draw scs-0102's duplicate warning).
+ */
+interface OutdatedNaming {
+  names: Map<string, string>;
+  oimBecause: Map<string, string>;
 }
 
 /**
@@ -123,7 +141,28 @@ function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Line
     ...ranking,
     ...handingOver,
     arrivals: arriving.length > 0,
+    naming: outdatedNaming(def, slots, options),
   };
+}
+
+/** Every version's day counts, current or not: a version's outdated name does not depend on the others' roles. */
+function outdatedNaming(def: ImageDefinition, slots: Slot[], options: PlanOptions): OutdatedNaming {
+  const naming: OutdatedNaming = { names: new Map(), oimBecause: new Map() };
+  if (!def.multi || outdatedNameStyle(def, options) !== 'scs') return naming;
+  const byDay = new Map<string, string[]>();
+  for (const slot of slots) {
+    const written = slot.image?.image_build_date;
+    const day = buildDay(slot.defined?.build_date ?? (typeof written === 'string' ? written : undefined), slot.version);
+    if (day === undefined) naming.oimBecause.set(slot.version, `it has no build_date and is no YYYYMMDD date`);
+    else byDay.set(day, [...(byDay.get(day) ?? []), slot.version]);
+  }
+  for (const [day, versions] of byDay) {
+    const [only] = versions;
+    if (versions.length === 1 && only !== undefined) naming.names.set(only, scsOutdatedName(def, day));
+    else
+      for (const v of versions) naming.oimBecause.set(v, `versions ${versions.join(', ')} share the build day ${day}`);
+  }
+  return naming;
 }
 
 /** Rule 2: which missing versions are not imported, and why. */
@@ -161,12 +200,13 @@ function decide(def: ImageDefinition, slot: Slot, lineup: Lineup, options: PlanO
   const resuming = image !== undefined && slot.defined !== undefined && IN_PROGRESS.has(image.status);
   // A resumed import is private until it is through: only a kept image's exposure is one to keep (rule 10).
   const found = image && !resuming ? image : undefined;
+  const name = lineup.naming.names.get(slot.version);
   if (retention?.deleting) {
     if (!image) return { fate: 'none', slot, why: retention.why };
-    const retired = desiredFor(def, slot, role, retiredOptions(options), outdatedState(true, found));
+    const retired = desiredFor(def, slot, role, retiredOptions(options), outdatedState(true, found, name));
     return deletion(slot, image, retention.why, retired);
   }
-  const desired = desiredFor(def, slot, role, options, outdatedState(!!retention?.past, found));
+  const desired = desiredFor(def, slot, role, options, outdatedState(!!retention?.past, found, name));
   let target: Arrival | Kept;
   if (!image) target = { fate: 'import', slot, role, desired };
   else if (resuming) target = { fate: 'resume', slot, image, role, desired };
@@ -175,13 +215,16 @@ function decide(def: ImageDefinition, slot: Slot, lineup: Lineup, options: PlanO
     fitStored(target, image);
     const waits = waitsFor(def, slot, image, lineup, retention);
     if (waits) target.waits = waits;
+    if (retention?.protectedImage) target.protectedFromDelete = true;
   }
   if (retention) target.why = retention.why;
+  const oimBecause = role === 'outdated' ? lineup.naming.oimBecause.get(slot.version) : undefined;
+  if (oimBecause !== undefined) target.oimNamed = oimBecause;
   return target;
 }
 
-function outdatedState(deactivated: boolean, found: GlanceImage | undefined): OutdatedState {
-  return found ? { hidden: true, deactivated, found } : { hidden: true, deactivated };
+function outdatedState(deactivated: boolean, found: GlanceImage | undefined, name?: string): OutdatedState {
+  return { hidden: true, deactivated, ...(found ? { found } : {}), ...(name !== undefined ? { name } : {}) };
 }
 
 /**
@@ -259,6 +302,7 @@ function retentionOf(
   const kept = options.keep || def.keep;
   const protectedImage = image?.protected === true;
   const deleting = past && options.delete && !kept && !protectedImage;
+  const refused = past && options.delete && protectedImage;
   const reason = !past
     ? 'kept'
     : !options.delete
@@ -273,7 +317,7 @@ function retentionOf(
     why = retentionReason(reason, describeValidity(def.meta.uuid_validity), options);
     ranking.reasons.set(reason, why);
   }
-  return { past, deleting, why };
+  return { past, deleting, protectedImage: refused, why };
 }
 
 function retentionReason(reason: string, validity: string, options: PlanOptions): string {
@@ -283,7 +327,7 @@ function retentionReason(reason: string, validity: string, options: PlanOptions)
     case 'past':
       return `past its retention (uuid_validity ${validity}); --delete would delete it`;
     case 'protected':
-      return 'past its retention but protected: not deleted';
+      return 'past its retention, but protected: --delete leaves it (Glance refuses to delete a protected image)';
     case 'kept anyway':
       return `past its retention but kept (${options.keep ? '--keep' : 'keep: true'})`;
     default:

@@ -1,4 +1,4 @@
-import type { Checksum, DiskFormat, Visibility } from '../definitions/types.js';
+import type { Checksum, DiskFormat, OutdatedNameStyle, Visibility } from '../definitions/types.js';
 import type { GlanceImage, ImageStatus } from '../openstack/image.js';
 
 /** The flags that shape a plan (the CLI's options, as the planner needs them). */
@@ -23,6 +23,11 @@ export interface PlanOptions {
   keep: boolean;
   /** Today, YYYY-MM-DD, for date-valued uuid_validity. */
   today: string;
+  /**
+   * --outdated-names: how outdated versions of multi images are named, over every definition's own
+   * `outdated_names`; undefined: each definition's, else `oim` (rule 5).
+   */
+  outdatedNames?: OutdatedNameStyle;
 }
 
 /**

@@ -41,12 +41,6 @@ export function parseTimestamp(text: string | undefined): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** A date stamp as the last word of a name: `YYYY-MM-DD` or `YYYYMMDD`, bare or in parentheses. */
-export function isDateMarker(word: string): boolean {
-  const bare = word.startsWith('(') && word.endsWith(')') ? word.slice(1, -1) : word;
-  return parseDay(bare) !== undefined || utc(/^(\d{4})(\d{2})(\d{2})$/.exec(bare)) !== undefined;
-}
-
 export function addDays(t: number, days: number): number {
   return t + days * DAY_MS;
 }

@@ -4,9 +4,10 @@
  */
 
 import type { REPLACE_FREQUENCIES } from '../definitions/schema.js';
-import { addDays, formatDay, isDateMarker, parseBuildDate, parseTimestamp } from './dates.js';
+import { addDays, formatDay, parseBuildDate, parseTimestamp } from './dates.js';
 import { fail, pass, warn, type Outcome } from './findings.js';
 import { isHidden, type ImageSubject } from './image-subject.js';
+import { hasOutdatedMarker } from './outdated-names.js';
 
 /** replace_frequency -> days until a replacement is due; null: never outdated. */
 const REPLACE_FREQUENCY_DAYS: Readonly<Record<(typeof REPLACE_FREQUENCIES)[number], number | null>> = {
@@ -20,8 +21,6 @@ const REPLACE_FREQUENCY_DAYS: Readonly<Record<(typeof REPLACE_FREQUENCIES)[numbe
 };
 /** An image is outdated this many replace_frequency periods after its build date. */
 const RECENCY_TOLERANCE = 1.1;
-/** Last words of a name that mark an image as a superseded one (besides a date). */
-const OUTDATED_MARKERS: readonly string[] = ['old', 'prev'];
 
 /** When an image is due for replacement: its build (or registration) plus 1.1 × replace_frequency. */
 type Replacement = { due: false; why: string } | { due: true; at: number; age: string };
@@ -64,9 +63,17 @@ function assessAge(image: ImageSubject, now: number): Age {
   if (now > untilDate) {
     return { kind: 'current', why: `outdated (${age}), but past provided_until ${until}: no promise any more` };
   }
-  const lastWord = image.name.includes(' ') ? image.name.slice(image.name.lastIndexOf(' ') + 1) : '';
-  const marked = isHidden(image) || OUTDATED_MARKERS.includes(lastWord) || isDateMarker(lastWord);
+  const marked = isHidden(image) || hasOutdatedMarker(image.name);
   return { kind: 'outdated', marked, why: `outdated (${age}; provided_until ${until})` };
+}
+
+/**
+ * The official test's notion of outdated (its is_outdated answering 1 or 2): past build date + 1.1 ×
+ * replace_frequency while a provided_until date still lies ahead. Only such an image needs a hidden flag or a
+ * marked name; pass this to recencyNameWarning.
+ */
+export function isOutdatedForRecency(image: ImageSubject, now: number): boolean {
+  return assessAge(image, now).kind === 'outdated';
 }
 
 /** The name an outdated image's replacement carries: its own name less the last word. */
@@ -93,5 +100,8 @@ export function checkRecency(
   }
   return age.marked
     ? pass(`${age.why}; replaced by "${short}"`)
-    : warn(`${age.why}; replaced by "${short}", but neither hidden nor named as old (last word old, prev or a date)`);
+    : warn(
+        `${age.why}; replaced by "${short}", but neither hidden nor named as old ` +
+          '(last word old, prev, YYYYMMDD or YYYY-MM-DD)',
+      );
 }

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../src/openstack/image.js';
-import { e2e, glanceFor, managedImages, repoRoot, runCli } from './harness.js';
+import { definition, writeCatalogue } from './catalogue.js';
+import { e2e, glanceFor, makeQcow2, managedImages, repoRoot, runCli, wwwPath } from './harness.js';
 
 // The whole shipped catalogue, downloaded from 127.0.0.1: each version gets a tiny file of its format as
 // `mirror_url` (the tool downloads from there) and that file's checksum; `url` stays upstream, so that
@@ -33,7 +34,7 @@ interface Image {
 
 function localFile(format: string, label: string): { url: string; sha512: string } {
   const name = `${tag}-${label.replace(/[^A-Za-z0-9.-]/g, '_')}.${format}`;
-  const file = path.join(e2e.wwwDir, name);
+  const file = wwwPath(name);
   execFileSync('qemu-img', ['create', '-q', '-f', format === 'raw' ? 'raw' : 'qcow2', file, '1M']);
   return { url: `${e2e.httpBase}/${name}`, sha512: createHash('sha512').update(readFileSync(file)).digest('hex') };
 }
@@ -148,6 +149,70 @@ describe('the shipped catalogue, imported, passes the SCS audit', () => {
     ).toEqual(['architecture', 'os_version']);
     const result = runCli(['--cloud', e2e.adminCloud, 'check']);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/FAIL Debian 12: architecture/);
+    expect(result.stdout.split('\n')[0]).toMatch(/^FAIL: \d+ of \d+ public\/community images fail scs-0102 v2/);
+    const block = result.stdout.slice(result.stdout.search(/^FAIL architecture \(/m)).split('\n\n')[0];
+    expect(block).toContain('FAIL: architecture="sparc"');
+    expect(block).toContain('"Debian 12"');
+  });
+});
+
+describe('outdated versions named the way the SCS recency test reads them', () => {
+  const namesTag = `${tag}-names`;
+  const name = `E2E Names ${namesTag}`;
+  const today = new Date().toISOString().slice(0, 10);
+  const catalogue = () => {
+    // Built long ago, monthly, promised until 2099: outdated in the recency test's sense.
+    const versions = [
+      { date: '2025-01-01', file: makeQcow2() },
+      { date: today, file: makeQcow2() },
+    ].map(({ date, file }) => ({
+      version: date.replace(/-/g, ''),
+      url: file.url,
+      checksum: `sha512:${file.sha512}`,
+      build_date: date,
+    }));
+    const meta = { replace_frequency: 'monthly', provided_until: '2099-12-31', os_version: namesTag };
+    return writeCatalogue([definition({ name, multi: true, versions, meta })]);
+  };
+  const oldDay = '20250101';
+  const run = (images: string, ...extra: string[]) =>
+    runCli(['--cloud', e2e.adminCloud, '--images', images, '--tag', namesTag, ...extra]);
+  const namesNow = async () => (await managedImages(glance, namesTag)).map((image) => image.name).sort();
+  const check = () => runCli(['--cloud', e2e.adminCloud, '--output', 'json', 'check']);
+  const warned = () =>
+    (JSON.parse(check().stdout) as { recencyNameWarnings: Array<{ name: string }> }).recencyNameWarnings
+      .map((warning) => warning.name)
+      .filter((warnedName) => warnedName.startsWith(name));
+  let images = '';
+
+  beforeAll(() => {
+    images = catalogue();
+  });
+  afterAll(async () => {
+    for (const image of await managedImages(glance, namesTag)) await glance.deleteImage(image.id).catch(() => {});
+  });
+
+  it("OIM's form by default, which check names as drawing the recency WARN; its text fits 120 columns", async () => {
+    const result = run(images);
+    expect(result.status, result.stderr).toBe(0);
+    expect(await namesNow()).toEqual([name, `${name} (${oldDay})`]);
+    expect(warned()).toEqual([`${name} (${oldDay})`]);
+    const text = runCli(['--cloud', e2e.adminCloud, 'check']);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^(FAIL: \d+ of \d+|PASS( with \d+ warnings?)?:) .*\(cloud [^)]+\)$/);
+    expect(lines.filter((line) => line.length > 120)).toEqual([]);
+    expect(text.stdout).toContain(`"${name} (${oldDay})"`);
+  });
+
+  it('--outdated-names scs renames the outdated image NAME YYYYMMDD, which draws no WARN; then nothing to do', async () => {
+    const dry = run(images, '--outdated-names', 'scs', '--dry-run');
+    expect(dry.stdout).toContain(`rename ${name} (${oldDay}) to ${name} ${oldDay}`);
+    expect(run(images, '--outdated-names', 'scs').status).toBe(0);
+    expect(await namesNow()).toEqual([name, `${name} ${oldDay}`]);
+    expect(warned()).toEqual([]);
+    expect(run(images, '--outdated-names', 'scs', '--dry-run').stdout).toContain('Nothing to do');
+    // Back to OIM's form: the image is known by its properties, so this is a rename too.
+    expect(run(images).status).toBe(0);
+    expect(await namesNow()).toEqual([name, `${name} (${oldDay})`]);
   });
 });

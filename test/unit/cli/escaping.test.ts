@@ -83,6 +83,7 @@ describe('control characters in text output are shown escaped', () => {
         },
       ],
       standardImages: [{ rule: 'standard_image', verdict: 'WARN', message: EVIL, image: EVIL }],
+      recencyNameWarnings: [{ id: 'i1', name: EVIL, message: EVIL }],
     };
     const text = formatAudit(audit);
     expect(hasRaw(text)).toBe(false);

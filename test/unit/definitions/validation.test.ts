@@ -312,6 +312,18 @@ describe('image defaults and optional fields', () => {
     expect(dirs.load(text).definitions[0]).toMatchObject({ keep: true, separator: '-' });
   });
 
+  it('takes outdated_names oim or scs (absent: the run decides), and names the file, line and values when wrong', () => {
+    expect(dirs.load(definitionFile()).definitions[0]).not.toHaveProperty('outdated_names');
+    const scs = edit(definitionFile(), '    multi: true\n', '    multi: true\n    outdated_names: scs\n');
+    const loaded = dirs.load(scs);
+    expect(loaded.definitions[0]?.outdated_names).toBe('scs');
+    expect(loaded.warnings).toEqual([]);
+    const bad = edit(definitionFile(), '    multi: true\n', '    multi: true\n    outdated_names: SCS\n');
+    const [issue] = dirs.fail(bad).issues;
+    expect(issue).toMatchObject({ path: 'images[0].outdated_names', line: lineOf(bad, 'outdated_names') });
+    expect(issue?.message).toBe('must be one of oim, scs; got "SCS"');
+  });
+
   it('treats an optional field set to nothing as absent, as yamale does', () => {
     const text = edit(definitionFile(), '    multi: true\n', '    multi: true\n    password:\n');
     const [definition] = dirs.load(text).definitions;

@@ -54,12 +54,15 @@ describe('plan: names an unmanaged image holds too (rule 12)', () => {
     expect(warnings(run(d, observed, {}, { unmanagedNamed: [image] }))).toEqual([]);
   });
 
-  it('names what observe should ask Glance for: the plain name and every listed version’s name', () => {
+  it('names what observe should ask Glance for: the plain name and every listed version’s name, in both styles', () => {
     expect(publishedNames(d)).toEqual([
       'Ubuntu 24.04',
       'Ubuntu 24.04 (20240101)',
       'Ubuntu 24.04 (20240201)',
       'Ubuntu 24.04 (20240301)',
+      'Ubuntu 24.04 20240101',
+      'Ubuntu 24.04 20240201',
+      'Ubuntu 24.04 20240301',
     ]);
     const cirros = def({ name: 'Cirros', multi: false, versions: ['0.6.1', '0.6.2'] });
     expect(publishedNames(cirros)).toEqual(['Cirros 0.6.1', 'Cirros 0.6.2']);

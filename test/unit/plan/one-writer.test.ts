@@ -87,6 +87,8 @@ const FLAG_SETS: Array<Partial<PlanOptions>> = [
   { latest: true, delete: true, hide: true },
   { hide: true, hiddenVisibility: 'private' },
   { unhide: true, delete: true },
+  { outdatedNames: 'scs' },
+  { outdatedNames: 'scs', hide: true, delete: true },
 ];
 
 interface Case {

@@ -99,7 +99,9 @@ describe('plan: retention of outdated images (rule 6)', () => {
     const [first, ...rest] = observed as [GlanceImage, ...GlanceImage[]];
     const result = run(d, [{ ...first, protected: true }, ...rest], { delete: true });
     expect(deleted(result)).toEqual(VERSIONS.slice(1, 5).map(named));
-    expect(noteTexts(result)).toContain(`${named('20240101')}: past its retention but protected: not deleted`);
+    expect(noteTexts(result)).toContain(
+      `${named('20240101')}: past its retention, but protected: --delete leaves it (Glance refuses to delete a protected image)`,
+    );
   });
 
   it('deletes only after every import of the definition', () => {
