@@ -2,8 +2,17 @@ import { readFileSync } from 'node:fs';
 import type { FetchLike } from '../openstack/http.js';
 import { Redactor } from '../openstack/redact.js';
 import type { Run } from './actions.js';
-import { EXIT_OK, EXIT_USAGE } from './exit.js';
-import { CommanderError, declareProgram } from './options.js';
+import { EXIT_OK } from './exit.js';
+import {
+  type Command,
+  CommanderError,
+  declareCheck,
+  declareHelp,
+  declareInfo,
+  declareProgram,
+  declareStatus,
+  declareUpdate,
+} from './options.js';
 import { safeLines } from './safe-text.js';
 
 // What --help and --version load is this module, commander and the option declarations (options.ts), and
@@ -46,10 +55,10 @@ export async function main(argv: string[], io: MainIo = processIo): Promise<numb
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    const { errorText, exitCodeFor } = await import('./failure.js');
-    io.stderr.write(`image-manager: ${errorText(error, redactor)}\n`);
-    return exitCodeFor(error);
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT_OK; // --help, --version
+    // Usage errors too: as text, a JSON log line or a JSON document, as the arguments ask (failure.ts).
+    const { reportFailure } = await import('./failure.js');
+    return reportFailure(error, redactor, argv, io);
   }
 }
 
@@ -62,29 +71,67 @@ function buildProgram(run: Run) {
     .configureOutput({
       writeOut: (text) => run.io.stdout.write(text),
       writeErr: (text) => run.io.stderr.write(safeLines(text)),
-    })
-    .showHelpAfterError('(run with --help for usage)')
-    .action(async (options) => (await actions()).manageOrShare(options, run));
-  program
-    .command('info')
-    .description('authenticate, find Glance and show what the tool sees of the cloud')
-    .action(async (_, command) => (await actions()).showInfo(command.optsWithGlobals(), run));
-  program
-    .command('status')
-    .description('show, per definition, what the cloud holds, what differs and what the next run would do (read-only)')
-    .action(async (_, command) => (await actions()).showStatus(command.optsWithGlobals(), run));
-  program
-    .command('check')
-    .description('audit every public and community image of the cloud against scs-0102 and scs-0104 (exit 1 on FAIL)')
-    .action(async (_, command) => (await actions()).checkCloud(command.optsWithGlobals(), run));
-  program
-    .command('update')
-    .description(
-      'write the newest upstream build of each definition that names its upstream (latest_url, latest_checksum_url) ' +
-        'into its file',
-    )
-    .action(async (_, command) => (await actions()).updateFiles(command.optsWithGlobals(), run));
-  return program;
+      // main()'s catch block reports usage errors, with the hint to run --help, in the format asked for.
+      outputError: () => undefined,
+    });
+  // Declared before the program's own settings below, which the commands must not inherit.
+  declareInfo(program).action(async (_, command) => (await actions()).showInfo(command.optsWithGlobals(), run));
+  declareStatus(program).action(async (_, command) => (await actions()).showStatus(command.optsWithGlobals(), run));
+  declareCheck(program).action(async (_, command) => (await actions()).checkCloud(command.optsWithGlobals(), run));
+  declareUpdate(program).action(async (_, command) => (await actions()).updateFiles(command.optsWithGlobals(), run));
+  declareHelp(program).action((name) => showHelpOf(program, name));
+  return program
+    .hook('preSubcommand', (_, command) => refuseOptionsNotOf(program, command))
+    .allowExcessArguments()
+    .action(async (options, command) => {
+      if (command.args.length > 0) refuseUnknownCommand(command);
+      await (await actions()).manageOrShare(options, run);
+    });
+}
+
+type AnyCommand = Pick<InstanceType<typeof Command>, 'args' | 'error' | 'name' | 'options'> & {
+  getOptionValue(key: string): unknown;
+  getOptionValueSource(key: string): string | undefined;
+};
+
+/** `image-manager help [command]`: the help of the program, or of one command as its --help shows it. */
+function showHelpOf(program: AnyCommand & Pick<InstanceType<typeof Command>, 'commands' | 'help'>, name?: string) {
+  if (name === undefined) program.help();
+  const command = program.commands.find((candidate) => candidate.name() === name);
+  if (command !== undefined) command.help();
+  program.args = [name];
+  refuseUnknownCommand(program);
+}
+
+/**
+ * `image-manager chek`: the program takes no arguments, so commander would call it one too many; it is a
+ * command that does not exist. commander's own message, with its "(Did you mean check?)".
+ */
+function refuseUnknownCommand(program: AnyCommand): never {
+  (program as AnyCommand & { unknownCommand(): never }).unknownCommand();
+  throw new Error('unreachable: commander.unknownCommand returns only by throwing');
+}
+
+/**
+ * The program takes every option wherever it stands (see options.ts); one given to a command that does not
+ * declare it (`check --dry-run`) would silently do nothing, so it is refused.
+ */
+function refuseOptionsNotOf(program: AnyCommand, command: AnyCommand): void {
+  const own = new Set(command.options.map((option) => option.attributeName()));
+  const given = program.options.filter(
+    (option) => !own.has(option.attributeName()) && program.getOptionValueSource(option.attributeName()) === 'cli',
+  );
+  // Of a pair (--check, --no-check), the one given: the negated one set the value to false.
+  const refused = given.find((option) => option.negate === (program.getOptionValue(option.attributeName()) === false));
+  const first = refused ?? given[0];
+  if (first === undefined) return;
+  const name = command.name();
+  command.error(
+    `error: option '${first.long ?? first.flags}' does not apply to ${name} (see image-manager ${name} --help)`,
+    {
+      code: 'commander.unknownOption',
+    },
+  );
 }
 
 function packageVersion(): string {

@@ -7,61 +7,197 @@ import type * as Typed from '@commander-js/extra-typings';
 // commander's classes, typed by @commander-js/extra-typings (which exports at run time nothing but commander's
 // own classes). Required as CommonJS: through the ES module loader, and through extra-typings' wrapper, the
 // same classes cost a fifth more of --help's time (Node 20).
-export const { Command, CommanderError, InvalidArgumentError, Option } = createRequire(import.meta.url)(
+export const { Command, CommanderError, Help, InvalidArgumentError, Option } = createRequire(import.meta.url)(
   'commander',
-) as Pick<typeof Typed, 'Command' | 'CommanderError' | 'InvalidArgumentError' | 'Option'>;
+) as Pick<typeof Typed, 'Command' | 'CommanderError' | 'Help' | 'InvalidArgumentError' | 'Option'>;
+
+// How the options reach a command: every option is declared on the program itself, because a run without a
+// command takes them all, and commander gives an option the program knows to the program wherever it stands
+// on the command line (`image-manager --cloud X check` and `image-manager check --cloud X` are one). A command
+// declares again the options it reads, so that its --help lists them; its action reads them with
+// optsWithGlobals(), and main.ts refuses an option given to a command that does not declare it.
 
 /** Glance's default `image_property_quota`. */
 const DEFAULT_PROPERTY_QUOTA = 128;
+/** Imports in flight on the Glance side at once (repeated from apply/executor.ts). */
+const DEFAULT_MAX_IMPORTING = 16;
 
 const HIDE_AS = ['community', 'private', 'shared'] as const;
 const FORMATS = ['text', 'json'] as const;
 /** How outdated versions are named (repeated from definitions/types.ts: this module loads nothing else). */
 const OUTDATED_NAMES = ['oim', 'scs'] as const;
 
-/** The program and its options, without actions: every option's type is inferred from its declaration here. */
-// One declaration per option, in --help order; split up, the inferred option types would be lost.
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a list of declarations, see above
+const DESCRIPTION =
+  'Registers SCS-compliant images in OpenStack Glance and keeps them current.\n' +
+  'Without a command: import, update, rotate and retire the images of the definitions (osism manage image).';
+
+type Values = Typed.OptionValues;
+
+/**
+ * The program and its options, without actions: a run without a command takes every option. The options'
+ * types are inferred from their declarations; --help shows them in groups.
+ */
 export function declareProgram(version: string) {
-  return new Command('image-manager')
+  const program = new Command('image-manager')
+    .description(DESCRIPTION)
+    .configureHelp({ optionDescription: describeOption })
+    .helpCommand(false) // declareHelp's: `help chek` names the command that does not exist
+    .version(version, '-V, --version', 'show the version');
+  const definitions = checkOptions(definitionOptions(program.optionsGroup('Definitions:')));
+  const cloud = connectionOptions(
+    cloudOption(definitions.optionsGroup('Cloud:'), 'many').option(
+      '--all-clouds',
+      'run against every cloud in clouds.yaml, in parallel',
+      false,
+    ),
+  );
+  const run = importOptions(runOptions(cloud.optionsGroup('What a run changes:')).optionsGroup('Imports:'));
+  return outputOptions(shareOptions(run.optionsGroup('Sharing an image instead:')).optionsGroup('Output:')).option(
+    '--no-progress',
+    'no live view of the imports on a terminal: plain log lines, as when not on a terminal',
+  );
+}
+
+/** Every option of a run, typed as commander parses them (defaults applied). */
+export type ProgramOptions = ReturnType<ReturnType<typeof declareProgram>['opts']>;
+type Program = ReturnType<typeof declareProgram>;
+
+/** `image-manager info`, without its action. */
+export function declareInfo(program: Program) {
+  const info = program
+    .command('info')
+    .description('authenticate, find Glance and show the user, project, roles, image endpoint and import methods');
+  return outputOptions(connectionOptions(cloudOption(info, 'one')));
+}
+
+/** `image-manager check`, without its action. */
+export function declareCheck(program: Program) {
+  const check = program
+    .command('check')
+    .description('audit every public and community image of the cloud against scs-0102 and scs-0104 (exit 1 on FAIL)')
+    .addOption(scsVersionOption());
+  return outputOptions(connectionOptions(cloudOption(check, 'one')));
+}
+
+/** `image-manager update`, without its action. */
+export function declareUpdate(program: Program) {
+  const update = program
+    .command('update')
     .description(
-      'Registers SCS-compliant images in OpenStack Glance and keeps them current.\n' +
-        'Without a command: import, update, rotate and retire the images of the definitions (osism manage image).',
+      'write the newest upstream build of each definition that names its upstream (latest_url, ' +
+        'latest_checksum_url) into its file; enable: false definitions too',
     )
-    .version(version, '-V, --version')
+    .addOption(imagesOption())
+    .addOption(filterOption())
+    .option('--dry-run', 'print what would change in each file as a diff; write nothing', false)
+    .option('--parallel <n>', 'upstreams asked at once', parseCount(1), 4)
+    .option('--timeout <seconds>', 'timeout of each upstream request', parseCount(1), 60);
+  return outputOptions(update);
+}
+
+/** `image-manager status`, without its action. */
+export function declareStatus(program: Program) {
+  const status = program
+    .command('status')
+    .description('show, per definition, what the cloud holds, what differs and what the next run would do (read-only)');
+  const named = definitionOptions(status).addOption(outdatedNamesOption());
+  return outputOptions(connectionOptions(cloudOption(named, 'one')));
+}
+
+/** `image-manager help [command]`, without its action. */
+export function declareHelp(program: Program) {
+  return program.command('help').argument('[command]').description('show the help of the program, or of a command');
+}
+
+export type InfoOptions = ReturnType<ReturnType<typeof declareInfo>['opts']>;
+export type CheckOptions = ReturnType<ReturnType<typeof declareCheck>['opts']>;
+export type UpdateCommandOptions = ReturnType<ReturnType<typeof declareUpdate>['opts']>;
+export type StatusOptions = ReturnType<ReturnType<typeof declareStatus>['opts']>;
+
+// The option groups. Each takes a command and returns it with its options added, their types inferred.
+
+/** Which definitions a command works on (and which images are the tool's). */
+function definitionOptions<A extends unknown[], O extends Values, G extends Values>(command: Typed.Command<A, O, G>) {
+  return command
+    .addOption(imagesOption())
+    .addOption(filterOption())
+    .option('--force', 'also take definitions with enable: false', false)
+    .option('--tag <tag>', 'tag that marks the images this tool manages', 'managed_by_osism');
+}
+
+/** The run's own handling of the definitions (the program only). */
+function checkOptions<A extends unknown[], O extends Values, G extends Values>(command: Typed.Command<A, O, G>) {
+  return command
+    .option('--latest', 'import only the newest version of each definition', false)
+    .option('--update', 'find the newest upstream builds (latest_url) and import them; no file is written', false)
+    .option('--check', 'validate the definitions first, SCS rules included: the default', true)
+    .option('--no-check', 'skip the SCS checks of the definitions (what is checked before any run stays)')
+    .option('--check-only', 'validate the definitions and exit; no cloud', false)
+    .addOption(scsVersionOption())
+    .option('--check-age', "warn about managed images much older than their definition's newest build", false)
+    .option('--max-age <days>', 'the age in days --check-age warns about', parseCount(0), 90)
+    .option('--allow-local-files <dir>', 'read file: URLs only under this directory (repeatable)', collect, [])
     .option(
-      '--cloud <name>',
-      'cloud in clouds.yaml; repeatable: the run reaches each, in parallel (default: $OS_CLOUD, the OS_* ' +
-        'environment, or the only cloud)',
-      collect,
-      [],
-    )
-    .option('--all-clouds', 'run against every cloud in clouds.yaml, in parallel', false)
-    .option('--images <path>', 'directory of image definition files, or one file (default: the shipped images/)')
-    .option('--filter <regex>', 'only images whose name matches this regular expression')
-    .option('--latest', 'import only the newest version of each image', false)
-    .option('--force', 'also manage definitions with enable: false', false)
-    .option('--tag <tag>', 'tag that marks the images this tool manages', 'managed_by_osism')
+      '--property-quota <n>',
+      "the cloud's Glance image_property_quota: a version with more properties is refused",
+      parseCount(1),
+      DEFAULT_PROPERTY_QUOTA,
+    );
+}
+
+/** The cloud a command talks to: `many` for a run, which reaches each cloud given, in parallel. */
+function cloudOption<A extends unknown[], O extends Values, G extends Values>(
+  command: Typed.Command<A, O, G>,
+  clouds: 'one' | 'many',
+) {
+  const described =
+    clouds === 'one' ? 'cloud in clouds.yaml' : 'cloud in clouds.yaml; repeatable: the run reaches each, in parallel';
+  return command.addOption(
+    new Option('--cloud <name>', described)
+      .argParser(collect)
+      .default<string[]>([], '$OS_CLOUD, else the OS_* environment, else the only cloud'),
+  );
+}
+
+/** How a command talks to the cloud. */
+function connectionOptions<A extends unknown[], O extends Values, G extends Values>(command: Typed.Command<A, O, G>) {
+  return command.option('--timeout <seconds>', 'timeout of each API request', parseCount(1), 60);
+}
+
+/** What a run changes besides imports: the outdated versions. */
+function runOptions<A extends unknown[], O extends Values, G extends Values>(command: Typed.Command<A, O, G>) {
+  return command
     .option('--dry-run', 'print the plan and change nothing', false)
     .option('--no-wait', 'start imports and exit; the next run finishes them')
-    .option('--hide', 'hide outdated images (visibility community, or os_hidden with --use-os-hidden)', false)
+    .option('--hide', 'hide outdated images: visibility community, or os_hidden with --use-os-hidden', false)
     .addOption(
-      new Option('--hidden-visibility <visibility>', 'visibility --hide gives outdated images').choices(HIDE_AS),
+      new Option('--hidden-visibility <visibility>', 'the visibility --hide gives, community unless given').choices(
+        HIDE_AS,
+      ),
     )
-    .addOption(
-      new Option(
-        '--outdated-names <style>',
-        "how outdated versions are named: oim 'NAME (VERSION)', scs 'NAME YYYYMMDD' (default: each definition's " +
-          'outdated_names, else oim)',
-      ).choices(OUTDATED_NAMES),
-    )
-    .option('--unhide', 'show outdated images again that an earlier --hide (or a hand) hid (rule 10)', false)
-    .option('--use-os-hidden', 'hide outdated images with the os_hidden property', false)
+    .option('--use-os-hidden', 'hide outdated images with os_hidden=true instead', false)
+    .option('--unhide', 'show outdated images again that an earlier --hide (or a hand) hid', false)
+    .addOption(outdatedNamesOption())
     .option('--deactivate', 'deactivate outdated images past their retention', false)
     .option('--delete', 'delete outdated images past their retention (uuid_validity)', false)
-    .option('--yes-i-really-know-what-i-do', 'accepted for compatibility with osism manage image command lines', false)
-    .option('--keep', 'never delete outdated images', false)
-    .option('--parallel <n>', 'actions carried out at once', parseCount(1), 4)
+    .option(
+      '--yes-i-really-know-what-i-do',
+      'accepted for osism manage image command lines; --delete alone deletes',
+      false,
+    )
+    .option('--keep', 'never delete outdated images', false);
+}
+
+/** How the imports run. */
+function importOptions<A extends unknown[], O extends Values, G extends Values>(command: Typed.Command<A, O, G>) {
+  return command
+    .option(
+      '--parallel <n>',
+      'uploads through this tool (glance-direct) and upstream requests at once',
+      parseCount(1),
+      4,
+    )
+    .option('--max-importing <n>', 'imports in flight on the Glance side at once', parseCount(1), DEFAULT_MAX_IMPORTING)
     .option('--stuck-retry <n>', 'further web-download attempts when an import fails or is stuck', parseCount(0), 0)
     .option(
       '--stuck-after <seconds>',
@@ -71,38 +207,80 @@ export function declareProgram(version: string) {
     )
     .option('--import-timeout <seconds>', 'how long one import may take', parseCount(1), 1800)
     .addOption(
-      new Option('--prefetch <when>', 'stream the image through this tool (glance-direct)')
+      new Option(
+        '--prefetch <when>',
+        'stream the image through this tool (glance-direct): never, when web-download failed, or always',
+      )
         .choices(['never', 'on-stuck', 'always'])
         .default('on-stuck'),
     )
-    .option('--verify-checksum', 'stream every image through this tool and verify its checksum', false)
-    .option('--allow-local-files <dir>', 'read file: URLs only under this directory (repeatable)', collect, [])
-    .option('--property-quota <n>', "the cloud's Glance image_property_quota", parseCount(1), DEFAULT_PROPERTY_QUOTA)
-    .option('--update', 'find the newest upstream builds (latest_url) and import them, without writing any file', false)
-    .option('--check-age', "warn about managed images much older than their definition's newest build", false)
-    .option('--max-age <days>', 'the age --check-age warns about', parseCount(0), 90)
-    .addOption(
-      new Option('--scs-version <version>', 'version of scs-0102 the checks apply').choices(['v1', 'v2']).default('v2'),
-    )
-    .option('--check', 'validate all definition files first (default)', true)
-    .option('--no-check', 'skip the SCS checks of the definitions')
-    .option('--check-only', 'validate the definition files and exit', false)
+    .option('--verify-checksum', 'stream every image through this tool and verify its checksum', false);
+}
+
+/** `--share-image`: share one image instead of managing images. */
+function shareOptions<A extends unknown[], O extends Values, G extends Values>(command: Typed.Command<A, O, G>) {
+  return command
     .option('--share-image <name>', 'share this image (name or id) instead of managing images')
     .addOption(new Option('--share-action <action>', 'add or remove the share').choices(['add', 'del']).default('add'))
     .option('--share-target <name>', 'project (or domain, with --share-type domain) to share with')
     .addOption(
       new Option('--share-type <type>', 'what --share-target names').choices(['project', 'domain']).default('project'),
     )
-    .option('--share-domain <domain>', 'domain of the --share-target project', 'default')
-    .addOption(new Option('--log-format <format>', 'log lines on stderr').choices(FORMATS).default('text'))
-    .addOption(new Option('--output <format>', 'what stdout carries').choices(FORMATS).default('text'))
-    .option('--no-progress', 'no live view of the imports on a terminal (plain log lines, as when not on a terminal)')
-    .option('--debug', 'log every request and the request counts at the end', false)
-    .option('--timeout <seconds>', 'timeout of each API request', parseCount(1), 60);
+    .option('--share-domain <domain>', 'domain of the --share-target project', 'default');
 }
 
-/** Every option of a run, typed as commander parses them (defaults applied). */
-export type ProgramOptions = ReturnType<ReturnType<typeof declareProgram>['opts']>;
+/** What a command writes where: every command takes these. */
+function outputOptions<A extends unknown[], O extends Values, G extends Values>(command: Typed.Command<A, O, G>) {
+  return command
+    .addOption(new Option('--output <format>', 'what stdout carries').choices(FORMATS).default('text'))
+    .addOption(new Option('--log-format <format>', 'log lines on stderr').choices(FORMATS).default('text'))
+    .option('--debug', 'log every request, and the request counts at the end', false);
+}
+
+function imagesOption() {
+  return new Option(
+    '--images <path>',
+    'directory of image definition files, or one file (default: the shipped images/)',
+  );
+}
+
+function filterOption() {
+  return new Option(
+    '--filter <regex>',
+    'only definitions whose name matches this regular expression, searched anywhere in the name (case-sensitive)',
+  );
+}
+
+function scsVersionOption() {
+  return new Option('--scs-version <version>', 'the version of scs-0102 the checks apply')
+    .choices(['v1', 'v2'])
+    .default('v2');
+}
+
+function outdatedNamesOption() {
+  return new Option(
+    '--outdated-names <style>',
+    "how outdated versions are named: oim 'NAME (VERSION)' or scs 'NAME YYYYMMDD'; unless given, as each " +
+      "definition's outdated_names says, else oim",
+  ).choices(OUTDATED_NAMES);
+}
+
+/**
+ * An option's line in --help, as commander writes it, but without "(default: false)" for a flag or
+ * "(default: [])" for a repeatable option: a flag's default is that it is off, which says nothing.
+ */
+function describeOption(this: Typed.Help, option: Typed.Option): string {
+  const saysNothing = typeof option.defaultValue === 'boolean' || isEmptyList(option.defaultValue);
+  const shown =
+    saysNothing && option.defaultValueDescription === undefined
+      ? (Object.create(option, { defaultValue: { value: undefined } }) as Typed.Option)
+      : option;
+  return Help.prototype.optionDescription.call(this, shown);
+}
+
+function isEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
+}
 
 function parseCount(min: number): (value: string) => number {
   return (value) => {

@@ -12,6 +12,7 @@ import { checkBeforeRun } from '../../definitions/preflight.js';
 import type { ImageDefinition } from '../../definitions/types.js';
 import { checkDefinitions } from '../../scs/definitions.js';
 import type { ProgramOptions } from '../options.js';
+import { plural } from '../plural.js';
 
 // The definitions and the SCS rules, without anything that talks to a cloud: all --check-only loads.
 
@@ -36,7 +37,7 @@ export function loadSelection(options: ManageOptions, log: Logger): LoadedSelect
   const { definitions, warnings } = loadDefinitions(source);
   for (const warning of warnings) log.warn(formatIssue(warning));
   const selected = selectDefinitions(definitions, { filter: options.filter, force: options.force });
-  log.info(`Loaded ${definitions.length} image definitions from ${source}; ${selected.length} selected`);
+  log.info(`Loaded ${plural(definitions.length, 'image definition')} from ${source}; ${selected.length} selected`);
   const preflight = { localFileDirs: options.allowLocalFiles, propertyQuota: options.propertyQuota };
   const refused = checkBeforeRun(selected, preflight);
   if (refused.length > 0) throw new DefinitionError(refused, warnings);

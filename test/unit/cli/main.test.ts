@@ -37,6 +37,39 @@ describe('the CLI, in-process', () => {
     expect(result.stderr).toContain('Ubuntu (');
   });
 
+  it('exits 2 when --filter selects nothing, naming the definitions there are and saying matching is case-sensitive', async () => {
+    const result = await run(['--check-only', '--images', oimCatalogue, '--filter', 'ubuntu']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--filter "ubuntu" selects nothing');
+    expect(result.stderr).toContain('case-sensitive');
+    expect(result.stderr).toContain('"AlmaLinux 8", "AlmaLinux 9"');
+    expect(result.stderr).toContain('and 9 more'); // 29 definitions, 20 named
+    expect(result.stderr).not.toMatch(/Loaded/);
+  });
+
+  it('exits 2 when --filter matches only disabled definitions, saying so and that --force takes them', async () => {
+    const result = await run(['--check-only', '--images', oimCatalogue, '--filter', 'OPNsense']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('only definitions with enable: false ("OPNsense"); --force takes them');
+    const forced = await run([
+      '--check-only',
+      '--no-check',
+      '--images',
+      oimCatalogue,
+      '--filter',
+      'OPNsense',
+      '--force',
+    ]);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain('1 selected');
+  });
+
+  it('exits 2 when the filter of update selects nothing', async () => {
+    const result = await run(['update', '--images', oimCatalogue, '--filter', 'ubuntu']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('selects nothing');
+  });
+
   it('exits 2 on an unknown flag', async () => {
     const result = await run(['--no-such-flag']);
     expect(result.code).toBe(2);
