@@ -82,11 +82,24 @@ images:
         build_date: $today
 YAML
 
+# The run's summary table (stdout) is kept to be shown again at the end; on a terminal its imports are shown
+# live on stderr while they run.
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
 echo "== image-manager --cloud devstack-admin --images $catalogue" >&2
-node bin/image-manager.js --cloud devstack-admin --images "$catalogue"
+node bin/image-manager.js --cloud devstack-admin --images "$catalogue" | tee "$summary"
 echo "== the same run again: nothing left to do" >&2
 node bin/image-manager.js --cloud devstack-admin --images "$catalogue" --dry-run
 echo "== image-manager --cloud devstack-admin check: the SCS audit of the demo cloud" >&2
 echo "   (it has no Ubuntu 24.04, which scs-0104 makes mandatory: that FAIL is expected here)" >&2
 node bin/image-manager.js --cloud devstack-admin check || true
+
+echo
+echo "== What the import run did"
+cat "$summary"
+echo
+echo "The demo cloud is still running. To use it from this shell (openstack CLI, image-manager):"
+echo "  eval \"\$(bash scripts/openstack-dev.sh env)\" && export OS_CLOUD=devstack-admin"
+echo "  npx image-manager status --images $catalogue"
+echo "To stop it: bash scripts/openstack-dev.sh down    (down --purge also removes its state)"
 

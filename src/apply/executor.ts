@@ -4,6 +4,7 @@ import { isHttpStatus } from '../openstack/errors.js';
 import { type GlanceClient, type GlanceImage, type PatchOperation, patchApplied } from '../openstack/image.js';
 import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
 import { ImportFailure, type Importer, type ImportOutcome, type ImportSlots } from './importer.js';
+import { type ApplyObserver, progressOf } from './observer.js';
 import type {
   Action,
   Change,
@@ -26,12 +27,18 @@ export interface ActionResult {
   message?: string;
   /** The image the action worked on (for an import: the image it created). */
   imageId?: string;
+  /** How long the action ran, from the moment its predecessors were done (not set when it did not run). */
+  durationMs?: number;
 }
 
 export interface ApplyDeps {
   glance: GlanceClient;
   importer: Importer;
   log: Logger;
+  /** Told what the run does as it does it (a live view); nothing is told without it. */
+  observer?: ApplyObserver;
+  /** The clock of the durations (default Date.now). */
+  now?: () => number;
 }
 
 export interface RunReport {
@@ -81,7 +88,6 @@ async function runWhenReady(
   slots: ImportSlots,
   deps: ApplyDeps,
 ): Promise<ActionResult> {
-  const base = { seq: action.seq, kind: action.kind, definition: action.definition, summary: action.summary };
   const before = await Promise.all(
     action.after.map(
       (seq) =>
@@ -97,35 +103,61 @@ async function runWhenReady(
     ),
   );
   const blocker = before.find((result) => result.status !== 'done');
-  if (blocker) {
-    const status: ActionStatus = blocker.status === 'deferred' ? 'deferred' : 'skipped';
-    const message =
-      status === 'deferred'
-        ? `waits for #${blocker.seq} (${blocker.summary}) to finish`
-        : `skipped: #${blocker.seq} did not succeed`;
-    if (status === 'skipped')
-      deps.log.warn(`Skipping ${action.summary}: #${blocker.seq} (${blocker.summary}) did not succeed`);
-    return { ...base, status, message };
-  }
+  const result = blocker ? notRun(action, blocker, deps) : await run(action, before, slots, deps);
+  deps.observer?.actionEnded?.(action, result);
+  return result;
+}
+
+/** The result of an action whose predecessor did not succeed: skipped, or deferred to the next run. */
+function notRun(action: Action, blocker: ActionResult, deps: ApplyDeps): ActionResult {
+  const status: ActionStatus = blocker.status === 'deferred' ? 'deferred' : 'skipped';
+  const message =
+    status === 'deferred'
+      ? `waits for #${blocker.seq} (${blocker.summary}) to finish`
+      : `skipped: #${blocker.seq} did not succeed`;
+  if (status === 'skipped')
+    deps.log.warn(`Skipping ${action.summary}: #${blocker.seq} (${blocker.summary}) did not succeed`);
+  return { ...baseOf(action), status, message };
+}
+
+async function run(action: Action, before: ActionResult[], slots: ImportSlots, deps: ApplyDeps): Promise<ActionResult> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  deps.observer?.actionStarted?.(action);
+  const base = baseOf(action);
   try {
-    return { ...base, ...(await execute(action, before, slots, deps)) };
+    const outcome = await execute(action, before, slots, deps);
+    return { ...base, ...outcome, durationMs: now() - started };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.log.error(`${action.summary}: ${message}`);
     const leftBehind = error instanceof ImportFailure ? error.leftBehind : undefined;
-    return { ...base, status: 'failed', message, ...(leftBehind ? { imageId: leftBehind } : {}) };
+    return {
+      ...base,
+      status: 'failed',
+      message,
+      ...(leftBehind ? { imageId: leftBehind } : {}),
+      durationMs: now() - started,
+    };
   }
+}
+
+function baseOf(action: Action): Pick<ActionResult, 'seq' | 'kind' | 'definition' | 'summary'> {
+  return { seq: action.seq, kind: action.kind, definition: action.definition, summary: action.summary };
 }
 
 type Outcome = Pick<ActionResult, 'status' | 'message' | 'imageId'>;
 
 async function execute(action: Action, before: ActionResult[], slots: ImportSlots, deps: ApplyDeps): Promise<Outcome> {
   const { importer } = deps;
+  const progress = progressOf(action, deps.observer);
   switch (action.kind) {
     case 'import':
-      return finishImport(await importer.importNew(action.desired, action.source, slots), action, deps);
-    case 'resume-import':
-      return finishImport(await importer.resume(action.image, action.source, action.desired, slots), action, deps);
+      return finishImport(await importer.importNew(action.desired, action.source, slots, progress), action, deps);
+    case 'resume-import': {
+      const outcome = await importer.resume(action.image, action.source, action.desired, slots, progress);
+      return finishImport(outcome, action, deps);
+    }
     case 'update':
       return update(action, deps);
     case 'rename':

@@ -8,6 +8,7 @@ import type { SourceReader } from '../sources/source.js';
 import { createRequest } from '../plan/new-image.js';
 import type { DesiredImage, ImportSource } from '../plan/types.js';
 import { carriesIdentity, versionImageId } from './image-ids.js';
+import type { ImportPhase, ImportProgress } from './observer.js';
 import { isLive } from './stuck.js';
 import { type WaitResult, Watcher } from './watcher.js';
 
@@ -47,7 +48,18 @@ export interface ImportDeps {
   watcher?: Watcher;
 }
 
-type Slot = <T>(work: () => Promise<T>) => Promise<T>;
+/** Runs work within a bound; p-limit's counts, when it has them, tell whether the work will wait. */
+type Slot = (<T>(work: () => Promise<T>) => Promise<T>) & {
+  activeCount?: number;
+  pendingCount?: number;
+  concurrency?: number;
+};
+
+/** Whether work given to the slot now waits for another to finish first. */
+function isFull(slot: Slot): boolean {
+  const { activeCount, pendingCount = 0, concurrency } = slot;
+  return activeCount !== undefined && concurrency !== undefined && activeCount + pendingCount >= concurrency;
+}
 
 /** What an import shares with the run's other imports: the bounds on what costs. */
 export interface ImportSlots {
@@ -105,6 +117,9 @@ interface Job {
   /** The image was deleted here (replacing it): nothing left to clean up. */
   discarded: boolean;
   slots: ImportSlots;
+  /** Whoever watches the import's phases and bytes; the phase it was last told. */
+  progress?: ImportProgress;
+  phase?: ImportPhase;
 }
 
 /** The version's next image is another run's: this run stops and leaves the version to it. */
@@ -140,8 +155,14 @@ export class Importer {
       });
   }
 
-  async importNew(desired: DesiredImage, source: ImportSource, slots: ImportSlots = {}): Promise<ImportOutcome> {
+  async importNew(
+    desired: DesiredImage,
+    source: ImportSource,
+    slots: ImportSlots = {},
+    progress?: ImportProgress,
+  ): Promise<ImportOutcome> {
     const { log, sources } = this.deps;
+    progress?.phase('creating');
     log.info(`Importing image ${desired.name}`);
     log.info(`Importing from URL ${source.url}`);
     const probe = await this.probeLimit(source.url)(() => sources.probe(source.url));
@@ -154,7 +175,7 @@ export class Importer {
 
     const created = await this.create(desired, source, 0);
     if (created.state === 'other-run') return this.otherRun(desired, created.image);
-    return this.finish(this.job(desired, source, created.image, created.position + 1, slots), false);
+    return this.finish(this.job(desired, source, created.image, created.position + 1, slots, progress), false);
   }
 
   /** An image of ours an earlier run left in queued/importing/saving: wait for it, or import it again. */
@@ -163,17 +184,19 @@ export class Importer {
     source: ImportSource,
     desired: DesiredImage,
     slots: ImportSlots = {},
+    progress?: ImportProgress,
   ): Promise<ImportOutcome> {
+    progress?.phase('waiting', `Glance: ${image.status}`);
     this.deps.log.info(`Finishing the import of ${image.name ?? image.id} (${image.status})`);
     const tasks = image.status === 'queued' ? await this.tasks(image.id) : undefined;
     const running = image.status !== 'queued' || isLive(tasks?.[0]);
     if (running && !this.settings.wait) return { state: 'started', image };
-    const job = this.job(desired, source, image, 0, slots);
+    const job = this.job(desired, source, image, 0, slots, progress);
     if (!running && tasks?.length === 0 && this.settings.wait) {
       // A queued image that was never imported may be another run's, created a moment ago and about to be
       // imported: it is watched until it stays still, and only then imported here; if that run imports it
       // meanwhile, that run also finishes it.
-      const settled = await this.watcher.watch(image, job.deadline);
+      const settled = await this.watcher.watch(image, job.deadline, this.seen(job));
       if (settled.state === 'active') return this.otherRun(desired, settled.image);
     }
     return this.finish(job, running);
@@ -200,9 +223,32 @@ export class Importer {
     image: GlanceImage,
     nextPosition: number,
     slots: ImportSlots,
+    progress: ImportProgress | undefined,
   ): Job {
     const deadline = this.deps.now() + this.settings.importTimeoutMs;
-    return { desired, source, image, deadline, nextPosition, discarded: false, slots };
+    return {
+      desired,
+      source,
+      image,
+      deadline,
+      nextPosition,
+      discarded: false,
+      slots,
+      ...(progress ? { progress } : {}),
+    };
+  }
+
+  /** Tells the import's watcher (if any) its new phase. */
+  private report(job: Job, phase: ImportPhase, detail?: string): void {
+    job.phase = phase;
+    job.progress?.phase(phase, detail);
+  }
+
+  /** What the watcher calls when Glance shows the image changed: the phase again, with Glance's status. */
+  private seen(job: Job): ((image: GlanceImage) => void) | undefined {
+    const { progress } = job;
+    if (!progress) return undefined;
+    return (image) => progress.phase(job.phase ?? 'waiting', `Glance: ${image.status}`);
   }
 
   private otherRun(desired: DesiredImage, image: GlanceImage): ImportOutcome {
@@ -219,10 +265,15 @@ export class Importer {
       job.deadline = this.deps.now() + this.settings.importTimeoutMs;
       return this.bringToActive(job, alreadyRunning);
     };
+    if (job.slots.importing && isFull(job.slots.importing))
+      this.report(job, 'waiting', 'for an import slot (--max-importing)');
     try {
-      return await (job.slots.importing ? job.slots.importing(inFlight) : inFlight());
+      const outcome = await (job.slots.importing ? job.slots.importing(inFlight) : inFlight());
+      if (outcome.state === 'active') this.report(job, 'active');
+      return outcome;
     } catch (error) {
       if (error instanceof OtherRun) return this.otherRun(job.desired, error.image);
+      this.report(job, 'failed', messageOf(error));
       if (error instanceof ImportFailure && error.leftBehind) throw error;
       if (job.discarded) throw new ImportFailure(messageOf(error));
       throw await this.abandon(job.image, error);
@@ -236,7 +287,8 @@ export class Importer {
     if (!direct) return this.webDownload(job, alreadyRunning);
     if (alreadyRunning) {
       // An import an earlier run started: wait for it rather than stage into an image that is not queued.
-      const result = await this.watcher.watch(job.image, job.deadline);
+      this.report(job, 'waiting', 'for the import an earlier run started');
+      const result = await this.watcher.watch(job.image, job.deadline, this.seen(job));
       if (result.state === 'active') return this.verified(result.image, source.checksum, false);
       if (result.state === 'timeout') throw new ImportFailure(`import of ${job.image.name} failed: ${result.reason}`);
       this.deps.log.warn(`Import of ${job.image.name} did not finish: ${result.reason}; streaming it again`);
@@ -256,7 +308,8 @@ export class Importer {
         if (finished) return finished;
         if (!this.settings.wait) return { state: 'started', image: job.image };
       }
-      const result = await this.watcher.watch(job.image, job.deadline);
+      this.report(job, 'downloading', 'by Glance');
+      const result = await this.watcher.watch(job.image, job.deadline, this.seen(job));
       if (result.state === 'active') return this.verified(result.image, job.source.checksum, false);
       last = result;
       log.warn(`Web-download import of ${job.image.name} did not finish: ${last.reason}`);
@@ -298,6 +351,7 @@ export class Importer {
     const algo = source.checksum?.algo;
     const upload = () => this.stage(job, algo);
     // The bytes through this tool are what --parallel bounds; the wait after them holds no upload slot.
+    if (job.slots.uploads && isFull(job.slots.uploads)) this.report(job, 'waiting', 'for an upload slot (--parallel)');
     const digest = await (job.slots.uploads ? job.slots.uploads(upload) : upload());
     if (source.checksum && digest !== source.checksum.hex.toLowerCase()) {
       throw new ImportFailure(
@@ -306,7 +360,8 @@ export class Importer {
     }
     await glance.importImage(image.id, { name: 'glance-direct' });
     if (!this.settings.wait) return { state: 'started', image };
-    const result = await this.watcher.watch(image, job.deadline);
+    this.report(job, 'importing');
+    const result = await this.watcher.watch(image, job.deadline, this.seen(job));
     if (result.state !== 'active')
       throw new ImportFailure(`glance-direct import of ${image.name} failed: ${result.reason}`);
     return this.verified(result.image, source.checksum, source.checksum !== undefined);
@@ -324,8 +379,10 @@ export class Importer {
       const format = job.image.disk_format ?? job.desired.disk_format;
       const { stream, size } = await sources.open(job.source.url, format ? { format } : {});
       log.info(`Uploading ${job.source.url} to the staging area of ${job.image.name}${size ? ` (${size} bytes)` : ''}`);
+      this.report(job, 'uploading');
+      const body = counted(hash ? hashed(stream, hash) : stream, job.progress, size);
       try {
-        await glance.stageImage(job.image.id, hash ? hashed(stream, hash) : stream, size !== undefined ? { size } : {});
+        await glance.stageImage(job.image.id, body, size !== undefined ? { size } : {});
         return hash?.digest('hex');
       } catch (error) {
         if (!(outcomeUnknown(error) || error instanceof ConnectionError) || attempt >= STAGE_REPEATS) throw error;
@@ -491,6 +548,26 @@ function hashed(stream: ReadableStream<Uint8Array>, hash: Hash): ReadableStream<
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         hash.update(chunk);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+/** The stream as it is, each chunk's bytes told to `progress` (the running total) as it passes. */
+function counted(
+  stream: ReadableStream<Uint8Array>,
+  progress: ImportProgress | undefined,
+  total: number | undefined,
+): ReadableStream<Uint8Array> {
+  if (!progress) return stream;
+  let sent = 0;
+  progress.bytes(0, total);
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        sent += chunk.byteLength;
+        progress.bytes(sent, total);
         controller.enqueue(chunk);
       },
     }),

@@ -60,6 +60,8 @@ interface Entry {
   tasksAt?: number;
   /** When it was first seen active while Glance still held its import lock. */
   lockedActiveSince?: number;
+  /** Told each time the image is seen changed (status, updated_at or import lock). */
+  changed?: (image: GlanceImage) => void;
 }
 
 /**
@@ -90,8 +92,11 @@ export class Watcher {
     this.tasksEveryMs = settings.tasksEveryMs ?? Math.min(TASKS_EVERY_MS, ...bounds.map((ms) => ms / 2));
   }
 
-  /** Resolves once the image is active, failed, stuck, or past the deadline; rejects when Glance cannot say. */
-  watch(image: GlanceImage, deadline: number): Promise<WaitResult> {
+  /**
+   * Resolves once the image is active, failed, stuck, or past the deadline; rejects when Glance cannot say.
+   * `changed` hears of every change the watcher sees on the way (for a progress display).
+   */
+  watch(image: GlanceImage, deadline: number, changed?: (image: GlanceImage) => void): Promise<WaitResult> {
     const { now } = this.deps;
     const stuck = new StuckWatch(now, this.settings.stuckAfterMs, this.settings.taskStaleMs);
     return new Promise<WaitResult>((resolve, reject) => {
@@ -103,6 +108,7 @@ export class Watcher {
         reject,
         hidden: image.os_hidden === true,
         seenSince: now(),
+        ...(changed ? { changed } : {}),
       };
       this.entries.add(entry);
       if (!this.running) void this.loop();
@@ -229,6 +235,7 @@ export class Watcher {
     if (changed) {
       log.debug({ image: image.name, status: image.status }, 'Import in progress');
       Object.assign(entry, { seen, seenSince: now() });
+      entry.changed?.(image);
     }
     if (this.tasksDue(entry, image, changed)) {
       const ended = await this.byTasks(entry, image);
