@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A real Keystone + Glance (Debian 12 packages) on 127.0.0.1 for development
 # and end-to-end tests. Everything we run lives in one state dir; the Debian
-# system services are installed but never run.
+# system services are installed but never run. A second glance-api (own port,
+# database, store and config) serves region RegionTwo of the same Keystone, so
+# that a run can reach two clouds that are really separate Glances.
 #
 #   scripts/openstack-dev.sh up              install (if needed), start, provision
 #   scripts/openstack-dev.sh down [--purge]  stop (and delete the state dir)
@@ -21,8 +23,10 @@ STATE=${OPENSTACK_DEV_DIR:-/tmp/image-manager-openstack}
 PG_PORT=${OPENSTACK_DEV_PG_PORT:-55432}
 KEYSTONE_PORT=${OPENSTACK_DEV_KEYSTONE_PORT:-15000}
 GLANCE_PORT=${OPENSTACK_DEV_GLANCE_PORT:-19292}
+GLANCE2_PORT=${OPENSTACK_DEV_GLANCE2_PORT:-$((GLANCE_PORT + 1))}
 HTTP_PORT=${OPENSTACK_DEV_HTTP_PORT:-18080}
 REGION=RegionOne
+REGION2=RegionTwo
 ADMIN_PASSWORD=${OPENSTACK_DEV_ADMIN_PASSWORD:-admin-secret}
 DEMO_PASSWORD=${OPENSTACK_DEV_DEMO_PASSWORD:-demo-secret}
 GLANCE_SERVICE_PASSWORD=${OPENSTACK_DEV_GLANCE_PASSWORD:-glance-secret}
@@ -33,6 +37,7 @@ TIMEOUT=${OPENSTACK_DEV_TIMEOUT:-120}
 PG_BIN=/usr/lib/postgresql/15/bin
 KEYSTONE_URL=http://127.0.0.1:$KEYSTONE_PORT
 GLANCE_URL=http://127.0.0.1:$GLANCE_PORT
+GLANCE2_URL=http://127.0.0.1:$GLANCE2_PORT
 HTTP_URL=http://127.0.0.1:$HTTP_PORT
 
 LOGS=$STATE/logs
@@ -41,6 +46,7 @@ PGDATA=$STATE/postgres/data
 PGSOCK=$STATE/postgres/sock
 KEYSTONE_CONF=$STATE/keystone/keystone.conf
 GLANCE_CONF=$STATE/glance/glance-api.conf
+GLANCE2_CONF=$STATE/glance2/glance-api.conf
 WWW=$STATE/www
 
 PACKAGES=(postgresql python3-psycopg2 keystone glance-api qemu-utils)
@@ -319,6 +325,7 @@ start_keystone() {
 provision_keystone() {
   log "provisioning keystone (glance service, image endpoints, demo user)"
   KEYSTONE_URL=$KEYSTONE_URL GLANCE_URL=$GLANCE_URL REGION=$REGION \
+    GLANCE2_URL=$GLANCE2_URL REGION2=$REGION2 \
     ADMIN_PASSWORD=$ADMIN_PASSWORD DEMO_PASSWORD=$DEMO_PASSWORD \
     GLANCE_SERVICE_PASSWORD=$GLANCE_SERVICE_PASSWORD \
     $PY - <<'PY' >>"$LOGS/provision.log" 2>&1 || fail_with_log "provisioning keystone failed" "$LOGS/provision.log"
@@ -380,41 +387,46 @@ call("PUT", f"/projects/{demo_project['id']}/users/{demo['id']}/roles/{roles['me
 
 image = ensure("services", "service", {"type": "image"},
                {"type": "image", "name": "glance", "description": "OpenStack Image", "enabled": True})
-for iface in ("public", "internal", "admin"):
-    eps = find("endpoints", "endpoints", service_id=image["id"], interface=iface)
-    if eps and eps[0]["url"] == env["GLANCE_URL"] and eps[0].get("region_id") == env["REGION"]:
-        continue
-    for ep in eps:
-        call("DELETE", f"/endpoints/{ep['id']}", token=tok)
-    call("POST", "/endpoints", {"endpoint": {"service_id": image["id"], "interface": iface,
-                                             "url": env["GLANCE_URL"], "region_id": env["REGION"],
-                                             "enabled": True}}, token=tok)
-    print(f"created image endpoint {iface} {env['GLANCE_URL']}")
+if not any(region["id"] == env["REGION2"] for region in find("regions", "regions")):
+    call("POST", "/regions", {"region": {"id": env["REGION2"], "description": "the second glance-api"}}, token=tok)
+    print(f"created region {env['REGION2']}")
+for region, url in ((env["REGION"], env["GLANCE_URL"]), (env["REGION2"], env["GLANCE2_URL"])):
+    for iface in ("public", "internal", "admin"):
+        eps = [ep for ep in find("endpoints", "endpoints", service_id=image["id"], interface=iface)
+               if ep.get("region_id") == region]
+        if len(eps) == 1 and eps[0]["url"] == url:
+            continue
+        for ep in eps:
+            call("DELETE", f"/endpoints/{ep['id']}", token=tok)
+        call("POST", "/endpoints", {"endpoint": {"service_id": image["id"], "interface": iface,
+                                                 "url": url, "region_id": region, "enabled": True}}, token=tok)
+        print(f"created image endpoint {iface} {url} in {region}")
 print("provisioning done")
 PY
 }
 
 # ---------------------------------------------------------------- glance
 
+# write_glance_conf NAME PORT DATABASE: the config of one glance-api, all its state under $STATE/NAME.
 write_glance_conf() {
-  install -d "$STATE/glance/images" "$STATE/glance/staging" "$STATE/glance/tasks" \
-    "$STATE/glance/lock" "$STATE/glance/cache"
-  cp /usr/share/glance-common/glance-api-paste.ini "$STATE/glance/glance-api-paste.ini"
-  cat >"$GLANCE_CONF" <<EOF
+  local dir=$STATE/$1 port=$2 db=$3
+  install -d "$dir/images" "$dir/staging" "$dir/tasks" "$dir/lock" "$dir/cache"
+  cp /usr/share/glance-common/glance-api-paste.ini "$dir/glance-api-paste.ini"
+  cat >"$dir/glance-api.conf" <<EOF
 [DEFAULT]
 bind_host = 127.0.0.1
-bind_port = $GLANCE_PORT
+bind_port = $port
 # One API worker is plenty for tests (default: one per CPU).
 workers = 1
-log_file = $LOGS/glance-api.log
+log_file = $LOGS/$1-api.log
 show_image_direct_url = false
 show_multiple_locations = false
 enabled_import_methods = [web-download,glance-direct]
-node_staging_uri = file://$STATE/glance/staging
-image_cache_dir = $STATE/glance/cache
+node_staging_uri = file://$dir/staging
+image_cache_dir = $dir/cache
 
 [database]
-connection = postgresql+psycopg2://glance:$GLANCE_DB_PASSWORD@127.0.0.1:$PG_PORT/glance
+connection = postgresql+psycopg2://glance:$GLANCE_DB_PASSWORD@127.0.0.1:$PG_PORT/$db
 
 [keystone_authtoken]
 www_authenticate_uri = $KEYSTONE_URL
@@ -429,16 +441,16 @@ region_name = $REGION
 
 [paste_deploy]
 flavor = keystone
-config_file = $STATE/glance/glance-api-paste.ini
+config_file = $dir/glance-api-paste.ini
 
 [glance_store]
 stores = file,http
 default_store = file
-filesystem_store_datadir = $STATE/glance/images/
+filesystem_store_datadir = $dir/images/
 
 [task]
 task_executor = taskflow
-work_dir = $STATE/glance/tasks
+work_dir = $dir/tasks
 
 [import_filtering_opts]
 allowed_schemes = [http,https]
@@ -446,17 +458,34 @@ allowed_hosts = [127.0.0.1]
 allowed_ports = [$HTTP_PORT]
 
 [oslo_concurrency]
-lock_path = $STATE/glance/lock
+lock_path = $dir/lock
 EOF
 }
 
+# setup_glance NAME PORT DATABASE
 setup_glance() {
-  write_glance_conf
-  log "glance db_sync"
+  write_glance_conf "$@"
+  log "$1 db_sync"
   # shellcheck disable=SC2094 # both only append
-  /usr/bin/glance-manage --config-file "$GLANCE_CONF" --log-file "$LOGS/glance-manage.log" db_sync \
+  /usr/bin/glance-manage --config-file "$STATE/$1/glance-api.conf" --log-file "$LOGS/glance-manage.log" db_sync \
     >>"$LOGS/glance-manage.log" 2>&1 ||
     fail_with_log "glance-manage db_sync failed" "$LOGS/glance-manage.log"
+}
+
+# The second glance-api: its own database in the same cluster (owned by the glance role), store and config.
+ensure_glance2_db() {
+  if [[ -z $(psql_admin -c "SELECT 1 FROM pg_database WHERE datname='glance2'") ]]; then
+    psql_admin -c "CREATE DATABASE glance2 OWNER glance"
+  fi
+}
+
+start_glance2() {
+  is_running glance-api2 "$GLANCE2_CONF" && return 0
+  ensure_port_free "$GLANCE2_PORT" "second glance-api" OPENSTACK_DEV_GLANCE2_PORT
+  ensure_glance2_db
+  setup_glance glance2 "$GLANCE2_PORT" glance2
+  log "starting the second glance-api ($REGION2) on $GLANCE2_URL"
+  start_bg glance-api2 "$LOGS/glance2-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE2_CONF"
 }
 
 start_glance() {
@@ -484,8 +513,9 @@ start_http() {
 
 # ---------------------------------------------------------------- clouds.yaml
 
+# Written beside and renamed over the old one: a run reading it meanwhile never sees half a file.
 write_clouds_yaml() {
-  cat >"$STATE/clouds.yaml" <<EOF
+  cat >"$STATE/clouds.yaml.new" <<EOF
 clouds:
   devstack-admin:
     auth_type: password
@@ -511,7 +541,20 @@ clouds:
     region_name: $REGION
     interface: public
     identity_api_version: 3
+  devstack-region2:
+    auth_type: password
+    auth:
+      auth_url: $KEYSTONE_URL/v3
+      username: admin
+      password: $ADMIN_PASSWORD
+      project_name: admin
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: $REGION2
+    interface: public
+    identity_api_version: 3
 EOF
+  mv -f "$STATE/clouds.yaml.new" "$STATE/clouds.yaml"
 }
 
 admin_token() {
@@ -536,10 +579,12 @@ print_env() {
     "OS_CLIENT_CONFIG_FILE=$STATE/clouds.yaml" \
     "KEYSTONE_URL=$KEYSTONE_URL/v3" \
     "GLANCE_URL=$GLANCE_URL" \
+    "GLANCE2_URL=$GLANCE2_URL" \
     "IMAGE_MANAGER_E2E_HTTP=$HTTP_URL" \
     "IMAGE_MANAGER_E2E_WWW=$WWW" \
     "IMAGE_MANAGER_E2E_ADMIN_CLOUD=devstack-admin" \
-    "IMAGE_MANAGER_E2E_MEMBER_CLOUD=devstack-member"; do
+    "IMAGE_MANAGER_E2E_MEMBER_CLOUD=devstack-member" \
+    "IMAGE_MANAGER_E2E_REGION2_CLOUD=devstack-region2"; do
     printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
   done
 }
@@ -559,17 +604,25 @@ cmd_up() {
     start_keystone
     wait_http "$KEYSTONE_URL/v3" 200 "$LOGS/keystone.log"
     provision_keystone
-    setup_glance
+    setup_glance glance "$GLANCE_PORT" glance
     start_http
     start_glance
+  fi
+  if ! is_running glance-api2 "$GLANCE2_CONF"; then
+    # Also on a stack started before the second glance existed: added beside it, nothing restarted.
+    provision_keystone
+    start_glance2
   fi
   write_clouds_yaml
   wait_http "$HTTP_URL/cirros-tiny.qcow2" 200 "$LOGS/http.log"
   wait_http "$GLANCE_URL/versions" 200 "$LOGS/glance-api.log"
+  wait_http "$GLANCE2_URL/versions" 200 "$LOGS/glance2-api.log"
   local token
   token=$(admin_token) || fail_with_log "cannot get an admin token" "$LOGS/keystone.log"
   wait_http "$GLANCE_URL/v2/images" 200 "$LOGS/glance-api.log" "$token"
-  log "up in $((SECONDS - t0))s; keystone $KEYSTONE_URL/v3, glance $GLANCE_URL, images $HTTP_URL"
+  wait_http "$GLANCE2_URL/v2/images" 200 "$LOGS/glance2-api.log" "$token"
+  log "up in $((SECONDS - t0))s; keystone $KEYSTONE_URL/v3, glance $GLANCE_URL ($REGION) and" \
+    "$GLANCE2_URL ($REGION2), images $HTTP_URL"
   print_env
 }
 
@@ -588,6 +641,7 @@ cmd_down() {
     *) die "usage: $0 down [--purge]" ;;
   esac
   stop_bg http http.server
+  stop_bg glance-api2 "$GLANCE2_CONF"
   stop_bg glance-api glance-api
   stop_bg keystone keystone-wsgi-public
   if [[ -f $PGDATA/PG_VERSION ]] && pg_running; then
@@ -633,6 +687,7 @@ cmd_status() {
   fi
   status_line keystone keystone-wsgi-public "$KEYSTONE_URL/v3"
   status_line glance-api glance-api "$GLANCE_URL"
+  status_line glance-api2 "$GLANCE2_CONF" "$GLANCE2_URL ($REGION2)"
   status_line http http.server "$HTTP_URL ($WWW)"
   return $rc
 }

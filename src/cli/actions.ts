@@ -2,13 +2,16 @@ import type { Logger } from 'pino';
 import { ConnectionError } from '../openstack/errors.js';
 import type { FetchLike } from '../openstack/http.js';
 import type { Redactor } from '../openstack/redact.js';
-import type { SourceAccess } from './commands/manage.js';
+import type { ManageOptions, SourceAccess } from './commands/manage.js';
+import type { LoadedSelection } from './commands/selection.js';
 import type { CloudContext, GlobalOptions } from './context.js';
 import { EXIT_OK, UsageError } from './exit.js';
 import { createRunLogger } from './logger.js';
 import type { MainIo } from './main.js';
 import type { ProgramOptions } from './options.js';
 import { jsonText } from './safe-text.js';
+import type { ApplyObserver } from '../apply/observer.js';
+import { startProgress } from './progress/index.js';
 
 // The commands' actions, loaded by main.ts when one runs. Each imports what it works with when it runs:
 // --check-only the definitions and the SCS rules, a command that talks to a cloud also the OpenStack
@@ -21,7 +24,35 @@ export interface Run {
   setExit: (code: number) => void;
 }
 
-export async function manageOrShare(options: ProgramOptions, { io, redactor, setExit }: Run): Promise<void> {
+type Action = (options: ProgramOptions, run: Run) => Promise<void>;
+
+/**
+ * With --log-format json every line on stdout is a JSON object too: the command prints its --output json
+ * document, and it reaches stdout on one line (nothing, when the command prints nothing). A cron job that
+ * sends both streams to one file gets JSON lines only.
+ */
+function machineReadable(action: Action): Action {
+  return async (options, run) => {
+    if (options.logFormat !== 'json') return action(options, run);
+    const { oneLineJson, textSink } = await import('./sinks.js');
+    const sink = textSink();
+    const { io } = run;
+    const captured: MainIo = {
+      stdout: sink.stream,
+      stderr: io.stderr,
+      env: io.env,
+      ...(io.fetch && { fetch: io.fetch }),
+    };
+    try {
+      await action({ ...options, output: 'json' }, { ...run, io: captured });
+    } finally {
+      io.stdout.write(oneLineJson(sink.text()));
+    }
+  };
+}
+
+export const manageOrShare = machineReadable(async (options, run) => {
+  const { io, redactor, setExit } = run;
   const log = createRunLogger(options, redactor, io.stderr);
   const { shareImage } = options;
   if (shareImage) {
@@ -35,30 +66,69 @@ export async function manageOrShare(options: ProgramOptions, { io, redactor, set
   const selection = loadSelection(options, log);
   if (options.checkOnly) {
     log.info('Definitions are valid');
+    if (options.output === 'json') io.stdout.write(`${jsonText(checkOnlyDocument(selection))}\n`);
     setExit(EXIT_OK);
     return;
   }
+  const { cloudsOfRun, runOnClouds } = await import('./several-clouds.js');
+  const names = cloudsOfRun(options, io.env);
+  if (names.length > 1) {
+    // Several live views would fight over one terminal: with several clouds, plain log lines.
+    const runEach = await cloudRun(selection, { ...options, progress: false }, io);
+    setExit(await runOnClouds({ names, options, redactor, log, env: io.env }, runEach, io.stdout));
+    return;
+  }
+  const runOne = await cloudRun(selection, options, io);
+  // On a terminal, a live view of the imports, the run's log lines above it (see progress/index.ts).
+  const progress = options.dryRun ? undefined : await startProgress(options, io.stderr);
+  const runLog = progress?.observer ? createRunLogger(options, redactor, progress.stderr) : log;
+  try {
+    await onCloud(names[0], options, io, redactor, runLog, async (context) => {
+      setExit(await runOne(context, runLog, io.stdout, progress?.observer));
+    });
+  } finally {
+    progress?.stop();
+  }
+});
+
+/** What --check-only --output json prints: the definitions are valid (else the run ends with an error). */
+function checkOnlyDocument({ all, selected }: LoadedSelection) {
+  return { checkOnly: true, valid: true, definitions: all.length, selected: selected.map((image) => image.name) };
+}
+
+/** The run on one cloud: the lock (not for a dry run), then manage. */
+async function cloudRun(selection: LoadedSelection, options: ManageOptions, io: MainIo) {
   const [{ manage }, { acquireRunLock, lockScopeOf }] = await Promise.all([
     import('./commands/manage.js'),
     import('./lock.js'),
   ]);
-  await withCloud('a run', options, io, redactor, log, async (context) => {
-    // The lock is per project at a Keystone: the token's project id, whatever clouds.yaml calls the cloud.
+  const sources = io.fetch ? { fetch: io.fetch } : await productionSources();
+  return async (
+    context: CloudContext,
+    log: Logger,
+    stdout: NodeJS.WritableStream,
+    observer?: ApplyObserver,
+  ): Promise<number> => {
+    // The lock is per project at a Keystone and per Glance: the token's project id and the image endpoint
+    // the catalog gives for the cloud's region, whatever clouds.yaml calls the cloud.
+    const { cloud, session } = context;
     const scope = options.dryRun
       ? undefined
-      : lockScopeOf(context.cloud, (await context.session.currentToken()).projectId);
+      : lockScopeOf(
+          cloud,
+          (await session.currentToken()).projectId,
+          await session.endpoint('image', cloud.imageEndpointOverride),
+        );
     const lock = scope === undefined ? undefined : acquireRunLock(scope);
     try {
-      const sources = io.fetch ? { fetch: io.fetch } : await productionSources();
-      const result = await manage(context, selection, options, log, io.stdout, sources);
-      setExit(result.exitCode);
+      return (await manage(context, selection, options, log, stdout, sources, observer)).exitCode;
     } finally {
       lock?.release();
     }
-  });
+  };
 }
 
-export async function showInfo(options: ProgramOptions, { io, redactor, setExit }: Run): Promise<void> {
+export const showInfo = machineReadable(async (options, { io, redactor, setExit }) => {
   const log = createRunLogger(options, redactor, io.stderr);
   const { cloudInfo, formatCloudInfo } = await import('./commands/info.js');
   await withCloud('info', options, io, redactor, log, async (context) => {
@@ -66,9 +136,9 @@ export async function showInfo(options: ProgramOptions, { io, redactor, setExit 
     io.stdout.write(options.output === 'json' ? `${jsonText(info)}\n` : `${formatCloudInfo(info)}\n`);
   });
   setExit(EXIT_OK);
-}
+});
 
-export async function checkCloud(options: ProgramOptions, { io, redactor, setExit }: Run): Promise<void> {
+export const checkCloud = machineReadable(async (options, { io, redactor, setExit }) => {
   const log = createRunLogger(options, redactor, io.stderr);
   const { audit, auditExitCode, formatAudit, logAudit } = await import('./commands/check.js');
   await withCloud('check', options, io, redactor, log, async (context) => {
@@ -77,18 +147,18 @@ export async function checkCloud(options: ProgramOptions, { io, redactor, setExi
     io.stdout.write(options.output === 'json' ? `${jsonText(result)}\n` : formatAudit(result));
     setExit(auditExitCode(result));
   });
-}
+});
 
-export async function showStatus(options: ProgramOptions, run: Run): Promise<void> {
+export const showStatus = machineReadable(async (options, run) => {
   const { status } = await import('./commands/status.js');
   await status(options, run);
-}
+});
 
-export async function updateFiles(options: ProgramOptions, { io, redactor, setExit }: Run): Promise<void> {
+export const updateFiles = machineReadable(async (options, { io, redactor, setExit }) => {
   const log = createRunLogger(options, redactor, io.stderr);
   const { update } = await import('./commands/update.js');
   setExit(await update(options, io.fetch ?? (await sourceFetch()), log, io.stdout));
-}
+});
 
 /** How upstream indexes are read when the caller gave no fetch: undici's. */
 async function sourceFetch(): Promise<FetchLike> {
@@ -102,6 +172,7 @@ async function productionSources(): Promise<SourceAccess> {
   return { fetch: await sourceFetch(), download: undiciDownloadWith(undefined) };
 }
 
+/** A command that talks to one cloud: at most one --cloud, no --all-clouds. */
 async function withCloud(
   command: string,
   options: GlobalOptions,
@@ -110,8 +181,20 @@ async function withCloud(
   log: Logger,
   run: (context: CloudContext) => Promise<void>,
 ): Promise<void> {
-  const { connect, logRequestCounts, singleCloud } = await import('./context.js');
-  const context = connect(singleCloud(options, command), options, redactor, log, io.env);
+  const { singleCloud } = await import('./context.js');
+  await onCloud(singleCloud(options, command), options, io, redactor, log, run);
+}
+
+async function onCloud(
+  cloudName: string | undefined,
+  options: GlobalOptions,
+  io: MainIo,
+  redactor: Redactor,
+  log: Logger,
+  run: (context: CloudContext) => Promise<void>,
+): Promise<void> {
+  const { connect, logRequestCounts } = await import('./context.js');
+  const context = connect(cloudName, options, redactor, log, io.env);
   try {
     await run(context);
   } catch (error) {

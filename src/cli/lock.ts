@@ -10,27 +10,37 @@ export interface RunLock {
   release(): void;
 }
 
-/** What a run works on: one project at one Keystone, whatever name clouds.yaml gives it. */
+/** What a run works on: one project at one Keystone, in one Glance, whatever name clouds.yaml gives it. */
 export interface LockScope {
   /** Keystone's URL (auth_url); its spelling (trailing slash, /v3, case of the host) does not matter. */
   authUrl: string;
   /** The project: best its id from the token, so that a scope by name and one by id agree. */
   project: string;
+  /**
+   * The Glance the run writes to (the catalog's image endpoint for the cloud's region, or the override): two
+   * regions of one Keystone and one project are two Glances, and runs against them do not exclude each other.
+   */
+  imageEndpoint?: string;
   /** The cloud's name in clouds.yaml: for messages only, never part of the key. */
   cloudName?: string;
 }
 
 /** The lock scope of a cloud: the token's project id when known, else the configured id, else name@domain. */
-export function lockScopeOf(cloud: ResolvedCloud, tokenProjectId?: string): LockScope {
+export function lockScopeOf(cloud: ResolvedCloud, tokenProjectId?: string, imageEndpoint?: string): LockScope {
   const scope = 'scope' in cloud.auth ? cloud.auth.scope : {};
   const named = scope.projectName
     ? `${scope.projectName}@${scope.projectDomainId ?? scope.projectDomainName ?? ''}`
     : undefined;
   const project = tokenProjectId ?? scope.projectId ?? named ?? 'unscoped';
-  return { authUrl: cloud.auth.authUrl, project, cloudName: cloud.name };
+  return {
+    authUrl: cloud.auth.authUrl,
+    project,
+    cloudName: cloud.name,
+    ...(imageEndpoint === undefined ? {} : { imageEndpoint }),
+  };
 }
 
-/** Keystone's URL in one spelling: scheme and host as URL normalizes them, no trailing slash, no version. */
+/** A service's URL in one spelling: scheme and host as URL normalizes them, no trailing slash, no version. */
 export function keystoneKey(authUrl: string): string {
   let url = authUrl.trim();
   try {
@@ -49,9 +59,11 @@ export function keystoneKey(authUrl: string): string {
  */
 export function acquireRunLock(scope: LockScope, dir = os.tmpdir()): RunLock {
   const keystone = keystoneKey(scope.authUrl);
-  const key = createHash('sha256').update(`${keystone}\n${scope.project}`).digest('hex').slice(0, 16);
+  const glance = scope.imageEndpoint === undefined ? undefined : keystoneKey(scope.imageEndpoint);
+  const keyed = glance === undefined ? `${keystone}\n${scope.project}` : `${keystone}\n${scope.project}\n${glance}`;
+  const key = createHash('sha256').update(keyed).digest('hex').slice(0, 16);
   const file = path.join(dir, `image-manager-${key}.lock`);
-  const what = `project ${scope.project} at ${keystone}`;
+  const what = `project ${scope.project} at ${keystone}${glance === undefined ? '' : `, Glance ${glance}`}`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644);

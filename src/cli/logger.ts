@@ -50,7 +50,8 @@ export function createRunLogger(
   return createLogger({ format: options.logFormat, debug: options.debug, redactor, stream });
 }
 
-const HIDDEN_FIELDS = new Set(['level', 'time', 'msg']);
+/** Fields a text line shows in its own place, not as `key=value`: `cloud` (a run on several clouds) leads it. */
+const HIDDEN_FIELDS = new Set(['level', 'time', 'msg', 'cloud']);
 
 function jsonLine(line: string): string {
   const body = line.endsWith('\n') ? line.slice(0, -1) : line;
@@ -71,7 +72,8 @@ function textLine(json: string): string {
   const extras = Object.entries(entry)
     .filter(([key]) => !HIDDEN_FIELDS.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  const message = [entry.msg ?? '', ...extras].filter((part) => part !== '').join(' ');
+  const cloud = typeof entry.cloud === 'string' ? `[${entry.cloud}]` : '';
+  const message = [cloud, entry.msg ?? '', ...extras].filter((part) => part !== '').join(' ');
   return `${time} | ${level} | ${safeText(String(message))}\n`;
 }
 

@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 import type { GlanceImage } from '../../src/openstack/image.js';
 import { definition, writeCatalogue } from './catalogue.js';
 import { FaultProxy } from './fault-proxy.js';
-import { e2e, glanceFor, makeQcow2, managedImages, repoRoot, runCli, startCli } from './harness.js';
+import { e2e, glanceFor, makeQcow2, managedImages, repoRoot, runCli, startCli, wwwPath } from './harness.js';
 
 // A tag of this file's own: its runs never see (or touch) any other image in the cloud.
 const tag = `e2e-${randomUUID().slice(0, 8)}`;
@@ -143,7 +143,7 @@ describe('two runs at once', () => {
 describe('Glance restarted during an import', () => {
   it('the next run finds the orphaned import stuck, removes it and imports the version again', async () => {
     const name = `E2E Restart ${suffix}`;
-    const file = path.join(e2e.wwwDir, `restart-${suffix}.raw`);
+    const file = wwwPath(`restart-${suffix}.raw`);
     writeFileSync(file, '');
     truncateSync(file, 8 * 1024 ** 3); // big enough that Glance is still downloading when it dies
     const url = `${e2e.httpBase}/${path.basename(file)}`;

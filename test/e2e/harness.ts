@@ -1,7 +1,8 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { loadCloud } from '../../src/config/index.js';
 import { HttpClient } from '../../src/openstack/http.js';
 import { Session } from '../../src/openstack/identity.js';
@@ -16,7 +17,28 @@ export const e2e = {
   wwwDir: required('IMAGE_MANAGER_E2E_WWW'),
   adminCloud: 'devstack-admin',
   memberCloud: 'devstack-member',
+  /** The admin of devstack-admin, in RegionTwo: the stack's second glance-api, a Glance of its own. */
+  region2Cloud: 'devstack-region2',
 };
+
+/** What this test file made in the web folder (the demo's too): removed when the file's tests are done. */
+const madeInWww = new Set<string>();
+
+/**
+ * A path in the web folder ($IMAGE_MANAGER_E2E_WWW) for a file or folder a test makes there; every such path
+ * is removed after the test file's last test, so the suite leaves nothing behind in the demo's web folder.
+ */
+export function wwwPath(name: string): string {
+  const file = path.join(e2e.wwwDir, name);
+  madeInWww.add(file);
+  return file;
+}
+
+// Registered by every test file that imports the harness (vitest evaluates it once per file).
+afterAll(() => {
+  for (const file of madeInWww) rmSync(file, { recursive: true, force: true });
+  madeInWww.clear();
+});
 
 function required(name: string): string {
   const value = process.env[name];
@@ -92,7 +114,7 @@ export function startCli(args: string[], env: Record<string, string | undefined>
 /** A small, valid qcow2 made with qemu-img in the folder the local HTTP server serves. */
 export function makeQcow2(sizeMiB = 1): { name: string; url: string; file: string; md5: string; sha512: string } {
   const name = `e2e-${randomUUID()}.qcow2`;
-  const file = path.join(e2e.wwwDir, name);
+  const file = wwwPath(name);
   execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, `${sizeMiB}M`]);
   const data = readFileSync(file);
   return {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { e2e } from './harness.js';
+import { e2e, wwwPath } from './harness.js';
 
 /**
  * An upstream as the distributions publish it, served by the local HTTP server (Python's http.server, whose
@@ -17,7 +17,7 @@ export class UpstreamTree {
 
   constructor(readonly file = 'e2e-server-cloudimg-amd64.img') {
     const name = `upstream-${randomUUID().slice(0, 8)}`;
-    this.root = path.join(e2e.wwwDir, name);
+    this.root = wwwPath(name);
     this.base = `${e2e.httpBase}/${name}`;
     mkdirSync(path.join(this.root, 'series', 'current'), { recursive: true });
   }

@@ -14,6 +14,7 @@ const { glance } = glanceFor(e2e.adminCloud);
 const trees: UpstreamTree[] = [];
 
 function cli(...args: string[]): CliResult {
+  if (args[0] === 'update') return runCli(args); // update reads upstreams and files, no cloud
   return runCli(['--cloud', e2e.adminCloud, '--tag', tag, ...args]);
 }
 

@@ -15,7 +15,9 @@ import { reportDiscovery, discoveryOutput, warnStale } from './discovery-report.
 import type { LoadedSelection, ManageOptions } from './selection.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
-import { formatPlan, formatReport, jsonDocument } from '../output.js';
+import { formatPlan, jsonDocument } from '../output.js';
+import { formatSummary } from '../progress/summary.js';
+import type { ApplyObserver } from '../../apply/observer.js';
 
 export { type LoadedSelection, loadSelection, type ManageOptions, shippedImagesDir } from './selection.js';
 
@@ -25,10 +27,11 @@ export interface ManageResult {
   report?: RunReport;
 }
 
-function planOptionsOf(options: ManageOptions): PlanOptions {
+export function planOptionsOf(options: ManageOptions): PlanOptions {
   const { tag, latest, hide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep } = options;
   const today = new Date().toISOString().slice(0, 10);
-  return { tag, latest, hide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep, today };
+  const plan = { tag, latest, hide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep, today };
+  return options.outdatedNames ? { ...plan, outdatedNames: options.outdatedNames } : plan;
 }
 
 /** How image sources and upstream indexes are read: `fetch`, and for image data `download` when given. */
@@ -44,6 +47,8 @@ export async function manage(
   log: Logger,
   stdout: NodeJS.WritableStream,
   sources: SourceAccess,
+  /** Told what the run does as it does it: the live view on a terminal. */
+  observer?: ApplyObserver,
 ): Promise<ManageResult> {
   const { fetch } = sources;
   const observation = await observe(context, options.tag);
@@ -74,13 +79,14 @@ export async function manage(
   }
 
   const importer = importerFor(context, options, observation, sources, log);
-  const report = await applyPlan(plan, { glance: context.glance, importer, log }, options.parallel);
+  const limits = { parallel: options.parallel, maxImporting: options.maxImporting };
+  const report = await applyPlan(plan, { glance: context.glance, importer, log, observer }, limits);
   const { done, failed, skipped, deferred } = report.counts;
   (failed > 0 ? log.error.bind(log) : log.info.bind(log))(
     `${done} actions done, ${failed} failed, ${skipped} skipped, ${deferred} deferred`,
   );
   const json = () => jsonDocument({ dryRun: false, plan, report, ...discoveryOutput(run) });
-  stdout.write(options.output === 'json' ? json() : formatReport(report));
+  stdout.write(options.output === 'json' ? json() : formatSummary(plan, report));
   return { exitCode: failed > 0 || upstreamFailed ? EXIT_FAILED : EXIT_OK, plan, report };
 }
 

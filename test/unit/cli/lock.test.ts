@@ -54,6 +54,18 @@ describe('the run lock', () => {
     held.release();
   });
 
+  it('two regions of one Keystone and one project (two Glances) are two locks; one Glance however spelled is one', () => {
+    const dir = tempDir();
+    const one = { authUrl: KEYSTONE, project: 'p-1', imageEndpoint: 'http://glance-one.example:9292' };
+    const held = acquireRunLock({ ...one, cloudName: 'region-one' }, dir);
+    const other = acquireRunLock({ ...one, imageEndpoint: 'http://glance-two.example:9292', cloudName: 'two' }, dir);
+    expect(() => acquireRunLock({ ...one, imageEndpoint: 'HTTP://Glance-One.example:9292/' }, dir)).toThrow(
+      /cloud "region-one"\) is working on project p-1 at https:\/\/keystone\.example, Glance http:\/\/glance-one/,
+    );
+    other.release();
+    held.release();
+  });
+
   it('takes over a lock whose process is gone', () => {
     const dir = tempDir();
     const held = acquireRunLock({ authUrl: 'https://k/v3', project: 'p-1', cloudName: 'prod' }, dir);
@@ -87,6 +99,15 @@ describe('lockScopeOf', () => {
     expect(lockScopeOf(cloud('a', { projectName: 'images', projectDomainId: 'default' })).project).toBe(
       'images@default',
     );
+  });
+
+  it('carries the image endpoint the run writes to, when given', () => {
+    expect(lockScopeOf(cloud('a', { projectId: 'p-3' }), 'p-3', 'http://glance:9292')).toEqual({
+      authUrl: KEYSTONE,
+      project: 'p-3',
+      cloudName: 'a',
+      imageEndpoint: 'http://glance:9292',
+    });
   });
 
   it('never contains the password', () => {

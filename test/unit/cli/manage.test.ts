@@ -63,6 +63,7 @@ const options = {
   delete: false,
   keep: false,
   parallel: 1,
+  maxImporting: 16,
   stuckRetry: 0,
   stuckAfter: 600,
   importTimeout: 1800,
