@@ -28,9 +28,9 @@ export interface ManageResult {
 }
 
 export function planOptionsOf(options: ManageOptions): PlanOptions {
-  const { tag, latest, hide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep } = options;
+  const { tag, latest, hide, unhide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep } = options;
   const today = new Date().toISOString().slice(0, 10);
-  const plan = { tag, latest, hide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep, today };
+  const plan = { tag, latest, hide, unhide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep, today };
   return options.outdatedNames ? { ...plan, outdatedNames: options.outdatedNames } : plan;
 }
 

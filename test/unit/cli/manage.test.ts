@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { manage, type ManageOptions } from '../../../src/cli/commands/manage.js';
+import { type ManageOptions, manage, planOptionsOf } from '../../../src/cli/commands/manage.js';
 import type { CloudContext } from '../../../src/cli/context.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
 import type { FetchLike } from '../../../src/openstack/http.js';
@@ -119,5 +119,30 @@ describe('manage: images of the names the plan gives out (rule 12), asked for on
     expect(plan.actions.map((action) => action.kind)).not.toContain('import');
     expect(plan.actions.map((action) => action.kind)).toContain('rename');
     expect(nameQueries).toHaveLength(1);
+  });
+});
+
+describe('manage: every flag that shapes a plan reaches the planner', () => {
+  it.each([
+    ['latest', 'latest'],
+    ['hide', 'hide'],
+    ['unhide', 'unhide'],
+    ['useOsHidden', 'useOsHidden'],
+    ['deactivate', 'deactivate'],
+    ['delete', 'delete'],
+    ['keep', 'keep'],
+  ] as const)('--%s', (flag, planKey) => {
+    expect(planOptionsOf({ ...options, [flag]: false })[planKey]).toBe(false);
+    expect(planOptionsOf({ ...options, [flag]: true })[planKey]).toBe(true);
+  });
+
+  it('--hidden-visibility, --outdated-names and --tag', () => {
+    const planOptions = planOptionsOf({
+      ...options,
+      hiddenVisibility: 'private',
+      outdatedNames: 'scs',
+      tag: 'mine',
+    });
+    expect(planOptions).toMatchObject({ hiddenVisibility: 'private', outdatedNames: 'scs', tag: 'mine' });
   });
 });
