@@ -15,6 +15,7 @@ import type {
   ResumeImportAction,
   UpdateAction,
 } from '../plan/types.js';
+import { plural } from '../util/plural.js';
 
 export type ActionStatus = 'done' | 'failed' | 'skipped' | 'deferred';
 
@@ -250,7 +251,7 @@ async function describeAndPublish(
   await writeChanges(glance, image.id, calls, name, log);
   const visibility = fields.filter((change) => change.field === 'visibility');
   const described = patchOf(fields).length - visibility.length;
-  if (described > 0) log.info(`Setting ${described} properties of ${name}`);
+  if (described > 0) log.info(`Setting ${plural(described, 'property', 'properties')} of ${name}`);
   for (const change of visibility) log.info(`Setting visibility of '${name}' to '${change.after}'`);
   await writeChanges(glance, image.id, fields, name, log);
 }

@@ -10,6 +10,7 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import { pyyamlTags, YamlTimestamp } from '../yaml/pyyaml.js';
+import { plural } from '../util/plural.js';
 
 /**
  * Edits the `versions:` lists of an image definition file in place: the text is only parsed to find
@@ -287,11 +288,16 @@ function checkIndices(text: string, offset: number, edit: VersionListEdit, count
   const bad = (index: number): boolean => !Number.isInteger(index) || index < 0 || index >= count;
   const where = `images[${edit.image}].versions`;
   for (const index of edit.remove) {
-    if (bad(index)) throw editError(text, offset, `cannot remove entry ${index}: ${where} has ${count} entries`);
+    if (bad(index))
+      throw editError(text, offset, `cannot remove entry ${index}: ${where} has ${plural(count, 'entry', 'entries')}`);
   }
   for (const set of edit.set ?? []) {
     if (bad(set.index)) {
-      throw editError(text, offset, `cannot set ${set.field} of entry ${set.index}: ${where} has ${count} entries`);
+      throw editError(
+        text,
+        offset,
+        `cannot set ${set.field} of entry ${set.index}: ${where} has ${plural(count, 'entry', 'entries')}`,
+      );
     }
     if (!['url', 'checksum', 'build_date'].includes(set.field)) {
       throw editError(text, offset, `cannot set field ${String(set.field)}`);
@@ -425,7 +431,8 @@ function verifyOutput(output: string, plans: Plan[]): void {
     const list = doc.getIn(['images', plan.image, 'versions'], true);
     const count = isSeq(list) ? list.items.length : -1;
     if (count !== plan.count) {
-      const problem = `after editing, images[${plan.image}].versions has ${count} entries, not ${plan.count}`;
+      const entries = plural(count, 'entry', 'entries');
+      const problem = `after editing, images[${plan.image}].versions has ${entries}, not ${plan.count}`;
       throw editError(output, 0, problem);
     }
     for (const { index, field, value } of plan.expect) {

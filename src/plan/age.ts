@@ -3,6 +3,7 @@ import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { assignOwnership } from './identify.js';
 import type { PlanNote } from './types.js';
+import { plural } from '../util/plural.js';
 
 const DAY_MS = 86_400_000;
 
@@ -36,7 +37,7 @@ export function tooOldImages(
           definition: def.name,
           image: image.name ?? image.id,
           message:
-            `built ${built}, ${days} days before the newest definition (${newest}); ` +
+            `built ${built}, ${plural(days, 'day')} before the newest definition (${newest}); ` +
             `older than --max-age ${maxAgeDays}`,
         });
       }

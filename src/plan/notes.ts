@@ -52,7 +52,8 @@ function leftAlone(slot: Slot, note: Note): PlanNote[] {
     });
   }
   if (!first) return [];
-  const images = `${first.status} image(s) (${slot.ignored.map((image) => image.id).join(', ')})`;
+  const ids = slot.ignored.map((image) => image.id).join(', ');
+  const images = `${first.status} ${slot.ignored.length === 1 ? 'image' : 'images'} (${ids})`;
   const message = `version ${slot.version} exists only as ${images}: left alone, delete by hand`;
   return [note('warn', message, first.name ?? first.id)];
 }

@@ -2,6 +2,7 @@ import { safeText } from '../cli/safe-text.js';
 import type { Change } from '../plan/types.js';
 import { clip, table } from './table.js';
 import type { ActionBrief, DefinitionStatus, Recency, StatusView, VersionStatus } from './types.js';
+import { plural } from '../util/plural.js';
 
 /** Short ids, as a person compares them; --output json has them whole. */
 const ID_WIDTH = 8;
@@ -81,7 +82,8 @@ function recencyLines(def: DefinitionStatus): string[] {
       const due = recency.replacementDue
         ? `, replacement due ${recency.replacementDue}${recency.overdue ? ' (OVERDUE)' : ''}`
         : '';
-      return clip(safeText(`  current ${row.version}: built ${recency.buildDate} (${recency.ageDays} days ago)${due}`));
+      const age = recency.ageDays === undefined ? '' : ` (${plural(recency.ageDays, 'day')} ago)`;
+      return clip(safeText(`  current ${row.version}: built ${recency.buildDate}${age}${due}`));
     });
 }
 

@@ -10,6 +10,7 @@ import { subjectOfImage } from '../../scs/subjects.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { safeText } from '../safe-text.js';
+import { plural } from '../../util/plural.js';
 
 export interface AuditedImage {
   id: string;
@@ -114,10 +115,6 @@ function countWarnings(result: Audit): number {
   return findings.filter((finding) => finding.verdict === 'WARN').length;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 interface RuleBlock {
   rule: Finding['rule'];
   verdict: Verdict;
@@ -210,5 +207,7 @@ export function wrap(text: string, rest: string, first = ''): string[] {
 export function logAudit(result: Audit, log: Logger): void {
   const counts = { PASS: 0, WARN: 0, FAIL: 0 };
   for (const image of result.images) counts[image.verdict]++;
-  log.info(`Audited ${result.images.length} images: ${counts.PASS} pass, ${counts.WARN} warn, ${counts.FAIL} fail`);
+  log.info(
+    `Audited ${plural(result.images.length, 'image')}: ${counts.PASS} pass, ${counts.WARN} warn, ${counts.FAIL} fail`,
+  );
 }

@@ -18,6 +18,7 @@ import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { formatPlan, jsonDocument } from '../output.js';
 import { formatSummary } from '../progress/summary.js';
 import type { ApplyObserver } from '../../apply/observer.js';
+import { plural } from '../../util/plural.js';
 
 export { type LoadedSelection, loadSelection, type ManageOptions, shippedImagesDir } from './selection.js';
 
@@ -52,7 +53,7 @@ export async function manage(
 ): Promise<ManageResult> {
   const { fetch } = sources;
   const observation = await observe(context, options.tag);
-  log.info(`Found ${observation.images.length} managed images in cloud ${context.cloud.name}`);
+  log.info(`Found ${plural(observation.images.length, 'managed image')} in cloud ${context.cloud.name}`);
   const run = await definitionsForRun(selection.selected, observation.images, {
     update: options.update,
     tag: options.tag,
@@ -72,7 +73,7 @@ export async function manage(
   logNotes(plan, log);
 
   if (options.dryRun) {
-    log.info(`Dry run: ${plan.actions.length} actions planned, none carried out`);
+    log.info(`Dry run: ${plural(plan.actions.length, 'action')} planned, none carried out`);
     const json = () => jsonDocument({ dryRun: true, plan, ...discoveryOutput(run) });
     stdout.write(options.output === 'json' ? json() : formatPlan(plan));
     return { exitCode: upstreamFailed ? EXIT_FAILED : EXIT_OK, plan };
@@ -83,7 +84,8 @@ export async function manage(
   const report = await applyPlan(plan, { glance: context.glance, importer, log, observer }, limits);
   const { done, failed, skipped, deferred } = report.counts;
   (failed > 0 ? log.error.bind(log) : log.info.bind(log))(
-    `${done} actions done, ${failed} failed, ${skipped} skipped, ${deferred} deferred`,
+    `${plural(report.results.length, 'action')}: ${done} done, ${failed} failed, ${skipped} skipped, ` +
+      `${deferred} deferred`,
   );
   const json = () => jsonDocument({ dryRun: false, plan, report, ...discoveryOutput(run) });
   stdout.write(options.output === 'json' ? json() : formatSummary(plan, report));

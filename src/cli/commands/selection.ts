@@ -12,7 +12,7 @@ import { checkBeforeRun } from '../../definitions/preflight.js';
 import type { ImageDefinition } from '../../definitions/types.js';
 import { checkDefinitions } from '../../scs/definitions.js';
 import type { ProgramOptions } from '../options.js';
-import { plural } from '../plural.js';
+import { plural } from '../../util/plural.js';
 
 // The definitions and the SCS rules, without anything that talks to a cloud: all --check-only loads.
 

@@ -12,6 +12,7 @@ import { shippedImagesDir } from './selection.js';
 import { logDecision } from './discovery-report.js';
 import { jsonText, safeLines, safeText } from '../safe-text.js';
 import type { ProgramOptions } from '../options.js';
+import { plural } from '../../util/plural.js';
 
 export type UpdateOptions = Pick<ProgramOptions, 'images' | 'filter' | 'dryRun' | 'output' | 'parallel' | 'timeout'>;
 
@@ -39,7 +40,7 @@ export async function update(
   const selected = selectDefinitions(definitions, { filter: options.filter, force: true });
   const asked = selected.filter(hasUpstream);
   log.info(
-    `Loaded ${definitions.length} image definitions from ${source}; ` +
+    `Loaded ${plural(definitions.length, 'image definition')} from ${source}; ` +
       `${asked.length} of ${selected.length} selected name their upstream (latest_url)`,
   );
 

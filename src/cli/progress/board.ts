@@ -3,7 +3,7 @@ import type { ApplyObserver, ImportPhase } from '../../apply/observer.js';
 import type { Action } from '../../plan/types.js';
 import { safeText } from '../safe-text.js';
 import { imageOf } from './describe.js';
-import { plural } from '../plural.js';
+import { plural } from '../../util/plural.js';
 import { bytes, cell, duration, ellipsize, lengthOf } from './text.js';
 
 /** One running import as the live view shows it. */

@@ -2,7 +2,7 @@ import type { ActionResult, RunReport } from '../../apply/executor.js';
 import type { Action, Plan } from '../../plan/types.js';
 import { safeText } from '../safe-text.js';
 import { imageOf, whatItDoes } from './describe.js';
-import { plural } from '../plural.js';
+import { plural } from '../../util/plural.js';
 import { cell, duration, lengthOf } from './text.js';
 
 /** The width the table fits in: what a terminal of 120 columns shows without wrapping. */
