@@ -48,6 +48,9 @@ describe('the packed package', () => {
     expect(images.length).toBeGreaterThan(0);
     for (const image of images) expect(files).toContain(`images/${image}`);
     expect(files.filter((file) => /^(src|test|bench|scripts|\.ci)\//.test(file))).toEqual([]);
+    // Source maps point into src/, which is not shipped.
+    expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    expect(files).toContain('LICENSE');
   });
 
   it.skipIf(!existsSync(path.join(ROOT, 'dist/cli/main.js')))('holds dist/ as built', () => {
