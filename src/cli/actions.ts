@@ -5,7 +5,7 @@ import type { Redactor } from '../openstack/redact.js';
 import type { ManageOptions, SourceAccess } from './commands/manage.js';
 import type { LoadedSelection } from './commands/selection.js';
 import type { CloudContext, GlobalOptions } from './context.js';
-import { EXIT_OK, UsageError } from './exit.js';
+import { EXIT_OK } from './exit.js';
 import { createRunLogger } from './logger.js';
 import type { MainIo } from './main.js';
 import type { ProgramOptions } from './options.js';
@@ -149,9 +149,17 @@ export const checkCloud = machineReadable(async (options, { io, redactor, setExi
   });
 });
 
-export const showStatus = machineReadable(async (options, run) => {
-  const { status } = await import('./commands/status.js');
-  await status(options, run);
+export const showStatus = machineReadable(async (options, { io, redactor, setExit }) => {
+  const log = createRunLogger(options, redactor, io.stderr);
+  const [{ status }, { loadSelection }] = await Promise.all([
+    import('./commands/status.js'),
+    import('./commands/selection.js'),
+  ]);
+  const selection = loadSelection(options, log);
+  const fetch = io.fetch ?? (await sourceFetch());
+  await withCloud('status', options, io, redactor, log, async (context) => {
+    setExit(await status(context, selection, options, { log, stdout: io.stdout, fetch }));
+  });
 });
 
 export const updateFiles = machineReadable(async (options, { io, redactor, setExit }) => {
@@ -198,7 +206,8 @@ async function onCloud(
   try {
     await run(context);
   } catch (error) {
-    if (error instanceof ConnectionError) throw new UsageError(`cloud "${context.cloud.name}": ${error.message}`);
+    // Named with its cloud, and still a ConnectionError: its JSON `kind` is `connection` (exit 2 all the same).
+    if (error instanceof ConnectionError) error.message = `cloud "${context.cloud.name}": ${error.message}`;
     throw error;
   } finally {
     logRequestCounts(context, log);

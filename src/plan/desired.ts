@@ -21,7 +21,7 @@ export interface OutdatedState {
 export type Exposure = Pick<GlanceImage, 'visibility' | 'os_hidden'>;
 
 /** How widely a visibility shows an image: community is seen by anyone who knows its id, shared by members. */
-const SHOWN: Record<Visibility, number> = { private: 0, shared: 1, community: 2, public: 3 };
+export const SHOWN: Readonly<Record<Visibility, number>> = { private: 0, shared: 1, community: 2, public: 3 };
 
 /**
  * The full desired state of a version that the definition lists: properties as OIM derives them (SCS-0102),

@@ -1,4 +1,5 @@
 import type { Action, Change } from '../plan/types.js';
+import { SHOWN } from '../plan/desired.js';
 import type { ActionBrief, Next } from './types.js';
 
 /** The plan's actions, found by the image they write: an existing one by id, an import by its version. */
@@ -56,9 +57,6 @@ export function changesOf(actions: readonly Action[]): Change[] {
   return actions.flatMap((action) => (action.kind === 'delete' || action.kind === 'import' ? [] : action.changes));
 }
 
-/** How widely a visibility shows an image: hiding shows it less. */
-const SHOWN: Readonly<Record<string, number>> = { private: 0, shared: 1, community: 2, public: 3 };
-
 /** The strongest thing the actions do to one version's image. */
 export function nextOf(actions: readonly Action[], changes: readonly Change[]): Next {
   const kinds = new Set(actions.map((action) => action.kind));
@@ -74,7 +72,7 @@ export function nextOf(actions: readonly Action[], changes: readonly Change[]): 
 function hides(change: Change): boolean {
   if (change.field === 'os_hidden') return change.after;
   if (change.field !== 'visibility') return false;
-  return (SHOWN[change.after] ?? 0) < (SHOWN[change.before] ?? 0);
+  return SHOWN[change.after] < SHOWN[change.before];
 }
 
 export function briefOf(action: Action): ActionBrief {
