@@ -23,12 +23,16 @@ function slotOf(image: ImageSubject): Slot | undefined {
   };
 }
 
-function outcome(slot: Slot | undefined, others: readonly string[], version: ScsVersion): Outcome {
+/** The same message for every image of a slot, so that a report lists the clash once with its images. */
+function outcome(slot: Slot | undefined, holders: readonly string[], version: ScsVersion): Outcome {
   if (slot === undefined) return pass('not a visible public image with os_purpose=generic');
-  if (others.length === 0) return pass(`the only visible public generic image for ${slot.description}`);
+  if (holders.length === 1) return pass(`the only visible public generic image for ${slot.description}`);
   // The requirement comes with scs-0102-v2; under v1 it is advice.
   const clash = version === 'v2' ? fail : warn;
-  return clash(`more than one visible public generic image for ${slot.description}: also ${others.join(', ')}`);
+  return clash(
+    `${holders.length} visible public generic images for ${slot.description}, where one is allowed: ` +
+      holders.join(', '),
+  );
 }
 
 /** One uniqueness finding per image, in the order given. */
@@ -40,10 +44,10 @@ export function uniquenessFindings(images: readonly ImageSubject[], version: Scs
   });
   return images.map((image, i): Finding => {
     const slot = slots[i];
-    const others = slot === undefined ? [] : (holders.get(slot.key) ?? []).filter((j) => j !== i);
+    const sharing = slot === undefined ? [] : (holders.get(slot.key) ?? []);
     const [verdict, message] = outcome(
       slot,
-      others.map((j) => `"${images[j]?.name}"`),
+      sharing.map((j) => `"${images[j]?.name}"`),
       version,
     );
     return { rule: 'uniqueness', verdict, message, image: image.name };

@@ -22,6 +22,15 @@ describe('checkImages: uniqueness of generic images', () => {
     expect(b.message).toContain('x86_64');
   });
 
+  it('gives every image of a clash the same message, naming them all, so that a report lists the clash once', () => {
+    const result = checkImages([generic('a'), generic('b'), generic('c')], V2);
+    const messages = new Set(result.map((findings) => findingOf(findings, 'uniqueness').message));
+    expect(messages.size).toBe(1);
+    const [message] = messages;
+    for (const name of ['"Ubuntu 24.04 a"', '"Ubuntu 24.04 b"', '"Ubuntu 24.04 c"']) expect(message).toContain(name);
+    expect(message).toMatch(/^3 visible public generic images for/);
+  });
+
   it('fails every one of three', () => {
     expect(uniqueness([generic('a'), generic('b'), generic('c')])).toEqual({ a: 'FAIL', b: 'FAIL', c: 'FAIL' });
   });
