@@ -6,29 +6,7 @@ import type { CloudContext } from '../../../src/cli/context.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
 import type { FetchLike } from '../../../src/openstack/http.js';
 import type { GlanceImage, ListFilters } from '../../../src/openstack/image.js';
-import { applyToCloud, def, PROJECT, run, TAG } from '../plan/helpers.js';
-
-/** A hand-uploaded public image: no managed tag, another project's. */
-const stranger = (name: string): GlanceImage => ({
-  id: 'hand-1',
-  name,
-  status: 'active',
-  visibility: 'public',
-  protected: false,
-  os_hidden: false,
-  tags: [],
-  min_disk: 0,
-  min_ram: 0,
-  disk_format: 'qcow2',
-  container_format: 'bare',
-  size: 1,
-  checksum: null,
-  os_hash_algo: null,
-  os_hash_value: null,
-  owner: 'project-other',
-  created_at: '2024-01-01T00:00:00Z',
-  updated_at: '2024-01-01T00:00:00Z',
-});
+import { applyToCloud, def, PROJECT, run, stranger, TAG } from '../plan/helpers.js';
 
 /** A cloud that answers what manage asks (dry run: nothing is written), recording the name queries. */
 function fakeCloud(managed: GlanceImage[], unmanaged: GlanceImage[]) {
@@ -97,14 +75,14 @@ describe('manage: images of the names the plan gives out (rule 12), asked for on
   const present = applyToCloud(run(d, []), []);
 
   it('with nothing to do, asks Glance for no names (the run stays at its observing requests)', async () => {
-    const { plan, nameQueries } = await dryRun([d], present, [stranger('Ubuntu 24.04')]);
+    const { plan, nameQueries } = await dryRun([d], present, [stranger('Ubuntu 24.04', { id: 'hand-1' })]);
     expect(plan.actions).toEqual([]);
     expect(nameQueries).toEqual([]);
   });
 
   it('with an import, asks for every name the definitions publish and warns about an unmanaged namesake', async () => {
     const newer = def({ versions: ['20240101', '20240201', '20240301'] });
-    const { plan, nameQueries } = await dryRun([newer], present, [stranger('Ubuntu 24.04')]);
+    const { plan, nameQueries } = await dryRun([newer], present, [stranger('Ubuntu 24.04', { id: 'hand-1' })]);
     expect(plan.actions.map((action) => action.kind)).toContain('import');
     expect(nameQueries).toHaveLength(1);
     expect(nameQueries[0]).toContain('"Ubuntu 24.04 (20240301)"');
@@ -115,7 +93,7 @@ describe('manage: images of the names the plan gives out (rule 12), asked for on
 
   it('with a rename and no import, asks for the names too', async () => {
     const older = def({ versions: ['20240101'] }); // 20240101 takes the plain name back from 20240201
-    const { plan, nameQueries } = await dryRun([older], present, [stranger('Ubuntu 24.04')]);
+    const { plan, nameQueries } = await dryRun([older], present, [stranger('Ubuntu 24.04', { id: 'hand-1' })]);
     expect(plan.actions.map((action) => action.kind)).not.toContain('import');
     expect(plan.actions.map((action) => action.kind)).toContain('rename');
     expect(nameQueries).toHaveLength(1);

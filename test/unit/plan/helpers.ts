@@ -155,6 +155,31 @@ export function glanceImage(d: ImageDefinition, v: string, input: ImageInput = {
 }
 
 /** Drops properties from an image (as an image written before the tool wrote them). */
+/** An image uploaded by hand: public, untagged, another project's; `overrides` change it. */
+export function stranger(name: string, overrides: Partial<GlanceImage> = {}): GlanceImage {
+  return {
+    id: `hand-${name.length}-${overrides.visibility ?? 'public'}`,
+    name,
+    status: 'active',
+    visibility: 'public',
+    protected: false,
+    os_hidden: false,
+    tags: [],
+    min_disk: 0,
+    min_ram: 0,
+    disk_format: 'qcow2',
+    container_format: 'bare',
+    size: 1,
+    checksum: null,
+    os_hash_algo: null,
+    os_hash_value: null,
+    owner: 'project-other',
+    created_at: '2024-01-01T00:00:00Z',
+    updated_at: '2024-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
 export function without(image: GlanceImage, ...keys: string[]): GlanceImage {
   const copy: GlanceImage = { ...image };
   for (const key of keys) delete copy[key];

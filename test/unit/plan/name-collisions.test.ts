@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
 import { publishedNames } from '../../../src/plan/names.js';
-import { def, glanceImage, imports, run, TAG, touched } from './helpers.js';
+import { def, glanceImage, stranger as handUploaded, imports, run, TAG, touched } from './helpers.js';
 
 const d = def({ versions: ['20240101', '20240201', '20240301'] });
 /** A hand-uploaded image: no managed tag, none of the tool's properties. */
-const handUploaded = (name: string, extra: Partial<GlanceImage> = {}): GlanceImage => ({
-  id: `hand-${name.length}-${extra.visibility ?? 'public'}`,
-  name,
-  status: 'active',
-  visibility: 'public',
-  protected: false,
-  os_hidden: false,
-  tags: [],
-  min_disk: 0,
-  min_ram: 0,
-  disk_format: 'qcow2',
-  container_format: 'bare',
-  size: 1,
-  checksum: null,
-  os_hash_algo: null,
-  os_hash_value: null,
-  owner: 'project-other',
-  created_at: '2024-01-01T00:00:00Z',
-  updated_at: '2024-01-01T00:00:00Z',
-  ...extra,
-});
 const warnings = (result: ReturnType<typeof run>) =>
   result.notes.filter((n) => n.level === 'warn').map((n) => `${n.image}: ${n.message}`);
 

@@ -5,6 +5,8 @@ import type { StatusView } from '../../../src/status/types.js';
 import { statusView } from '../../../src/status/view.js';
 import { options, PROJECT, run } from '../plan/helpers.js';
 
+export { stranger } from '../plan/helpers.js';
+
 export const NOW = new Date('2025-06-15T12:00:00Z');
 
 export interface StatusCase {
@@ -32,29 +34,4 @@ export function statusOf(
     plan,
     now: NOW,
   });
-}
-
-/** A hand-uploaded image: no managed tag, another project's. */
-export function stranger(name: string, overrides: Partial<GlanceImage> = {}): GlanceImage {
-  return {
-    id: `hand-${name.length}-${overrides.visibility ?? 'public'}`,
-    name,
-    status: 'active',
-    visibility: 'public',
-    protected: false,
-    os_hidden: false,
-    tags: [],
-    min_disk: 0,
-    min_ram: 0,
-    disk_format: 'qcow2',
-    container_format: 'bare',
-    size: 1,
-    checksum: null,
-    os_hash_algo: null,
-    os_hash_value: null,
-    owner: 'project-other',
-    created_at: '2024-01-01T00:00:00Z',
-    updated_at: '2024-01-01T00:00:00Z',
-    ...overrides,
-  };
 }
