@@ -3,13 +3,13 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { Checksum } from '../definitions/types.js';
 import { ConnectionError, isHttpStatus, outcomeUnknown } from '../openstack/errors.js';
-import type { CreateImage, GlanceClient, GlanceImage, ImageTask } from '../openstack/image.js';
+import type { CreateImage, GlanceClient, GlanceImage } from '../openstack/image.js';
 import type { SourceReader } from '../sources/source.js';
 import { createRequest } from '../plan/new-image.js';
 import type { DesiredImage, ImportSource } from '../plan/types.js';
 import { carriesIdentity, versionImageId } from './image-ids.js';
 import type { ImportPhase, ImportProgress } from './observer.js';
-import { isLive } from './stuck.js';
+import { importTasks, isLive } from './stuck.js';
 import { type WaitResult, Watcher } from './watcher.js';
 
 export interface ImportSettings {
@@ -188,7 +188,7 @@ export class Importer {
   ): Promise<ImportOutcome> {
     progress?.phase('waiting', `Glance: ${image.status}`);
     this.deps.log.info(`Finishing the import of ${image.name ?? image.id} (${image.status})`);
-    const tasks = image.status === 'queued' ? await this.tasks(image.id) : undefined;
+    const tasks = image.status === 'queued' ? await importTasks(this.deps.glance, image.id) : undefined;
     const running = image.status !== 'queued' || isLive(tasks?.[0]);
     if (running && !this.settings.wait) return { state: 'started', image };
     const job = this.job(desired, source, image, 0, slots, progress);
@@ -508,15 +508,6 @@ export class Importer {
       if (!isHttpStatus(error, 404)) throw error;
     }
     this.deps.log.warn(`Deleted the unfinished image ${image.name} (${image.id})`);
-  }
-
-  /** The image's import tasks, newest first; undefined when Glance has no image tasks (before API 2.12). */
-  private async tasks(imageId: string): Promise<ImageTask[] | undefined> {
-    try {
-      return await this.deps.glance.listTasks(imageId);
-    } catch {
-      return undefined;
-    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { ImageStatus, ImageTask } from '../openstack/image.js';
+import type { GlanceClient, ImageStatus, ImageTask } from '../openstack/image.js';
 
 /** A queued, uploading or importing image with no import task running is stuck after this long. */
 export const DEFAULT_STUCK_AFTER_MS = 60_000;
@@ -11,6 +11,18 @@ export const DEFAULT_STUCK_AFTER_MS = 60_000;
 export const DEFAULT_TASK_STALE_MS = 10 * 60_000;
 
 /** A task that may still move the image on. */
+/** The image's import tasks, newest first; undefined when Glance has no image tasks (before API 2.12). */
+export async function importTasks(
+  glance: Pick<GlanceClient, 'listTasks'>,
+  imageId: string,
+): Promise<ImageTask[] | undefined> {
+  try {
+    return await glance.listTasks(imageId);
+  } catch {
+    return undefined;
+  }
+}
+
 export function isLive(task: ImageTask | undefined): task is ImageTask {
   return task?.status === 'pending' || task?.status === 'processing';
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { isHttpStatus } from '../openstack/errors.js';
-import type { GlanceClient, GlanceImage, ImageStatus, ImageTask } from '../openstack/image.js';
-import { StuckWatch } from './stuck.js';
+import type { GlanceClient, GlanceImage, ImageStatus } from '../openstack/image.js';
+import { importTasks, StuckWatch } from './stuck.js';
 
 /** How an import ended, as the watcher saw it. */
 export type WaitResult =
@@ -264,21 +264,12 @@ export class Watcher {
   /** Glance puts a failed web-download back into `queued`; a run that died mid-stage leaves it uploading. */
   private async byTasks(entry: Entry, image: GlanceImage): Promise<WaitResult | undefined> {
     entry.tasksAt = this.deps.now();
-    const tasks = await this.tasks(image.id);
+    const tasks = await importTasks(this.deps.glance, image.id);
     const failed = tasks?.[0]?.status === 'failure' ? tasks[0] : undefined;
     if (failed && (image.status === 'queued' || image.status === 'uploading'))
       return { state: 'failed', reason: failed.message || 'import task failed' };
     const stuck = entry.stuck.look(image.status, tasks);
     return stuck ? { state: 'stuck', reason: stuck } : undefined;
-  }
-
-  /** The image's import tasks, newest first; undefined when Glance has no image tasks (before API 2.12). */
-  private async tasks(imageId: string): Promise<ImageTask[] | undefined> {
-    try {
-      return await this.deps.glance.listTasks(imageId);
-    } catch {
-      return undefined;
-    }
   }
 }
 
