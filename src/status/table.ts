@@ -1,6 +1,5 @@
-/** The width of the text form: every line fits, whatever the names. */
-export const WIDTH = 120;
-const ELLIPSIS = '…';
+import { ellipsize, padded, TEXT_WIDTH, textWidth } from '../util/text-width.js';
+
 const GAP = '  ';
 
 export interface Column {
@@ -11,22 +10,14 @@ export interface Column {
   max?: number;
 }
 
-/** Characters as a terminal counts them (code points; the text is escaped, so no controls). */
-export function textWidth(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/** `text` cut to `width` characters, the last one an ellipsis when anything was cut. */
-export function clip(text: string, width: number = WIDTH): string {
-  if (textWidth(text) <= width) return text;
-  return [...text].slice(0, Math.max(width - 1, 0)).join('') + ELLIPSIS;
+/** `text` cut to `width` (every line of the text form fits TEXT_WIDTH), the last character an ellipsis when cut. */
+export function clip(text: string, width: number = TEXT_WIDTH): string {
+  return ellipsize(text, width);
 }
 
 /**
  * Rows under a header, columns as wide as their widest cell (up to `max`); the flex column takes what is left of
- * `WIDTH` after the indent and the others, and no more than it needs. Cells already escaped.
+ * `TEXT_WIDTH` after the indent and the others, and no more than it needs. Cells already escaped.
  */
 export function table(columns: Column[], rows: string[][], indent = '  '): string[] {
   const natural = columns.map((column, i) =>
@@ -35,7 +26,7 @@ export function table(columns: Column[], rows: string[][], indent = '  '): strin
   const flexAt = columns.findIndex((column) => column.flex);
   if (flexAt >= 0) {
     const others = natural.reduce((sum, width, i) => (i === flexAt ? sum : sum + width), 0);
-    const room = WIDTH - textWidth(indent) - others - GAP.length * (columns.length - 1);
+    const room = TEXT_WIDTH - textWidth(indent) - others - GAP.length * (columns.length - 1);
     const least = textWidth(columns[flexAt]?.title ?? '');
     natural[flexAt] = Math.max(Math.min(natural[flexAt] ?? 0, room), least);
   }
@@ -43,7 +34,7 @@ export function table(columns: Column[], rows: string[][], indent = '  '): strin
     clip(
       indent +
         cells
-          .map((text, i) => pad(clip(text, natural[i] ?? 0), natural[i] ?? 0))
+          .map((text, i) => padded(text, natural[i] ?? 0))
           .join(GAP)
           .trimEnd(),
     );
@@ -52,8 +43,4 @@ export function table(columns: Column[], rows: string[][], indent = '  '): strin
 
 function cell(row: string[], i: number): number {
   return textWidth(row[i] ?? '');
-}
-
-function pad(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(width - textWidth(text), 0));
 }

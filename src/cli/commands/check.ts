@@ -10,6 +10,7 @@ import { subjectOfImage } from '../../scs/subjects.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { safeText } from '../safe-text.js';
+import { TEXT_WIDTH } from '../../util/text-width.js';
 import { plural } from '../../util/plural.js';
 
 export interface AuditedImage {
@@ -67,8 +68,6 @@ export function auditExitCode(result: Audit): number {
   return result.verdict === 'FAIL' ? EXIT_FAILED : EXIT_OK;
 }
 
-/** The width the text form keeps to. */
-export const TEXT_WIDTH = 120;
 const RULES: readonly Finding['rule'][] = [...IMAGE_RULES, 'uniqueness'];
 const RANK: Readonly<Record<Verdict, number>> = { FAIL: 0, WARN: 1, PASS: 2 };
 

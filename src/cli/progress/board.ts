@@ -4,7 +4,8 @@ import type { Action } from '../../plan/types.js';
 import { safeText } from '../safe-text.js';
 import { imageOf } from './describe.js';
 import { plural } from '../../util/plural.js';
-import { bytes, cell, duration, ellipsize, lengthOf } from './text.js';
+import { ellipsize, padded, textWidth } from '../../util/text-width.js';
+import { bytes, duration } from './text.js';
 
 /** One running import as the live view shows it. */
 interface Row {
@@ -84,12 +85,13 @@ export class ProgressBoard implements ApplyObserver {
     if (this.rows.size === 0) return [];
     const now = this.now();
     const rows = [...this.rows.values()];
-    const imageWidth = Math.min(MAX_IMAGE, Math.max(...rows.map((row) => lengthOf(row.image))));
+    const imageWidth = Math.min(MAX_IMAGE, Math.max(...rows.map((row) => textWidth(row.image))));
     const failed = this.failed > 0 ? `, ${this.failed} failed` : '';
     const head = `${plural(rows.length, 'import')} running, ${plural(this.ended, 'action')} ended${failed}`;
     const body = rows.map((row) => {
       const elapsed = duration(now - row.startedAt).padStart(7);
-      const text = `  ${cell(row.image, imageWidth)}  ${cell(row.phase, PHASE_WIDTH)} ${elapsed}  ${details(row, now)}`;
+      const phase = padded(row.phase, PHASE_WIDTH);
+      const text = `  ${padded(row.image, imageWidth)}  ${phase} ${elapsed}  ${details(row, now)}`;
       return ellipsize(text.trimEnd(), width);
     });
     return [ellipsize(head, width), ...body];

@@ -3,10 +3,9 @@ import type { Action, Plan } from '../../plan/types.js';
 import { safeText } from '../safe-text.js';
 import { imageOf, whatItDoes } from './describe.js';
 import { plural } from '../../util/plural.js';
-import { cell, duration, lengthOf } from './text.js';
+import { padded, TEXT_WIDTH, textWidth } from '../../util/text-width.js';
+import { duration } from './text.js';
 
-/** The width the table fits in: what a terminal of 120 columns shows without wrapping. */
-export const SUMMARY_WIDTH = 120;
 const GAP = '  ';
 const HEADER = ['IMAGE', 'ACTION', 'RESULT', 'TIME'] as const;
 
@@ -17,7 +16,7 @@ type Row = [image: string, action: string, result: string, time: string];
  * took), every cell escaped (safeText) and cut with an ellipsis to fit `width`; the last line counts the
  * results, as before the table existed.
  */
-export function formatSummary(plan: Plan, report: RunReport, width = SUMMARY_WIDTH): string {
+export function formatSummary(plan: Plan, report: RunReport, width = TEXT_WIDTH): string {
   const actions = new Map(plan.actions.map((action) => [action.seq, action]));
   const rows = report.results.map((result) => rowOf(result, actions.get(result.seq)));
   const lines = rows.length > 0 ? table(rows, width) : ['Nothing to do: every managed image matches its definition.'];
@@ -48,13 +47,13 @@ function resultText({ status, message }: ActionResult): string {
 function table(rows: Row[], width: number): string[] {
   const widths = fitted(
     [0, 1, 2, 3].map((column) =>
-      Math.max(HEADER[column]?.length ?? 0, ...rows.map((row) => lengthOf(row[column] ?? ''))),
+      Math.max(HEADER[column]?.length ?? 0, ...rows.map((row) => textWidth(row[column] ?? ''))),
     ),
     width - 3 * GAP.length,
   );
   const [imageWidth = 0, actionWidth = 0, resultWidth = 0, timeWidth = 0] = widths;
   const line = ([image, action, result, time]: readonly string[]) =>
-    [cell(image ?? '', imageWidth), cell(action ?? '', actionWidth), cell(result ?? '', resultWidth)].join(GAP) +
+    [padded(image ?? '', imageWidth), padded(action ?? '', actionWidth), padded(result ?? '', resultWidth)].join(GAP) +
     GAP +
     (time ?? '').padStart(timeWidth);
   return [line(HEADER), ...rows.map(line)].map((text) => text.trimEnd());

@@ -1,22 +1,3 @@
-/** Text cut to `width` characters, its last one an ellipsis when cut. */
-export function ellipsize(text: string, width: number): string {
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  if (width <= 0) return '';
-  return `${chars.slice(0, width - 1).join('')}…`;
-}
-
-/** Text cut or padded to exactly `width` characters. */
-export function cell(text: string, width: number): string {
-  const fitted = ellipsize(text, width);
-  return fitted + ' '.repeat(Math.max(0, width - [...fitted].length));
-}
-
-/** Characters, not UTF-16 units (an emoji in a name counts once). */
-export function lengthOf(text: string): number {
-  return [...text].length;
-}
-
 /** A duration as a person reads it: `0.4s`, `12s`, `2m05s`, `1h02m`. */
 export function duration(ms: number): string {
   const seconds = ms / 1000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Audit, audit, formatAudit, TEXT_WIDTH, wrap } from '../../../src/cli/commands/check.js';
+import { type Audit, audit, formatAudit, wrap } from '../../../src/cli/commands/check.js';
+import { TEXT_WIDTH } from '../../../src/util/text-width.js';
 import type { CloudContext } from '../../../src/cli/context.js';
 import { jsonText } from '../../../src/cli/safe-text.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';

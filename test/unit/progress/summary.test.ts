@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSummary, SUMMARY_WIDTH } from '../../../src/cli/progress/summary.js';
+import { formatSummary } from '../../../src/cli/progress/summary.js';
+import { TEXT_WIDTH as SUMMARY_WIDTH } from '../../../src/util/text-width.js';
 import { hasControl, deleteOf, hideOf, importOf, renameOf, reportOf, resultOf } from './fixtures.js';
 
 describe('the summary table', () => {
