@@ -1,9 +1,10 @@
+import { identityName, imageName } from '../definitions/publishes.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { desiredForUndefinedVersion, desiredForVersion, type OutdatedState, type Role } from './desired.js';
 import { requiredMinDisk } from './diff.js';
 import { IN_PROGRESS, type Slot } from './inventory.js';
-import { buildDay, duplicateName, identityName, imageName, outdatedNameStyle, scsOutdatedName } from './names.js';
+import { buildDay, duplicateName, outdatedNameStyle, scsOutdatedName } from './names.js';
 import { describeValidity, outdatedToKeep } from './retention.js';
 import type { DesiredImage, PlanOptions } from './types.js';
 
