@@ -53,7 +53,7 @@ export function subjectOfImage(image: GlanceImage): ImageSubject {
 }
 
 /** The image a definition's version would publish as the current one: what the tool would write on it. */
-export function subjectOfDefinition(def: ImageDefinition, version: VersionDefinition, tag: string): ImageSubject {
+export function subjectOfDefinition(def: ImageDefinition, version: VersionDefinition): ImageSubject {
   const properties: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(propertiesFor(def, version))) if (value !== null) properties[key] = value;
   const { visibility, os_hidden } = currentExposure(def, version);

@@ -59,15 +59,13 @@ function targetRow(def: ImageDefinition, target: Target, context: RowContext): V
   if (target.fate === 'none') {
     // A version no longer listed whose only images failed: those are its left-alone rows.
     if (!slot.defined) return undefined;
-    const recency = recencyOf(subjectOfDefinition(def, slot.defined, context.options.tag), context.now);
+    const recency = recencyOf(subjectOfDefinition(def, slot.defined), context.now);
     const why = target.why ? { why: target.why } : {};
     return { ...base, role: 'none', plainName: { now: false, next: false }, recency, next: 'none', ...why, ...NO_WORK };
   }
   if (target.fate === 'import') {
     const actions = context.index.byImport.get(importKey(def.name, slot.version)) ?? [];
-    const recency = slot.defined
-      ? { recency: recencyOf(subjectOfDefinition(def, slot.defined, context.options.tag), context.now) }
-      : {};
+    const recency = slot.defined ? { recency: recencyOf(subjectOfDefinition(def, slot.defined), context.now) } : {};
     return {
       ...base,
       role: target.role,

@@ -63,7 +63,7 @@ export async function manage(
     timeoutMs: options.timeout * 1000,
   });
   reportDiscovery(run, log);
-  warnStale(run.definitions, options.tag, log);
+  warnStale(run.definitions, log);
   const upstreamFailed = run.failures.length > 0;
   const plan = await planWithNames(context, run.definitions, observation, options);
   if (options.checkAge) {
