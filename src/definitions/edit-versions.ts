@@ -33,8 +33,6 @@ export interface VersionListEdit {
   remove: number[];
   /** The entry to add: before the first remaining entry, or after the last one. */
   insert?: { entry: NewVersionEntry; at: 'start' | 'end' };
-  /** Scalar fields of existing entries to set in place: entry index in file order -> field -> new text value. */
-  set?: Array<{ index: number; field: 'url' | 'checksum' | 'build_date'; value: string }>;
 }
 
 /** The file, or the edit asked of it, has a shape this editor does not handle; the message starts with `line N:`. */
@@ -185,23 +183,12 @@ function planBlockList(src: Source, list: YAMLSeq, edit: VersionListEdit): Omit<
   const listOffset = list.range?.[0] ?? 0;
   checkIndices(src.text, listOffset, edit, entries.length);
   const removed = new Set(edit.remove);
-  for (const index of removed) assertEditable(src, entries[index] as Entry, 'remove');
+  for (const index of removed) assertRemovable(src, entries[index] as Entry);
   const splices: Splice[] = [...removed].map((index) => {
     const entry = entries[index] as Entry;
     return { start: entry.lineStart, end: entry.end, text: '' };
   });
-  const shift = edit.insert?.at === 'start' ? 1 : 0;
   const expect: Expectation[] = [];
-  for (const set of edit.set ?? []) {
-    const entry = entries[set.index] as Entry;
-    if (removed.has(set.index)) {
-      throw editError(src.text, entry.lineStart, `entry ${set.index} is both removed and set`);
-    }
-    assertEditable(src, entry, 'set');
-    splices.push(setSplice(src, entry, set));
-    const before = [...removed].filter((index) => index < set.index).length;
-    expect.push({ index: set.index - before + shift, field: set.field, value: set.value });
-  }
   const remaining = entries.filter((entry) => !removed.has(entry.index));
   const count = remaining.length + (edit.insert === undefined ? 0 : 1);
   if (count === 0) throw editError(src.text, listOffset, 'removing every entry without inserting one is not supported');
@@ -291,28 +278,16 @@ function checkIndices(text: string, offset: number, edit: VersionListEdit, count
     if (bad(index))
       throw editError(text, offset, `cannot remove entry ${index}: ${where} has ${plural(count, 'entry', 'entries')}`);
   }
-  for (const set of edit.set ?? []) {
-    if (bad(set.index)) {
-      throw editError(
-        text,
-        offset,
-        `cannot set ${set.field} of entry ${set.index}: ${where} has ${plural(count, 'entry', 'entries')}`,
-      );
-    }
-    if (!['url', 'checksum', 'build_date'].includes(set.field)) {
-      throw editError(text, offset, `cannot set field ${String(set.field)}`);
-    }
-  }
 }
 
-/** Entries that are removed or changed must not be, hold or carry aliases or anchors. */
-function assertEditable(src: Source, entry: Entry, action: string): void {
+/** Entries that are removed must not be, hold or carry aliases or anchors. */
+function assertRemovable(src: Source, entry: Entry): void {
   const node = entry.node;
   if (isAlias(node)) {
-    throw editError(src.text, entry.lineStart, `cannot ${action} entry ${entry.index}: it is an alias`);
+    throw editError(src.text, entry.lineStart, `cannot remove entry ${entry.index}: it is an alias`);
   }
   if (hasAnchorOrAlias(node)) {
-    const problem = `cannot ${action} entry ${entry.index}: anchors and aliases in it are not supported`;
+    const problem = `cannot remove entry ${entry.index}: anchors and aliases in it are not supported`;
     throw editError(src.text, entry.lineStart, problem);
   }
 }
@@ -324,29 +299,6 @@ function hasAnchorOrAlias(node: unknown): boolean {
   if (isMap(node)) return node.items.some((pair) => hasAnchorOrAlias(pair.key) || hasAnchorOrAlias(pair.value));
   if (isSeq(node)) return node.items.some((item) => hasAnchorOrAlias(item));
   return false;
-}
-
-/** Replaces only the text of a single-line scalar, wherever it stands (also on the line after its key). */
-function setSplice(src: Source, entry: Entry, set: NonNullable<VersionListEdit['set']>[number]): Splice {
-  const { text } = src;
-  if (!isMap(entry.node)) throw editError(text, entry.lineStart, `entry ${entry.index} is not a map`);
-  const pair = findPair(src, entry.node, set.field);
-  if (pair === undefined) throw editError(text, entry.lineStart, `entry ${entry.index} has no ${set.field} to set`);
-  const value = pair.value;
-  const range = isScalar(value) ? value.range : undefined;
-  if (!isScalar(value) || range === undefined || range === null || value.value === null) {
-    throw editError(text, keyOffset(pair), `${set.field} must hold a single-line value to be set`);
-  }
-  const [start, end] = range;
-  const written = text.slice(start, end);
-  const type = value.type ?? 'PLAIN';
-  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED' || written.includes('\n') || written === '') {
-    const problem = `${set.field} written over several lines (block, folded or multi-line) is not supported`;
-    throw editError(text, start, problem);
-  }
-  const unquoted: ScalarStyle = set.field === 'build_date' ? 'date' : 'plain';
-  const style: ScalarStyle = type === 'QUOTE_SINGLE' ? 'single' : type === 'QUOTE_DOUBLE' ? 'double' : unquoted;
-  return { start, end, text: formatScalar(set.value, style, entry.node.flow === true) };
 }
 
 /** Columns, key order and version quoting of an existing entry; defaults where it cannot tell. */
