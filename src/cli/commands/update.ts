@@ -2,7 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Logger } from 'pino';
 import { compileFilter, formatIssue, loadDefinitions, selectDefinitions } from '../../definitions/index.js';
 import { rewriteFile, writeAtomically, type FileRewrite, type NewVersion } from '../../definitions/rewrite.js';
-import { VersionEditError } from '../../definitions/edit-versions.js';
+import { VersionEditError } from '../../definitions/errors.js';
 import type { ImageDefinition, VersionDefinition } from '../../definitions/types.js';
 import type { FetchLike } from '../../openstack/http.js';
 import { formatChecksum } from '../../upstream/next-version.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { editVersionLists, VersionEditError, type NewVersionEntry } from '../../../src/definitions/edit-versions.js';
+import { editVersionLists, type NewVersionEntry } from '../../../src/definitions/edit-versions.js';
+import { VersionEditError } from '../../../src/definitions/errors.js';
 import { YamlTimestamp } from '../../../src/yaml/pyyaml.js';
 import { readYamlTree } from '../../../src/yaml/tree.js';
 import { edit, lineOf } from './helpers.js';
