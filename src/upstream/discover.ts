@@ -1,11 +1,12 @@
 import { naturalCompare } from '../definitions/natural-sort.js';
 import type { Checksum } from '../definitions/types.js';
 import { firstControlCharacter } from '../util/control-characters.js';
-import { findEntry, parseChecksumFile, bareDigest, type ChecksumEntry } from './checksums.js';
+import { checksumOf, findEntry, parseChecksumFile, bareDigest, type ChecksumEntry } from './checksums.js';
 import { dateInName, httpDateToYmd } from './dates.js';
 import { UpstreamError, type UpstreamHttp } from './http.js';
 import { datedFolders, type DatedFolder } from './listing.js';
 import { PlaceholderError, hasPlaceholder, newestMatching, placeholderPattern } from './placeholder.js';
+import { splitUrl } from './split-url.js';
 
 /** Where a definition's upstream publishes: OIM's image-level `latest_url` and `latest_checksum_url`. */
 export interface UpstreamSource {
@@ -169,19 +170,6 @@ function withDate(build: UpstreamBuild, name: string): UpstreamBuild {
   return date === undefined ? build : { ...build, date };
 }
 
-function checksumOf(entry: { algo: string; hex: string }): Checksum {
-  return { algo: entry.algo, hex: entry.hex };
-}
-
 function isDatedFolderName(name: string): boolean {
   return /^(?:release-)?\d{8}(?:-\d+)?$/.test(name);
-}
-
-/**
- * Splits a URL at its last slash without parsing it: OIM's placeholder puts a regex (with backslashes) into
- * the file name, which a URL parser would rewrite.
- */
-export function splitUrl(url: string): { dir: string; file: string } {
-  const cut = url.lastIndexOf('/');
-  return { dir: url.slice(0, cut), file: url.slice(cut + 1) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDate, findNewestBuild, layoutOf, splitUrl, type UpstreamBuild } from '../../../src/upstream/discover.js';
+import { buildDate, findNewestBuild, layoutOf, type UpstreamBuild } from '../../../src/upstream/discover.js';
 import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
 import { FakeUpstream, REAL, realRoutes } from './fake-upstream.js';
 
@@ -51,15 +51,6 @@ describe('layoutOf', () => {
   it('reads a placeholder as a checksum file, even where the checksum file looks like a sidecar', () => {
     const url = String.raw`https://example.org/img/x-HEREBE\d+DRAGONS.qcow2`;
     expect(layoutOf({ latestUrl: url, latestChecksumUrl: `${url}.sha256` })).toBe('checksum-file');
-  });
-});
-
-describe('splitUrl', () => {
-  it('keeps the backslashes of a placeholder', () => {
-    expect(splitUrl(REAL.stream9!.latestUrl)).toEqual({
-      dir: 'https://cloud.centos.org/centos/9-stream/x86_64/images',
-      file: String.raw`CentOS-Stream-GenericCloud-9-HEREBE\d+\.\dDRAGONS.x86_64.qcow2`,
-    });
   });
 });
 
