@@ -292,3 +292,25 @@ describe('hasUpstream', () => {
     expect(hasUpstream(half)).toBe(false);
   });
 });
+
+describe('discoverUpdates and the layout registry', () => {
+  it('fails a definition whose URLs no layout recognises, naming them, without a request', async () => {
+    const fake = new FakeUpstream(realRoutes());
+    const source = {
+      latestUrl: 'https://example.org/images/x.qcow2',
+      latestChecksumUrl: 'https://example.org/sums/x.qcow2.sha256',
+    };
+    const [result] = await discoverUpdates([upstreamDefinition('Elsewhere', source)], {
+      ...OPTIONS,
+      fetch: fake.fetch,
+    });
+    expect(result).toEqual({
+      definition: upstreamDefinition('Elsewhere', source),
+      error:
+        `no upstream layout recognises latest_url ${source.latestUrl} with latest_checksum_url ` +
+        `${source.latestChecksumUrl}; known layouts: (sidecar, dated-folders, checksum-file)`,
+      requests: 0,
+    });
+    expect(fake.requests).toEqual([]);
+  });
+});
