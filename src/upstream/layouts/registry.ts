@@ -7,8 +7,8 @@ import { LAYOUT_NAMES, type Layout } from './names.js';
 import { sidecar } from './sidecar.js';
 
 /**
- * Every upstream layout, most specific first: a definition gets the first that recognises its URLs.
- * Adding a layout: its file, its test, a line here and its name in names.ts.
+ * Every upstream layout, most specific first: a definition that names none with `upstream_layout` gets the
+ * first that recognises its URLs. Adding a layout: its file, its test, a line here and its name in names.ts.
  */
 export const LAYOUTS: readonly UpstreamLayout[] = [sidecar, datedFolders, checksumFile];
 
@@ -27,16 +27,20 @@ export function layoutOf(source: UpstreamSource): Layout | undefined {
 }
 
 /**
- * The upstream a definition names, with the layout its URLs' shape tells. Undefined when it names none (not
- * both URLs, which every layout reads).
+ * The upstream a definition names: the layout it names, else the one its URLs' shape tells. Undefined when it
+ * names none (no `upstream_layout`, and not both URLs, which every layout reads).
  */
 export function upstreamOf(
-  def: Pick<ImageDefinition, 'latest_url' | 'latest_checksum_url'>,
+  def: Pick<ImageDefinition, 'latest_url' | 'latest_checksum_url' | 'upstream_layout'>,
 ): DefinitionUpstream | undefined {
-  const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl } = def;
-  if (latestUrl === undefined || latestChecksumUrl === undefined) return undefined;
+  const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl, upstream_layout: named } = def;
+  if (latestUrl === undefined || latestChecksumUrl === undefined) {
+    if (named === undefined) return undefined;
+    const missing = latestUrl === undefined ? 'latest_url' : 'latest_checksum_url';
+    return { problem: `upstream_layout ${named} reads latest_url and latest_checksum_url; ${missing} is missing` };
+  }
   const source = { latestUrl, latestChecksumUrl };
-  const layout = layoutOf(source);
+  const layout = named ?? layoutOf(source);
   return layout === undefined ? { problem: unrecognised(source) } : { layout, source };
 }
 
@@ -44,6 +48,6 @@ export function upstreamOf(
 export function unrecognised(source: UpstreamSource): string {
   return (
     `no upstream layout recognises latest_url ${maskUserinfo(source.latestUrl)} with latest_checksum_url ` +
-    `${maskUserinfo(source.latestChecksumUrl)}; known layouts: (${LAYOUT_NAMES.join(', ')})`
+    `${maskUserinfo(source.latestChecksumUrl)}; name one with upstream_layout (${LAYOUT_NAMES.join(', ')})`
   );
 }

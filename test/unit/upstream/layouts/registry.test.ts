@@ -1,9 +1,13 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../../../src/definitions/load.js';
 import { LAYOUT_NAMES } from '../../../../src/upstream/layouts/names.js';
 import { LAYOUTS, layoutNamed, layoutOf, upstreamOf } from '../../../../src/upstream/layouts/registry.js';
+import { TempDirs, definitionFile, edit, lineOf } from '../../definitions/helpers.js';
 import { REAL, upstreamDefinition } from '../fake-upstream.js';
+
+const dirs = new TempDirs();
+afterEach(() => dirs.removeAll());
 
 describe('the layout registry', () => {
   it('holds one layout per name a definition may give, each once', () => {
@@ -61,10 +65,18 @@ describe('upstreamOf', () => {
     expect(upstreamOf(upstreamDefinition('x', sidecarShaped))).toEqual({ layout: 'sidecar', source: sidecarShaped });
   });
 
-  it('names no upstream without both URLs', () => {
+  it('takes the layout a definition names over the one its URLs look like', () => {
+    const def = { ...upstreamDefinition('x', sidecarShaped), upstream_layout: 'checksum-file' as const };
+    expect(upstreamOf(def)).toEqual({ layout: 'checksum-file', source: sidecarShaped });
+  });
+
+  it('names no upstream without both URLs, unless the definition names a layout', () => {
     expect(upstreamOf(upstreamDefinition('x', undefined))).toBeUndefined();
     const { latest_checksum_url: _dropped, ...half } = upstreamDefinition('x', sidecarShaped);
     expect(upstreamOf(half)).toBeUndefined();
+    expect(upstreamOf({ ...half, upstream_layout: 'sidecar' })).toEqual({
+      problem: 'upstream_layout sidecar reads latest_url and latest_checksum_url; latest_checksum_url is missing',
+    });
   });
 
   it('says which URLs no layout recognises, and how to name one', () => {
@@ -75,7 +87,7 @@ describe('upstreamOf', () => {
     expect(upstreamOf(upstreamDefinition('x', source))).toEqual({
       problem:
         `no upstream layout recognises latest_url ${source.latestUrl} with latest_checksum_url ` +
-        `${source.latestChecksumUrl}; known layouts: (sidecar, dated-folders, checksum-file)`,
+        `${source.latestChecksumUrl}; name one with upstream_layout (sidecar, dated-folders, checksum-file)`,
     });
   });
 });
@@ -94,5 +106,42 @@ describe('the shipped catalogue (images/)', () => {
     for (const { name, upstream } of upstreams) expect(upstream, name).toHaveProperty('layout');
     const used = new Set(upstreams.map(({ upstream }) => ('layout' in upstream ? upstream.layout : undefined)));
     expect([...used].sort()).toEqual(['checksum-file', 'dated-folders']);
+  });
+});
+
+describe('upstream_layout in a definition file', () => {
+  const withKey = (value: string) =>
+    edit(
+      definitionFile(),
+      '    tags: []\n',
+      '    tags: []\n' +
+        '    latest_url: https://example.org/images/x.qcow2\n' +
+        '    latest_checksum_url: https://example.org/images/x.qcow2.sha256\n' +
+        `    upstream_layout: ${value}\n`,
+    );
+
+  it('is loaded, without an unknown-key warning', () => {
+    const loaded = dirs.load(withKey('checksum-file'));
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.definitions[0]?.upstream_layout).toBe('checksum-file');
+    expect(upstreamOf(loaded.definitions[0]!)).toMatchObject({ layout: 'checksum-file' });
+  });
+
+  it('is absent unless written', () => {
+    expect(dirs.load(definitionFile()).definitions[0]).not.toHaveProperty('upstream_layout');
+  });
+
+  it('fails validation naming the file, the field and the known layouts when the name is unknown', () => {
+    const text = withKey('folders');
+    const error = dirs.fail(text);
+    expect(error.issues).toEqual([
+      {
+        file: error.file,
+        line: lineOf(text, 'upstream_layout'),
+        image: 'Test Image',
+        path: 'images[0].upstream_layout',
+        message: 'must be one of sidecar, dated-folders, checksum-file; got "folders"',
+      },
+    ]);
   });
 });
