@@ -1,10 +1,13 @@
 /**
- * Why a fetch failed. undici rejects with "fetch failed" and puts the system error (ECONNREFUSED, a TLS
- * error…) in `cause`: its code, if any, and the most specific message.
+ * Why a fetch failed: its system error code (ECONNREFUSED, a TLS error…), if any, and the most specific
+ * message. undici's fetch rejects with "fetch failed" and puts the system error in `cause`; `undici.request`
+ * throws it (or its own error with a code) as it is.
  */
 export function fetchFailure(error: unknown): { code?: string; message: string } {
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const own = error instanceof Error ? error.message : String(error);
   const message = typeof cause?.message === 'string' ? cause.message : own;
-  return typeof cause?.code === 'string' ? { code: cause.code, message } : { message };
+  const ownCode = (error as { code?: unknown } | null)?.code;
+  const code = typeof cause?.code === 'string' ? cause.code : typeof ownCode === 'string' ? ownCode : undefined;
+  return code === undefined ? { message } : { code, message };
 }
