@@ -1,3 +1,4 @@
+// Over 300 lines: Glance's image API is one client, a few lines per call, with the types those calls carry.
 import { isDeepStrictEqual } from 'node:util';
 import { isHttpStatus } from './errors.js';
 import type { Session } from './identity.js';
