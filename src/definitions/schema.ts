@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isMapping } from '../util/objects.js';
 import type { Checksum, MetaValue } from './types.js';
-import { hasUserinfo } from '../openstack/redact.js';
+import { hasUserinfo } from '../net/redact.js';
 import { calendarDate, YamlTimestamp } from '../yaml/pyyaml.js';
 import { LAYOUT_NAMES } from '../upstream/layouts/names.js';
 

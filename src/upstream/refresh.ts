@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { FetchLike } from '../openstack/http.js';
+import type { FetchLike } from '../net/fetch.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import { buildDate, findNewestBuild } from './discover.js';
 import { UpstreamError, UpstreamHttp } from './http.js';

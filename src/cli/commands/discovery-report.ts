@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ImageDefinition } from '../../definitions/types.js';
-import { maskUserinfo } from '../../openstack/redact.js';
+import { maskUserinfo } from '../../net/redact.js';
 import { replacementDue } from '../../scs/recency.js';
 import { subjectOfDefinition } from '../../scs/subjects.js';
 import type { RunDefinitions } from '../../upstream/for-run.js';

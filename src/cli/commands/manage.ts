@@ -9,7 +9,7 @@ import { plan as makePlan } from '../../plan/plan.js';
 import type { Plan, PlanOptions } from '../../plan/types.js';
 import { SourceReader } from '../../sources/source.js';
 import type { GlanceImage } from '../../openstack/image.js';
-import type { FetchLike } from '../../openstack/http.js';
+import type { FetchLike } from '../../net/fetch.js';
 import { definitionsForRun } from '../../upstream/for-run.js';
 import { reportDiscovery, discoveryOutput, warnStale } from './discovery-report.js';
 import type { LoadedSelection, ManageOptions } from './selection.js';

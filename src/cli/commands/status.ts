@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { imagesNamed, observe } from '../../apply/observe.js';
-import type { FetchLike } from '../../openstack/http.js';
+import type { FetchLike } from '../../net/fetch.js';
 import { plan as makePlan } from '../../plan/plan.js';
 import { formatStatus } from '../../status/format.js';
 import type { StatusView } from '../../status/types.js';

@@ -4,7 +4,7 @@ import { compileFilter, formatIssue, loadDefinitions, selectDefinitions } from '
 import { rewriteFile, writeAtomically, type FileRewrite, type NewVersion } from '../../definitions/rewrite.js';
 import { VersionEditError } from '../../definitions/errors.js';
 import type { ImageDefinition, VersionDefinition } from '../../definitions/types.js';
-import type { FetchLike } from '../../openstack/http.js';
+import type { FetchLike } from '../../net/fetch.js';
 import { formatChecksum } from '../../upstream/next-version.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type ManageOptions, manage, planOptionsOf } from '../../../src/cli/commands/manage.js';
 import type { CloudContext } from '../../../src/cli/context.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
-import type { FetchLike } from '../../../src/openstack/http.js';
+import type { FetchLike } from '../../../src/net/fetch.js';
 import type { GlanceImage, ListFilters } from '../../../src/openstack/image.js';
 import { applyToCloud, def, PROJECT, run, stranger, TAG } from '../plan/helpers.js';
 

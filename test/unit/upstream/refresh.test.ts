@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
-import type { FetchLike } from '../../../src/openstack/http.js';
+import type { FetchLike } from '../../../src/net/fetch.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../../src/upstream/refresh.js';
 import {
   FakeUpstream,
