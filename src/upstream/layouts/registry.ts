@@ -1,5 +1,5 @@
 import type { ImageDefinition } from '../../definitions/types.js';
-import { maskUserinfo } from '../../openstack/redact.js';
+import { maskUserinfo } from '../../net/redact.js';
 import { checksumFile } from './checksum-file.js';
 import { datedFolders } from './dated-folders.js';
 import type { UpstreamLayout, UpstreamSource } from './layout.js';
