@@ -70,8 +70,8 @@ export interface ApplyLimits {
  * by nothing but their order. An action whose predecessor failed is skipped; one whose predecessor was only
  * started (--no-wait) is deferred to the next run.
  */
-export async function applyPlan(plan: Plan, deps: ApplyDeps, limits: number | ApplyLimits): Promise<RunReport> {
-  const { parallel, maxImporting = DEFAULT_MAX_IMPORTING } = typeof limits === 'number' ? { parallel: limits } : limits;
+export async function applyPlan(plan: Plan, deps: ApplyDeps, limits: ApplyLimits): Promise<RunReport> {
+  const { parallel, maxImporting = DEFAULT_MAX_IMPORTING } = limits;
   const slots: ImportSlots = { importing: pLimit(maxImporting), uploads: pLimit(parallel) };
   const outcomes = new Map<number, Promise<ActionResult>>();
   for (const action of plan.actions) {
