@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { isHttpStatus } from '../openstack/errors.js';
 import { type GlanceClient, type GlanceImage, type PatchOperation, patchApplied } from '../openstack/image.js';
 import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
-import { ImportFailure, type Importer, type ImportOutcome, type ImportSlots } from './importer.js';
+import { ImportFailure, type ImportOutcome } from './import/outcome.js';
+import type { ImportPermits } from './import/permits.js';
+import type { Importer } from './importer.js';
 import { type ApplyObserver, progressOf } from './observer.js';
 import type {
   Action,
@@ -72,10 +74,10 @@ export interface ApplyLimits {
  */
 export async function applyPlan(plan: Plan, deps: ApplyDeps, limits: ApplyLimits): Promise<RunReport> {
   const { parallel, maxImporting = DEFAULT_MAX_IMPORTING } = limits;
-  const slots: ImportSlots = { importing: pLimit(maxImporting), uploads: pLimit(parallel) };
+  const permits: ImportPermits = { importing: pLimit(maxImporting), uploads: pLimit(parallel) };
   const outcomes = new Map<number, Promise<ActionResult>>();
   for (const action of plan.actions) {
-    outcomes.set(action.seq, runWhenReady(action, outcomes, slots, deps));
+    outcomes.set(action.seq, runWhenReady(action, outcomes, permits, deps));
   }
   const results = await Promise.all(plan.actions.map((action) => outcomes.get(action.seq) as Promise<ActionResult>));
   const counts: Record<ActionStatus, number> = { done: 0, failed: 0, skipped: 0, deferred: 0 };
@@ -86,7 +88,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, limits: ApplyLimits
 async function runWhenReady(
   action: Action,
   outcomes: Map<number, Promise<ActionResult>>,
-  slots: ImportSlots,
+  permits: ImportPermits,
   deps: ApplyDeps,
 ): Promise<ActionResult> {
   const before = await Promise.all(
@@ -104,7 +106,7 @@ async function runWhenReady(
     ),
   );
   const blocker = before.find((result) => result.status !== 'done');
-  const result = blocker ? notRun(action, blocker, deps) : await run(action, before, slots, deps);
+  const result = blocker ? notRun(action, blocker, deps) : await run(action, before, permits, deps);
   deps.observer?.actionEnded?.(action, result);
   return result;
 }
@@ -121,13 +123,18 @@ function notRun(action: Action, blocker: ActionResult, deps: ApplyDeps): ActionR
   return { ...baseOf(action), status, message };
 }
 
-async function run(action: Action, before: ActionResult[], slots: ImportSlots, deps: ApplyDeps): Promise<ActionResult> {
+async function run(
+  action: Action,
+  before: ActionResult[],
+  permits: ImportPermits,
+  deps: ApplyDeps,
+): Promise<ActionResult> {
   const now = deps.now ?? Date.now;
   const started = now();
   deps.observer?.actionStarted?.(action);
   const base = baseOf(action);
   try {
-    const outcome = await execute(action, before, slots, deps);
+    const outcome = await execute(action, before, permits, deps);
     return { ...base, ...outcome, durationMs: now() - started };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -149,14 +156,19 @@ function baseOf(action: Action): Pick<ActionResult, 'seq' | 'kind' | 'definition
 
 type Outcome = Pick<ActionResult, 'status' | 'message' | 'imageId'>;
 
-async function execute(action: Action, before: ActionResult[], slots: ImportSlots, deps: ApplyDeps): Promise<Outcome> {
+async function execute(
+  action: Action,
+  before: ActionResult[],
+  permits: ImportPermits,
+  deps: ApplyDeps,
+): Promise<Outcome> {
   const { importer } = deps;
   const progress = progressOf(action, deps.observer);
   switch (action.kind) {
     case 'import':
-      return finishImport(await importer.importNew(action.desired, action.source, slots, progress), action, deps);
+      return finishImport(await importer.importNew(action.desired, action.source, permits, progress), action, deps);
     case 'resume-import': {
-      const outcome = await importer.resume(action.image, action.source, action.desired, slots, progress);
+      const outcome = await importer.resume(action.image, action.source, action.desired, permits, progress);
       return finishImport(outcome, action, deps);
     }
     case 'update':
