@@ -262,7 +262,7 @@ export class Watcher {
     return readLongAgo && (looksFailed || quiet);
   }
 
-  /** A failed import is told by its task, on an image in the status its method leaves it in (see ImportMethod). */
+  /** A failed import is told by its task, on an image in the status its method leaves it in (see ImportStrategy). */
   private async byTasks(entry: Entry, image: GlanceImage): Promise<WaitResult | undefined> {
     entry.tasksAt = this.deps.now();
     const tasks = await importTasks(this.deps.glance, image.id);

@@ -1,7 +1,7 @@
 import { checkedActive } from './checksum.js';
 import { type Choice, chooseMethod, type MethodInputs, noMethodOffered, type PreviousAttempt } from './choose.js';
 import { type ImportContext, type Job, report, watchJob } from './job.js';
-import type { ImportMethod } from './method.js';
+import type { ImportStrategy } from './strategy.js';
 import { ImportFailure, type ImportOutcome } from './outcome.js';
 
 /** How an attempt that did not bring the image to active ended. */
@@ -43,7 +43,7 @@ export async function bringToActive(context: ImportContext, job: Job, alreadyRun
 async function attempt(
   context: ImportContext,
   job: Job,
-  method: ImportMethod,
+  method: ImportStrategy,
   again: boolean,
 ): Promise<ImportOutcome | Unfinished> {
   const { log, settings } = context;
@@ -65,7 +65,7 @@ async function attempt(
 async function waitForEarlierRun(
   context: ImportContext,
   job: Job,
-  first: ImportMethod | undefined,
+  first: ImportStrategy | undefined,
 ): Promise<ImportOutcome | Previous> {
   const counted = first?.retried ? first : undefined;
   if (counted) report(job, counted.working.phase, counted.working.detail);

@@ -1,13 +1,13 @@
 import type { ImageStatus } from '../../openstack/image.js';
 import { glanceDirect } from './glance-direct.js';
-import type { ImportMethod } from './method.js';
+import type { ImportStrategy } from './strategy.js';
 import { webDownload } from './web-download.js';
 
 /**
  * The import methods this tool knows, in order of preference: the first that Glance offers and that fits the
- * source is tried first. A new method is a file of its own (an ImportMethod) and a row here.
+ * source is tried first. A new method is a file of its own (an ImportStrategy) and a row here.
  */
-const IMPORT_METHODS: readonly ImportMethod[] = [webDownload, glanceDirect];
+const IMPORT_METHODS: readonly ImportStrategy[] = [webDownload, glanceDirect];
 
 /** --prefetch: when the data is streamed through this tool rather than fetched by Glance. */
 export type Prefetch = 'never' | 'on-stuck' | 'always';
@@ -36,7 +36,7 @@ export interface MethodInputs {
 
 /** The method of the next attempt, and why: the first choice, the same method again, or the fallback. */
 export interface Choice {
-  method: ImportMethod;
+  method: ImportStrategy;
   as: 'first' | 'retry' | 'fallback';
 }
 
@@ -62,7 +62,7 @@ function firstChoice(inputs: MethodInputs): Choice | undefined {
   return method && { method, as: 'first' };
 }
 
-function offered(inputs: MethodInputs): ImportMethod[] {
+function offered(inputs: MethodInputs): ImportStrategy[] {
   return IMPORT_METHODS.filter((method) => inputs.offered.includes(method.name));
 }
 

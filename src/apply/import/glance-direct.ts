@@ -1,6 +1,6 @@
 import { checkStreamed } from './checksum.js';
 import { report } from './job.js';
-import type { ImportMethod } from './method.js';
+import type { ImportStrategy } from './strategy.js';
 import { isFull, within } from './permits.js';
 import { ensureQueued } from './replacement.js';
 import { stage } from './staging.js';
@@ -10,7 +10,7 @@ import { stage } from './staging.js';
  * compares the digest with the checksum, then has Glance import what was staged. The image is `uploading` once
  * data is staged: one left so with no import running failed half way (a run died between staging and import).
  */
-export const glanceDirect: ImportMethod = {
+export const glanceDirect: ImportStrategy = {
   name: 'glance-direct',
   throughThisTool: true,
   retried: false,

@@ -1,10 +1,10 @@
 import { isHttpStatus } from '../../openstack/errors.js';
 import type { ImportContext, Job } from './job.js';
-import type { ImportMethod, Started } from './method.js';
+import type { ImportStrategy, Started } from './strategy.js';
 import { ensureQueued } from './replacement.js';
 
 /** Glance fetches the source itself. A failed web-download puts the image back into `queued`. */
-export const webDownload: ImportMethod = {
+export const webDownload: ImportStrategy = {
   name: 'web-download',
   throughThisTool: false,
   retried: true,

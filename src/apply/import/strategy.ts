@@ -14,12 +14,15 @@ export type Started =
  * source into the job's image. Waiting for the import, retries and the choice of method are the callers'
  * (attempts.ts, choose.ts), told by the facts here.
  */
-export interface ImportMethod {
+export interface ImportStrategy {
   /** Glance's name of the method. */
   readonly name: string;
   /** The data goes through this tool, which can read local (file:) sources and hash it; else Glance fetches it. */
   readonly throughThisTool: boolean;
-  /** A failed or stuck attempt is followed by another (up to --stuck-retry more). */
+  /**
+   * A failed or stuck attempt is followed by another (up to --stuck-retry more), and an import an earlier run
+   * started counts as its first attempt; a method not retried makes one attempt, after such an import too.
+   */
   readonly retried: boolean;
   /** The status Glance leaves an image in when an import by this method failed or stopped half way. */
   readonly failedStatus: ImageStatus;
