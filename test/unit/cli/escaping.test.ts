@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../src/apply/executor.js';
-import { formatAudit, type Audit } from '../../../src/cli/commands/check.js';
-import { formatCloudInfo } from '../../../src/cli/commands/info.js';
+import type { Audit } from '../../../src/cli/commands/check.js';
+import { formatAudit } from '../../../src/cli/render/check.js';
+import { formatCloudInfo } from '../../../src/cli/render/info.js';
 import { createLogger } from '../../../src/cli/logger.js';
 import { formatPlan, jsonDocument } from '../../../src/cli/output.js';
 import { formatSummary } from '../../../src/cli/progress/summary.js';
