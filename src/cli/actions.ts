@@ -77,7 +77,12 @@ export const manageOrShare = machineReadable(async (options, run) => {
   if (names.length > 1) {
     // Several live views would fight over one terminal: with several clouds, plain log lines.
     const runEach = await cloudRun(selection, { ...options, progress: false }, io);
-    setExit(await runOnClouds({ names, options, redactor, log, env: io.env }, runEach, io.stdout));
+    const [ended, { renderClouds }] = await Promise.all([
+      runOnClouds({ names, options, redactor, log, env: io.env }, runEach),
+      import('./render/clouds.js'),
+    ]);
+    io.stdout.write(renderClouds(ended, options.output));
+    setExit(ended.exitCode);
     return;
   }
   const runOne = await cloudRun(selection, options, io);

@@ -1,6 +1,7 @@
 import type { RunReport } from '../apply/executor.js';
 import type { GlanceImage } from '../openstack/image.js';
 import type { Plan } from '../plan/types.js';
+import type { DiscoveryOutput } from './commands/discovery-report.js';
 import { jsonText, safeText } from './safe-text.js';
 
 /** What the plan and the run's summary say when there is no action. */
@@ -17,7 +18,7 @@ export function formatPlan(plan: Plan): string {
 }
 
 /** The document of a run or a dry run that --output json prints: one document, so that `| jq` always works. */
-export function jsonDocument(parts: { dryRun: boolean; plan: Plan; report?: RunReport; upstream?: unknown[] }): string {
+export function jsonDocument(parts: { dryRun: boolean; plan: Plan; report?: RunReport } & DiscoveryOutput): string {
   return `${jsonText({ ...parts, plan: planDocument(parts.plan) })}\n`;
 }
 

@@ -1,10 +1,11 @@
+import type { FORMATS } from '../options.js';
 import { jsonText } from '../safe-text.js';
 
-// The one place that knows the formats: a renderer says how its document reads in each of them, and `render`
-// picks the one asked for. A new format is a new key here, and the compiler names every renderer that lacks it.
+// The one place that chooses a format: a renderer says how its document reads in each format, and `render`
+// picks the one asked for. A new format is a new entry of FORMATS, and the compiler names every renderer that
+// lacks it.
 
-/** What --output and --log-format take. */
-export type Format = 'text' | 'json';
+export type Format = (typeof FORMATS)[number];
 
 /** The formats a run asked for. */
 export interface Formats {
