@@ -1,4 +1,4 @@
-import { type Finding, type Verdict, worstVerdict } from '../../scs/findings.js';
+import { bySeverity, type Finding, type Verdict, worstVerdict } from '../../scs/findings.js';
 import { IMAGE_RULES } from '../../scs/image-metadata.js';
 import { plural } from '../../util/plural.js';
 import type { Audit, RecencyNameWarning } from '../commands/check.js';
@@ -12,8 +12,11 @@ export function renderAudit(result: Audit, format: Format): string {
 }
 
 const RULES: readonly Finding['rule'][] = [...IMAGE_RULES, 'uniqueness'];
-/** The order a person reads verdicts in, failures first (scs/findings.ts's RANK is the other way round). */
-const DISPLAY_ORDER: Readonly<Record<Verdict, number>> = { FAIL: 0, WARN: 1, PASS: 2 };
+
+/** The order a person reads verdicts in: failures first. */
+function worstFirst(a: Verdict, b: Verdict): number {
+  return bySeverity(b, a);
+}
 
 /**
  * The audit for a person, no line over TEXT_WIDTH: the verdict first, then a block per rule that does not pass
@@ -25,7 +28,7 @@ export function formatAudit(result: Audit): string {
   const out = [verdictLine(result), ''];
   const blocks = RULES.map((rule) => ruleBlock(result, rule))
     .filter((block) => block.verdict !== 'PASS')
-    .sort((a, b) => DISPLAY_ORDER[a.verdict] - DISPLAY_ORDER[b.verdict]);
+    .sort((a, b) => worstFirst(a.verdict, b.verdict));
   for (const block of blocks) out.push(...block.lines);
   const passing = RULES.filter((rule) => !blocks.some((block) => block.rule === rule));
   if (passing.length > 0) out.push(...wrap(`PASS ${passing.join(', ')}`, '     '));
@@ -76,7 +79,7 @@ function ruleBlock(result: Audit, rule: Finding['rule']): RuleBlock {
       byMessage.set(key, entry);
     }
   }
-  const entries = [...byMessage].sort(([, a], [, b]) => DISPLAY_ORDER[a.verdict] - DISPLAY_ORDER[b.verdict]);
+  const entries = [...byMessage].sort(([, a], [, b]) => worstFirst(a.verdict, b.verdict));
   const verdict = worstVerdict(entries.map(([, entry]) => entry));
   const tally = (['FAIL', 'WARN'] as const)
     .map((v) => [v, entries.filter(([, e]) => e.verdict === v).reduce((n, [, e]) => n + e.images.length, 0)] as const)
@@ -94,7 +97,7 @@ function ruleBlock(result: Audit, rule: Finding['rule']): RuleBlock {
 function standardImageLines(findings: readonly Finding[]): string[] {
   const shown = findings.filter((finding) => finding.verdict !== 'PASS');
   if (shown.length === 0) return findings.length > 0 ? ['', 'PASS scs-0104 standard images'] : [];
-  const sorted = [...shown].sort((a, b) => DISPLAY_ORDER[a.verdict] - DISPLAY_ORDER[b.verdict]);
+  const sorted = [...shown].sort((a, b) => worstFirst(a.verdict, b.verdict));
   const lines = ['', `${worstVerdict(shown)} scs-0104 standard images`];
   for (const finding of sorted) {
     const image = finding.image ? ` "${finding.image}"` : '';
