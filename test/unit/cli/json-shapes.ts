@@ -145,7 +145,7 @@ export const updateDocument = z.strictObject({
     z.strictObject({
       name: z.string(),
       file: z.string(),
-      layout: z.enum(['dated-folders', 'checksum-file', 'sidecar']),
+      layout: z.enum(['dated-folders', 'checksum-file', 'sidecar']).nullable(),
       current: z
         .strictObject({
           version: z.string(),
