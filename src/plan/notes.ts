@@ -1,6 +1,6 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { type Slot, whyKept } from './inventory.js';
+import { type VersionSlot, whyKept } from './inventory.js';
 import { identityName, publishedNames } from './names.js';
 import type { Deleted, Kept, Target } from './targets.js';
 import type { PlanNote } from './types.js';
@@ -20,7 +20,7 @@ export interface Untagged {
  */
 export function notesOf(
   def: ImageDefinition,
-  slots: Slot[],
+  slots: VersionSlot[],
   decided: Target[],
   strangers: GlanceImage[] = [],
   untagged: Untagged = { tag: '', images: [] },
@@ -41,7 +41,7 @@ export function notesOf(
 }
 
 /** Rule 8: images of a version that are neither worked with nor retired. */
-function leftAlone(slot: Slot, note: Note): PlanNote[] {
+function leftAlone(slot: VersionSlot, note: Note): PlanNote[] {
   const [first] = slot.ignored;
   if (slot.image) {
     return slot.ignored.map((extra) => {

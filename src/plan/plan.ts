@@ -71,9 +71,9 @@
  *     and that is called like an image the plan keeps or brings is never touched; the plan warns that users
  *     see two.
  *
- * The stages, each a pure function a test can call: `inventory` (the slots: one per version),
- * `targets` (per slot the state to reach and why), `actions` (the drafts and their `after` edges), and
- * `sequence` (the drafts numbered into the plan; `Sequencer` does it one definition at a time).
+ * The stages, each one a test can call: `inventory` (the version slots: one per version), `targets` (per slot
+ * the state to reach and why), `actions` (the drafts and their `after` edges), and the `Sequencer` (the drafts
+ * numbered into the plan, one definition at a time).
  */
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';

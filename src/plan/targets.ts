@@ -2,7 +2,7 @@ import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { desiredForUndefinedVersion, desiredForVersion, type OutdatedState, type Role } from './desired.js';
 import { requiredMinDisk } from './diff.js';
-import { IN_PROGRESS, type Slot } from './inventory.js';
+import { IN_PROGRESS, type VersionSlot } from './inventory.js';
 import { buildDay, duplicateName, identityName, imageName, outdatedNameStyle, scsOutdatedName } from './names.js';
 import { describeValidity, outdatedToKeep } from './retention.js';
 import type { DesiredImage, PlanOptions } from './types.js';
@@ -13,13 +13,13 @@ export type Target = Absent | Arrival | Kept | Deleted;
 /** No image, and none imported: `why` says why not (undefined: a failed image of a version no longer listed). */
 export interface Absent {
   fate: 'none';
-  slot: Slot;
+  slot: VersionSlot;
   why?: string;
 }
 
 /** Imported by this run, or its unfinished import finished (rule 8). `desired.name` is the name it ends with. */
 export type Arrival = {
-  slot: Slot;
+  slot: VersionSlot;
   role: Role;
   desired: DesiredImage;
   /** Why an outdated arrival is kept (retention), for the notes. */
@@ -31,7 +31,7 @@ export type Arrival = {
 /** An image kept and brought to `desired`. */
 export interface Kept {
   fate: 'keep';
-  slot: Slot;
+  slot: VersionSlot;
   image: GlanceImage;
   role: Role;
   desired: DesiredImage;
@@ -56,7 +56,7 @@ export interface Kept {
 /** Deleted by retention (rule 6); `fallback` is the state it is retired to when Glance refuses (in use). */
 export interface Deleted {
   fate: 'delete';
-  slot: Slot;
+  slot: VersionSlot;
   image: GlanceImage;
   why: string;
   fallback: DesiredImage;
@@ -107,7 +107,7 @@ interface OutdatedNaming {
  * Stage 2: per slot, the state it should reach and why: one decision each, and one per duplicate. `slots` as
  * `inventory` gives them: in version order, oldest first.
  */
-export function targets(def: ImageDefinition, slots: Slot[], options: PlanOptions): Target[] {
+export function targets(def: ImageDefinition, slots: VersionSlot[], options: PlanOptions): Target[] {
   const lineup = lineUp(def, slots, options);
   const decided: Target[] = [];
   for (const slot of slots) {
@@ -117,7 +117,7 @@ export function targets(def: ImageDefinition, slots: Slot[], options: PlanOption
   return decided;
 }
 
-function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Lineup {
+function lineUp(def: ImageDefinition, slots: VersionSlot[], options: PlanOptions): Lineup {
   const notImported = whyNotImported(def, slots, options);
   const staying = slots.filter((slot) => slot.image || (slot.defined && !notImported.has(slot.version)));
   const current = def.multi ? newest(staying.filter((slot) => slot.defined)) : undefined;
@@ -125,7 +125,7 @@ function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Line
   // Newest first: the slots are in version order.
   const outdatedRank = new Map<string, number>();
   for (let index = outdated.length - 1; index >= 0; index--)
-    outdatedRank.set((outdated[index] as Slot).version, outdated.length - 1 - index);
+    outdatedRank.set((outdated[index] as VersionSlot).version, outdated.length - 1 - index);
   const keepCount = outdatedToKeep(def.meta.uuid_validity, options.today);
   const ranking: Ranking = { outdatedRank, keepCount, reasons: new Map() };
   // An import retention would delete at once does not arrive (rule 2), nor is one left unfinished resumed.
@@ -146,7 +146,7 @@ function lineUp(def: ImageDefinition, slots: Slot[], options: PlanOptions): Line
 }
 
 /** Every version's day counts, current or not: a version's outdated name does not depend on the others' roles. */
-function outdatedNaming(def: ImageDefinition, slots: Slot[], options: PlanOptions): OutdatedNaming {
+function outdatedNaming(def: ImageDefinition, slots: VersionSlot[], options: PlanOptions): OutdatedNaming {
   const naming: OutdatedNaming = { names: new Map(), oimBecause: new Map() };
   if (!def.multi || outdatedNameStyle(def, options) !== 'scs') return naming;
   const byDay = new Map<string, string[]>();
@@ -166,7 +166,7 @@ function outdatedNaming(def: ImageDefinition, slots: Slot[], options: PlanOption
 }
 
 /** Rule 2: which missing versions are not imported, and why. */
-function whyNotImported(def: ImageDefinition, slots: Slot[], options: PlanOptions): Map<string, string> {
+function whyNotImported(def: ImageDefinition, slots: VersionSlot[], options: PlanOptions): Map<string, string> {
   const newestDefined = def.versions.at(-1)?.version;
   // A plain-named image with no internal_version only has its creation day as a version: no measure of age.
   const newestFound = newest(slots.filter((slot) => slot.image && !slot.dated));
@@ -188,7 +188,7 @@ function whyNotImported(def: ImageDefinition, slots: Slot[], options: PlanOption
   return why;
 }
 
-function decide(def: ImageDefinition, slot: Slot, lineup: Lineup, options: PlanOptions): Target {
+function decide(def: ImageDefinition, slot: VersionSlot, lineup: Lineup, options: PlanOptions): Target {
   const image = slot.image;
   if (!image) {
     const notImported = lineup.notImported.get(slot.version);
@@ -234,7 +234,7 @@ function outdatedState(deactivated: boolean, found: GlanceImage | undefined, nam
  */
 function retireDuplicate(
   def: ImageDefinition,
-  slot: Slot,
+  slot: VersionSlot,
   image: GlanceImage,
   lineup: Lineup,
   options: PlanOptions,
@@ -267,7 +267,7 @@ function retireDuplicate(
 }
 
 /** Should Glance refuse the delete (the image is in use), it is retired as far as it can be instead. */
-function deletion(slot: Slot, image: GlanceImage, why: string, retired: DesiredImage): Deleted {
+function deletion(slot: VersionSlot, image: GlanceImage, why: string, retired: DesiredImage): Deleted {
   return { fate: 'delete', slot, image, why, fallback: fitted(retired, image).desired };
 }
 
@@ -277,7 +277,7 @@ function retiredOptions(options: PlanOptions): PlanOptions {
 
 function waitsFor(
   def: ImageDefinition,
-  slot: Slot,
+  slot: VersionSlot,
   image: GlanceImage,
   lineup: Lineup,
   retention?: Retention,
@@ -293,7 +293,7 @@ function waitsFor(
  */
 function retentionOf(
   def: ImageDefinition,
-  slot: Slot,
+  slot: VersionSlot,
   image: GlanceImage | undefined,
   ranking: Ranking,
   options: PlanOptions,
@@ -337,7 +337,7 @@ function retentionReason(reason: string, validity: string, options: PlanOptions)
 
 function desiredFor(
   def: ImageDefinition,
-  slot: Slot,
+  slot: VersionSlot,
   role: Role,
   options: PlanOptions,
   outdated: OutdatedState,
@@ -363,11 +363,11 @@ function fitStored(target: Kept, image: GlanceImage): void {
 }
 
 /** Rules 5 and 7: every defined version of a single-version image is current; of a multi image, the newest. */
-function isCurrent(def: ImageDefinition, slot: Slot, current: string | undefined): boolean {
+function isCurrent(def: ImageDefinition, slot: VersionSlot, current: string | undefined): boolean {
   return slot.defined !== undefined && (!def.multi || slot.version === current);
 }
 
-function arrives(slot: Slot): boolean {
+function arrives(slot: VersionSlot): boolean {
   return !slot.image || (slot.defined !== undefined && IN_PROGRESS.has(slot.image.status));
 }
 
@@ -376,6 +376,6 @@ function versionOf(version: string | undefined): { version?: string } {
 }
 
 /** The newest version of the slots (in version order, as `inventory` gives them). */
-function newest(slots: Slot[]): string | undefined {
+function newest(slots: VersionSlot[]): string | undefined {
   return slots.at(-1)?.version;
 }

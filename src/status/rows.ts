@@ -1,7 +1,7 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import type { OwnedImage } from '../plan/identify.js';
-import { inventory, type Slot } from '../plan/inventory.js';
+import { inventory, type VersionSlot } from '../plan/inventory.js';
 import { type Target, targets } from '../plan/targets.js';
 import type { Action, PlanOptions } from '../plan/types.js';
 import { formatDay, parseBuildDate, parseTimestamp } from '../scs/dates.js';
@@ -33,7 +33,7 @@ export function versionRows(
   context: RowContext,
 ): { rows: VersionStatus[]; names: Set<string> } {
   const slots = inventory(def, owned);
-  const bySlot = new Map<Slot, Target[]>();
+  const bySlot = new Map<VersionSlot, Target[]>();
   for (const target of targets(def, slots, context.options)) {
     const list = bySlot.get(target.slot);
     if (list) list.push(target);
@@ -109,7 +109,7 @@ function imageRow(
   };
 }
 
-function leftAloneRow(slot: Slot, image: GlanceImage, context: RowContext): VersionStatus {
+function leftAloneRow(slot: VersionSlot, image: GlanceImage, context: RowContext): VersionStatus {
   const warning = context.scsRecencyWarnings?.get(image.id);
   return {
     version: slot.version,

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
 import { actions, type ChangeDraft, type Draft } from '../../../src/plan/actions.js';
 import type { OwnedImage } from '../../../src/plan/identify.js';
-import { inventory, type Slot } from '../../../src/plan/inventory.js';
-import { Sequencer, sequence } from '../../../src/plan/sequence.js';
+import { inventory, type VersionSlot } from '../../../src/plan/inventory.js';
+import { Sequencer } from '../../../src/plan/sequence.js';
 import { targets, type Target } from '../../../src/plan/targets.js';
 import type { Action } from '../../../src/plan/types.js';
 import { def, glanceImage, options, TAG, without } from './helpers.js';
@@ -13,7 +13,13 @@ const owned = (image: GlanceImage, version: string, via: OwnedImage['via'] = 'pr
   version,
   via,
 });
-const byVersion = <T extends { slot: Slot }>(list: T[]) =>
+/** The drafts numbered as the planner numbers them: one batch through the `Sequencer`. */
+const sequence = (drafts: Draft[]): Action[] => {
+  const sequencer = new Sequencer();
+  sequencer.add(drafts);
+  return sequencer.plan();
+};
+const byVersion = <T extends { slot: VersionSlot }>(list: T[]) =>
   Object.fromEntries(list.map((entry) => [entry.slot.version, entry]));
 
 describe('stage 1: inventory', () => {
