@@ -161,3 +161,49 @@ export interface Plan {
   actions: Action[];
   notes: PlanNote[];
 }
+
+/** Rule 6: an outdated version's place in the retention order (0: the newest outdated one) and its uuid_validity. */
+export interface RetentionPlace {
+  rank: number;
+  /** uuid_validity as written (`unset` when it is not). */
+  validity: string;
+}
+
+/** Rule 6: why an outdated image (or arrival, or duplicate) is kept, left, or deleted. */
+export type RetentionReason =
+  /** Within uuid_validity. */
+  | ({ kind: 'kept' } & RetentionPlace)
+  /** Past it, and --delete not asked: it stays (deactivated with --deactivate). */
+  | ({ kind: 'past-validity' } & RetentionPlace)
+  /** Past it and --delete asked, but protected: Glance would refuse the delete. */
+  | ({ kind: 'protected' } & RetentionPlace)
+  /** Past it and --delete asked, but kept by --keep or the definition's `keep: true`. */
+  | ({ kind: 'kept-anyway'; by: '--keep' | 'keep: true' } & RetentionPlace)
+  /** Past it: deleted (--delete); a version not imported yet is not imported. */
+  | ({ kind: 'expired' } & RetentionPlace);
+
+/** Rule 2: why a defined version without an image is not imported (retention aside). */
+export type NotImportedReason =
+  /** Its only images failed: importing again would pile up more of them. */
+  | { kind: 'not-imported'; because: 'failed-image' }
+  /** --latest imports only the newest defined version, `newest`. */
+  | { kind: 'not-imported'; because: 'latest-only'; newest: string }
+  /** Of a multi image, the newer version `newer` exists (retention may have deleted this one on purpose). */
+  | { kind: 'not-imported'; because: 'older-than-present'; newer: string };
+
+/** Why an image (or a version without one) comes out of the plan as it does: one typed reason a decision. */
+export type Reason =
+  /** Current (rules 5, 7): of a multi image the one with the plain name; every defined single-version one. */
+  | { kind: 'current' }
+  | RetentionReason
+  | NotImportedReason
+  /** A version no longer listed whose only images failed: nothing to do, its images are left alone. */
+  | { kind: 'not-listed' }
+  /** An image the planner does not touch (rule 8): failed, or being imported beside the one worked with. */
+  | { kind: 'left-alone' };
+
+/** Rule 5: why an outdated version keeps OIM's name although the SCS form (NAME YYYYMMDD) was asked for. */
+export type OimNamedReason =
+  | { because: 'no-build-day' }
+  /** Two images of one name would draw scs-0102's duplicate warning. */
+  | { because: 'shared-build-day'; day: string; versions: string[] };

@@ -3,7 +3,8 @@ import type { GlanceImage } from '../openstack/image.js';
 import type { OwnedImage } from '../plan/identify.js';
 import { inventory, type VersionSlot } from '../plan/inventory.js';
 import { type Target, targets } from '../plan/targets.js';
-import type { Action, PlanOptions } from '../plan/types.js';
+import { isRetention, reasonText } from '../plan/reasons.js';
+import type { Action, PlanOptions, Reason } from '../plan/types.js';
 import { formatDay, parseBuildDate, parseTimestamp } from '../scs/dates.js';
 import type { ImageSubject } from '../scs/image-subject.js';
 import { replacementDue } from '../scs/recency.js';
@@ -60,8 +61,8 @@ function targetRow(def: ImageDefinition, target: Target, context: RowContext): V
     // A version no longer listed whose only images failed: those are its left-alone rows.
     if (!slot.defined) return undefined;
     const recency = recencyOf(subjectOfDefinition(def, slot.defined, context.options.tag), context.now);
-    const why = target.why ? { why: target.why } : {};
-    return { ...base, role: 'none', plainName: { now: false, next: false }, recency, next: 'none', ...why, ...NO_WORK };
+    const why = reasonText(target.reason);
+    return { ...base, role: 'none', plainName: { now: false, next: false }, recency, next: 'none', why, ...NO_WORK };
   }
   if (target.fate === 'import') {
     const actions = context.index.byImport.get(importKey(def.name, slot.version)) ?? [];
@@ -73,7 +74,7 @@ function targetRow(def: ImageDefinition, target: Target, context: RowContext): V
       role: target.role,
       plainName: { now: false, next: def.multi && target.desired.name === def.name },
       ...recency,
-      ...retentionOf(target.why),
+      ...retentionOf(target.reason),
       next: nextOf(actions, []),
       changes: [],
       actions: actions.map((action) => action.seq),
@@ -101,7 +102,7 @@ function imageRow(
     role,
     plainName: { now: def.multi && image.name === def.name, next: def.multi && keepsName },
     recency: recencyOf(subjectOfImage(image), context.now),
-    ...(role === 'current' ? {} : retentionOf(target.why)),
+    ...(role === 'current' ? {} : retentionOf(target.reason)),
     next: nextOf(actions, changes),
     changes,
     actions: actions.map((action: Action) => action.seq),
@@ -127,13 +128,10 @@ function leftAloneRow(slot: VersionSlot, image: GlanceImage, context: RowContext
 
 const NO_WORK = { changes: [], actions: [] } as const satisfies Pick<VersionStatus, 'changes' | 'actions'>;
 
-/**
- * Rule 6 as the planner words it (targets.ts `retentionReason`): `kept: uuid_validity …` while uuid_validity
- * keeps the image; every other reason is one for an image past it.
- */
-function retentionOf(why: string | undefined): Pick<VersionStatus, 'retention'> {
-  if (why === undefined) return {};
-  return { retention: { state: why.startsWith('kept:') ? 'kept' : 'past', why } };
+/** Rule 6: within uuid_validity (`kept`) or past it, and the planner's words. */
+function retentionOf(reason: Reason): Pick<VersionStatus, 'retention'> {
+  if (!isRetention(reason)) return {};
+  return { retention: { state: reason.kind === 'kept' ? 'kept' : 'past', why: reasonText(reason) } };
 }
 
 /** scs-0102's recency (`replacementDue`), with the build date and age a person reads. */
