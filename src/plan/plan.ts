@@ -79,11 +79,12 @@ import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { actions } from './actions.js';
 import { assignOwnership, isManaged } from './identify.js';
+import { decisionsOf } from './decisions.js';
 import { inventory } from './inventory.js';
 import { notesOf } from './notes.js';
 import { Sequencer } from './sequence.js';
 import { targets } from './targets.js';
-import type { Plan, PlanNote, PlanOptions } from './types.js';
+import type { DefinitionPlan, Plan, PlanNote, PlanOptions } from './types.js';
 
 export interface PlanInput {
   /** The definitions to reconcile (already filtered and enabled). */
@@ -110,18 +111,20 @@ export function plan(input: PlanInput): Plan {
   // Of the images without the tag, only the project's own could be the ones the operator meant.
   const ours = (image: GlanceImage) => input.projectId === undefined || image.owner === input.projectId;
   const untagged = { tag, images: (input.unmanagedNamed ?? []).filter((i) => !i.tags.includes(tag) && ours(i)) };
-  // One definition at a time, numbered as it comes: what is left of it is the actions and the notes.
+  // One definition at a time, numbered as it comes: what is left of it is the actions, the notes and the decisions.
   const sequencer = new Sequencer();
   const notes: PlanNote[] = [];
+  const definitions: DefinitionPlan[] = [];
   for (const def of input.definitions) {
     const slots = inventory(def, byDefinition.get(def.name) ?? []);
     // Done with (the loader allows a name once): a large plan need not hold what it has inventoried.
     byDefinition.delete(def.name);
     const decided = targets(def, slots, input.options);
     for (const note of notesOf(def, slots, decided, strangers, untagged)) notes.push(note);
+    definitions.push(decisionsOf(def.name, slots, decided));
     sequencer.add(actions(def, decided, tag));
   }
-  return { actions: sequencer.plan(), notes };
+  return { actions: sequencer.plan(), notes, definitions };
 }
 
 const SEEN_BY_USERS: ReadonlySet<string> = new Set(['public', 'community']);

@@ -160,7 +160,48 @@ export interface PlanNote {
 export interface Plan {
   actions: Action[];
   notes: PlanNote[];
+  /** Per definition planned, what became of each of its versions and images, no-ops included. */
+  definitions: DefinitionPlan[];
 }
+
+/** The images a definition owns (ownership, rule 1), version by version, each with the plan's decision. */
+export interface DefinitionPlan {
+  definition: string;
+  /** Every version listed and every version found, oldest first. */
+  versions: VersionPlan[];
+}
+
+export interface VersionPlan {
+  version: string;
+  /** The definition lists it. */
+  defined: boolean;
+  /**
+   * The version's own decision (its image's, or the version's when it has none), then one per duplicate
+   * (rule 11), then one per image left alone (rule 8): every image claiming the version is in one.
+   */
+  decisions: Decision[];
+}
+
+/** What the next run does with one image of a version (or with a version without one), and why. */
+export type Decision =
+  | { fate: 'import'; role: DecidedRole; name: string; reason: Reason; oimNamed?: OimNamedReason }
+  | {
+      fate: 'keep' | 'resume';
+      image: GlanceImage;
+      role: DecidedRole;
+      /** The name it has once the run is done. */
+      name: string;
+      reason: Reason;
+      /** A usable image beside the one kept of its version (rule 11): the id of that one. */
+      duplicateOf?: string;
+      oimNamed?: OimNamedReason;
+    }
+  | { fate: 'delete'; image: GlanceImage; reason: RetentionReason; duplicateOf?: string }
+  | { fate: 'none'; reason: NotImportedReason | RetentionReason | { kind: 'not-listed' } }
+  | { fate: 'leave'; image: GlanceImage; reason: { kind: 'left-alone' } };
+
+/** Whether an image is the one users should pick, or a superseded version kept for its UUID. */
+export type DecidedRole = 'current' | 'outdated';
 
 /** Rule 6: an outdated version's place in the retention order (0: the newest outdated one) and its uuid_validity. */
 export interface RetentionPlace {

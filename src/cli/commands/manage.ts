@@ -67,8 +67,7 @@ export async function manage(
   const upstreamFailed = run.failures.length > 0;
   const plan = await planWithNames(context, run.definitions, observation, options);
   if (options.checkAge) {
-    const { images, projectId } = observation;
-    plan.notes.push(...tooOldImages(run.definitions, images, options.tag, options.maxAge, projectId));
+    plan.notes.push(...tooOldImages(run.definitions, plan, observation.images, options.maxAge));
   }
   logNotes(plan, log);
 
