@@ -1,6 +1,7 @@
 /**
- * The planner: definitions plus observed images in, an ordered list of actions out. The rules it follows,
- * numbered as the tests (test/unit/plan) cite them:
+ * The planner: definitions plus observed images in, an ordered list of actions out, with the notes and, per
+ * version, the decision on each of its images and the typed reason for it. The rules it follows, numbered as the
+ * tests (test/unit/plan) cite them:
  *
  * 1. Ours. An image is managed when it carries the managed tag and is ours to change: owned by the project,
  *    or public (as OIM decides). It belongs to a definition by the image_name and internal_version properties
@@ -78,7 +79,7 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { actions } from './actions.js';
-import { assignOwnership, isManaged } from './identify.js';
+import { assignOwnership, seenUnmanaged } from './identify.js';
 import { decisionsOf } from './decisions.js';
 import { inventory } from './inventory.js';
 import { notesOf } from './notes.js';
@@ -105,9 +106,7 @@ export interface PlanInput {
 export function plan(input: PlanInput): Plan {
   const { tag } = input.options;
   const { byDefinition } = assignOwnership(input.definitions, input.observed, tag, input.projectId);
-  const strangers = (input.unmanagedNamed ?? []).filter(
-    (image) => SEEN_BY_USERS.has(image.visibility) && !image.os_hidden && !isManaged(image, tag, input.projectId),
-  );
+  const strangers = (input.unmanagedNamed ?? []).filter((image) => seenUnmanaged(image, tag, input.projectId));
   // Of the images without the tag, only the project's own could be the ones the operator meant.
   const ours = (image: GlanceImage) => input.projectId === undefined || image.owner === input.projectId;
   const untagged = { tag, images: (input.unmanagedNamed ?? []).filter((i) => !i.tags.includes(tag) && ours(i)) };
@@ -126,5 +125,3 @@ export function plan(input: PlanInput): Plan {
   }
   return { actions: sequencer.plan(), notes, definitions };
 }
-
-const SEEN_BY_USERS: ReadonlySet<string> = new Set(['public', 'community']);
