@@ -47,7 +47,7 @@ measure() { # label, args...
 cleanup() { # tag
   node -e '
     const tag = process.argv[1];
-    Promise.all([import("./dist/cli/context.js"), import("./dist/openstack/redact.js"), import("./dist/openstack/log.js")])
+    Promise.all([import("./dist/cli/context.js"), import("./dist/net/redact.js"), import("./dist/openstack/log.js")])
       .then(async ([{ connect }, { Redactor }, { silentLog }]) => {
         const ctx = connect("devstack-admin", { timeout: 60 }, new Redactor(), silentLog, process.env);
         for (const image of await ctx.glance.listAllImages({ tags: [tag] })) await ctx.glance.deleteImage(image.id);

@@ -158,7 +158,7 @@ async function curlRound({ curlSource, size, dir, stage }, round) {
 
 /** The importer's glance-direct path: open (format checked), hash while streaming, stage. */
 async function upload({ url, size, dir, algo, glance, id, downloadVia }) {
-  const { undiciFetchWith } = await import(`${dist}/openstack/http.js`);
+  const { undiciFetchWith } = await import(`${dist}/net/agent.js`);
   const { SourceReader } = await import(`${dist}/sources/source.js`);
   // The production download (undici.request, chunks not copied) where the build has it; else fetch.
   const production = await import(`${dist}/sources/download.js`).catch(() => undefined);
@@ -184,10 +184,11 @@ async function upload({ url, size, dir, algo, glance, id, downloadVia }) {
 function sinkStage(base, server, via) {
   return {
     async open() {
-      const { HttpClient, undiciFetchWith } = await import(`${dist}/openstack/http.js`);
+      const { HttpClient } = await import(`${dist}/openstack/http.js`);
+      const { undiciFetchWith } = await import(`${dist}/net/agent.js`);
       const { Session } = await import(`${dist}/openstack/identity.js`);
       const { GlanceClient } = await import(`${dist}/openstack/image.js`);
-      const { Redactor } = await import(`${dist}/openstack/redact.js`);
+      const { Redactor } = await import(`${dist}/net/redact.js`);
       const http = new HttpClient({
         redactor: new Redactor(),
         log,
@@ -210,7 +211,7 @@ function sinkStage(base, server, via) {
 /** The real Glance of a cloud in clouds.yaml: a fresh image per upload, deleted once its bytes are counted. */
 async function glanceStage(cloudName, dir) {
   const { connect } = await import(`${dist}/cli/context.js`);
-  const { Redactor } = await import(`${dist}/openstack/redact.js`);
+  const { Redactor } = await import(`${dist}/net/redact.js`);
   const context = connect(cloudName, { timeout: 600 }, new Redactor(), log, process.env);
   const endpoint = await context.session.endpoint('image', context.cloud.imageEndpointOverride);
   return {

@@ -15,6 +15,7 @@ import type {
   ResumeImportAction,
   UpdateAction,
 } from '../plan/types.js';
+import { systemClock } from '../util/clock.js';
 import { plural } from '../util/plural.js';
 
 export type ActionStatus = 'done' | 'failed' | 'skipped' | 'deferred';
@@ -40,6 +41,8 @@ export interface ApplyDeps {
   observer?: ApplyObserver;
   /** The clock of the durations (default Date.now). */
   now?: () => number;
+  /** The pause before describing an image once more (default the system clock's). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunReport {
@@ -220,7 +223,7 @@ async function describeOnce(action: ImportAction | ResumeImportAction, image: Gl
   } catch (error) {
     if (!isHttpStatus(error, 409, 500)) throw error;
     deps.log.warn(`${action.desired.name} was being changed by someone else at the same time; trying once more`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await (deps.sleep ?? systemClock.sleep)(1000);
     await describeAndPublish(action, image, deps);
   }
 }

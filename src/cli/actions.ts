@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { ConnectionError } from '../openstack/errors.js';
-import type { FetchLike } from '../openstack/http.js';
-import type { Redactor } from '../openstack/redact.js';
+import type { FetchLike } from '../net/fetch.js';
+import type { Redactor } from '../net/redact.js';
 import type { ManageOptions, SourceAccess } from './commands/manage.js';
 import type { LoadedSelection } from './commands/selection.js';
 import type { CloudContext, GlobalOptions } from './context.js';
@@ -170,7 +170,7 @@ export const updateFiles = machineReadable(async (options, { io, redactor, setEx
 
 /** How upstream indexes are read when the caller gave no fetch: undici's. */
 async function sourceFetch(): Promise<FetchLike> {
-  const { undiciFetchWith } = await import('../openstack/http.js');
+  const { undiciFetchWith } = await import('../net/agent.js');
   return undiciFetchWith(undefined);
 }
 

@@ -5,7 +5,7 @@ import type { ResolvedCloud } from '../config/types.js';
 import { HttpClient } from '../openstack/http.js';
 import { Session } from '../openstack/identity.js';
 import { GlanceClient } from '../openstack/image.js';
-import type { Redactor } from '../openstack/redact.js';
+import type { Redactor } from '../net/redact.js';
 import { UsageError } from './exit.js';
 import type { ProgramOptions } from './options.js';
 

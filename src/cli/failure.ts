@@ -2,7 +2,7 @@ import { ConfigError } from '../config/errors.js';
 import { DefinitionError, FilterError } from '../definitions/errors.js';
 import type { DefinitionIssue } from '../definitions/types.js';
 import { AuthError, ConnectionError, HttpError } from '../openstack/errors.js';
-import type { Redactor } from '../openstack/redact.js';
+import type { Redactor } from '../net/redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { CommanderError } from './options.js';
 import { safeJson, safeLines, safeText } from './safe-text.js';

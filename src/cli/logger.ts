@@ -1,5 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import type { Redactor } from '../openstack/redact.js';
+import type { Redactor } from '../net/redact.js';
 import type { ProgramOptions } from './options.js';
 import { safeJson, safeText } from './safe-text.js';
 

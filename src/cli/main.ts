@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { FetchLike } from '../openstack/http.js';
-import { Redactor } from '../openstack/redact.js';
+import type { FetchLike } from '../net/fetch.js';
+import { Redactor } from '../net/redact.js';
 import type { Run } from './actions.js';
 import { EXIT_OK } from './exit.js';
 import {

@@ -1,5 +1,5 @@
 import { escapeControl, escapeJsonText } from '../util/control-characters.js';
-import { maskUserinfo } from '../openstack/redact.js';
+import { maskUserinfo } from '../net/redact.js';
 
 /**
  * Text as it may reach a terminal or a log: one line, every control character shown escaped (`\u001b`),

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { listClouds } from '../config/index.js';
-import type { Redactor } from '../openstack/redact.js';
+import type { Redactor } from '../net/redact.js';
 import type { ManageOptions } from './commands/manage.js';
 import { type CloudContext, connect, type GlobalOptions, logRequestCounts } from './context.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './exit.js';

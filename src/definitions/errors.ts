@@ -39,3 +39,8 @@ export class FilterError extends Error {
     super(`Invalid filter regex ${JSON.stringify(pattern)}: ${reason}`);
   }
 }
+
+/** A definition file, or the edit asked of it, has a shape the versions editor does not handle; starts `line N:`. */
+export class VersionEditError extends Error {
+  override readonly name = 'VersionEditError';
+}

@@ -1,5 +1,5 @@
-import { propertiesFor } from '../plan/desired.js';
 import { localFileProblem } from '../sources/source.js';
+import { propertiesFor } from './publishes.js';
 import type { DefinitionIssue, ImageDefinition, VersionDefinition } from './types.js';
 
 export interface PreflightOptions {

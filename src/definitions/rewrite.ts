@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { editVersionLists, VersionEditError, type VersionListEdit } from './edit-versions.js';
-import { formatIssue } from './errors.js';
+import { editVersionLists, type VersionListEdit } from './edit-versions.js';
+import { formatIssue, VersionEditError } from './errors.js';
 import type { ImageDefinition, VersionDefinition } from './types.js';
 import { validateDefinitionFile } from './validate-file.js';
 import { readYamlTree } from '../yaml/tree.js';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { isMapping } from '../util/objects.js';
 import type { Checksum, MetaValue } from './types.js';
-import { hasUserinfo } from '../openstack/redact.js';
+import { hasUserinfo } from '../net/redact.js';
 import { calendarDate, YamlTimestamp } from '../yaml/pyyaml.js';
+import { LAYOUT_NAMES } from '../upstream/layouts/names.js';
 
 /*
  * OIM's yamale schema (etc/schema.yaml) in zod. Deliberate differences, each marked where it is made:
@@ -234,6 +235,8 @@ export const imageSchema = z.object({
   status: z.enum(IMAGE_STATUSES),
   separator: optional(z.string()),
   tags: z.array(z.string()),
+  // Not OIM's: an unknown key there. Absent: the layout latest_url and latest_checksum_url have the shape of.
+  upstream_layout: optional(z.enum(LAYOUT_NAMES)),
   versions: z.array(versionSchema),
   visibility: z.enum(VISIBILITIES),
 });

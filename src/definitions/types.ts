@@ -1,4 +1,5 @@
 import type { Visibility } from '../openstack/image.js';
+import type { Layout } from '../upstream/layouts/names.js';
 
 /** An image definition in OIM's format, validated and normalised. Field names follow the YAML where they can. */
 export interface ImageDefinition {
@@ -27,6 +28,8 @@ export interface ImageDefinition {
   visibility: Visibility;
   latest_url?: string;
   latest_checksum_url?: string;
+  /** How the upstream is laid out, when not told from the two URLs' shape. */
+  upstream_layout?: Layout;
   /** Image-level properties (SCS-0102 and hw_*), as written; values keep their YAML type. */
   meta: Meta;
   /** In natural version order, oldest first. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { FieldPath } from '../yaml/source-map.js';
 import { YamlTimestamp } from '../yaml/pyyaml.js';
 import { isMapping } from '../util/objects.js';
-import { maskUserinfo } from '../openstack/redact.js';
+import { maskUserinfo } from '../net/redact.js';
 
 const EXPECTED: Readonly<Record<string, string>> = {
   string: 'text',

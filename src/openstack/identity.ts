@@ -1,6 +1,8 @@
 import type { AuthConfig, EndpointInterface, ResolvedCloud, Scope } from '../config/types.js';
 import { AuthError, ConnectionError, isHttpStatus } from './errors.js';
-import { type HttpClient, type HttpRequest, type HttpResponse, isStreamBody } from './http.js';
+import type { HttpClient } from './http.js';
+import { isStreamBody } from '../net/upload.js';
+import type { HttpRequest, HttpResponse } from './request.js';
 
 export interface CatalogEndpoint {
   interface: string;

@@ -1,7 +1,7 @@
+import { versionedName } from '../definitions/publishes.js';
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { diffImage, type SharedChanges } from './diff.js';
-import { versionedName } from './names.js';
 import { asCreated } from './new-image.js';
 import { reasonText } from './reasons.js';
 import type { Arrival, Deleted, Kept, Target } from './targets.js';

@@ -1,6 +1,6 @@
-import type { ImageDefinition, Meta, MetaValue, VersionDefinition, Visibility } from '../definitions/types.js';
+import { currentExposure, imageName, propertiesFor, tagsFor, versionedName } from '../definitions/publishes.js';
+import type { ImageDefinition, VersionDefinition, Visibility } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { identityName, imageName, versionedName } from './names.js';
 import type { DesiredImage, PlanOptions } from './types.js';
 
 /** Whether an image is the one users should pick, or a superseded version kept for its UUID. */
@@ -50,8 +50,9 @@ export function desiredForVersion(
     tags: tagsFor(def, options.tag),
   };
   if (role === 'current') {
-    desired.visibility = version.visibility ?? def.visibility;
-    desired.os_hidden = version.hidden ?? false;
+    const exposure = currentExposure(def, version);
+    desired.visibility = exposure.visibility;
+    desired.os_hidden = exposure.os_hidden;
     desired.status = def.status;
   } else {
     outdatedExposure(version, def.visibility, outdated, options, desired);
@@ -117,50 +118,4 @@ function outdatedVisibility(
 /** `visibility`, unless it would show the image found more than it is: then undefined (left as it is). */
 function shownNoMore(visibility: Visibility, found: Exposure | undefined): Visibility | undefined {
   return found && SHOWN[visibility] > SHOWN[found.visibility] ? undefined : visibility;
-}
-
-export function tagsFor(def: ImageDefinition, managedTag: string): string[] {
-  const distro = def.meta.os_distro;
-  const tags =
-    typeof distro === 'string' && distro ? [...def.tags, managedTag, `os:${distro}`] : [...def.tags, managedTag];
-  // Each once (a few tags: no Set).
-  const once = (tag: string, index: number) => tags.indexOf(tag) === index;
-  return tags.every(once) ? tags : [...new Set(tags)];
-}
-
-/**
- * The properties OIM writes: the image's meta with the version's overrides, plus internal_version,
- * image_original_user, image_source, image_build_date, image_description, image_name and, for
- * single-version images, os_version. Values as strings; null values mean "absent", never "None".
- * Written straight into the answer, in the order the layers set them (thousands of versions per plan).
- */
-export function propertiesFor(def: ImageDefinition, version: VersionDefinition): Record<string, string | null> {
-  const properties: Record<string, string | null> = { image_description: def.name };
-  put(properties, def.meta);
-  properties.image_name = identityName(def);
-  properties.internal_version = version.version;
-  properties.image_original_user = def.login;
-  if (!def.multi) properties.os_version = version.version;
-  if (version.os_version !== undefined) properties.os_version = version.os_version;
-  if (version.image_description !== undefined) properties.image_description = version.image_description;
-  properties.image_source = version.source ?? publicSource(version.url);
-  if (version.build_date !== undefined) properties.image_build_date = version.build_date;
-  put(properties, version.meta);
-  return properties;
-}
-
-function put(properties: Record<string, string | null>, meta: Meta): void {
-  for (const key in meta) properties[key] = propertyValue(meta[key] as MetaValue);
-}
-
-/** A file: URL names a path on the operator's machine, which other users need not see. */
-function publicSource(url: string): string {
-  if (!url.startsWith('file:')) return url;
-  return `file:${url.slice(url.lastIndexOf('/') + 1)}`;
-}
-
-export function propertyValue(value: MetaValue): string | null {
-  if (value === null) return null;
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return String(value);
 }

@@ -1,6 +1,7 @@
+import { identityName } from '../definitions/publishes.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { identityName, versionInName } from './names.js';
+import { versionInName } from './names.js';
 
 /** A managed image and the definition version it belongs to. */
 export interface OwnedImage {

@@ -1,21 +1,6 @@
+import { versionedName } from '../definitions/publishes.js';
 import type { ImageDefinition, OutdatedNameStyle, VersionDefinition } from '../definitions/types.js';
 import type { PlanOptions } from './types.js';
-
-/** `NAME<sep>(VERSION)` for versions of a multi image, `NAME<sep>VERSION` for a single-version image. */
-export function versionedName(def: ImageDefinition, version: string): string {
-  return def.multi ? `${def.name}${def.separator}(${version})` : `${def.name}${def.separator}${version}`;
-}
-
-/** The newest version of a multi image carries the plain name. */
-export function imageName(def: ImageDefinition, version: string, current: boolean): string {
-  return def.multi && current ? def.name : versionedName(def, version);
-}
-
-/** The value written as `image_name`: what ties an image to its definition. */
-export function identityName(def: ImageDefinition): string {
-  const fromMeta = def.meta.image_name;
-  return typeof fromMeta === 'string' && fromMeta !== '' ? fromMeta : def.name;
-}
 
 /** How a definition's outdated versions are named: --outdated-names wins, then its `outdated_names`, else OIM's. */
 export function outdatedNameStyle(

@@ -1,9 +1,9 @@
+import { imageName } from '../definitions/publishes.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { desiredForUndefinedVersion, desiredForVersion, type OutdatedState, type Role } from './desired.js';
 import { requiredMinDisk } from './diff.js';
 import type { VersionSlot } from './inventory.js';
-import { imageName } from './names.js';
 import type { Deleted, Kept } from './targets.js';
 import type { DesiredImage, PlanOptions, RetentionReason } from './types.js';
 

@@ -1,6 +1,6 @@
 import { type Observation, observe } from '../apply/observe.js';
 import type { ImageDefinition } from '../definitions/types.js';
-import type { FetchLike } from '../openstack/http.js';
+import type { FetchLike } from '../net/fetch.js';
 import type { Session } from '../openstack/identity.js';
 import type { GlanceClient, GlanceImage } from '../openstack/image.js';
 import { tooOldImages } from '../plan/age.js';

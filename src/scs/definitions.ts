@@ -21,18 +21,14 @@ export interface DefinitionCompliance {
  * be changed), a WARN a warning. Rules across definitions (uniqueness) only warn, so that OIM's own
  * catalogue still loads.
  */
-export function checkDefinitions(
-  definitions: ImageDefinition[],
-  tag: string,
-  options: CheckOptions,
-): DefinitionCompliance {
+export function checkDefinitions(definitions: ImageDefinition[], options: CheckOptions): DefinitionCompliance {
   const errors: DefinitionIssue[] = [];
   const warnings: DefinitionIssue[] = [];
   definitions.forEach((def) => {
     for (const version of def.versions) {
       // A `latest` pointer's build date is its upstream's Last-Modified, known only when a run reads it.
       const datedAtRun = version === latestPointer(def);
-      for (const finding of checkImage(subjectOfDefinition(def, version, tag), options)) {
+      for (const finding of checkImage(subjectOfDefinition(def, version), options)) {
         if (finding.verdict === 'PASS' || NOT_FOR_DEFINITIONS.has(finding.rule)) continue;
         if (datedAtRun && finding.rule === 'image_build_date') continue;
         const issue: DefinitionIssue = {
@@ -49,7 +45,7 @@ export function checkDefinitions(
 
   const newest = definitions.flatMap((def) => {
     const version = def.versions.at(-1);
-    return version ? [{ def, subject: subjectOfDefinition(def, version, tag) }] : [];
+    return version ? [{ def, subject: subjectOfDefinition(def, version) }] : [];
   });
   const cross = checkImages(
     newest.map((entry) => entry.subject),

@@ -22,9 +22,14 @@ export const pass = (message: string): Outcome => ['PASS', message];
 export const warn = (message: string): Outcome => ['WARN', message];
 export const fail = (message: string): Outcome => ['FAIL', message];
 
-const RANK: Readonly<Record<Verdict, number>> = { PASS: 0, WARN: 1, FAIL: 2 };
+const SEVERITY: Readonly<Record<Verdict, number>> = { PASS: 0, WARN: 1, FAIL: 2 };
+
+/** Orders verdicts from the mildest to the most severe: PASS, WARN, FAIL (swap the arguments for FAIL first). */
+export function bySeverity(a: Verdict, b: Verdict): number {
+  return SEVERITY[a] - SEVERITY[b];
+}
 
 /** FAIL over WARN over PASS; PASS for no findings. */
 export function worstVerdict(findings: readonly Pick<Finding, 'verdict'>[]): Verdict {
-  return findings.reduce<Verdict>((worst, f) => (RANK[f.verdict] > RANK[worst] ? f.verdict : worst), 'PASS');
+  return findings.reduce<Verdict>((worst, f) => (bySeverity(f.verdict, worst) > 0 ? f.verdict : worst), 'PASS');
 }

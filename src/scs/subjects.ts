@@ -1,7 +1,6 @@
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
+import { currentExposure, imageName, propertiesFor } from '../definitions/publishes.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { desiredForVersion } from '../plan/desired.js';
-import type { PlanOptions } from '../plan/types.js';
 import type { ImageSubject } from './image-subject.js';
 
 const CORE_FIELDS = new Set([
@@ -54,26 +53,16 @@ export function subjectOfImage(image: GlanceImage): ImageSubject {
 }
 
 /** The image a definition's version would publish as the current one: what the tool would write on it. */
-export function subjectOfDefinition(def: ImageDefinition, version: VersionDefinition, tag: string): ImageSubject {
-  const options: PlanOptions = {
-    tag,
-    latest: false,
-    hide: false,
-    useOsHidden: false,
-    deactivate: false,
-    delete: false,
-    keep: false,
-    today: '',
-  };
-  const desired = desiredForVersion(def, version, 'current', options);
+export function subjectOfDefinition(def: ImageDefinition, version: VersionDefinition): ImageSubject {
   const properties: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(desired.properties)) if (value !== null) properties[key] = value;
+  for (const [key, value] of Object.entries(propertiesFor(def, version))) if (value !== null) properties[key] = value;
+  const { visibility, os_hidden } = currentExposure(def, version);
   return {
-    name: desired.name,
+    name: imageName(def, version.version, true),
     properties,
-    ...(desired.min_disk !== undefined ? { min_disk: desired.min_disk } : {}),
-    ...(desired.min_ram !== undefined ? { min_ram: desired.min_ram } : {}),
-    ...(desired.visibility ? { visibility: desired.visibility } : {}),
-    os_hidden: desired.os_hidden ?? false,
+    ...(def.min_disk !== undefined ? { min_disk: def.min_disk } : {}),
+    ...(def.min_ram !== undefined ? { min_ram: def.min_ram } : {}),
+    ...(visibility ? { visibility } : {}),
+    os_hidden,
   };
 }

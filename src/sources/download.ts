@@ -1,13 +1,13 @@
 import { type Dispatcher, interceptors, request as undiciRequest } from 'undici';
-import { agentFor, type FetchLike } from '../openstack/http.js';
-import type { TlsConfig } from '../config/types.js';
+import { agentFor, type TlsOptions } from '../net/agent.js';
+import { type FetchLike, fetchHeaders } from '../net/fetch.js';
 import { webStreamOf } from './web-stream.js';
 
 /**
  * GETs of image data (SourceReader's `download`) over one keep-alive connection pool, redirects followed as
  * fetch follows them (at most 20; credentials dropped when one leads to another origin).
  */
-export function undiciDownloadWith(tls: TlsConfig | undefined): FetchLike {
+export function undiciDownloadWith(tls: TlsOptions | undefined): FetchLike {
   return undiciDownload(agentFor(tls).compose(interceptors.redirect({ maxRedirections: 20 })));
 }
 
@@ -28,14 +28,9 @@ export function undiciDownload(dispatcher: Dispatcher): FetchLike {
     if (stream === null) body.resume();
     return {
       status: statusCode,
-      headers: { get: (name: string) => headerValue(headers[name.toLowerCase()]) },
+      headers: fetchHeaders(headers),
       text: () => body.text(),
       body: stream,
     };
   };
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -1,4 +1,4 @@
-import { maskUserinfo } from '../openstack/redact.js';
+import { maskUserinfo } from '../net/redact.js';
 
 /**
  * Bytes read before an upload starts to tell the image format: up to ISO 9660's "CD001", which ends at
@@ -75,9 +75,6 @@ const ACCEPTS: Record<string, readonly string[]> = {
   // as disks), so raw accepts it.
   raw: ['raw', 'iso'],
 };
-
-/** The disk formats whose data is checked before an upload. */
-export const CHECKED_FORMATS: readonly string[] = Object.keys(ACCEPTS);
 
 /**
  * Why data that starts with `head` is not an image of the declared disk format, or undefined when it is

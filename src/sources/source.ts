@@ -2,10 +2,11 @@ import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FetchInit, FetchLike, FetchResponse } from '../openstack/http.js';
+import type { FetchInit, FetchLike, FetchResponse } from '../net/fetch.js';
 import { webStreamOf } from './web-stream.js';
-import { maskUserinfo } from '../openstack/redact.js';
-import { fetchFailure } from '../util/fetch-failure.js';
+import { maskUserinfo } from '../net/redact.js';
+import { fetchFailure } from '../net/fetch-failure.js';
+import { type Clock, systemClock } from '../util/clock.js';
 import { formatMismatch, SNIFF_BYTES, SourceFormatError } from './format.js';
 
 export { SourceFormatError } from './format.js';
@@ -38,6 +39,8 @@ export interface SourceReaderOptions {
    * body is not copied chunk by chunk as fetch's is.
    */
   download?: FetchLike;
+  /** The time of the timeouts; default the system's. */
+  clock?: Clock;
 }
 
 export interface OpenOptions {
@@ -116,6 +119,7 @@ export class SourceReader {
   private readonly timeoutMs: number;
   private readonly localFileDirs: readonly string[];
   private readonly download: FetchLike;
+  private readonly clock: Clock;
 
   constructor(
     private readonly fetch: FetchLike,
@@ -124,6 +128,7 @@ export class SourceReader {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.localFileDirs = options.localFileDirs ?? [];
     this.download = options.download ?? fetch;
+    this.clock = options.clock ?? systemClock;
   }
 
   async probe(url: string): Promise<SourceProbe> {
@@ -191,13 +196,14 @@ export class SourceReader {
   private async get(url: string, method: 'HEAD' | 'GET', whole: boolean, headers: Record<string, string> = {}) {
     const { bare, authorization } = splitCredentials(url);
     const init: FetchInit = { method, headers: { ...headers, ...authorization }, redirect: 'follow' };
-    if (whole) return this.fetch(bare, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+    if (whole) return this.fetch(bare, { ...init, signal: this.clock.timeoutSignal(this.timeoutMs) });
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('no answer', 'TimeoutError')), this.timeoutMs);
+    const abort = () => controller.abort(new DOMException('no answer', 'TimeoutError'));
+    const cancelTimer = this.clock.setTimer(this.timeoutMs, abort);
     try {
       return await this.download(bare, { ...init, signal: controller.signal });
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
     }
   }
 }
@@ -272,11 +278,8 @@ function sizeOf(contentLength: string | null, contentRange: string | null): { si
   return Number.isFinite(total) && total > 0 ? { size: total } : {};
 }
 
-/** fetch puts the system error in `cause`; undici.request (the download) throws it as it is. */
 function describeFetchError(error: unknown, url: string): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const failure = fetchFailure(error);
-  const own = (error as { code?: unknown } | null)?.code;
-  const code = failure.code ?? (typeof own === 'string' ? own : undefined);
-  return maskUserinfo((code ?? failure.message).split(url).join(maskUserinfo(url)));
+  const { code, message } = fetchFailure(error);
+  return maskUserinfo((code ?? message).split(url).join(maskUserinfo(url)));
 }

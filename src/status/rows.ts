@@ -11,10 +11,9 @@ import type { ImageSummary, Recency, Role, VersionStatus } from './types.js';
 
 const DAY_MS = 86_400_000;
 
-/** What a definition's rows read besides the definition and its plan: the plan's actions, the tag, the clock. */
+/** What a definition's rows read besides the definition and its plan: the plan's actions, the clock. */
 export interface RowContext {
   index: ActionIndex;
-  tag: string;
   now: number;
   /** Per image id, why the official SCS recency test would WARN about it; undefined: not judged. */
   scsRecencyWarnings?: ReadonlyMap<string, string>;
@@ -54,8 +53,7 @@ function decisionRow(
   context: RowContext,
 ): VersionStatus | undefined {
   const base = { version, defined };
-  const recencyOfListed = () =>
-    listed ? { recency: recencyOf(subjectOfDefinition(def, listed, context.tag), context.now) } : {};
+  const recencyOfListed = () => (listed ? { recency: recencyOf(subjectOfDefinition(def, listed), context.now) } : {});
   switch (decision.fate) {
     case 'none': {
       // A version no longer listed whose only images failed: those are its left-alone rows.

@@ -35,7 +35,6 @@ export function statusView(input: StatusInput): StatusView {
   const { options, plan } = input;
   const context: RowContext = {
     index: indexActions(plan.actions),
-    tag: options.tag,
     now: input.now.getTime(),
     scsRecencyWarnings: recencyWarnings(input.observed, input.now.getTime()),
   };

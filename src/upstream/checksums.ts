@@ -1,4 +1,5 @@
 import { ALGO_BY_LENGTH } from '../definitions/schema.js';
+import type { Checksum } from '../definitions/types.js';
 
 /** One line of a checksum file. */
 export interface ChecksumEntry {
@@ -92,6 +93,11 @@ export function bareDigest(text: string): { algo: string; hex: string } | undefi
   if (!/^[0-9a-fA-F]+$/.test(digest)) return undefined;
   const algo = ALGO_BY_LENGTH[digest.length];
   return algo === undefined ? undefined : { algo, hex: digest.toLowerCase() };
+}
+
+/** An entry's digest as a definition writes it. */
+export function checksumOf(entry: { algo: string; hex: string }): Checksum {
+  return { algo: entry.algo, hex: entry.hex };
 }
 
 const ALGO_RANK: Readonly<Record<string, number>> = { sha512: 2, sha256: 1 };

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { ImageDefinition } from '../definitions/types.js';
-import type { FetchLike } from '../openstack/http.js';
+import type { FetchLike } from '../net/fetch.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { assignOwnership } from '../plan/identify.js';
 import { UpstreamError, UpstreamHttp } from './http.js';

@@ -1,6 +1,7 @@
-import type { FetchLike, FetchResponse } from '../openstack/http.js';
-import { maskUserinfo } from '../openstack/redact.js';
-import { fetchFailure } from '../util/fetch-failure.js';
+import type { FetchLike, FetchResponse } from '../net/fetch.js';
+import { maskUserinfo } from '../net/redact.js';
+import { fetchFailure } from '../net/fetch-failure.js';
+import { type Clock, systemClock } from '../util/clock.js';
 
 /** An upstream that did not answer as expected; the message names the URL (credentials masked) and what was wanted. */
 export class UpstreamError extends Error {
@@ -19,6 +20,8 @@ export interface UpstreamHttpOptions {
   timeoutMs?: number;
   /** Index and checksum files are small; a bigger answer is a wrong URL (an image, say), not read to the end. */
   maxBytes?: number;
+  /** The time of the timeouts; default the system's. */
+  clock?: Clock;
 }
 
 /**
@@ -29,6 +32,7 @@ export class UpstreamHttp {
   requests = 0;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly fetch: FetchLike,
@@ -36,6 +40,7 @@ export class UpstreamHttp {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+    this.clock = options.clock ?? systemClock;
   }
 
   async text(url: string): Promise<string> {
@@ -60,7 +65,7 @@ export class UpstreamHttp {
   private async send(url: string, method: 'GET' | 'HEAD'): Promise<FetchResponse> {
     this.requests++;
     try {
-      const signal = AbortSignal.timeout(this.timeoutMs);
+      const signal = this.clock.timeoutSignal(this.timeoutMs);
       return await this.fetch(url, { method, headers: {}, redirect: 'follow', signal });
     } catch (error) {
       throw new UpstreamError(url, describeFailure(error, this.timeoutMs));

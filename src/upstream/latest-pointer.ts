@@ -1,9 +1,9 @@
-import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
+import type { Checksum, ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { OwnedImage } from '../plan/identify.js';
 import { toIsoDate } from '../definitions/schema.js';
-import { bareDigest, findEntry, parseChecksumFile } from './checksums.js';
+import { bareDigest, checksumOf, findEntry, parseChecksumFile } from './checksums.js';
 import { httpDateToYmd, ymdToIsoDate } from './dates.js';
-import { splitUrl } from './discover.js';
+import { splitUrl } from './split-url.js';
 import { UpstreamError, type UpstreamHttp } from './http.js';
 import { freeVersion } from './next-version.js';
 
@@ -40,19 +40,19 @@ export async function resolveLatestPointer(
   return { ...def, versions: def.versions.map((entry) => (entry === pointer ? version : entry)) };
 }
 
-async function upstreamDigest(pointer: VersionDefinition, http: UpstreamHttp): Promise<{ algo: string; hex: string }> {
+async function upstreamDigest(pointer: VersionDefinition, http: UpstreamHttp): Promise<Checksum> {
   if (pointer.checksums_url) {
     const file = splitUrl(pointer.url).file;
     const entry = findEntry(parseChecksumFile(await http.text(pointer.checksums_url)), file);
     if (entry === undefined) throw new UpstreamError(pointer.checksums_url, `does not list ${file}`);
-    return { algo: entry.algo, hex: entry.hex };
+    return checksumOf(entry);
   }
   const url = pointer.checksum_url as string;
   const text = await http.text(url);
   const entries = parseChecksumFile(text);
   const digest = bareDigest(text) ?? (entries.length === 1 ? entries[0] : undefined);
   if (digest === undefined) throw new UpstreamError(url, 'holds no single checksum');
-  return { algo: digest.algo, hex: digest.hex };
+  return checksumOf(digest);
 }
 
 function fromImage(known: OwnedImage): { version: string; buildDate?: string } {

@@ -1,14 +1,17 @@
 import pLimit from 'p-limit';
-import type { FetchLike } from '../openstack/http.js';
+import type { FetchLike } from '../net/fetch.js';
 import type { ImageDefinition } from '../definitions/types.js';
-import { buildDate, findNewestBuild, layoutOf, type Layout } from './discover.js';
+import { buildDate, findNewestBuild } from './discover.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
+import type { Layout } from './layouts/names.js';
+import { upstreamOf, type DefinitionUpstream } from './layouts/registry.js';
 import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
 
 /** What discovery found for one definition that names its upstream (`latest_url` and `latest_checksum_url`). */
 export interface DefinitionUpdate {
   definition: ImageDefinition;
-  layout: Layout;
+  /** Undefined when the definition names no layout and none recognises its URLs (see `error`). */
+  layout?: Layout;
   /** Upstream's newest build; its date is known unless the definition already lists it. */
   offered?: Omit<FoundBuild, 'date'> & { date?: string };
   decision?: UpdateDecision;
@@ -24,10 +27,9 @@ export interface DiscoveryOptions {
   timeoutMs: number;
 }
 
-export function hasUpstream(
-  def: ImageDefinition,
-): def is ImageDefinition & { latest_url: string; latest_checksum_url: string } {
-  return def.latest_url !== undefined && def.latest_checksum_url !== undefined;
+/** Whether discovery asks the definition's upstream: the registry reads one from it, or finds it unreadable. */
+export function hasUpstream(def: ImageDefinition): boolean {
+  return upstreamOf(def) !== undefined;
 }
 
 /** Asks every definition's upstream for its newest build, a few at once; a failure stays with its definition. */
@@ -36,18 +38,24 @@ export async function discoverUpdates(
   options: DiscoveryOptions,
 ): Promise<DefinitionUpdate[]> {
   const limit = pLimit(options.parallel);
-  return Promise.all(definitions.filter(hasUpstream).map((def) => limit(() => discoverOne(def, options))));
+  const asked = definitions.flatMap((def) => {
+    const upstream = upstreamOf(def);
+    return upstream === undefined ? [] : [{ def, upstream }];
+  });
+  return Promise.all(asked.map(({ def, upstream }) => limit(() => discoverOne(def, upstream, options))));
 }
 
 async function discoverOne(
-  def: ImageDefinition & { latest_url: string; latest_checksum_url: string },
+  def: ImageDefinition,
+  upstream: DefinitionUpstream,
   options: DiscoveryOptions,
 ): Promise<DefinitionUpdate> {
+  if ('problem' in upstream) return { definition: def, error: upstream.problem, requests: 0 };
   const http = new UpstreamHttp(options.fetch, { timeoutMs: options.timeoutMs });
-  const source = { latestUrl: def.latest_url, latestChecksumUrl: def.latest_checksum_url };
-  const result: DefinitionUpdate = { definition: def, layout: layoutOf(source), requests: 0 };
+  const { layout, source } = upstream;
+  const result: DefinitionUpdate = { definition: def, layout, requests: 0 };
   try {
-    const build = await findNewestBuild(source, http);
+    const build = await findNewestBuild(source, http, layout);
     result.offered = { url: build.url, checksum: build.checksum, ...(build.date ? { date: build.date } : {}) };
     const listed = listsBuild(def, build);
     if (listed) {

@@ -8,7 +8,7 @@ import { HttpClient } from '../../src/openstack/http.js';
 import { Session } from '../../src/openstack/identity.js';
 import { GlanceClient, type GlanceImage } from '../../src/openstack/image.js';
 import { silentLog } from '../../src/openstack/log.js';
-import { Redactor } from '../../src/openstack/redact.js';
+import { Redactor } from '../../src/net/redact.js';
 
 /** Values written by `scripts/openstack-dev.sh env`; the e2e suite runs only with the local stack up. */
 export const e2e = {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ImageDefinition } from '../../definitions/types.js';
-import { maskUserinfo } from '../../openstack/redact.js';
+import { maskUserinfo } from '../../net/redact.js';
 import { replacementDue } from '../../scs/recency.js';
 import { subjectOfDefinition } from '../../scs/subjects.js';
 import type { RunDefinitions } from '../../upstream/for-run.js';
@@ -54,11 +54,11 @@ function offeredOutput(offered: NonNullable<DefinitionUpdate['offered']>) {
  * Warns, before anything changes, about definitions whose newest build is past scs-0102's replacement date
  * (build date + 1.1 × replace_frequency): a cloud filled from them fails the SCS recency test.
  */
-export function warnStale(definitions: ImageDefinition[], tag: string, log: Logger, now = Date.now()): void {
+export function warnStale(definitions: ImageDefinition[], log: Logger, now = Date.now()): void {
   for (const def of definitions) {
     const newest = def.versions.at(-1);
     if (!newest) continue;
-    const replacement = replacementDue(subjectOfDefinition(def, newest, tag));
+    const replacement = replacementDue(subjectOfDefinition(def, newest));
     if (!replacement.due || now <= replacement.at) continue;
     const remedy = hasUpstream(def) ? 'run "image-manager update" (or add --update)' : 'define a newer version';
     const stale = `version ${newest.version} is stale by scs-0102's recency rule (${replacement.age})`;

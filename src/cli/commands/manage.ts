@@ -4,7 +4,7 @@ import { Importer } from '../../apply/importer.js';
 import type { Observation } from '../../apply/observe.js';
 import type { Plan } from '../../plan/types.js';
 import { SourceReader } from '../../sources/source.js';
-import type { FetchLike } from '../../openstack/http.js';
+import type { FetchLike } from '../../net/fetch.js';
 import { carryOut } from '../../run/apply.js';
 import { prepareRun } from '../../run/prepare.js';
 import { reportDiscovery, discoveryOutput, warnStale } from './discovery-report.js';
@@ -56,7 +56,7 @@ export async function manage(
         log.info(`Found ${plural(images.length, 'managed image')} in cloud ${context.cloud.name}`),
       discovered: (discovery) => {
         reportDiscovery(discovery, log);
-        warnStale(discovery.definitions, options.tag, log);
+        warnStale(discovery.definitions, log);
       },
     },
   });

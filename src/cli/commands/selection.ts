@@ -42,7 +42,7 @@ export function loadSelection(options: ManageOptions, log: Logger): LoadedSelect
   const refused = checkBeforeRun(selected, preflight);
   if (refused.length > 0) throw new DefinitionError(refused, warnings);
   if (options.check || options.checkOnly) {
-    const compliance = checkDefinitions(selected, options.tag, { version: options.scsVersion, now: new Date() });
+    const compliance = checkDefinitions(selected, { version: options.scsVersion, now: new Date() });
     for (const warning of compliance.warnings) log.warn(formatIssue(warning));
     if (compliance.errors.length > 0) throw new DefinitionError(compliance.errors, compliance.warnings);
     log.info(`The selected definitions would publish images that pass scs-0102 ${options.scsVersion}`);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { FetchLike } from '../../openstack/http.js';
+import type { FetchLike } from '../../net/fetch.js';
 import { readStatus } from '../../run/status.js';
 import { formatStatus } from '../../status/format.js';
 import type { CloudContext } from '../context.js';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { warnStale } from '../../../src/cli/commands/discovery-report.js';
-import { def, TAG, version } from '../plan/helpers.js';
+import { def, version } from '../plan/helpers.js';
 
 function capture(): { log: pino.Logger; lines: () => string[] } {
   const lines: string[] = [];
@@ -27,7 +27,7 @@ describe('warnStale: definitions whose newest build is past scs-0102 replacement
       meta: { replace_frequency: 'monthly' },
       versions: ['20260926'],
     });
-    warnStale([stale], TAG, log, now);
+    warnStale([stale], log, now);
     expect(lines()).toEqual([
       '[Ubuntu 24.04] version 20260926 is stale by scs-0102\'s recency rule (built 2026-09-26, replace_frequency=monthly, replacement due 2026-10-30): run "image-manager update" (or add --update)',
     ]);
@@ -41,7 +41,6 @@ describe('warnStale: definitions whose newest build is past scs-0102 replacement
         def({ name: 'Pinned', meta: { replace_frequency: 'never' }, versions: ['20200101'] }),
         def({ name: 'Undated', meta: { replace_frequency: 'weekly' }, versions: [version('1.0')] }),
       ],
-      TAG,
       log,
       now,
     );
@@ -50,7 +49,7 @@ describe('warnStale: definitions whose newest build is past scs-0102 replacement
 
   it('tells a definition without an upstream to define a newer version', () => {
     const { log, lines } = capture();
-    warnStale([def({ name: 'Old', meta: { replace_frequency: 'weekly' }, versions: ['20261101'] })], TAG, log, now);
+    warnStale([def({ name: 'Old', meta: { replace_frequency: 'weekly' }, versions: ['20261101'] })], log, now);
     expect(lines()).toEqual([expect.stringMatching(/^\[Old\] version 20261101 is stale .*: define a newer version$/)]);
   });
 });

@@ -5,7 +5,7 @@ import { formatAudit, type Audit } from '../../../src/cli/commands/check.js';
 import { formatCloudInfo } from '../../../src/cli/commands/info.js';
 import { createLogger } from '../../../src/cli/logger.js';
 import { formatPlan, formatReport, jsonDocument } from '../../../src/cli/output.js';
-import { Redactor } from '../../../src/openstack/redact.js';
+import { Redactor } from '../../../src/net/redact.js';
 import type { Plan } from '../../../src/plan/types.js';
 
 /** A name as a hostile image or definition could carry it: a forged log line, an OSC title, a colour, bidi. */

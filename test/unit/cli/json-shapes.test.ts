@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import type { FetchLike } from '../../../src/openstack/http.js';
+import type { FetchLike } from '../../../src/net/fetch.js';
 import { cloudsFile, type FakeOpenStack, PASSWORD, startFakeOpenStack, WRONG_PASSWORD } from './fake-openstack.js';
 import {
   checkDocument,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type ManageOptions, manage } from '../../../src/cli/commands/manage.js';
 import type { CloudContext } from '../../../src/cli/context.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
-import type { FetchLike } from '../../../src/openstack/http.js';
+import type { FetchLike } from '../../../src/net/fetch.js';
 import type { GlanceImage, ListFilters } from '../../../src/openstack/image.js';
 import { planOptionsOf } from '../../../src/run/options.js';
 import { applyToCloud, def, PROJECT, run, stranger, TAG, TODAY } from '../plan/helpers.js';

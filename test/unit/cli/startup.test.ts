@@ -33,7 +33,7 @@ describe('what a run loads before it does anything', () => {
       'cli/main.ts',
       'cli/options.ts',
       'cli/safe-text.ts',
-      'openstack/redact.ts',
+      'net/redact.ts',
       'util/control-characters.ts',
     ]);
     // commander itself is required by options.ts (createRequire), not imported.
@@ -44,8 +44,8 @@ describe('what a run loads before it does anything', () => {
     const { files, packages } = staticClosure('cli/actions.ts');
     expect(packages).toEqual(['pino']);
     expect(files.filter((file) => !file.startsWith('cli/'))).toEqual([
+      'net/redact.ts',
       'openstack/errors.ts',
-      'openstack/redact.ts',
       'util/control-characters.ts',
     ]);
   });

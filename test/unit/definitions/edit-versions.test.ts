@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { editVersionLists, VersionEditError, type NewVersionEntry } from '../../../src/definitions/edit-versions.js';
+import { editVersionLists, type NewVersionEntry } from '../../../src/definitions/edit-versions.js';
+import { VersionEditError } from '../../../src/definitions/errors.js';
 import { YamlTimestamp } from '../../../src/yaml/pyyaml.js';
 import { readYamlTree } from '../../../src/yaml/tree.js';
 import { edit, lineOf } from './helpers.js';
@@ -463,8 +464,8 @@ describe('editVersionLists: versions: []', () => {
   });
 });
 
-describe('editVersionLists: set', () => {
-  it('replaces url and checksum text in place, also a value on the line after its key', () => {
+describe('editVersionLists: the entries it keeps', () => {
+  it('keeps a value on the line after its key, a quoted value and its comment as written', () => {
     const text = `images:
   - name: X
     versions:
@@ -478,61 +479,42 @@ describe('editVersionLists: set', () => {
         checksum: sha256:${'a'.repeat(64)}
         build_date: 2024-06-01
 `;
-    const output = editVersionLists(text, [
-      {
-        image: 0,
-        remove: [],
-        set: [
-          { index: 0, field: 'url', value: 'https://example.com/new/image.qcow2' },
-          { index: 0, field: 'checksum', value: `sha256:${SUM}` },
-          { index: 1, field: 'url', value: 'https://example.com/2b.img' },
-          { index: 1, field: 'checksum', value: 'no' },
-          { index: 1, field: 'build_date', value: '2024-06-02' },
-        ],
-      },
-    ]);
+    const output = editVersionLists(text, [{ image: 0, remove: [1], insert: { entry: entry('3'), at: 'end' } }]);
     expect(output).toBe(`images:
   - name: X
     versions:
       - version: '1'
         url:
-          https://example.com/new/image.qcow2
-        checksum: 'sha256:${SUM}'  # quoted on purpose
+          https://example.com/old/a-very-long-path/image.qcow2
+        checksum: 'sha256:${'a'.repeat(64)}'  # quoted on purpose
         build_date: 2024-05-01
-      - version: '2'
-        url: "https://example.com/2b.img"
-        checksum: 'no'
-        build_date: 2024-06-02
+      - version: '3'
+        url: https://example.com/3/disk.img
+        checksum: sha256:${SUM}
+        build_date: 2026-11-20
 `);
-    expect(versionsOf(output)[1]?.checksum).toBe('no');
+    expect(versionsOf(output)[0]?.url).toBe('https://example.com/old/a-very-long-path/image.qcow2');
   });
 
-  it('counts set indices in file order alongside a removal and an insertion at the start', () => {
+  it('keeps the remaining entries and their values alongside a removal and an insertion at the start', () => {
     const output = editVersionLists(CIRROS, [
-      {
-        image: 0,
-        remove: [0],
-        insert: { entry: entry('0.7.0'), at: 'start' },
-        set: [{ index: 1, field: 'url', value: 'https://example.com/moved.img' }],
-      },
+      { image: 0, remove: [0], insert: { entry: entry('0.7.0'), at: 'start' } },
     ]);
     expect(versionsOf(output).map((v) => [v.version, v.url])).toEqual([
       ['0.7.0', 'https://example.com/0.7.0/disk.img'],
-      ['0.6.3', 'https://example.com/moved.img'],
+      ['0.6.3', 'https://github.com/cirros-dev/cirros/releases/download/0.6.3/cirros-0.6.3-x86_64-disk.img'],
     ]);
   });
 
-  it('refuses a folded or block value', () => {
+  it('removes an entry holding a folded value', () => {
     const text = edit(
       CIRROS,
       'url: https://github.com/cirros-dev/cirros/releases/download/0.6.3/',
       'url: >-\n          https://github.com/cirros-dev/cirros/releases/download/0.6.3/',
     );
-    expectEditError(
-      () => editVersionLists(text, [{ image: 0, remove: [], set: [{ index: 1, field: 'url', value: 'https://x' }] }]),
-      lineOf(text, 'url: >-'),
-      /several lines/,
-    );
+    const output = editVersionLists(text, [{ image: 0, remove: [1], insert: { entry: entry('0.6.4'), at: 'end' } }]);
+    expect(output).not.toContain('url: >-');
+    expect(versionsOf(output).map((v) => v.version)).toEqual(['0.6.2', '0.6.4']);
   });
 });
 
@@ -571,9 +553,9 @@ describe('editVersionLists: shapes it refuses', () => {
       /cannot remove entry 2/,
     );
     expectEditError(
-      () => editVersionLists(CIRROS, [{ image: 0, remove: [], set: [{ index: -1, field: 'url', value: 'x' }] }]),
+      () => editVersionLists(CIRROS, [{ image: 0, remove: [-1] }]),
       lineOf(CIRROS, "- version: '0.6.2'"),
-      /cannot set url of entry -1/,
+      /cannot remove entry -1/,
     );
   });
 

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionError, HttpError, outcomeUnknown } from '../../../src/openstack/errors.js';
 import { HttpClient } from '../../../src/openstack/http.js';
-import { Redactor } from '../../../src/openstack/redact.js';
+import { Redactor } from '../../../src/net/redact.js';
+import { FakeClock, turns, until } from '../net/fake-clock.js';
 import { captureLog } from './helpers.js';
 import { RealGlance } from './real-glance.js';
 
@@ -159,9 +160,12 @@ describe('idempotent requests under faults', () => {
 
   it('a GET without an answer in time is repeated', async () => {
     const image = glance.image();
-    glance.fault('GET /v2/images/{id}', { delayMs: 400 });
-    const { glance: client } = glance.client({ timeoutMs: 100 });
-    expect((await client.getImage(image.id)).id).toBe(image.id);
+    glance.fault('GET /v2/images/{id}', 'hang');
+    const { glance: client, clock } = glance.client({ timeoutMs: 100 });
+    const got = client.getImage(image.id);
+    await until(() => glance.count('GET /v2/images/{id}') === 1);
+    clock.advance(100);
+    expect((await got).id).toBe(image.id);
     expect(glance.count('GET /v2/images/{id}')).toBe(2);
   });
 
@@ -173,10 +177,9 @@ describe('idempotent requests under faults', () => {
   });
 
   it('honours a Retry-After given as an HTTP date', async () => {
-    const now = Date.parse('2030-01-01T00:00:00Z');
     let calls = 0;
     const { http: client, delays } = glance.client({
-      now: () => now,
+      clock: new FakeClock(Date.parse('2030-01-01T00:00:00Z')),
       fetch: async () => {
         const headers = new Headers(calls++ === 0 ? { 'Retry-After': 'Tue, 01 Jan 2030 00:00:07 GMT' } : {});
         return { status: calls === 1 ? 503 : 200, headers, text: async () => '{}', body: null };
@@ -192,14 +195,14 @@ function stagingClient(timeoutMs = 60_000) {
   return { image, ...glance.client({ timeoutMs }) };
 }
 
-/** A source of `chunks` chunks of `size` bytes, one every `everyMs`; `pulled` counts bytes handed out. */
-function source(chunks: number, size: number, everyMs = 0) {
+/** A source of `chunks` chunks of `size` bytes, `pause` before each; `pulled` counts bytes handed out. */
+function source(chunks: number, size: number, pause?: () => void) {
   const state = { pulled: 0 };
   let sent = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (sent === chunks) return controller.close();
-      if (everyMs) await new Promise((resolve) => setTimeout(resolve, everyMs));
+      pause?.();
       sent++;
       state.pulled += size;
       controller.enqueue(new Uint8Array(size).fill(sent % 256));
@@ -229,19 +232,26 @@ describe('streamed uploads', () => {
   });
 
   it('take as long as they need while bytes move: the timeout is for a stall, not the whole upload', async () => {
-    const { image, glance: client } = stagingClient();
-    await client.stageImage(image.id, source(12, 1024, 40).stream, { timeoutMs: 200 });
+    const { image, glance: client, clock } = stagingClient();
+    await client.stageImage(image.id, source(12, 1024, () => clock.advance(40)).stream, { timeoutMs: 200 });
     expect(glance.staged.get(image.id)).toBe(12 * 1024);
   });
 
   it('fail with a timeout when the source stalls', async () => {
-    const { image, glance: client } = stagingClient();
+    const { image, glance: client, clock } = stagingClient();
+    let read = false; // the first bytes went out: the upload is under way
     const stalled = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new Uint8Array(10));
       },
+      pull() {
+        read = true;
+      },
     });
-    const error = await rejection(client.stageImage(image.id, stalled, { timeoutMs: 150 }));
+    const staging = rejection(client.stageImage(image.id, stalled, { timeoutMs: 150 }));
+    await until(() => read);
+    clock.advance(150);
+    const error = await staging;
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).timedOut).toBe(true);
     expect(error.message).toMatch(/no data moved for 0.15 s/);
@@ -265,10 +275,14 @@ describe('streamed uploads', () => {
     const deaf = http.createServer((req) => req.pause());
     await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(deaf.address() as AddressInfo).port}/v2/images/x/stage`;
-    const client = new HttpClient({ redactor: new Redactor(), log: captureLog().log });
+    const clock = new FakeClock();
+    const client = new HttpClient({ redactor: new Redactor(), log: captureLog().log, clock });
     const { stream, state } = source(1024, 1024 * 1024); // 1 GiB on offer
     try {
-      const error = await rejection(client.request({ method: 'PUT', url, body: stream, timeoutMs: 300 }));
+      const sending = rejection(client.request({ method: 'PUT', url, body: stream, timeoutMs: 300 }));
+      await untilStill(() => state.pulled);
+      clock.advance(300);
+      const error = await sending;
       expect(error).toBeInstanceOf(ConnectionError);
       expect(state.pulled).toBeLessThan(64 * 1024 * 1024);
     } finally {
@@ -277,6 +291,15 @@ describe('streamed uploads', () => {
     }
   });
 });
+
+/** Waits until the value has stopped changing: the same for 50 turns of the event loop. */
+async function untilStill(value: () => number): Promise<void> {
+  let last: number | undefined;
+  while (value() !== last) {
+    last = value();
+    await turns(50);
+  }
+}
 
 describe('streamed uploads answered early', () => {
   it('an answer before the last byte (413) fails the upload and lets the source go', async () => {
@@ -294,7 +317,7 @@ describe('streamed uploads answered early', () => {
     try {
       const error = await rejection(client.request({ method: 'PUT', url, body: endless }));
       expect(error).toMatchObject({ status: 413 });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(() => cancelled);
       expect(cancelled).toBe(true);
     } finally {
       early.closeAllConnections();

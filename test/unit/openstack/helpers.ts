@@ -2,10 +2,12 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { AuthConfig, ResolvedCloud } from '../../../src/config/types.js';
-import { HttpClient, type FetchLike, type FetchResponse, type HttpClientOptions } from '../../../src/openstack/http.js';
+import type { FetchLike, FetchResponse } from '../../../src/net/fetch.js';
+import { HttpClient, type HttpClientOptions } from '../../../src/openstack/http.js';
 import type { CatalogEntry } from '../../../src/openstack/identity.js';
 import type { Log } from '../../../src/openstack/log.js';
-import { Redactor } from '../../../src/openstack/redact.js';
+import { Redactor } from '../../../src/net/redact.js';
+import { FakeClock } from '../net/fake-clock.js';
 
 /** A request as it reached the fake services. */
 export interface Seen {
@@ -54,27 +56,27 @@ export function captureLog(): { log: Log; calls: LogCall[]; dump(): string } {
 
 export interface TestHttp {
   http: HttpClient;
+  /** The client's time: its timeouts fire when a test moves it on. */
+  clock: FakeClock;
   delays: number[];
   calls: LogCall[];
   dumpLog(): string;
 }
 
-/** An HttpClient on msw, with recorded (not waited) backoff delays and a captured log. */
+/** An HttpClient on msw and a fake clock, with recorded (not waited) backoff delays and a captured log. */
 export function makeHttp(options: Partial<HttpClientOptions> = {}): TestHttp {
-  const delays: number[] = [];
+  const clock = new FakeClock();
   const { log, calls, dump } = captureLog();
   const http = new HttpClient({
     redactor: new Redactor(),
     log,
     fetch: testFetch,
-    sleep: async (ms) => {
-      delays.push(ms);
-    },
+    clock,
     random: () => 0.5,
     backoffBaseMs: 100,
     ...options,
   });
-  return { http, delays, calls, dumpLog: dump };
+  return { http, clock, delays: clock.sleeps, calls, dumpLog: dump };
 }
 
 export const KEYSTONE = 'http://keystone.test';

@@ -1,7 +1,8 @@
-import { delay, http, HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, HttpError, serviceMessageOf } from '../../../src/openstack/errors.js';
-import { pathTemplate, RequestStats } from '../../../src/openstack/http.js';
+import { pathTemplate, RequestStats } from '../../../src/openstack/request-stats.js';
+import { type FakeClock, until } from '../net/fake-clock.js';
 import { makeHttp, useMsw } from './helpers.js';
 
 const { server, seen } = useMsw();
@@ -129,15 +130,20 @@ describe('HttpClient headers and bodies', () => {
 });
 
 describe('HttpClient timeouts', () => {
+  /** Answers nothing until the client gives up. */
+  const never = () => new Promise<never>(() => undefined);
+  /** Waits until the fake services have seen `count` requests, then moves the client's clock on. */
+  async function afterRequests(count: number, clock: FakeClock, ms: number): Promise<void> {
+    await until(() => seen.length >= count);
+    clock.advance(ms);
+  }
+
   it('gives up on a slow answer with a ConnectionError marked timedOut', async () => {
-    server.use(
-      http.get(URL_, async () => {
-        await delay(2000);
-        return HttpResponse.json({});
-      }),
-    );
-    const { http: client } = makeHttp({ timeoutMs: 50, retries: 0 });
-    const error = await rejection(client.request({ method: 'GET', url: URL_ }));
+    server.use(http.get(URL_, never));
+    const { http: client, clock } = makeHttp({ timeoutMs: 50, retries: 0 });
+    const requested = rejection(client.request({ method: 'GET', url: URL_ }));
+    await afterRequests(1, clock, 50);
+    const error = await requested;
     expect(error).toBeInstanceOf(ConnectionError);
     const e = error as ConnectionError;
     expect(e.timedOut).toBe(true);
@@ -147,14 +153,11 @@ describe('HttpClient timeouts', () => {
   });
 
   it('uses a per-request timeout over the client default', async () => {
-    server.use(
-      http.get(URL_, async () => {
-        await delay(2000);
-        return HttpResponse.json({});
-      }),
-    );
-    const { http: client } = makeHttp({ timeoutMs: 60_000, retries: 0 });
-    const error = await rejection(client.request({ method: 'GET', url: URL_, timeoutMs: 50 }));
+    server.use(http.get(URL_, never));
+    const { http: client, clock } = makeHttp({ timeoutMs: 60_000, retries: 0 });
+    const requested = rejection(client.request({ method: 'GET', url: URL_, timeoutMs: 50 }));
+    await afterRequests(1, clock, 50);
+    const error = await requested;
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).timedOut).toBe(true);
   });
@@ -163,21 +166,22 @@ describe('HttpClient timeouts', () => {
     let calls = 0;
     server.use(
       http.get(URL_, async () => {
-        if (calls++ === 0) await delay(2000);
+        if (calls++ === 0) await never();
         return HttpResponse.json({ ok: true });
       }),
-      http.post(URL_, async () => {
-        await delay(2000);
-        return HttpResponse.json({});
-      }),
+      http.post(URL_, never),
     );
-    const { http: client, delays } = makeHttp({ timeoutMs: 50 });
-    const response = await client.request({ method: 'GET', url: URL_ });
+    const { http: client, delays, clock } = makeHttp({ timeoutMs: 50 });
+    const got = client.request({ method: 'GET', url: URL_ });
+    await afterRequests(1, clock, 50);
+    const response = await got;
     expect(response.json()).toEqual({ ok: true });
     expect(seen.filter((s) => s.method === 'GET')).toHaveLength(2);
     expect(delays).toHaveLength(1);
 
-    const error = await rejection(client.request({ method: 'POST', url: URL_, json: {} }));
+    const posted = rejection(client.request({ method: 'POST', url: URL_, json: {} }));
+    await afterRequests(3, clock, 50);
+    const error = await posted;
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).timedOut).toBe(true);
     expect(seen.filter((s) => s.method === 'POST')).toHaveLength(1);

@@ -2,6 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../src/openstack/errors.js';
 import { Session } from '../../../src/openstack/identity.js';
+import { until } from '../net/fake-clock.js';
 import { GlanceClient, type GlanceImage } from '../../../src/openstack/image.js';
 import { catalogWithImage, GLANCE, keystoneTokens, makeCloud, makeHttp, passwordAuth, useMsw } from './helpers.js';
 
@@ -188,7 +189,7 @@ describe('listAllImages', () => {
         const query = new URL(request.url).searchParams;
         queries.push(query);
         mostInFlight = Math.max(mostInFlight, ++inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await until(() => queries.length === 2); // both listings asked before either is answered
         inFlight--;
         // 'moved' turned hidden between the two listings: both answers carry it.
         const ids = query.get('os_hidden') === 'true' ? ['h1', 'moved'] : ['v1', 'moved'];

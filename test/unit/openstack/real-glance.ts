@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpClient, pathTemplate, type HttpClientOptions } from '../../../src/openstack/http.js';
+import { HttpClient, type HttpClientOptions } from '../../../src/openstack/http.js';
+import { pathTemplate } from '../../../src/openstack/request-stats.js';
 import { Session } from '../../../src/openstack/identity.js';
 import { GlanceClient } from '../../../src/openstack/image.js';
-import { Redactor } from '../../../src/openstack/redact.js';
+import { Redactor } from '../../../src/net/redact.js';
+import { FakeClock } from '../net/fake-clock.js';
 import { captureLog, makeCloud, passwordAuth, type LogCall } from './helpers.js';
 
 /** One request as the real server received it. */
@@ -26,8 +28,8 @@ export type Fault =
   | 'drop'
   /** Act, then close the connection: the answer is lost. */
   | 'lose'
-  /** Wait this long before acting and answering. */
-  | { delayMs: number };
+  /** Neither act nor answer: the client gives up (its timeout) and closes the connection. */
+  | 'hang';
 
 type Image = Record<string, unknown> & { id: string; status: string; tags: string[] };
 interface Task {
@@ -84,17 +86,15 @@ export class RealGlance {
     glance: GlanceClient;
     http: HttpClient;
     session: Session;
+    clock: FakeClock;
     delays: number[];
     calls: LogCall[];
   } {
-    const delays: number[] = [];
     const { log, calls } = captureLog();
-    const sleep = async (ms: number) => {
-      delays.push(ms);
-    };
-    const http = new HttpClient({ redactor: new Redactor(), log, sleep, random: () => 0.5, ...options });
+    const clock = options.clock instanceof FakeClock ? options.clock : new FakeClock();
+    const http = new HttpClient({ redactor: new Redactor(), log, random: () => 0.5, ...options, clock });
     const session = new Session(http, makeCloud(passwordAuth({ authUrl: `${this.base}/v3` })));
-    return { glance: new GlanceClient(session, this.base), http, session, delays, calls };
+    return { glance: new GlanceClient(session, this.base), http, session, clock, delays: clock.sleeps, calls };
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -120,7 +120,7 @@ export class RealGlance {
       res.writeHead(fault, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'fault' }));
       return;
     }
-    if (typeof fault === 'object') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault === 'hang') return;
     const [status, body] = this.act(req);
     if (fault === 'lose') {
       res.socket?.destroy();

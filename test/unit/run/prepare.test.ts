@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
-import type { FetchLike } from '../../../src/openstack/http.js';
+import type { FetchLike } from '../../../src/net/fetch.js';
 import type { GlanceImage, ListFilters } from '../../../src/openstack/image.js';
 import type { RunOptions } from '../../../src/run/options.js';
 import { prepareRun, type RunCloud, type RunRequest } from '../../../src/run/prepare.js';

@@ -14,17 +14,13 @@ function enabled(dir: string): ImageDefinition[] {
 
 describe('scs-0102 applied to definitions (--check)', () => {
   it('passes the shipped catalogue with no error and no warning', () => {
-    const result = checkDefinitions(enabled(path.join(repoRoot, 'images')), 'managed_by_osism', options);
+    const result = checkDefinitions(enabled(path.join(repoRoot, 'images')), options);
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
   });
 
   it("loads OIM's catalogue with only uniqueness warnings: AlmaLinux 9 and CentOS Stream 9 share os_distro centos 9", () => {
-    const result = checkDefinitions(
-      enabled(path.join(repoRoot, 'test', 'fixtures', 'oim', 'images')),
-      'managed_by_osism',
-      options,
-    );
+    const result = checkDefinitions(enabled(path.join(repoRoot, 'test', 'fixtures', 'oim', 'images')), options);
     expect(result.errors).toEqual([]);
     expect(result.warnings.map((w) => w.image).sort()).toEqual(['AlmaLinux 9', 'CentOS Stream 9']);
     expect(result.warnings.every((w) => w.path === 'uniqueness')).toBe(true);
@@ -37,7 +33,7 @@ describe('scs-0102 applied to definitions (--check)', () => {
       min_ram: 0,
       meta: { ...(ubuntu as ImageDefinition).meta, hypervisor_type: 'vmware' },
     };
-    const result = checkDefinitions([broken], 'managed_by_osism', options);
+    const result = checkDefinitions([broken], options);
     const rules = result.errors.map((e) => e.path.split(' ').at(-1));
     expect(rules).toEqual(expect.arrayContaining(['hypervisor_type', 'min_ram']));
     expect(result.errors[0]).toMatchObject({ file: broken.file, image: 'Ubuntu 24.04' });
@@ -47,7 +43,7 @@ describe('scs-0102 applied to definitions (--check)', () => {
   it('does not judge recency on definitions: a stale catalogue still loads', () => {
     const [ubuntu] = enabled(path.join(repoRoot, 'images')).filter((def) => def.name === 'Ubuntu 24.04');
     const later = { version: 'v2' as const, now: new Date('2030-01-01T00:00:00Z') };
-    expect(checkDefinitions([ubuntu as ImageDefinition], 'managed_by_osism', later).errors).toEqual([]);
+    expect(checkDefinitions([ubuntu as ImageDefinition], later).errors).toEqual([]);
   });
 });
 

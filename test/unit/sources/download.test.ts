@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { undiciDownloadWith } from '../../../src/sources/download.js';
 import { SourceReader } from '../../../src/sources/source.js';
 import { webStreamOf } from '../../../src/sources/web-stream.js';
-import type { FetchInit, FetchLike } from '../../../src/openstack/http.js';
+import type { FetchInit, FetchLike } from '../../../src/net/fetch.js';
+import { FakeClock, turns, until } from '../net/fake-clock.js';
 
 interface Server {
   base: string;
@@ -110,7 +111,7 @@ describe('webStreamOf', () => {
       },
     });
     const stream = webStreamOf(source);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await turns(50); // as far as it reads ahead
     expect(produced * 65_536).toBeLessThanOrEqual(2 ** 18 + 4 * 65_536);
     const reader = stream.getReader();
     await reader.read();
@@ -128,17 +129,23 @@ describe('webStreamOf', () => {
 
 describe('SourceReader with the production download', () => {
   it('fails an open naming the reason: no server, no answer in time', async () => {
-    const silent = http.createServer(() => undefined); // takes the request, never answers
+    let asked = false;
+    const silent = http.createServer(() => {
+      asked = true; // takes the request, never answers
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as AddressInfo).port;
+    const clock = new FakeClock();
     const reader = new SourceReader(undiciDownloadWith(undefined), {
       download: undiciDownloadWith(undefined),
       timeoutMs: 200,
+      clock,
     });
     try {
-      await expect(reader.open(`http://127.0.0.1:${port}/a.img`)).rejects.toThrow(
-        `GET http://127.0.0.1:${port}/a.img failed: no answer in time`,
-      );
+      const opening = reader.open(`http://127.0.0.1:${port}/a.img`);
+      await until(() => asked);
+      clock.advance(200);
+      await expect(opening).rejects.toThrow(`GET http://127.0.0.1:${port}/a.img failed: no answer in time`);
     } finally {
       silent.closeAllConnections();
       silent.close();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { delay, http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalFileError, localFileProblem, SourceFormatError, SourceReader } from '../../../src/sources/source.js';
+import { FakeClock, until } from '../net/fake-clock.js';
 import { testFetch, useMsw } from '../openstack/helpers.js';
 import * as h from './headers.js';
 
@@ -199,7 +200,13 @@ describe('SourceReader timeouts', () => {
         return new HttpResponse(null);
       }),
     );
-    const error = await rejection(new SourceReader(testFetch, { timeoutMs: 50 }).open('http://images.test/slow.img'));
+    const clock = new FakeClock();
+    const opening = rejection(
+      new SourceReader(testFetch, { timeoutMs: 50, clock }).open('http://images.test/slow.img'),
+    );
+    await until(() => seen.some((request) => request.url === 'http://images.test/slow.img'));
+    clock.advance(50);
+    const error = await opening;
     expect(error.message).toBe('GET http://images.test/slow.img failed: no answer in time');
   });
 });

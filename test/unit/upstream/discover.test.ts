@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildDate, findNewestBuild, layoutOf, splitUrl, type UpstreamBuild } from '../../../src/upstream/discover.js';
+import { buildDate, findNewestBuild } from '../../../src/upstream/discover.js';
+import type { UpstreamBuild } from '../../../src/upstream/layouts/layout.js';
 import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
 import { FakeUpstream, REAL, realRoutes } from './fake-upstream.js';
 
@@ -22,46 +23,6 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
 }
 
 const ALIAS_FOLDER = /\/(current|release|latest)\//;
-
-describe('layoutOf', () => {
-  it('tells each real upstream apart', () => {
-    for (const real of Object.values(REAL)) {
-      expect(layoutOf(real), real.name).toBe(real.layout);
-    }
-  });
-
-  it('takes a dated folder like an alias one, and a checksum file elsewhere for a folder checksum file', () => {
-    const base = 'https://cloud-images.ubuntu.com/noble/';
-    expect(layoutOf({ latestUrl: `${base}20260705/x.img`, latestChecksumUrl: `${base}20260705/SHA256SUMS` })).toBe(
-      'dated-folders',
-    );
-    expect(
-      layoutOf({ latestUrl: `${base}release-20260618/x.img`, latestChecksumUrl: `${base}release-20260618/SHA256SUMS` }),
-    ).toBe('dated-folders');
-    // The checksum file in another folder than the image: not a dated layout.
-    expect(layoutOf({ latestUrl: `${base}current/x.img`, latestChecksumUrl: `${base}SHA256SUMS` })).toBe(
-      'checksum-file',
-    );
-    // A folder that is neither an alias nor dated.
-    expect(layoutOf({ latestUrl: `${base}images/x.img`, latestChecksumUrl: `${base}images/SHA256SUMS` })).toBe(
-      'checksum-file',
-    );
-  });
-
-  it('reads a placeholder as a checksum file, even where the checksum file looks like a sidecar', () => {
-    const url = String.raw`https://example.org/img/x-HEREBE\d+DRAGONS.qcow2`;
-    expect(layoutOf({ latestUrl: url, latestChecksumUrl: `${url}.sha256` })).toBe('checksum-file');
-  });
-});
-
-describe('splitUrl', () => {
-  it('keeps the backslashes of a placeholder', () => {
-    expect(splitUrl(REAL.stream9!.latestUrl)).toEqual({
-      dir: 'https://cloud.centos.org/centos/9-stream/x86_64/images',
-      file: String.raw`CentOS-Stream-GenericCloud-9-HEREBE\d+\.\dDRAGONS.x86_64.qcow2`,
-    });
-  });
-});
 
 describe('findNewestBuild on the real shapes', () => {
   for (const real of Object.values(REAL)) {
@@ -164,6 +125,17 @@ describe('findNewestBuild on the real shapes', () => {
 });
 
 describe('findNewestBuild failures', () => {
+  it('a source no layout recognises names its URLs, and fetches nothing', async () => {
+    const { fake, http } = upstream();
+    const latestUrl = 'https://example.org/images/x.qcow2';
+    const error = await failure(
+      findNewestBuild({ latestUrl, latestChecksumUrl: 'https://example.org/sums/x.qcow2.sha256' }, http),
+    );
+    expect(error.url).toBe(latestUrl);
+    expect(error.message).toMatch(/^https:\/\/example\.org\/images\/x\.qcow2: no upstream layout recognises/);
+    expect(fake.requests).toEqual([]);
+  });
+
   it('a listing without a dated folder names the listing', async () => {
     const base = 'https://mirror.example.org/empty/';
     const { http } = upstream({

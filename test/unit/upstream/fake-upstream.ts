@@ -1,5 +1,5 @@
 import type { Checksum, ImageDefinition, VersionDefinition } from '../../../src/definitions/types.js';
-import type { FetchInit, FetchLike, FetchResponse } from '../../../src/openstack/http.js';
+import type { FetchInit, FetchLike, FetchResponse } from '../../../src/net/fetch.js';
 import { fixture } from './helpers.js';
 
 /** What the fake upstream answers for one URL; a plain string is a 200 with that body. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchLike } from '../../../src/openstack/http.js';
+import type { FetchLike } from '../../../src/net/fetch.js';
 import { definitionsForRun } from '../../../src/upstream/for-run.js';
 import { plan } from '../../../src/plan/plan.js';
 import { def, glanceImage, options, PROJECT, TAG } from '../plan/helpers.js';

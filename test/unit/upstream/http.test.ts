@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { undiciFetchWith } from '../../../src/openstack/http.js';
+import { undiciFetchWith } from '../../../src/net/agent.js';
 import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
+import { FakeClock, until } from '../net/fake-clock.js';
 
 const LAST_MODIFIED = 'Wed, 25 Nov 2026 10:00:00 GMT';
 const BIG = 'x'.repeat(64 * 1024);
@@ -16,8 +17,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     case '/utf8':
       // Split inside a multi-byte character: the text must be decoded from all bytes at once.
       res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.write(Buffer.from('Übersicht ', 'utf8').subarray(0, 1));
-      setTimeout(() => res.end(Buffer.from('Übersicht ', 'utf8').subarray(1)), 10);
+      res.write(Buffer.from('Übersicht ', 'utf8').subarray(0, 1), () =>
+        res.end(Buffer.from('Übersicht ', 'utf8').subarray(1)),
+      );
       return;
     case '/moved':
       res.writeHead(302, { Location: '/SHA256SUMS' });
@@ -29,6 +31,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return;
     case '/hang':
       // Never answers; the socket is closed when the server closes.
+      hangs++;
       return;
     case '/big':
       res.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -52,6 +55,8 @@ let server: Server;
 let base: string;
 let closedBase: string;
 const fetch = undiciFetchWith(undefined);
+/** Requests of /hang so far. */
+let hangs = 0;
 
 function listen(target: Server): Promise<number> {
   return new Promise((resolve) => target.listen(0, '127.0.0.1', () => resolve((target.address() as AddressInfo).port)));
@@ -109,8 +114,12 @@ describe('UpstreamHttp against a real server', () => {
   });
 
   it('a server that never answers is an UpstreamError "no answer within"', async () => {
-    const http = new UpstreamHttp(fetch, { timeoutMs: 200 });
-    const error = await failure(http.text(`${base}/hang`));
+    const clock = new FakeClock();
+    const http = new UpstreamHttp(fetch, { timeoutMs: 200, clock });
+    const asking = failure(http.text(`${base}/hang`));
+    await until(() => hangs === 1);
+    clock.advance(200);
+    const error = await asking;
     expect(error.message).toBe(`${base}/hang: no answer within 0.2 s`);
   });
 

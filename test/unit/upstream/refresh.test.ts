@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
-import type { FetchLike } from '../../../src/openstack/http.js';
+import type { FetchLike } from '../../../src/net/fetch.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../../src/upstream/refresh.js';
 import {
   FakeUpstream,
@@ -290,5 +290,42 @@ describe('hasUpstream', () => {
     expect(hasUpstream(upstreamDefinition('x', undefined))).toBe(false);
     const { latest_checksum_url: _dropped, ...half } = upstreamDefinition('x', REAL.ubuntu);
     expect(hasUpstream(half)).toBe(false);
+  });
+
+  it('asks a definition that names its layout, so what it lacks is reported', () => {
+    const { latest_checksum_url: _dropped, ...half } = upstreamDefinition('x', REAL.ubuntu);
+    expect(hasUpstream({ ...half, upstream_layout: 'dated-folders' })).toBe(true);
+  });
+});
+
+describe('discoverUpdates and the layout registry', () => {
+  it('reads an upstream with the layout its definition names, over the one its URLs look like', async () => {
+    const fake = new FakeUpstream(realRoutes());
+    const real = REAL.rocky!;
+    const def = { ...upstreamDefinition(real.name, real), upstream_layout: 'checksum-file' as const };
+    const [result] = await discoverUpdates([def], { ...OPTIONS, fetch: fake.fetch });
+    expect(result?.layout).toBe('checksum-file');
+    expect(result?.error).toBeUndefined();
+    expect(result?.offered).toMatchObject({ url: real.url, checksum: real.checksum });
+  });
+
+  it('fails a definition whose URLs no layout recognises, naming them, without a request', async () => {
+    const fake = new FakeUpstream(realRoutes());
+    const source = {
+      latestUrl: 'https://example.org/images/x.qcow2',
+      latestChecksumUrl: 'https://example.org/sums/x.qcow2.sha256',
+    };
+    const [result] = await discoverUpdates([upstreamDefinition('Elsewhere', source)], {
+      ...OPTIONS,
+      fetch: fake.fetch,
+    });
+    expect(result).toEqual({
+      definition: upstreamDefinition('Elsewhere', source),
+      error:
+        `no upstream layout recognises latest_url ${source.latestUrl} with latest_checksum_url ` +
+        `${source.latestChecksumUrl}; name one with upstream_layout (sidecar, dated-folders, checksum-file)`,
+      requests: 0,
+    });
+    expect(fake.requests).toEqual([]);
   });
 });

@@ -1,68 +1,6 @@
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { type Dispatcher, request as undiciRequest } from 'undici';
-import type { FetchLike, FetchResponse } from './http.js';
-
-/** A request body read as it is sent: a web stream (what the importer hashes through) or a Node stream. */
-export type StreamBody = ReadableStream<Uint8Array> | Readable;
-
-export function isStreamBody(body: unknown): body is StreamBody {
-  return body instanceof ReadableStream || body instanceof Readable;
-}
-
-export interface UploadInit {
-  method: string;
-  headers: Record<string, string>;
-  body: Readable;
-  signal: AbortSignal;
-}
-
-/** Sends one request with a streamed body; resolves with the answer once its headers are in. */
-export type UploadLike = (url: string, init: UploadInit) => Promise<FetchResponse>;
-
-/**
- * Streamed bodies through `undici.request`, which reads the body only as fast as the socket takes it and
- * lets each chunk go once written: memory stays flat for any image size. undici's fetch keeps every chunk
- * of a streamed body until the request ends (2.2 GB of memory for a 2 GiB image).
- * undici's own header and body timeouts are off: a long upload from a slow source would trip the header
- * timeout, which undici refreshes only when the socket is full; the caller's stall watchdog replaces them.
- */
-export function undiciUpload(dispatcher: Dispatcher): UploadLike {
-  return async (url, init) => {
-    const { statusCode, headers, body } = await undiciRequest(url, {
-      method: init.method as Dispatcher.HttpMethod,
-      headers: init.headers,
-      body: init.body,
-      signal: init.signal,
-      dispatcher,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-    return {
-      status: statusCode,
-      headers: { get: (name: string) => headerValue(headers[name.toLowerCase()]) },
-      text: () => body.text(),
-      body: null,
-    };
-  };
-}
-
-/** Streamed bodies through an injected fetch (msw in tests): the web stream as it is, half duplex. */
-export function fetchUpload(fetch: FetchLike): UploadLike {
-  return (url, init) =>
-    fetch(url, {
-      method: init.method,
-      headers: init.headers,
-      body: Readable.toWeb(init.body) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-      signal: init.signal,
-      redirect: 'follow',
-    });
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
-}
+import type { Clock } from '../util/clock.js';
+import type { StreamBody } from './upload.js';
 
 /**
  * A timeout for a streamed request that measures stalls, not the whole transfer: it fires when no byte of
@@ -72,15 +10,19 @@ function headerValue(value: string | string[] | undefined): string | null {
  */
 export class StallWatch {
   private readonly controller = new AbortController();
-  private timer?: NodeJS.Timeout;
-  private lastMoved = Date.now();
+  private cancelTimer?: () => void;
+  private lastMoved: number;
   /** Why it fired: the body stalled, or the answer did not come; undefined while it has not fired. */
   fired?: 'stalled' | 'no-answer';
   /** The error of the body's source (the image server, the file), when reading it failed. */
   sourceError?: unknown;
   private bodyDone = false;
 
-  constructor(private readonly idleMs: number) {
+  constructor(
+    private readonly idleMs: number,
+    private readonly clock: Clock,
+  ) {
+    this.lastMoved = clock.now();
     this.arm(idleMs);
   }
 
@@ -94,7 +36,7 @@ export class StallWatch {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
   }
 
   /**
@@ -153,16 +95,16 @@ export class StallWatch {
   }
 
   private moved(done: boolean): void {
-    this.lastMoved = Date.now();
+    this.lastMoved = this.clock.now();
     if (done) this.bodyDone = true;
   }
 
   private arm(ms: number): void {
-    this.timer = setTimeout(() => {
-      const idle = Date.now() - this.lastMoved;
+    this.cancelTimer = this.clock.setTimer(ms, () => {
+      const idle = this.clock.now() - this.lastMoved;
       if (idle < this.idleMs) return this.arm(this.idleMs - idle);
       this.fired = this.bodyDone ? 'no-answer' : 'stalled';
       this.controller.abort(new DOMException('stalled', 'TimeoutError'));
-    }, ms);
+    });
   }
 }

@@ -1,0 +1,37 @@
+import type { Checksum } from '../../definitions/types.js';
+import { dateInName } from '../dates.js';
+import type { UpstreamHttp } from '../http.js';
+import type { Layout } from './names.js';
+
+/** Where a definition's upstream publishes: OIM's image-level `latest_url` and `latest_checksum_url`. */
+export interface UpstreamSource {
+  latestUrl: string;
+  latestChecksumUrl: string;
+}
+
+/** The newest build upstream publishes: a pinned URL, its checksum, and its date when the URL tells it. */
+export interface UpstreamBuild {
+  layout: Layout;
+  url: string;
+  checksum: Checksum;
+  /** YYYYMMDD from the dated folder or the file name; otherwise the caller asks Last-Modified. */
+  date?: string;
+}
+
+/** A build as a layout finds it; discovery adds which layout found it. */
+export type NewestBuild = Omit<UpstreamBuild, 'layout'>;
+
+/** One way an upstream publishes its builds (one file per layout in this folder, listed in registry.ts). */
+export interface UpstreamLayout {
+  readonly name: Layout;
+  /** Whether a definition that names no layout is laid out this way, told from the shape of its two URLs. */
+  recognises(source: UpstreamSource): boolean;
+  /** Finds the newest build with one or two small GETs; an UpstreamError names the URL that failed. */
+  newestBuild(source: UpstreamSource, http: UpstreamHttp): Promise<NewestBuild>;
+}
+
+/** The build with the date its file name tells, if it tells one. */
+export function withDateFromName(build: NewestBuild, name: string): NewestBuild {
+  const date = dateInName(name);
+  return date === undefined ? build : { ...build, date };
+}

@@ -1,0 +1,53 @@
+import type { ImageDefinition } from '../../definitions/types.js';
+import { maskUserinfo } from '../../net/redact.js';
+import { checksumFile } from './checksum-file.js';
+import { datedFolders } from './dated-folders.js';
+import type { UpstreamLayout, UpstreamSource } from './layout.js';
+import { LAYOUT_NAMES, type Layout } from './names.js';
+import { sidecar } from './sidecar.js';
+
+/**
+ * Every upstream layout, most specific first: a definition that names none with `upstream_layout` gets the
+ * first that recognises its URLs. Adding a layout: its file, its test, a line here and its name in names.ts.
+ */
+export const LAYOUTS: readonly UpstreamLayout[] = [sidecar, datedFolders, checksumFile];
+
+/** How discovery reads a definition's upstream, or why it cannot. */
+export type DefinitionUpstream = { layout: Layout; source: UpstreamSource } | { problem: string };
+
+export function layoutNamed(name: Layout): UpstreamLayout {
+  const layout = LAYOUTS.find((candidate) => candidate.name === name);
+  if (layout === undefined) throw new Error(`upstream layout ${name} is named but not in the registry`);
+  return layout;
+}
+
+/** The layout a source's URLs have the shape of; undefined when none recognises them. */
+export function layoutOf(source: UpstreamSource): Layout | undefined {
+  return LAYOUTS.find((layout) => layout.recognises(source))?.name;
+}
+
+/**
+ * The upstream a definition names: the layout it names, else the one its URLs' shape tells. Undefined when it
+ * names none (no `upstream_layout`, and not both URLs, which every layout reads).
+ */
+export function upstreamOf(
+  def: Pick<ImageDefinition, 'latest_url' | 'latest_checksum_url' | 'upstream_layout'>,
+): DefinitionUpstream | undefined {
+  const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl, upstream_layout: named } = def;
+  if (latestUrl === undefined || latestChecksumUrl === undefined) {
+    if (named === undefined) return undefined;
+    const missing = latestUrl === undefined ? 'latest_url' : 'latest_checksum_url';
+    return { problem: `upstream_layout ${named} reads latest_url and latest_checksum_url; ${missing} is missing` };
+  }
+  const source = { latestUrl, latestChecksumUrl };
+  const layout = named ?? layoutOf(source);
+  return layout === undefined ? { problem: unrecognised(source) } : { layout, source };
+}
+
+/** Why a source has no layout: a definition whose URLs no layout recognises must name one. */
+export function unrecognised(source: UpstreamSource): string {
+  return (
+    `no upstream layout recognises latest_url ${maskUserinfo(source.latestUrl)} with latest_checksum_url ` +
+    `${maskUserinfo(source.latestChecksumUrl)}; name one with upstream_layout (${LAYOUT_NAMES.join(', ')})`
+  );
+}

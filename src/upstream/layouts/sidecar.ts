@@ -1,0 +1,29 @@
+import { bareDigest, checksumOf, findEntry, parseChecksumFile } from '../checksums.js';
+import { UpstreamError, type UpstreamHttp } from '../http.js';
+import { hasPlaceholder } from '../placeholder.js';
+import { splitUrl } from '../split-url.js';
+import { withDateFromName, type NewestBuild, type UpstreamLayout, type UpstreamSource } from './layout.js';
+
+/**
+ * `sidecar`: beside the image file, a checksum file named after it (`X.qcow2.CHECKSUM`, `X.sha256`), holding a
+ * bare digest or a checksum line of that file. The image URL is the build's URL.
+ */
+export const sidecar: UpstreamLayout = {
+  name: 'sidecar',
+
+  recognises(source: UpstreamSource): boolean {
+    const image = splitUrl(source.latestUrl);
+    const sums = splitUrl(source.latestChecksumUrl);
+    // A placeholder names no single file that a sidecar could be named after.
+    return !hasPlaceholder(image.file) && sums.dir === image.dir && sums.file.startsWith(`${image.file}.`);
+  },
+
+  async newestBuild(source: UpstreamSource, http: UpstreamHttp): Promise<NewestBuild> {
+    const { file } = splitUrl(source.latestUrl);
+    const text = await http.text(source.latestChecksumUrl);
+    const entry = findEntry(parseChecksumFile(text), file);
+    const digest = entry ? checksumOf(entry) : bareDigest(text);
+    if (digest === undefined) throw new UpstreamError(source.latestChecksumUrl, `holds no checksum of ${file}`);
+    return withDateFromName({ url: source.latestUrl, checksum: digest }, file);
+  },
+};
