@@ -22,23 +22,33 @@ export function decisionsOf(definition: string, slots: VersionSlot[], decided: T
 
 const LEFT_ALONE = { kind: 'left-alone' } as const;
 
+// Object literals of one shape, the optional keys assigned after: a plan holds one decision an image.
 function decisionOf(target: Target): Decision {
-  const oimNamed =
-    target.fate !== 'none' && target.fate !== 'delete' && target.oimNamed ? { oimNamed: target.oimNamed } : {};
   switch (target.fate) {
     case 'none':
       return { fate: 'none', reason: target.reason };
-    case 'import':
-      return { fate: 'import', role: target.role, name: target.desired.name, reason: target.reason, ...oimNamed };
+    case 'import': {
+      const decision: Decision = {
+        fate: 'import',
+        role: target.role,
+        name: target.desired.name,
+        reason: target.reason,
+      };
+      if (target.oimNamed) decision.oimNamed = target.oimNamed;
+      return decision;
+    }
     case 'resume':
     case 'keep': {
       const { fate, image, role, reason } = target;
-      const duplicate = fate === 'keep' && target.duplicateOf ? { duplicateOf: target.duplicateOf.id } : {};
-      return { fate, image, role, name: target.desired.name, reason, ...duplicate, ...oimNamed };
+      const decision: Decision = { fate, image, role, name: target.desired.name, reason };
+      if (fate === 'keep' && target.duplicateOf) decision.duplicateOf = target.duplicateOf.id;
+      if (target.oimNamed) decision.oimNamed = target.oimNamed;
+      return decision;
     }
     case 'delete': {
-      const duplicate = target.duplicateOf ? { duplicateOf: target.duplicateOf.id } : {};
-      return { fate: 'delete', image: target.image, reason: target.reason, ...duplicate };
+      const decision: Decision = { fate: 'delete', image: target.image, reason: target.reason };
+      if (target.duplicateOf) decision.duplicateOf = target.duplicateOf.id;
+      return decision;
     }
   }
 }

@@ -73,15 +73,15 @@ export function retentionOf(
   const protectedImage = image?.protected === true;
   const deleting = past && options.delete && !kept && !protectedImage;
   const refused = past && options.delete && protectedImage;
-  const place = { rank, validity: describeValidity(def.meta.uuid_validity) };
+  const validity = describeValidity(def.meta.uuid_validity);
   const reason: RetentionReason = !past
-    ? { kind: 'kept', ...place }
+    ? { kind: 'kept', rank, validity }
     : !options.delete
-      ? { kind: 'past-validity', ...place }
+      ? { kind: 'past-validity', rank, validity }
       : protectedImage
-        ? { kind: 'protected', ...place }
+        ? { kind: 'protected', rank, validity }
         : kept
-          ? { kind: 'kept-anyway', by: options.keep ? '--keep' : 'keep: true', ...place }
-          : { kind: 'expired', ...place };
+          ? { kind: 'kept-anyway', rank, validity, by: options.keep ? '--keep' : 'keep: true' }
+          : { kind: 'expired', rank, validity };
   return { past, deleting, protectedImage: refused, reason };
 }
