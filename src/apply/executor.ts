@@ -1,20 +1,15 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { isHttpStatus } from '../openstack/errors.js';
-import { type GlanceClient, type GlanceImage, type PatchOperation, patchApplied } from '../openstack/image.js';
-import { describeChanges, isPropertyChange, propertyKey, requiredMinDisk, tagDelta } from '../plan/diff.js';
-import { ImportFailure, type Importer, type ImportOutcome, type ImportSlots } from './importer.js';
+import { type GlanceClient, type GlanceImage, patchApplied } from '../openstack/image.js';
+import { requiredMinDisk, tagDelta } from '../plan/diff.js';
+import { remove, rename, update } from './image-actions.js';
+import { ImportFailure, type ImportOutcome } from './import/outcome.js';
+import type { ImportPermits } from './import/permits.js';
+import type { Importer } from './importer.js';
 import { type ApplyObserver, progressOf } from './observer.js';
-import type {
-  Action,
-  Change,
-  DeleteAction,
-  ImportAction,
-  Plan,
-  RenameAction,
-  ResumeImportAction,
-  UpdateAction,
-} from '../plan/types.js';
+import { patchOf, writeChanges } from './write-changes.js';
+import type { Action, Change, ImportAction, Plan, ResumeImportAction } from '../plan/types.js';
 import { systemClock } from '../util/clock.js';
 import { plural } from '../util/plural.js';
 
@@ -73,12 +68,12 @@ export interface ApplyLimits {
  * by nothing but their order. An action whose predecessor failed is skipped; one whose predecessor was only
  * started (--no-wait) is deferred to the next run.
  */
-export async function applyPlan(plan: Plan, deps: ApplyDeps, limits: number | ApplyLimits): Promise<RunReport> {
-  const { parallel, maxImporting = DEFAULT_MAX_IMPORTING } = typeof limits === 'number' ? { parallel: limits } : limits;
-  const slots: ImportSlots = { importing: pLimit(maxImporting), uploads: pLimit(parallel) };
+export async function applyPlan(plan: Plan, deps: ApplyDeps, limits: ApplyLimits): Promise<RunReport> {
+  const { parallel, maxImporting = DEFAULT_MAX_IMPORTING } = limits;
+  const permits: ImportPermits = { importing: pLimit(maxImporting), uploads: pLimit(parallel) };
   const outcomes = new Map<number, Promise<ActionResult>>();
   for (const action of plan.actions) {
-    outcomes.set(action.seq, runWhenReady(action, outcomes, slots, deps));
+    outcomes.set(action.seq, runWhenReady(action, outcomes, permits, deps));
   }
   const results = await Promise.all(plan.actions.map((action) => outcomes.get(action.seq) as Promise<ActionResult>));
   const counts: Record<ActionStatus, number> = { done: 0, failed: 0, skipped: 0, deferred: 0 };
@@ -89,7 +84,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, limits: number | Ap
 async function runWhenReady(
   action: Action,
   outcomes: Map<number, Promise<ActionResult>>,
-  slots: ImportSlots,
+  permits: ImportPermits,
   deps: ApplyDeps,
 ): Promise<ActionResult> {
   const before = await Promise.all(
@@ -107,7 +102,7 @@ async function runWhenReady(
     ),
   );
   const blocker = before.find((result) => result.status !== 'done');
-  const result = blocker ? notRun(action, blocker, deps) : await run(action, before, slots, deps);
+  const result = blocker ? notRun(action, blocker, deps) : await run(action, before, permits, deps);
   deps.observer?.actionEnded?.(action, result);
   return result;
 }
@@ -124,13 +119,18 @@ function notRun(action: Action, blocker: ActionResult, deps: ApplyDeps): ActionR
   return { ...baseOf(action), status, message };
 }
 
-async function run(action: Action, before: ActionResult[], slots: ImportSlots, deps: ApplyDeps): Promise<ActionResult> {
+async function run(
+  action: Action,
+  before: ActionResult[],
+  permits: ImportPermits,
+  deps: ApplyDeps,
+): Promise<ActionResult> {
   const now = deps.now ?? Date.now;
   const started = now();
   deps.observer?.actionStarted?.(action);
   const base = baseOf(action);
   try {
-    const outcome = await execute(action, before, slots, deps);
+    const outcome = await execute(action, before, permits, deps);
     return { ...base, ...outcome, durationMs: now() - started };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -150,16 +150,22 @@ function baseOf(action: Action): Pick<ActionResult, 'seq' | 'kind' | 'definition
   return { seq: action.seq, kind: action.kind, definition: action.definition, summary: action.summary };
 }
 
-type Outcome = Pick<ActionResult, 'status' | 'message' | 'imageId'>;
+/** What an action came to: the part of its result the action itself tells. */
+export type Outcome = Pick<ActionResult, 'status' | 'message' | 'imageId'>;
 
-async function execute(action: Action, before: ActionResult[], slots: ImportSlots, deps: ApplyDeps): Promise<Outcome> {
+async function execute(
+  action: Action,
+  before: ActionResult[],
+  permits: ImportPermits,
+  deps: ApplyDeps,
+): Promise<Outcome> {
   const { importer } = deps;
   const progress = progressOf(action, deps.observer);
   switch (action.kind) {
     case 'import':
-      return finishImport(await importer.importNew(action.desired, action.source, slots, progress), action, deps);
+      return finishImport(await importer.importNew(action.desired, action.source, permits, progress), action, deps);
     case 'resume-import': {
-      const outcome = await importer.resume(action.image, action.source, action.desired, slots, progress);
+      const outcome = await importer.resume(action.image, action.source, action.desired, permits, progress);
       return finishImport(outcome, action, deps);
     }
     case 'update':
@@ -273,103 +279,4 @@ function withStoredSize(action: ImportAction | ResumeImportAction, image: Glance
     ...changes.filter((change) => change.field !== 'min_disk'),
     { field: 'min_disk', before: image.min_disk, after: needed },
   ];
-}
-
-async function update(action: UpdateAction, deps: ApplyDeps): Promise<Outcome> {
-  deps.log.info(`Updating ${action.name}: ${describeChanges(action.changes)}`);
-  await writeChanges(deps.glance, action.imageId, action.changes, action.name, deps.log);
-  return { status: 'done', imageId: action.imageId };
-}
-
-async function rename(action: RenameAction, before: ActionResult[], deps: ApplyDeps): Promise<Outcome> {
-  const ref = action.image;
-  const imageId = 'imageId' in ref ? ref.imageId : before.find((result) => result.seq === ref.importSeq)?.imageId;
-  if (!imageId) throw new Error(`no image to rename: #${'importSeq' in ref ? ref.importSeq : '?'} created none`);
-  deps.log.info(`Renaming ${ref.name} to ${action.to}`);
-  await writeChanges(deps.glance, imageId, action.changes, action.to, deps.log);
-  return { status: 'done', imageId };
-}
-
-async function remove(action: DeleteAction, deps: ApplyDeps): Promise<Outcome> {
-  const { glance, log } = deps;
-  log.info(`Deleting ${action.name} (${action.reason})`);
-  try {
-    await glance.deleteImage(action.imageId);
-    return { status: 'done', imageId: action.imageId };
-  } catch (error) {
-    if (isHttpStatus(error, 404)) {
-      return { status: 'done', imageId: action.imageId, message: 'already gone' };
-    }
-    if (!isHttpStatus(error, 409)) throw error;
-    // Glance refuses to delete an image in use: keep it out of sight and try again on a later run.
-    log.warn(`Image '${action.name}' is in use and cannot be deleted; hiding it instead`);
-    await writeChanges(
-      glance,
-      action.imageId,
-      action.fallback.filter((change) => change.field !== 'status'),
-      action.name,
-      log,
-    );
-    // Deactivating is as far as retiring goes; hidden is what matters.
-    const status = action.fallback.filter((change) => change.field === 'status');
-    await writeChanges(glance, action.imageId, status, action.name, log).catch(() => undefined);
-    return { status: 'done', imageId: action.imageId, message: 'in use: hidden instead of deleted' };
-  }
-}
-
-/** The requests for a list of changes: one PATCH for every field, then the tag calls, then the status. */
-async function writeChanges(
-  glance: GlanceClient,
-  imageId: string,
-  changes: Change[],
-  name: string,
-  log: Logger,
-): Promise<void> {
-  const patch = patchOf(changes);
-  if (patch.length > 0) await patchImage(glance, imageId, patch);
-  for (const change of changes) {
-    if (change.field === 'tags') {
-      const { add, remove } = tagDelta(change);
-      for (const tag of add) await glance.addTag(imageId, tag);
-      for (const tag of remove) await glance.removeTag(imageId, tag);
-    }
-  }
-  for (const change of changes) {
-    if (change.field !== 'status') continue;
-    log.info(`${change.after === 'deactivated' ? 'Deactivating' : 'Reactivating'} image '${name}'`);
-    if (change.after === 'deactivated') await glance.deactivate(imageId);
-    else await glance.reactivate(imageId);
-  }
-}
-
-/**
- * One PATCH. Glance refuses (409) to remove a property that is not there: when the image, read back, shows the
- * whole patch in place (another run, or this run's earlier attempt, did it), that is done.
- */
-async function patchImage(glance: GlanceClient, imageId: string, patch: PatchOperation[]): Promise<void> {
-  try {
-    await glance.updateImage(imageId, patch);
-  } catch (error) {
-    if (!isHttpStatus(error, 409) || !patch.some((operation) => operation.op === 'remove')) throw error;
-    if (!patchApplied(await glance.getImage(imageId), patch)) throw error;
-  }
-}
-
-/** Glance's JSON patch for the changes that are fields of the image (tags and status have calls of their own). */
-export function patchOf(changes: Change[]): PatchOperation[] {
-  const patch: PatchOperation[] = [];
-  for (const change of changes) {
-    if (isPropertyChange(change)) {
-      const path = `/${escapePointer(propertyKey(change))}`;
-      patch.push(change.after === null ? { op: 'remove', path } : { op: 'add', path, value: change.after });
-    } else if (change.field !== 'tags' && change.field !== 'status') {
-      patch.push({ op: 'replace', path: `/${change.field}`, value: change.after });
-    }
-  }
-  return patch;
-}
-
-/** RFC 6901: `~` and `/` inside a property name. */
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

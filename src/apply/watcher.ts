@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { isHttpStatus } from '../openstack/errors.js';
-import type { GlanceClient, GlanceImage, ImageStatus } from '../openstack/image.js';
+import type { GlanceClient, GlanceImage } from '../openstack/image.js';
+import { isGone } from './gone.js';
+import { failedImportsRestIn } from './import/choose.js';
 import { importTasks, StuckWatch } from './stuck.js';
 
 /** How an import ended, as the watcher saw it. */
@@ -39,7 +41,6 @@ const MIN_PAUSE_MS = 50;
 /** An image that looks stuck or failed has its import tasks read at most this often. */
 export const TASKS_EVERY_MS = 5_000;
 
-const GONE = new Set<ImageStatus>(['killed', 'deleted', 'pending_delete']);
 /** Ids Glance's `in:` takes as they are (no quotes, no commas). */
 const PLAIN_ID = /^[0-9A-Za-z-]+$/;
 
@@ -67,9 +68,10 @@ interface Entry {
 /**
  * Watches every import in flight of a run with one loop: while anything is watched, every `intervalMs` one
  * listing (`GET /v2/images?id=in:…`, `idsPerListing` ids a request) shows them all. The import tasks, which
- * tell a failed web-download (Glance puts the image back into `queued`) from one still running and tell an
- * import that stopped moving, are read only for an image that looks failed (queued or uploading with no import
- * lock, `os_glance_import_task`) or stuck (nothing changed for `tasksEveryMs`), at most every `tasksEveryMs`.
+ * tell a failed import (Glance puts the image back into `queued` after a web-download) from one still running
+ * and tell an import that stopped moving, are read only for an image that looks failed (in the status its
+ * import method leaves a failed import in, with no import lock, `os_glance_import_task`) or stuck (nothing
+ * changed for `tasksEveryMs`), at most every `tasksEveryMs`.
  * Waiting holds nothing but an entry here.
  */
 export class Watcher {
@@ -229,7 +231,7 @@ export class Watcher {
       log.info(`Import of '${image.name}' successfully completed`);
       return { state: 'active', image };
     }
-    if (GONE.has(image.status)) return { state: 'failed', reason: `image is ${image.status}` };
+    if (isGone(image.status)) return { state: 'failed', reason: `image is ${image.status}` };
     const seen = `${image.status} ${image.updated_at} ${String(image.os_glance_import_task ?? '')}`;
     const changed = seen !== entry.seen;
     if (changed) {
@@ -247,26 +249,25 @@ export class Watcher {
   }
 
   /**
-   * Whether the image's tasks are to be read now: it looks failed (queued or uploading, no import lock) and
-   * has just changed, or it looks failed or stuck (nothing changed for `tasksEveryMs`) and its tasks were not
-   * read for `tasksEveryMs`.
+   * Whether the image's tasks are to be read now: it looks failed (in a status an import method leaves a
+   * failed import in, no import lock) and has just changed, or it looks failed or stuck (nothing changed for
+   * `tasksEveryMs`) and its tasks were not read for `tasksEveryMs`.
    */
   private tasksDue(entry: Entry, image: GlanceImage, changed: boolean): boolean {
     const now = this.deps.now();
-    const waiting = image.status === 'queued' || image.status === 'uploading';
-    const looksFailed = waiting && !image.os_glance_import_task;
+    const looksFailed = failedImportsRestIn(image.status) && !image.os_glance_import_task;
     if (looksFailed && changed) return true;
     const readLongAgo = entry.tasksAt === undefined || now - entry.tasksAt >= this.tasksEveryMs;
     const quiet = now - entry.seenSince >= this.tasksEveryMs;
     return readLongAgo && (looksFailed || quiet);
   }
 
-  /** Glance puts a failed web-download back into `queued`; a run that died mid-stage leaves it uploading. */
+  /** A failed import is told by its task, on an image in the status its method leaves it in (see ImportStrategy). */
   private async byTasks(entry: Entry, image: GlanceImage): Promise<WaitResult | undefined> {
     entry.tasksAt = this.deps.now();
     const tasks = await importTasks(this.deps.glance, image.id);
     const failed = tasks?.[0]?.status === 'failure' ? tasks[0] : undefined;
-    if (failed && (image.status === 'queued' || image.status === 'uploading'))
+    if (failed && failedImportsRestIn(image.status))
       return { state: 'failed', reason: failed.message || 'import task failed' };
     const stuck = entry.stuck.look(image.status, tasks);
     return stuck ? { state: 'stuck', reason: stuck } : undefined;

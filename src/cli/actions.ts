@@ -9,7 +9,8 @@ import { EXIT_OK } from './exit.js';
 import { createRunLogger } from './logger.js';
 import type { MainIo } from './main.js';
 import type { ProgramOptions } from './options.js';
-import { jsonText } from './safe-text.js';
+import { renderCheckOnly } from './render/check-only.js';
+import { stdoutFormat } from './render/format.js';
 import type { ApplyObserver } from '../apply/observer.js';
 import { startProgress } from './progress/index.js';
 
@@ -33,7 +34,7 @@ type Action = (options: ProgramOptions, run: Run) => Promise<void>;
  */
 function machineReadable(action: Action): Action {
   return async (options, run) => {
-    if (options.logFormat !== 'json') return action(options, run);
+    if (stdoutFormat(options) !== 'json-line') return action(options, run);
     const { oneLineJson, textSink } = await import('./sinks.js');
     const sink = textSink();
     const { io } = run;
@@ -66,7 +67,8 @@ export const manageOrShare = machineReadable(async (options, run) => {
   const selection = loadSelection(options, log);
   if (options.checkOnly) {
     log.info('Definitions are valid');
-    if (options.output === 'json') io.stdout.write(`${jsonText(checkOnlyDocument(selection))}\n`);
+    const document = renderCheckOnly(selection, options.output);
+    if (document !== '') io.stdout.write(document);
     setExit(EXIT_OK);
     return;
   }
@@ -75,7 +77,12 @@ export const manageOrShare = machineReadable(async (options, run) => {
   if (names.length > 1) {
     // Several live views would fight over one terminal: with several clouds, plain log lines.
     const runEach = await cloudRun(selection, { ...options, progress: false }, io);
-    setExit(await runOnClouds({ names, options, redactor, log, env: io.env }, runEach, io.stdout));
+    const [ended, { renderClouds }] = await Promise.all([
+      runOnClouds({ names, options, redactor, log, env: io.env }, runEach),
+      import('./render/clouds.js'),
+    ]);
+    io.stdout.write(renderClouds(ended, options.output));
+    setExit(ended.exitCode);
     return;
   }
   const runOne = await cloudRun(selection, options, io);
@@ -90,11 +97,6 @@ export const manageOrShare = machineReadable(async (options, run) => {
     progress?.stop();
   }
 });
-
-/** What --check-only --output json prints: the definitions are valid (else the run ends with an error). */
-function checkOnlyDocument({ all, selected }: LoadedSelection) {
-  return { checkOnly: true, valid: true, definitions: all.length, selected: selected.map((image) => image.name) };
-}
 
 /** The run on one cloud: the lock (not for a dry run), then manage. */
 async function cloudRun(selection: LoadedSelection, options: ManageOptions, io: MainIo) {
@@ -130,21 +132,26 @@ async function cloudRun(selection: LoadedSelection, options: ManageOptions, io: 
 
 export const showInfo = machineReadable(async (options, { io, redactor, setExit }) => {
   const log = createRunLogger(options, redactor, io.stderr);
-  const { cloudInfo, formatCloudInfo } = await import('./commands/info.js');
+  const [{ cloudInfo }, { renderCloudInfo }] = await Promise.all([
+    import('./commands/info.js'),
+    import('./render/info.js'),
+  ]);
   await withCloud('info', options, io, redactor, log, async (context) => {
-    const info = await cloudInfo(context, log);
-    io.stdout.write(options.output === 'json' ? `${jsonText(info)}\n` : `${formatCloudInfo(info)}\n`);
+    io.stdout.write(renderCloudInfo(await cloudInfo(context, log), options.output));
   });
   setExit(EXIT_OK);
 });
 
 export const checkCloud = machineReadable(async (options, { io, redactor, setExit }) => {
   const log = createRunLogger(options, redactor, io.stderr);
-  const { audit, auditExitCode, formatAudit, logAudit } = await import('./commands/check.js');
+  const [{ audit, auditExitCode, logAudit }, { renderAudit }] = await Promise.all([
+    import('./commands/check.js'),
+    import('./render/check.js'),
+  ]);
   await withCloud('check', options, io, redactor, log, async (context) => {
     const result = await audit(context, options.scsVersion, new Date());
     logAudit(result, log);
-    io.stdout.write(options.output === 'json' ? `${jsonText(result)}\n` : formatAudit(result));
+    io.stdout.write(renderAudit(result, options.output));
     setExit(auditExitCode(result));
   });
 });
@@ -164,8 +171,13 @@ export const showStatus = machineReadable(async (options, { io, redactor, setExi
 
 export const updateFiles = machineReadable(async (options, { io, redactor, setExit }) => {
   const log = createRunLogger(options, redactor, io.stderr);
-  const { update } = await import('./commands/update.js');
-  setExit(await update(options, io.fetch ?? (await sourceFetch()), log, io.stdout));
+  const [{ update, updateExitCode }, { renderUpdate }] = await Promise.all([
+    import('./commands/update.js'),
+    import('./render/update.js'),
+  ]);
+  const result = await update(options, io.fetch ?? (await sourceFetch()), log);
+  io.stdout.write(renderUpdate(result, options.output));
+  setExit(updateExitCode(result));
 });
 
 /** How upstream indexes are read when the caller gave no fetch: undici's. */

@@ -5,7 +5,10 @@ import { AuthError, ConnectionError, HttpError } from '../openstack/errors.js';
 import type { Redactor } from '../net/redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { CommanderError } from './options.js';
-import { safeJson, safeLines, safeText } from './safe-text.js';
+import type { MainIo } from './main.js';
+import { renderFailure } from './render/failure.js';
+import type { Formats } from './render/format.js';
+import { safeLines, safeText } from './safe-text.js';
 
 // How a run that failed ends: loaded only then (main.ts), with the error classes it tells apart.
 
@@ -65,62 +68,20 @@ export function errorReport(error: unknown, redactor: Redactor): ErrorReport {
   return report;
 }
 
-/** The formats a run asked for. */
-export interface Formats {
-  output: 'text' | 'json';
-  logFormat: 'text' | 'json';
-}
-
 /**
- * The formats in the raw arguments, as commander would read them (`--output json`, `--output=json`, the last
- * one wins, nothing after `--`): a run that failed may have failed before its options were parsed.
+ * Ends a failed run: the error on stderr and, when stdout carries JSON, the error document there, in the
+ * formats the run asked for. Returns the exit code.
  */
-export function requestedFormats(args: readonly string[]): Formats {
-  const formats: Formats = { output: 'text', logFormat: 'text' };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === '--') break;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    if (flag !== '--output' && flag !== '--log-format') continue;
-    const value = inline ?? args[++i];
-    const format = value === 'json' ? 'json' : 'text';
-    if (flag === '--output') formats.output = format;
-    else formats.logFormat = format;
-  }
-  return formats;
-}
-
-/** One log line, as --log-format json writes them, for the error that ends a run. */
-export function fatalLogLine(report: ErrorReport, now = new Date()): string {
-  const { message, ...rest } = report;
-  return `${safeJson(JSON.stringify({ level: 'fatal', time: now.toISOString(), msg: message, ...rest }))}\n`;
-}
-
-/** The document --output json prints when a run fails: pretty, or on one line when every line must be JSON. */
-export function errorDocument(report: ErrorReport, oneLine: boolean): string {
-  return `${safeJson(JSON.stringify({ error: report }, null, oneLine ? undefined : 2))}\n`;
-}
-
-interface FailureIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-/**
- * Ends a failed run: the error on stderr (a text line, or a JSON log line with --log-format json) and, with
- * --output json or --log-format json, the error document on stdout. Returns the exit code.
- */
-export function reportFailure(error: unknown, redactor: Redactor, args: readonly string[], io: FailureIo): number {
-  const formats = requestedFormats(args);
+export function reportFailure(
+  error: unknown,
+  redactor: Redactor,
+  formats: Formats,
+  io: Pick<MainIo, 'stdout' | 'stderr'>,
+): number {
   const report = errorReport(error, redactor);
-  if (formats.logFormat === 'json') io.stderr.write(fatalLogLine(report));
-  else if (error instanceof CommanderError) io.stderr.write(`${safeLines(report.message)}\n${USAGE_HINT}\n`);
-  else io.stderr.write(`image-manager: ${errorText(error, redactor)}\n`);
-  if (formats.output === 'json' || formats.logFormat === 'json') {
-    io.stdout.write(errorDocument(report, formats.logFormat === 'json'));
-  }
+  const failure = { report, text: errorText(error, redactor), usage: error instanceof CommanderError };
+  const { stderr, stdout } = renderFailure(failure, formats);
+  io.stderr.write(stderr);
+  if (stdout !== '') io.stdout.write(stdout);
   return report.exitCode;
 }
-
-/** What follows a usage error in text: commander's showHelpAfterError, which main.ts leaves to this module. */
-const USAGE_HINT = '(run with --help for usage)';

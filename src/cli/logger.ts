@@ -1,12 +1,11 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import type { Redactor } from '../net/redact.js';
 import type { ProgramOptions } from './options.js';
+import type { Format } from './render/format.js';
 import { safeJson, safeText } from './safe-text.js';
 
-export type LogFormat = 'text' | 'json';
-
 export interface LoggerOptions {
-  format: LogFormat;
+  format: Format;
   debug: boolean;
   redactor: Redactor;
   /** Where lines go; default stderr, so that stdout carries only program output. */
@@ -20,9 +19,8 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const out = options.stream ?? process.stderr;
-  const destination: DestinationStream = {
-    write: (line: string) => out.write(options.format === 'json' ? jsonLine(line) : textLine(line)),
-  };
+  const lineIn = LINES[options.format];
+  const destination: DestinationStream = { write: (line: string) => out.write(lineIn(line)) };
   const { redactor } = options;
   return pino(
     {
@@ -49,6 +47,9 @@ export function createRunLogger(
 ): Logger {
   return createLogger({ format: options.logFormat, debug: options.debug, redactor, stream });
 }
+
+/** A pino line (JSON) as each log format writes it. */
+const LINES: Readonly<Record<Format, (line: string) => string>> = { json: jsonLine, text: textLine };
 
 /** Fields a text line shows in its own place, not as `key=value`: `cloud` (a run on several clouds) leads it. */
 const HIDDEN_FIELDS = new Set(['level', 'time', 'msg', 'cloud']);

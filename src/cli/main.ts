@@ -13,6 +13,7 @@ import {
   declareStatus,
   declareUpdate,
 } from './options.js';
+import type { Formats } from './render/format.js';
 import { safeLines } from './safe-text.js';
 
 // What --help and --version load is this module, commander and the option declarations (options.ts), and
@@ -44,21 +45,30 @@ const processIo: MainIo = {
 export async function main(argv: string[], io: MainIo = processIo): Promise<number> {
   const redactor = new Redactor();
   let exitCode = EXIT_OK;
+  let parsed: Formats | undefined;
   const program = buildProgram({
     io,
     redactor,
     setExit: (code) => {
       exitCode = code;
     },
+  }).hook('preAction', (_, command) => {
+    const { output, logFormat } = command.optsWithGlobals() as Partial<Formats>;
+    parsed = { output: output ?? 'text', logFormat: logFormat ?? 'text' };
   });
   try {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError && error.exitCode === 0) return EXIT_OK; // --help, --version
-    // Usage errors too: as text, a JSON log line or a JSON document, as the arguments ask (failure.ts).
-    const { reportFailure } = await import('./failure.js');
-    return reportFailure(error, redactor, argv, io);
+    const [{ reportFailure }, { requestedFormats }] = await Promise.all([
+      import('./failure.js'),
+      import('./render/format.js'),
+    ]);
+    // Usage errors too, as text, a JSON log line or a JSON document. Arguments commander refused are read as
+    // written: it may have stopped before it reached --output or --log-format.
+    const chosen = error instanceof CommanderError ? undefined : parsed;
+    return reportFailure(error, redactor, chosen ?? requestedFormats(argv), io);
   }
 }
 

@@ -23,7 +23,8 @@ const DEFAULT_PROPERTY_QUOTA = 128;
 const DEFAULT_MAX_IMPORTING = 16;
 
 const HIDE_AS = ['community', 'private', 'shared'] as const;
-const FORMATS = ['text', 'json'] as const;
+/** What --output and --log-format take (render/format.ts renders each). */
+export const FORMATS = ['text', 'json'] as const;
 /** How outdated versions are named (repeated from definitions/types.ts: this module loads nothing else). */
 const OUTDATED_NAMES = ['oim', 'scs'] as const;
 
@@ -108,11 +109,6 @@ export function declareStatus(program: Program) {
 export function declareHelp(program: Program) {
   return program.command('help').argument('[command]').description('show the help of the program, or of a command');
 }
-
-export type InfoOptions = ReturnType<ReturnType<typeof declareInfo>['opts']>;
-export type CheckOptions = ReturnType<ReturnType<typeof declareCheck>['opts']>;
-export type UpdateCommandOptions = ReturnType<ReturnType<typeof declareUpdate>['opts']>;
-export type StatusOptions = ReturnType<ReturnType<typeof declareStatus>['opts']>;
 
 // The option groups. Each takes a command and returns it with its options added, their types inferred.
 

@@ -1,11 +1,15 @@
 import type { RunReport } from '../apply/executor.js';
+import type { GlanceImage } from '../openstack/image.js';
 import type { Plan } from '../plan/types.js';
-import { isMapping } from '../util/objects.js';
-import { safeJson, safeText } from './safe-text.js';
+import type { DiscoveryOutput } from './commands/discovery-report.js';
+import { jsonText, safeText } from './safe-text.js';
+
+/** What the plan and the run's summary say when there is no action. */
+export const NOTHING_TO_DO = 'Nothing to do: every managed image matches its definition.';
 
 /** The plan as --dry-run prints it: one line an action, in order, with what it waits for (escaped: safeText). */
 export function formatPlan(plan: Plan): string {
-  if (plan.actions.length === 0) return 'Nothing to do: every managed image matches its definition.\n';
+  if (plan.actions.length === 0) return `${NOTHING_TO_DO}\n`;
   const lines = plan.actions.map((action) => {
     const after = action.after.length > 0 ? `  (after #${action.after.join(', #')})` : '';
     return `#${action.seq} [${safeText(action.definition)}] ${safeText(action.summary)}${after}`;
@@ -13,28 +17,22 @@ export function formatPlan(plan: Plan): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatReport(report: RunReport): string {
-  const lines = report.results
-    .filter((result) => result.status !== 'done')
-    .map((result) => {
-      const message = result.message ? ` (${safeText(result.message)})` : '';
-      return `#${result.seq} ${result.status}: ${safeText(result.summary)}${message}`;
-    });
-  const { done, failed, skipped, deferred } = report.counts;
-  lines.push(`${done} done, ${failed} failed, ${skipped} skipped, ${deferred} deferred`);
-  return `${lines.join('\n')}\n`;
+/** The document of a run or a dry run that --output json prints: one document, so that `| jq` always works. */
+export function jsonDocument(parts: { dryRun: boolean; plan: Plan; report?: RunReport } & DiscoveryOutput): string {
+  return `${jsonText({ ...parts, plan: planDocument(parts.plan) })}\n`;
 }
 
-/** What --output json prints: one document, so that `| jq` always works. */
-export function jsonDocument(parts: {
-  plan?: Plan;
-  report?: RunReport;
-  dryRun: boolean;
-  [key: string]: unknown;
-}): string {
-  const brief = (key: string, value: unknown) =>
-    key === 'image' && isMapping(value) && 'id' in value
-      ? { id: value.id, name: value.name, status: value.status }
-      : value;
-  return `${safeJson(JSON.stringify(parts, brief, 2))}\n`;
+/**
+ * The plan as the document carries it: a resume-import action's `image`, Glance's whole record of the image it
+ * finishes, cut to the image's id, name and status.
+ */
+function planDocument(plan: Plan) {
+  const actions = plan.actions.map((action) =>
+    action.kind === 'resume-import' ? { ...action, image: briefImage(action.image) } : action,
+  );
+  return { ...plan, actions };
+}
+
+function briefImage({ id, name, status }: GlanceImage): Pick<GlanceImage, 'id' | 'name' | 'status'> {
+  return { id, name, status };
 }

@@ -2,11 +2,9 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import { listClouds } from '../config/index.js';
 import type { Redactor } from '../net/redact.js';
-import type { ManageOptions } from './commands/manage.js';
 import { type CloudContext, connect, type GlobalOptions, logRequestCounts } from './context.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './exit.js';
 import { type ErrorReport, errorReport } from './failure.js';
-import { safeJson, safeLines, safeText } from './safe-text.js';
 import { textSink } from './sinks.js';
 
 // A run on several clouds (--cloud a --cloud b, --all-clouds): the definitions, loaded and checked once, reach
@@ -49,21 +47,26 @@ export type CloudRun = (context: CloudContext, log: Logger, stdout: NodeJS.Writa
 
 export interface SeveralClouds {
   names: string[];
-  options: GlobalOptions & Pick<ManageOptions, 'output'>;
+  options: GlobalOptions;
   redactor: Redactor;
   log: Logger;
   env: NodeJS.ProcessEnv;
 }
 
+/** How the run on several clouds ended: each cloud's outcome, and the exit code of them all. */
+export interface CloudsOutcome {
+  outcomes: CloudOutcome[];
+  exitCode: number;
+}
+
 /**
- * Runs `runOne` on every cloud at once, and writes the report of all of them to stdout. Every cloud's
- * configuration is read first: a cloud that is not defined, or defined wrong, stops the run before any request.
+ * Runs `runOne` on every cloud at once. Every cloud's configuration is read first: a cloud that is not
+ * defined, or defined wrong, stops the run before any request.
  */
 export async function runOnClouds(
   { names, options, redactor, log, env }: SeveralClouds,
   runOne: CloudRun,
-  stdout: NodeJS.WritableStream,
-): Promise<number> {
+): Promise<CloudsOutcome> {
   const clouds = names.map((name) => {
     const cloudLog = log.child({ cloud: name });
     return { name, log: cloudLog, context: connect(name, options, redactor, cloudLog, env) };
@@ -75,8 +78,7 @@ export async function runOnClouds(
   const exitCode = worstExitCode(outcomes.map((outcome) => outcome.exitCode));
   const summary = outcomes.map(({ cloud, exitCode: code }) => `${cloud} ${code === 0 ? 'done' : `exit ${code}`}`);
   (exitCode === 0 ? log.info.bind(log) : log.error.bind(log))(`Clouds: ${summary.join(', ')}`);
-  stdout.write(options.output === 'json' ? cloudsDocument(outcomes, exitCode) : cloudsText(outcomes));
-  return exitCode;
+  return { outcomes, exitCode };
 }
 
 async function outcomeOf(
@@ -98,25 +100,4 @@ async function outcomeOf(
   } finally {
     logRequestCounts(context, log);
   }
-}
-
-/**
- * `{"exitCode": N, "clouds": {"NAME": <the one-cloud document> | {"error": {...}}}}`, clouds in the order
- * asked for (README, "Machine-readable output").
- */
-export function cloudsDocument(outcomes: readonly CloudOutcome[], exitCode: number): string {
-  const clouds = Object.fromEntries(
-    outcomes.map(({ cloud, output, error }) => [cloud, error ? { error } : (JSON.parse(output) as unknown)]),
-  );
-  return `${safeJson(JSON.stringify({ exitCode, clouds }, null, 2))}\n`;
-}
-
-/** A heading per cloud, then what its run printed, or its error. */
-export function cloudsText(outcomes: readonly CloudOutcome[]): string {
-  return outcomes
-    .map(({ cloud, output, error, exitCode }) => {
-      const heading = `=== cloud ${safeText(cloud)}${exitCode === 0 ? '' : ` (exit ${exitCode})`} ===\n`;
-      return `${heading}${error ? `error: ${safeLines(error.message)}\n` : output}`;
-    })
-    .join('\n');
 }

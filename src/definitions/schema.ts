@@ -3,7 +3,7 @@ import { isMapping } from '../util/objects.js';
 import type { Checksum, MetaValue } from './types.js';
 import { hasUserinfo } from '../net/redact.js';
 import { calendarDate, YamlTimestamp } from '../yaml/pyyaml.js';
-import { LAYOUT_NAMES } from '../upstream/layouts/names.js';
+import { LAYOUT_NAMES } from './upstream-layouts.js';
 
 /*
  * OIM's yamale schema (etc/schema.yaml) in zod. Deliberate differences, each marked where it is made:

@@ -1,5 +1,5 @@
 import type { Visibility } from '../openstack/image.js';
-import type { Layout } from '../upstream/layouts/names.js';
+import type { Layout } from './upstream-layouts.js';
 
 /** An image definition in OIM's format, validated and normalised. Field names follow the YAML where they can. */
 export interface ImageDefinition {

@@ -3,7 +3,7 @@ import type { Finding } from './findings.js';
 import { checkImage, checkImages } from './image-metadata.js';
 import type { CheckOptions } from './image-subject.js';
 import { subjectOfDefinition } from './subjects.js';
-import { latestPointer } from '../upstream/latest-pointer.js';
+import { latestPointer } from '../definitions/latest-version.js';
 
 /**
  * Recency depends on the day a check runs, not on what a definition says: a catalogue does not become

@@ -2,7 +2,7 @@ import { firstControlCharacter } from '../util/control-characters.js';
 import { httpDateToYmd } from './dates.js';
 import { UpstreamError, type UpstreamHttp } from './http.js';
 import type { UpstreamBuild, UpstreamSource } from './layouts/layout.js';
-import type { Layout } from './layouts/names.js';
+import type { Layout } from '../definitions/upstream-layouts.js';
 import { layoutNamed, layoutOf, unrecognised } from './layouts/registry.js';
 
 /**

@@ -4,7 +4,8 @@ import type { FetchLike } from '../net/fetch.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { assignOwnership } from '../plan/identify.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
-import { latestPointer, resolveLatestPointer } from './latest-pointer.js';
+import { latestPointer } from '../definitions/latest-version.js';
+import { resolveLatestPointer } from './latest-pointer.js';
 import { withNewVersion } from './next-version.js';
 import { discoverUpdates, type DefinitionUpdate } from './refresh.js';
 

@@ -1,6 +1,7 @@
 import type { Checksum, ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { OwnedImage } from '../plan/identify.js';
 import { toIsoDate } from '../definitions/schema.js';
+import { latestPointer } from '../definitions/latest-version.js';
 import { bareDigest, checksumOf, findEntry, parseChecksumFile } from './checksums.js';
 import { httpDateToYmd, ymdToIsoDate } from './dates.js';
 import { splitUrl } from './split-url.js';
@@ -9,11 +10,6 @@ import { freeVersion } from './next-version.js';
 
 /** OIM's property for the digest a `latest` image was imported with (bare hex, as OIM writes it). */
 export const UPSTREAM_CHECKSUM = 'upstream_checksum';
-export const LATEST = 'latest';
-
-export function latestPointer(def: ImageDefinition): VersionDefinition | undefined {
-  return def.versions.find((version) => version.version === LATEST && (version.checksums_url || version.checksum_url));
-}
 
 /**
  * OIM's `version: latest` made concrete for one run: the upstream digest is read; an image already imported

@@ -3,7 +3,7 @@ import type { FetchLike } from '../net/fetch.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import { buildDate, findNewestBuild } from './discover.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
-import type { Layout } from './layouts/names.js';
+import type { Layout } from '../definitions/upstream-layouts.js';
 import { upstreamOf, type DefinitionUpstream } from './layouts/registry.js';
 import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
 

@@ -29,8 +29,12 @@ export function logDecision(entry: DefinitionUpdate, log: Logger): void {
   }
 }
 
-/** The `upstream` part of the JSON document: per definition asked, what was found. */
-export function discoveryOutput(run: RunDefinitions): { upstream?: unknown[] } {
+/** The `upstream` part of a run's JSON document: per definition asked, what was found. */
+export interface DiscoveryOutput {
+  upstream?: unknown[];
+}
+
+export function discoveryOutput(run: RunDefinitions): DiscoveryOutput {
   if (run.discovered.length === 0 && run.failures.length === 0) return {};
   const found = run.discovered.map((entry) => ({
     definition: entry.definition.name,

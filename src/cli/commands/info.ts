@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { CloudContext } from '../context.js';
-import { safeText } from '../safe-text.js';
 
 export interface CloudInfo {
   cloud: string;
@@ -27,17 +26,4 @@ export async function cloudInfo(context: CloudContext, log: Logger): Promise<Clo
     imageEndpoint,
     importMethods: methods,
   };
-}
-
-export function formatCloudInfo(info: CloudInfo): string {
-  return [
-    `cloud:          ${info.cloud}`,
-    `user:           ${info.user ?? '-'}`,
-    `project:        ${info.project ?? '-'}${info.projectId ? ` (${info.projectId})` : ''}`,
-    `roles:          ${info.roles.join(', ') || '-'}`,
-    `image endpoint: ${info.imageEndpoint}`,
-    `import methods: ${info.importMethods.join(', ') || '-'}`,
-  ]
-    .map(safeText)
-    .join('\n');
 }

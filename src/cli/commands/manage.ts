@@ -106,7 +106,8 @@ function importerFor(
     wait: options.wait,
     importTimeoutMs: options.importTimeout * 1000,
     stuckRetry: options.stuckRetry,
-    prefetch: options.verifyChecksum ? 'always' : options.prefetch,
+    prefetch: options.prefetch,
+    verifyChecksum: options.verifyChecksum,
     methods: observation.importMethods,
     taskStaleMs: options.stuckAfter * 1000,
     // The project makes new images' ids deterministic, so a second run anywhere cannot create a twin.

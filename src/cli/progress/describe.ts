@@ -1,3 +1,4 @@
+import { plural } from '../../util/plural.js';
 import type { Action, Change } from '../../plan/types.js';
 
 /** The image an action works on, by the name it has when the action starts. */
@@ -39,7 +40,7 @@ function changeWords(changes: Change[]): string[] {
     if (word === undefined) fields++;
     else if (!words.includes(word)) words.push(word);
   }
-  if (fields > 0) words.push(`update ${fields} ${fields === 1 ? 'field' : 'fields'}`);
+  if (fields > 0) words.push(`update ${plural(fields, 'field')}`);
   return words;
 }
 

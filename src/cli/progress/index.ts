@@ -1,4 +1,5 @@
 import type { ApplyObserver } from '../../apply/observer.js';
+import type { Format } from '../render/format.js';
 
 /** The progress display of one run: where its log lines go, who hears the executor, and how it ends. */
 export interface Progress {
@@ -11,7 +12,7 @@ export interface Progress {
 }
 
 export interface ProgressOptions {
-  logFormat: 'text' | 'json';
+  logFormat: Format;
   /** false with --no-progress. */
   progress: boolean;
 }

@@ -3,11 +3,18 @@ import type { Action, Plan } from '../../plan/types.js';
 import { safeText } from '../safe-text.js';
 import { imageOf, whatItDoes } from './describe.js';
 import { plural } from '../../util/plural.js';
-import { padded, TEXT_WIDTH, textWidth } from '../../util/text-width.js';
+import { type Column, table } from '../../util/table.js';
+import { TEXT_WIDTH } from '../../util/text-width.js';
+import { NOTHING_TO_DO } from '../output.js';
 import { duration } from './text.js';
 
-const GAP = '  ';
-const HEADER = ['IMAGE', 'ACTION', 'RESULT', 'TIME'] as const;
+/** The time column keeps its width; the others give way, the widest first. */
+const COLUMNS: readonly Column[] = [
+  { title: 'IMAGE', flex: true },
+  { title: 'ACTION', flex: true },
+  { title: 'RESULT', flex: true },
+  { title: 'TIME', alignRight: true },
+];
 
 type Row = [image: string, action: string, result: string, time: string];
 
@@ -19,7 +26,7 @@ type Row = [image: string, action: string, result: string, time: string];
 export function formatSummary(plan: Plan, report: RunReport, width = TEXT_WIDTH): string {
   const actions = new Map(plan.actions.map((action) => [action.seq, action]));
   const rows = report.results.map((result) => rowOf(result, actions.get(result.seq)));
-  const lines = rows.length > 0 ? table(rows, width) : ['Nothing to do: every managed image matches its definition.'];
+  const lines = rows.length > 0 ? table(COLUMNS, rows, { width }) : [NOTHING_TO_DO];
   lines.push(countsLine(report));
   return `${lines.join('\n')}\n`;
 }
@@ -42,35 +49,4 @@ function rowOf(result: ActionResult, action: Action | undefined): Row {
 function resultText({ status, message }: ActionResult): string {
   if (!message) return status;
   return message.startsWith(`${status}:`) ? message : `${status}: ${message}`;
-}
-
-function table(rows: Row[], width: number): string[] {
-  const widths = fitted(
-    [0, 1, 2, 3].map((column) =>
-      Math.max(HEADER[column]?.length ?? 0, ...rows.map((row) => textWidth(row[column] ?? ''))),
-    ),
-    width - 3 * GAP.length,
-  );
-  const [imageWidth = 0, actionWidth = 0, resultWidth = 0, timeWidth = 0] = widths;
-  const line = ([image, action, result, time]: readonly string[]) =>
-    [padded(image ?? '', imageWidth), padded(action ?? '', actionWidth), padded(result ?? '', resultWidth)].join(GAP) +
-    GAP +
-    (time ?? '').padStart(timeWidth);
-  return [line(HEADER), ...rows.map(line)].map((text) => text.trimEnd());
-}
-
-/**
- * Column widths that add up to at most `room`: while they do not, the widest of image, action and result
- * gives up a character (the time column keeps its width), none below its header.
- */
-function fitted(natural: number[], room: number): number[] {
-  const widths = [...natural];
-  let total = widths.reduce((sum, w) => sum + w, 0);
-  while (total > room) {
-    const widest = [0, 1, 2].reduce((best, column) => ((widths[column] ?? 0) > (widths[best] ?? 0) ? column : best), 0);
-    if ((widths[widest] ?? 0) <= (HEADER[widest]?.length ?? 0)) break;
-    widths[widest] = (widths[widest] ?? 0) - 1;
-    total--;
-  }
-  return widths;
 }

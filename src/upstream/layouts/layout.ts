@@ -1,7 +1,7 @@
 import type { Checksum } from '../../definitions/types.js';
 import { dateInName } from '../dates.js';
 import type { UpstreamHttp } from '../http.js';
-import type { Layout } from './names.js';
+import type { Layout } from '../../definitions/upstream-layouts.js';
 
 /** Where a definition's upstream publishes: OIM's image-level `latest_url` and `latest_checksum_url`. */
 export interface UpstreamSource {

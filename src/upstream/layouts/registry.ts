@@ -3,7 +3,7 @@ import { maskUserinfo } from '../../net/redact.js';
 import { checksumFile } from './checksum-file.js';
 import { datedFolders } from './dated-folders.js';
 import type { UpstreamLayout, UpstreamSource } from './layout.js';
-import { LAYOUT_NAMES, type Layout } from './names.js';
+import { LAYOUT_NAMES, type Layout } from '../../definitions/upstream-layouts.js';
 import { sidecar } from './sidecar.js';
 
 /**

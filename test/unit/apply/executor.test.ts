@@ -73,7 +73,7 @@ describe('applyPlan: order and dependencies', () => {
     ];
 
     // Room for all three at once: only the dependencies hold the rename and the delete back.
-    const report = await h.run(actions, 4);
+    const report = await h.run(actions, { parallel: 4 });
 
     expect(report.results.map((r) => [r.seq, r.kind, r.status])).toEqual([
       [1, 'import', 'done'],
@@ -110,7 +110,7 @@ describe('applyPlan: order and dependencies', () => {
       // `after` names the old image's rename first: the import's result must be found by its seq.
       renameOf(3, 'Ubuntu 24.04', { importSeq: 1, name: want.name }, 'Ubuntu 24.04', [2, 1]),
     ];
-    const report = await h.run(actions, 3);
+    const report = await h.run(actions, { parallel: 3 });
     expect(report.counts).toEqual({ done: 3, failed: 0, skipped: 0, deferred: 0 });
     const newId = report.results[0]?.imageId as string;
     expect(report.results.map((r) => r.imageId)).toEqual([newId, old.id, newId]);
@@ -150,7 +150,7 @@ describe('applyPlan: order and dependencies', () => {
       importOf(5, debian),
     ];
 
-    const report = await h.run(actions, 2);
+    const report = await h.run(actions, { parallel: 2 });
 
     const [imported, renamed, removed, updated, other] = report.results;
     expect(imported?.status).toBe('failed');
@@ -188,7 +188,7 @@ describe('applyPlan: --no-wait', () => {
       updateOf(5, 'Debian 12', other.id, 'Debian 12', []),
     ];
 
-    const report = await h.run(actions, 2);
+    const report = await h.run(actions, { parallel: 2 });
 
     expect(h.cloud.of('POST', '/images')).toHaveLength(1);
     const newId = [...h.cloud.images.keys()].find((id) => id !== old.id && id !== other.id);
@@ -359,7 +359,9 @@ describe('applyPlan: what runs at once', () => {
     const other = h.cloud.seed(h.cloud.image({ name: 'Debian 12', tags: [TAG], os_purpose: 'generic' }));
     h.cloud.webDownload = () => ({ until: () => h.cloud.maxInFlight >= 5 && h.cloud.of('PATCH').length > 0 });
 
-    const report = await h.run([...imports(h, 5), updateOf(6, 'Debian 12', other.id, 'Debian 12', [])], 1);
+    const report = await h.run([...imports(h, 5), updateOf(6, 'Debian 12', other.id, 'Debian 12', [])], {
+      parallel: 1,
+    });
 
     expect(report.counts).toEqual({ done: 6, failed: 0, skipped: 0, deferred: 0 });
     expect(h.cloud.maxInFlight).toBe(5);
@@ -375,7 +377,7 @@ describe('applyPlan: what runs at once', () => {
     // Every import ends at the first tick that watches all 13.
     h.cloud.webDownload = () => ({ until: () => (h.cloud.listings().at(-1)?.body.ids?.length ?? 0) >= 13 });
 
-    const report = await h.run(actions, 4);
+    const report = await h.run(actions, { parallel: 4 });
 
     expect(report.counts).toEqual({ done: 13, failed: 0, skipped: 0, deferred: 0 });
     const ids = report.results.map((r) => r.imageId as string);

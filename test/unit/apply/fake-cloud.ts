@@ -631,8 +631,8 @@ export interface Harness {
   glance: GlanceClient;
   log: Logger;
   warnings(): string[];
-  /** Runs the actions; `limits` is --parallel, or --parallel and --max-importing (default: 1 and 16). */
-  run(actions: Action[], limits?: number | ApplyLimits): Promise<RunReport>;
+  /** Runs the actions; `limits` is --parallel and --max-importing (default: 1 and 16). */
+  run(actions: Action[], limits?: ApplyLimits): Promise<RunReport>;
 }
 
 /** The fake cloud on the msw server, a Glance client on it, and an Importer with fake time. */
@@ -678,7 +678,8 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
     glance,
     log,
     warnings: () => logs.filter((l) => l.level === 40).map((l) => l.msg),
-    run: (actions, limits = 1) => applyPlan({ actions, notes: [], definitions: [] }, { glance, importer, log }, limits),
+    run: (actions, limits = { parallel: 1 }) =>
+      applyPlan({ actions, notes: [], definitions: [] }, { glance, importer, log }, limits),
   };
 }
 

@@ -334,7 +334,7 @@ describe('executor: outcomes of repeated requests', () => {
         deleteOf(5, older.id, [3]),
         importOf(6, debian),
       ];
-      const report = await h.run(actions, 2);
+      const report = await h.run(actions, { parallel: 2 });
 
       expect(h.cloud.lostAnswers.length).toBeGreaterThanOrEqual(Math.floor(h.cloud.requests.length / every) - 1);
       expect(h.cloud.lostAnswers.filter((lost) => !lost.startsWith('GET')).length).toBeGreaterThanOrEqual(1);

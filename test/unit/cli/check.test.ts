@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Audit, audit, formatAudit, wrap } from '../../../src/cli/commands/check.js';
+import { type Audit, audit } from '../../../src/cli/commands/check.js';
+import { formatAudit } from '../../../src/cli/render/check.js';
+import { wrap } from '../../../src/cli/render/wrap.js';
 import { TEXT_WIDTH } from '../../../src/util/text-width.js';
 import type { CloudContext } from '../../../src/cli/context.js';
 import { jsonText } from '../../../src/cli/safe-text.js';

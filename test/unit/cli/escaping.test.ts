@@ -1,10 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../src/apply/executor.js';
-import { formatAudit, type Audit } from '../../../src/cli/commands/check.js';
-import { formatCloudInfo } from '../../../src/cli/commands/info.js';
+import type { Audit } from '../../../src/cli/commands/check.js';
+import { formatAudit } from '../../../src/cli/render/check.js';
+import { formatCloudInfo } from '../../../src/cli/render/info.js';
 import { createLogger } from '../../../src/cli/logger.js';
-import { formatPlan, formatReport, jsonDocument } from '../../../src/cli/output.js';
+
+import { formatPlan, jsonDocument } from '../../../src/cli/output.js';
+import { formatSummary } from '../../../src/cli/progress/summary.js';
 import { Redactor } from '../../../src/net/redact.js';
 import type { Plan } from '../../../src/plan/types.js';
 
@@ -42,9 +45,9 @@ describe('control characters in text output are shown escaped', () => {
     expect(entry.image).toBe(EVIL);
   });
 
-  it('formatPlan and formatReport escape summaries, definition names and messages', () => {
+  it('formatPlan and formatSummary escape summaries, definition names and messages', () => {
     const plan = {
-      actions: [{ seq: 1, kind: 'delete', definition: EVIL, summary: `delete ${EVIL}`, after: [] }],
+      actions: [{ seq: 1, kind: 'delete', definition: EVIL, name: EVIL, summary: `delete ${EVIL}`, after: [] }],
       notes: [],
     } as unknown as Plan;
     const planText = formatPlan(plan);
@@ -56,8 +59,9 @@ describe('control characters in text output are shown escaped', () => {
       ],
       counts: { done: 0, failed: 1, skipped: 0, deferred: 0 },
     };
-    const reportText = formatReport(report);
-    expect(reportText.trimEnd().split('\n')).toHaveLength(2);
+    const reportText = formatSummary(plan, report);
+    // The header, the action's row, the counts.
+    expect(reportText.trimEnd().split('\n')).toHaveLength(3);
     expect(hasRaw(reportText)).toBe(false);
   });
 

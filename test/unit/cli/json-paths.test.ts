@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestedFormats } from '../../../src/cli/failure.js';
+import { requestedFormats } from '../../../src/cli/render/format.js';
 import {
   cloudsFile,
   type FakeOpenStack,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../../src/definitions/load.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
-import type { Layout } from '../../../src/upstream/layouts/names.js';
+import type { Layout } from '../../../src/definitions/upstream-layouts.js';
 import { layoutOf } from '../../../src/upstream/layouts/registry.js';
 import { splitUrl } from '../../../src/upstream/split-url.js';
 import { hasPlaceholder, placeholderPattern } from '../../../src/upstream/placeholder.js';

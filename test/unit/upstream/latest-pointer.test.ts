@@ -2,12 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDefinition, VersionDefinition } from '../../../src/definitions/types.js';
 import type { OwnedImage } from '../../../src/plan/identify.js';
 import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
-import {
-  LATEST,
-  UPSTREAM_CHECKSUM,
-  latestPointer,
-  resolveLatestPointer,
-} from '../../../src/upstream/latest-pointer.js';
+import { LATEST, latestPointer } from '../../../src/definitions/latest-version.js';
+import { UPSTREAM_CHECKSUM, resolveLatestPointer } from '../../../src/upstream/latest-pointer.js';
 import { glanceImage } from '../plan/helpers.js';
 import { FakeUpstream, upstreamDefinition, writtenVersion } from './fake-upstream.js';
 import { fixture } from './helpers.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../../../src/definitions/load.js';
-import { LAYOUT_NAMES } from '../../../../src/upstream/layouts/names.js';
+import { LAYOUT_NAMES } from '../../../../src/definitions/upstream-layouts.js';
 import { LAYOUTS, layoutNamed, layoutOf, upstreamOf } from '../../../../src/upstream/layouts/registry.js';
 import { TempDirs, definitionFile, edit, lineOf } from '../../definitions/helpers.js';
 import { REAL, upstreamDefinition } from '../fake-upstream.js';

@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { GlanceClient, GlanceImage } from '../../openstack/image.js';
+import type { DesiredImage, ImportSource } from '../../plan/types.js';
+import type { SourceReader } from '../../sources/source.js';
+import type { ImportSettings } from '../importer.js';
+import type { ImportPhase, ImportProgress } from '../observer.js';
+import type { WaitResult, Watcher } from '../watcher.js';
+import type { ImportPermits } from './permits.js';
+
+/** What every part of an import works with: the run's clients, clock, watcher and settings. */
+export interface ImportContext {
+  glance: GlanceClient;
+  sources: SourceReader;
+  log: Logger;
+  now: () => number;
+  watcher: Watcher;
+  settings: ImportSettings;
+}
+
+/** One version's import in this run. A stuck image that is no longer queued is replaced by a fresh one. */
+export interface Job {
+  desired: DesiredImage;
+  source: ImportSource;
+  image: GlanceImage;
+  deadline: number;
+  /** The position in the version's id sequence a replacement starts from. */
+  nextPosition: number;
+  /** The image was deleted here (replacing it): nothing left to clean up. */
+  discarded: boolean;
+  permits: ImportPermits;
+  /** Whoever watches the import's phases and bytes; the phase it was last told. */
+  progress?: ImportProgress;
+  phase?: ImportPhase;
+}
+
+/** Tells the import's watcher (if any) its new phase. */
+export function report(job: Job, phase: ImportPhase, detail?: string): void {
+  job.phase = phase;
+  job.progress?.phase(phase, detail);
+}
+
+/** Waits with the run's watcher until the job's image is active, failed, stuck or past the deadline. */
+export function watchJob(context: ImportContext, job: Job): Promise<WaitResult> {
+  return context.watcher.watch(job.image, job.deadline, seen(job));
+}
+
+/** What the watcher calls when Glance shows the image changed: the phase again, with Glance's status. */
+function seen(job: Job): ((image: GlanceImage) => void) | undefined {
+  const { progress } = job;
+  if (!progress) return undefined;
+  return (image) => progress.phase(job.phase ?? 'waiting', `Glance: ${image.status}`);
+}
