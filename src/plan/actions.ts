@@ -3,6 +3,7 @@ import type { ImageDefinition, VersionDefinition } from '../definitions/types.js
 import type { GlanceImage } from '../openstack/image.js';
 import { diffImage, type SharedChanges } from './diff.js';
 import { asCreated } from './new-image.js';
+import { reasonText } from './reasons.js';
 import type { Arrival, Deleted, Kept, Target } from './targets.js';
 import type { Change, DesiredImage, Field, ImportSource } from './types.js';
 
@@ -233,7 +234,14 @@ function changeDraft(def: ImageDefinition, image: GlanceImage, changes: Change[]
 
 function deleteDraft(def: ImageDefinition, target: Deleted, shared: SharedChanges): DeleteDraft {
   const fallback = diffImage(target.fallback, target.image, shared);
-  return { kind: 'delete', definition: def.name, image: target.image, reason: target.why, fallback, after: [] };
+  return {
+    kind: 'delete',
+    definition: def.name,
+    image: target.image,
+    reason: reasonText(target.reason),
+    fallback,
+    after: [],
+  };
 }
 
 /**

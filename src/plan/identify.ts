@@ -28,8 +28,7 @@ export function assignOwnership(
   tag: string,
   projectId: string | undefined,
 ): Ownership {
-  const byIdentity = new Map<string, ImageDefinition>();
-  for (const def of definitions) byIdentity.set(identityName(def), def);
+  const byIdentity = byIdentityName(definitions);
   const byDefinition = new Map<string, OwnedImage[]>(definitions.map((def) => [def.name, []]));
 
   for (const image of observed) {
@@ -38,6 +37,32 @@ export function assignOwnership(
     if (owned) byDefinition.get(owned.def.name)?.push(owned.owned);
   }
   return { byDefinition };
+}
+
+/**
+ * The managed images none of `definitions` claims: those a run of them leaves alone. Whether an image is claimed
+ * does not depend on a definition's versions, only on its names, so the definitions as loaded answer it.
+ */
+export function unclaimedImages(
+  definitions: ImageDefinition[],
+  observed: GlanceImage[],
+  tag: string,
+  projectId: string | undefined,
+): GlanceImage[] {
+  const byIdentity = byIdentityName(definitions);
+  return observed.filter((image) => isManaged(image, tag, projectId) && !claim(image, byIdentity, definitions));
+}
+
+/** Rule 12: an image users see (public or community, not os_hidden) that the tool does not manage. */
+export function seenUnmanaged(image: GlanceImage, tag: string, projectId: string | undefined): boolean {
+  const seen = image.visibility === 'public' || image.visibility === 'community';
+  return seen && !image.os_hidden && !isManaged(image, tag, projectId);
+}
+
+function byIdentityName(definitions: ImageDefinition[]): Map<string, ImageDefinition> {
+  const byIdentity = new Map<string, ImageDefinition>();
+  for (const def of definitions) byIdentity.set(identityName(def), def);
+  return byIdentity;
 }
 
 export function isManaged(image: GlanceImage, tag: string, projectId: string | undefined): boolean {

@@ -9,7 +9,7 @@ export const IN_PROGRESS: ReadonlySet<string> = new Set(['queued', 'saving', 'up
 const USABLE: ReadonlySet<string> = new Set(['active', 'deactivated']);
 
 /** One version of a definition: defined, found in the cloud, or both. */
-export interface Slot {
+export interface VersionSlot {
   version: string;
   /** The definition's entry; undefined: a version the definition no longer lists. */
   defined?: VersionDefinition;
@@ -33,31 +33,31 @@ export interface Slot {
  * Stage 1: one slot per version, oldest first: every version the definition lists (each once, in natural version
  * order, as the loader gives them) and every one found. Only versions found that it does not list cost a sort.
  */
-export function inventory(def: ImageDefinition, owned: OwnedImage[]): Slot[] {
+export function inventory(def: ImageDefinition, owned: OwnedImage[]): VersionSlot[] {
   const found = new Map<string, OwnedImage[]>();
   for (const entry of owned) {
     const same = found.get(entry.version);
     if (same) same.push(entry);
     else found.set(entry.version, [entry]);
   }
-  const slots: Slot[] = [];
+  const slots: VersionSlot[] = [];
   for (const version of def.versions) {
-    slots.push(slotOf(def, version.version, version, found.get(version.version)));
+    slots.push(versionSlotOf(def, version.version, version, found.get(version.version)));
     found.delete(version.version);
   }
   if (found.size === 0) return slots;
-  for (const [version, entries] of found) slots.push(slotOf(def, version, undefined, entries));
+  for (const [version, entries] of found) slots.push(versionSlotOf(def, version, undefined, entries));
   return slots.sort((a, b) => naturalCompare(a.version, b.version));
 }
 
 /** A version's slot. Most have one image or none: that needs no sorting, filtering or copying. */
-function slotOf(
+function versionSlotOf(
   def: ImageDefinition,
   version: string,
   defined: VersionDefinition | undefined,
   owned: OwnedImage[] | undefined,
-): Slot {
-  const slot: Slot = { version, dated: false, duplicates: [], ignored: [] };
+): VersionSlot {
+  const slot: VersionSlot = { version, dated: false, duplicates: [], ignored: [] };
   if (defined) slot.defined = defined;
   if (!owned) return slot;
   const [only] = owned;
@@ -76,7 +76,7 @@ function sortedOut(
   def: ImageDefinition,
   version: string,
   owned: OwnedImage[],
-): Pick<Slot, 'image' | 'dated' | 'duplicates' | 'ignored'> {
+): Pick<VersionSlot, 'image' | 'dated' | 'duplicates' | 'ignored'> {
   const usable = owned
     .filter((entry) => rank(entry.image) === 0)
     .sort((a, b) => keeperOrder(def, version, a.image, b.image));

@@ -1,8 +1,9 @@
 import { identityName } from '../definitions/publishes.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { type Slot, whyKept } from './inventory.js';
+import { type VersionSlot, whyKept } from './inventory.js';
 import { publishedNames } from './names.js';
+import { isRetention, oimNamedText, reasonText } from './reasons.js';
 import type { Deleted, Kept, Target } from './targets.js';
 import type { PlanNote } from './types.js';
 
@@ -21,7 +22,7 @@ export interface Untagged {
  */
 export function notesOf(
   def: ImageDefinition,
-  slots: Slot[],
+  slots: VersionSlot[],
   decided: Target[],
   strangers: GlanceImage[] = [],
   untagged: Untagged = { tag: '', images: [] },
@@ -42,7 +43,7 @@ export function notesOf(
 }
 
 /** Rule 8: images of a version that are neither worked with nor retired. */
-function leftAlone(slot: Slot, note: Note): PlanNote[] {
+function leftAlone(slot: VersionSlot, note: Note): PlanNote[] {
   const [first] = slot.ignored;
   if (slot.image) {
     return slot.ignored.map((extra) => {
@@ -60,8 +61,10 @@ function leftAlone(slot: Slot, note: Note): PlanNote[] {
 }
 
 function targetNotes(def: ImageDefinition, target: Target, note: Note): PlanNote[] {
-  if (target.fate === 'none')
-    return target.why ? [note('info', `version ${target.slot.version} not imported: ${target.why}`)] : [];
+  if (target.fate === 'none') {
+    if (target.reason.kind === 'not-listed') return [];
+    return [note('info', `version ${target.slot.version} not imported: ${reasonText(target.reason)}`)];
+  }
   if ((target.fate === 'keep' || target.fate === 'delete') && target.duplicateOf)
     return [duplicateNote(def, target, note)];
   const notes: PlanNote[] = [];
@@ -70,14 +73,14 @@ function targetNotes(def: ImageDefinition, target: Target, note: Note): PlanNote
     const message = `min_disk ${from} is too small for the stored image; using ${to}`;
     notes.push(note('warn', message, target.image.name ?? target.image.id));
   }
-  if ((target.fate === 'keep' || target.fate === 'resume') && target.why) {
+  if ((target.fate === 'keep' || target.fate === 'resume') && isRetention(target.reason)) {
     const refused = target.fate === 'keep' && target.protectedFromDelete;
-    notes.push(note(refused ? 'warn' : 'info', target.why, target.image.name ?? target.image.id));
+    notes.push(note(refused ? 'warn' : 'info', reasonText(target.reason), target.image.name ?? target.image.id));
   }
   if (target.fate !== 'delete' && target.oimNamed !== undefined) {
     const name = target.desired.name;
     const message =
-      `version ${target.slot.version} is named ${name}, OIM's way: ${target.oimNamed}, ` +
+      `version ${target.slot.version} is named ${name}, OIM's way: ${oimNamedText(target.oimNamed)}, ` +
       "so it cannot be named scs-0102's way (NAME YYYYMMDD)";
     notes.push(note('warn', message, name));
   }
@@ -110,10 +113,11 @@ function duplicateNote(def: ImageDefinition, target: Kept | Deleted, note: Note)
   const { image, slot } = target;
   const keeper = target.duplicateOf as GlanceImage;
   const why = whyKept(def, slot.version, keeper, image);
-  const fate = target.fate === 'delete' ? `deleted (${target.why})` : target.why;
+  const retention = reasonText(target.reason);
+  const fate = target.fate === 'delete' ? `deleted (${retention})` : retention;
   const message =
     `image ${image.id} also claims version ${slot.version}; keeping ${keeper.id} (${why}), ` +
-    `this one is retired as an outdated duplicate${fate ? `: ${fate}` : ''}`;
+    `this one is retired as an outdated duplicate: ${fate}`;
   return note('warn', message, image.name ?? image.id);
 }
 

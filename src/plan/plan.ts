@@ -1,6 +1,7 @@
 /**
- * The planner: definitions plus observed images in, an ordered list of actions out. The rules it follows,
- * numbered as the tests (test/unit/plan) cite them:
+ * The planner: definitions plus observed images in, an ordered list of actions out, with the notes and, per
+ * version, the decision on each of its images and the typed reason for it. The rules it follows, numbered as the
+ * tests (test/unit/plan) cite them:
  *
  * 1. Ours. An image is managed when it carries the managed tag and is ours to change: owned by the project,
  *    or public (as OIM decides). It belongs to a definition by the image_name and internal_version properties
@@ -71,19 +72,20 @@
  *     and that is called like an image the plan keeps or brings is never touched; the plan warns that users
  *     see two.
  *
- * The stages, each a pure function a test can call: `inventory` (the slots: one per version),
- * `targets` (per slot the state to reach and why), `actions` (the drafts and their `after` edges), and
- * `sequence` (the drafts numbered into the plan; `Sequencer` does it one definition at a time).
+ * The stages, each one a test can call: `inventory` (the version slots: one per version), `targets` (per slot
+ * the state to reach and why), `actions` (the drafts and their `after` edges), and the `Sequencer` (the drafts
+ * numbered into the plan, one definition at a time).
  */
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { actions } from './actions.js';
-import { assignOwnership, isManaged } from './identify.js';
+import { assignOwnership, seenUnmanaged } from './identify.js';
+import { decisionsOf } from './decisions.js';
 import { inventory } from './inventory.js';
 import { notesOf } from './notes.js';
 import { Sequencer } from './sequence.js';
 import { targets } from './targets.js';
-import type { Plan, PlanNote, PlanOptions } from './types.js';
+import type { DefinitionPlan, Plan, PlanNote, PlanOptions } from './types.js';
 
 export interface PlanInput {
   /** The definitions to reconcile (already filtered and enabled). */
@@ -104,24 +106,22 @@ export interface PlanInput {
 export function plan(input: PlanInput): Plan {
   const { tag } = input.options;
   const { byDefinition } = assignOwnership(input.definitions, input.observed, tag, input.projectId);
-  const strangers = (input.unmanagedNamed ?? []).filter(
-    (image) => SEEN_BY_USERS.has(image.visibility) && !image.os_hidden && !isManaged(image, tag, input.projectId),
-  );
+  const strangers = (input.unmanagedNamed ?? []).filter((image) => seenUnmanaged(image, tag, input.projectId));
   // Of the images without the tag, only the project's own could be the ones the operator meant.
   const ours = (image: GlanceImage) => input.projectId === undefined || image.owner === input.projectId;
   const untagged = { tag, images: (input.unmanagedNamed ?? []).filter((i) => !i.tags.includes(tag) && ours(i)) };
-  // One definition at a time, numbered as it comes: what is left of it is the actions and the notes.
+  // One definition at a time, numbered as it comes: what is left of it is the actions, the notes and the decisions.
   const sequencer = new Sequencer();
   const notes: PlanNote[] = [];
+  const definitions: DefinitionPlan[] = [];
   for (const def of input.definitions) {
     const slots = inventory(def, byDefinition.get(def.name) ?? []);
     // Done with (the loader allows a name once): a large plan need not hold what it has inventoried.
     byDefinition.delete(def.name);
     const decided = targets(def, slots, input.options);
     for (const note of notesOf(def, slots, decided, strangers, untagged)) notes.push(note);
+    definitions.push(decisionsOf(def.name, slots, decided));
     sequencer.add(actions(def, decided, tag));
   }
-  return { actions: sequencer.plan(), notes };
+  return { actions: sequencer.plan(), notes, definitions };
 }
-
-const SEEN_BY_USERS: ReadonlySet<string> = new Set(['public', 'community']);

@@ -13,17 +13,9 @@ import type {
 
 /**
  * The drafts as a numbered plan (rule 9): imports first, every draft after the drafts it names, otherwise in
- * the order given; `after` and an import's image become sequence numbers.
- */
-export function sequence(drafts: Draft[]): Action[] {
-  const sequencer = new Sequencer();
-  sequencer.add(drafts);
-  return sequencer.plan();
-}
-
-/**
- * `sequence`, one definition's drafts at a time: no `after` edge crosses definitions, so each batch is numbered
- * as it comes and its drafts are done with (a plan of thousands of images never holds every draft at once).
+ * the order given; `after` and an import's image become sequence numbers. One definition's drafts at a time:
+ * no `after` edge crosses definitions, so each batch is numbered as it comes and its drafts are done with (a
+ * plan of thousands of images never holds every draft at once).
  * The imports of all batches come first; the other actions are numbered from the end of the imports once
  * their count is known (`plan`): until then they carry provisional negative numbers.
  */

@@ -160,4 +160,91 @@ export interface PlanNote {
 export interface Plan {
   actions: Action[];
   notes: PlanNote[];
+  /** Per definition planned, what became of each of its versions and images, no-ops included. */
+  definitions: DefinitionPlan[];
 }
+
+/** The images a definition owns (ownership, rule 1), version by version, each with the plan's decision. */
+export interface DefinitionPlan {
+  definition: string;
+  /** Every version listed and every version found, oldest first. */
+  versions: VersionPlan[];
+}
+
+export interface VersionPlan {
+  version: string;
+  /** The definition lists it. */
+  defined: boolean;
+  /**
+   * The version's own decision (its image's, or the version's when it has none), then one per duplicate
+   * (rule 11), then one per image left alone (rule 8): every image claiming the version is in one.
+   */
+  decisions: Decision[];
+}
+
+/** What the next run does with one image of a version (or with a version without one), and why. */
+export type Decision =
+  | { fate: 'import'; role: DecidedRole; name: string; reason: Reason; oimNamed?: OimNamedReason }
+  | {
+      fate: 'keep' | 'resume';
+      image: GlanceImage;
+      role: DecidedRole;
+      /** The name it has once the run is done. */
+      name: string;
+      reason: Reason;
+      /** A usable image beside the one kept of its version (rule 11): the id of that one. */
+      duplicateOf?: string;
+      oimNamed?: OimNamedReason;
+    }
+  | { fate: 'delete'; image: GlanceImage; reason: RetentionReason; duplicateOf?: string }
+  | { fate: 'none'; reason: NotImportedReason | RetentionReason | { kind: 'not-listed' } }
+  | { fate: 'leave'; image: GlanceImage; reason: { kind: 'left-alone' } };
+
+/** Whether an image is the one users should pick, or a superseded version kept for its UUID. */
+export type DecidedRole = 'current' | 'outdated';
+
+/** Rule 6: an outdated version's place in the retention order (0: the newest outdated one) and its uuid_validity. */
+export interface RetentionPlace {
+  rank: number;
+  /** uuid_validity as written (`unset` when it is not). */
+  validity: string;
+}
+
+/** Rule 6: why an outdated image (or arrival, or duplicate) is kept, left, or deleted. */
+export type RetentionReason =
+  /** Within uuid_validity. */
+  | ({ kind: 'kept' } & RetentionPlace)
+  /** Past it, and --delete not asked: it stays (deactivated with --deactivate). */
+  | ({ kind: 'past-validity' } & RetentionPlace)
+  /** Past it and --delete asked, but protected: Glance would refuse the delete. */
+  | ({ kind: 'protected' } & RetentionPlace)
+  /** Past it and --delete asked, but kept by --keep or the definition's `keep: true`. */
+  | ({ kind: 'kept-anyway'; by: '--keep' | 'keep: true' } & RetentionPlace)
+  /** Past it: deleted (--delete); a version not imported yet is not imported. */
+  | ({ kind: 'expired' } & RetentionPlace);
+
+/** Rule 2: why a defined version without an image is not imported (retention aside). */
+export type NotImportedReason =
+  /** Its only images failed: importing again would pile up more of them. */
+  | { kind: 'not-imported'; because: 'failed-image' }
+  /** --latest imports only the newest defined version, `newest`. */
+  | { kind: 'not-imported'; because: 'latest-only'; newest: string }
+  /** Of a multi image, the newer version `newer` exists (retention may have deleted this one on purpose). */
+  | { kind: 'not-imported'; because: 'older-than-present'; newer: string };
+
+/** Why an image (or a version without one) comes out of the plan as it does: one typed reason a decision. */
+export type Reason =
+  /** Current (rules 5, 7): of a multi image the one with the plain name; every defined single-version one. */
+  | { kind: 'current' }
+  | RetentionReason
+  | NotImportedReason
+  /** A version no longer listed whose only images failed: nothing to do, its images are left alone. */
+  | { kind: 'not-listed' }
+  /** An image the planner does not touch (rule 8): failed, or being imported beside the one worked with. */
+  | { kind: 'left-alone' };
+
+/** Rule 5: why an outdated version keeps OIM's name although the SCS form (NAME YYYYMMDD) was asked for. */
+export type OimNamedReason =
+  | { because: 'no-build-day' }
+  /** Two images of one name would draw scs-0102's duplicate warning. */
+  | { because: 'shared-build-day'; day: string; versions: string[] };

@@ -1,9 +1,7 @@
-import type { ImageDefinition } from '../definitions/types.js';
+import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import type { OwnedImage } from '../plan/identify.js';
-import { inventory, type Slot } from '../plan/inventory.js';
-import { type Target, targets } from '../plan/targets.js';
-import type { Action, PlanOptions } from '../plan/types.js';
+import { isRetention, reasonText } from '../plan/reasons.js';
+import type { Action, Decision, DefinitionPlan, Reason, VersionPlan } from '../plan/types.js';
 import { formatDay, parseBuildDate, parseTimestamp } from '../scs/dates.js';
 import type { ImageSubject } from '../scs/image-subject.js';
 import { replacementDue } from '../scs/recency.js';
@@ -13,93 +11,101 @@ import type { ImageSummary, Recency, Role, VersionStatus } from './types.js';
 
 const DAY_MS = 86_400_000;
 
-/** What a definition's rows read besides the definition: the plan's actions, the flags, the clock. */
+/** What a definition's rows read besides the definition and its plan: the plan's actions, the clock. */
 export interface RowContext {
   index: ActionIndex;
-  options: PlanOptions;
   now: number;
   /** Per image id, why the official SCS recency test would WARN about it; undefined: not judged. */
   scsRecencyWarnings?: ReadonlyMap<string, string>;
 }
 
+type ImageDecision = Extract<Decision, { fate: 'keep' | 'resume' | 'delete' }>;
+
 /**
  * One row per version and per image of a definition, oldest version first, each with the role and the fate the
- * planner's own stages give it (`inventory`, `targets`: called as `plan` calls them, so they cannot disagree).
- * `names`: every name its images carry now or will carry after the next run.
+ * plan decided for it (`planned`: the plan's part for this definition). `names`: every name its images carry
+ * now or will carry after the next run.
  */
 export function versionRows(
   def: ImageDefinition,
-  owned: OwnedImage[],
+  planned: DefinitionPlan,
   context: RowContext,
 ): { rows: VersionStatus[]; names: Set<string> } {
-  const slots = inventory(def, owned);
-  const bySlot = new Map<Slot, Target[]>();
-  for (const target of targets(def, slots, context.options)) {
-    const list = bySlot.get(target.slot);
-    if (list) list.push(target);
-    else bySlot.set(target.slot, [target]);
-  }
+  const listed = new Map(def.versions.map((version) => [version.version, version]));
   const rows: VersionStatus[] = [];
   const names = new Set<string>();
-  for (const slot of slots) {
-    for (const target of bySlot.get(slot) ?? []) {
-      const row = targetRow(def, target, context);
+  for (const version of planned.versions) {
+    for (const decision of version.decisions) {
+      const row = decisionRow(def, version, listed.get(version.version), decision, context);
       if (row) rows.push(row);
-      if (target.fate !== 'none' && target.fate !== 'delete') names.add(target.desired.name);
+      if ('name' in decision) names.add(decision.name);
+      if ('image' in decision && decision.image.name) names.add(decision.image.name);
     }
-    for (const image of slot.ignored) rows.push(leftAloneRow(slot, image, context));
-    for (const image of [slot.image, ...slot.duplicates, ...slot.ignored]) if (image?.name) names.add(image.name);
   }
   return { rows, names };
 }
 
-function targetRow(def: ImageDefinition, target: Target, context: RowContext): VersionStatus | undefined {
-  const { slot } = target;
-  const base = { version: slot.version, defined: slot.defined !== undefined };
-  if (target.fate === 'none') {
-    // A version no longer listed whose only images failed: those are its left-alone rows.
-    if (!slot.defined) return undefined;
-    const recency = recencyOf(subjectOfDefinition(def, slot.defined), context.now);
-    const why = target.why ? { why: target.why } : {};
-    return { ...base, role: 'none', plainName: { now: false, next: false }, recency, next: 'none', ...why, ...NO_WORK };
+function decisionRow(
+  def: ImageDefinition,
+  { version, defined }: VersionPlan,
+  listed: VersionDefinition | undefined,
+  decision: Decision,
+  context: RowContext,
+): VersionStatus | undefined {
+  const base = { version, defined };
+  const recencyOfListed = () => (listed ? { recency: recencyOf(subjectOfDefinition(def, listed), context.now) } : {});
+  switch (decision.fate) {
+    case 'none': {
+      // A version no longer listed whose only images failed: those are its left-alone rows.
+      if (decision.reason.kind === 'not-listed') return undefined;
+      const none = {
+        role: 'none',
+        plainName: { now: false, next: false },
+        ...recencyOfListed(),
+        next: 'none',
+      } as const;
+      return { ...base, ...none, why: reasonText(decision.reason), ...NO_WORK };
+    }
+    case 'import': {
+      const actions = context.index.byImport.get(importKey(def.name, version)) ?? [];
+      return {
+        ...base,
+        role: decision.role,
+        plainName: { now: false, next: def.multi && decision.name === def.name },
+        ...recencyOfListed(),
+        ...retentionOf(decision.reason),
+        next: nextOf(actions, []),
+        changes: [],
+        actions: actions.map((action) => action.seq),
+      };
+    }
+    case 'leave':
+      return leftAloneRow(base, decision.image, reasonText(decision.reason), context);
+    default:
+      return imageRow(def, base, decision, context);
   }
-  if (target.fate === 'import') {
-    const actions = context.index.byImport.get(importKey(def.name, slot.version)) ?? [];
-    const recency = slot.defined ? { recency: recencyOf(subjectOfDefinition(def, slot.defined), context.now) } : {};
-    return {
-      ...base,
-      role: target.role,
-      plainName: { now: false, next: def.multi && target.desired.name === def.name },
-      ...recency,
-      ...retentionOf(target.why),
-      next: nextOf(actions, []),
-      changes: [],
-      actions: actions.map((action) => action.seq),
-    };
-  }
-  return imageRow(def, target, context);
 }
 
 function imageRow(
   def: ImageDefinition,
-  target: Exclude<Target, { fate: 'none' | 'import' }>,
+  base: Pick<VersionStatus, 'version' | 'defined'>,
+  decision: ImageDecision,
   context: RowContext,
 ): VersionStatus {
-  const { slot, image } = target;
+  const { image } = decision;
   const actions = context.index.byImage.get(image.id) ?? [];
   const changes = changesOf(actions);
-  const duplicate = target.fate !== 'resume' && target.duplicateOf !== undefined;
-  const role: Role = duplicate ? 'duplicate' : target.fate === 'delete' ? 'outdated' : target.role;
-  const keepsName = target.fate !== 'delete' && target.desired.name === def.name;
+  const duplicate = 'duplicateOf' in decision && decision.duplicateOf !== undefined;
+  const role: Role = duplicate ? 'duplicate' : decision.fate === 'delete' ? 'outdated' : decision.role;
+  const keepsName = decision.fate !== 'delete' && decision.name === def.name;
   const warning = context.scsRecencyWarnings?.get(image.id);
   return {
-    version: slot.version,
-    defined: slot.defined !== undefined,
+    ...base,
     image: summaryOf(image),
     role,
     plainName: { now: def.multi && image.name === def.name, next: def.multi && keepsName },
     recency: recencyOf(subjectOfImage(image), context.now),
-    ...(role === 'current' ? {} : retentionOf(target.why)),
+    ...(role === 'current' ? {} : retentionOf(decision.reason)),
     next: nextOf(actions, changes),
     changes,
     actions: actions.map((action: Action) => action.seq),
@@ -107,17 +113,21 @@ function imageRow(
   };
 }
 
-function leftAloneRow(slot: Slot, image: GlanceImage, context: RowContext): VersionStatus {
+function leftAloneRow(
+  base: Pick<VersionStatus, 'version' | 'defined'>,
+  image: GlanceImage,
+  leftAlone: string,
+  context: RowContext,
+): VersionStatus {
   const warning = context.scsRecencyWarnings?.get(image.id);
   return {
-    version: slot.version,
-    defined: slot.defined !== undefined,
+    ...base,
     image: summaryOf(image),
     role: 'left-alone',
     plainName: { now: false, next: false },
     recency: recencyOf(subjectOfImage(image), context.now),
     next: 'none',
-    why: `${image.status}: left alone, delete by hand`,
+    why: `${image.status}: ${leftAlone}`,
     ...NO_WORK,
     ...(warning !== undefined ? { scsRecencyWarning: warning } : {}),
   };
@@ -125,13 +135,10 @@ function leftAloneRow(slot: Slot, image: GlanceImage, context: RowContext): Vers
 
 const NO_WORK = { changes: [], actions: [] } as const satisfies Pick<VersionStatus, 'changes' | 'actions'>;
 
-/**
- * Rule 6 as the planner words it (targets.ts `retentionReason`): `kept: uuid_validity …` while uuid_validity
- * keeps the image; every other reason is one for an image past it.
- */
-function retentionOf(why: string | undefined): Pick<VersionStatus, 'retention'> {
-  if (why === undefined) return {};
-  return { retention: { state: why.startsWith('kept:') ? 'kept' : 'past', why } };
+/** Rule 6: within uuid_validity (`kept`) or past it, and the planner's words. */
+function retentionOf(reason: Reason): Pick<VersionStatus, 'retention'> {
+  if (!isRetention(reason)) return {};
+  return { retention: { state: reason.kind === 'kept' ? 'kept' : 'past', why: reasonText(reason) } };
 }
 
 /** scs-0102's recency (`replacementDue`), with the build date and age a person reads. */

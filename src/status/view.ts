@@ -1,7 +1,6 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { assignOwnership, isManaged } from '../plan/identify.js';
-import { publishedNames } from '../plan/names.js';
+import { isManaged, seenUnmanaged } from '../plan/identify.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import { recencyNameWarning } from '../scs/outdated-names.js';
 import { isOutdatedForRecency } from '../scs/recency.js';
@@ -10,19 +9,19 @@ import { briefOf, indexActions } from './actions.js';
 import { type RowContext, summaryOf, versionRows } from './rows.js';
 import type { Collision, DefinitionStatus, StatusView } from './types.js';
 
-// `status` is the planner's view of the cloud, laid out for a person: the rows come from the planner's own
-// stages, what the next run does from the plan itself. It reads and decides nothing of its own.
+// `status` is the plan's view of the cloud, laid out for a person: the rows are the plan's decisions, what the
+// next run does the plan's actions. It reads and decides nothing of its own.
 
 export interface StatusInput {
   cloud: string;
   /** The definitions as the run plans them (selected, `--update` and `version: latest` applied). */
   definitions: ImageDefinition[];
-  /** Every loaded definition, selected or not: a managed image one of them claims is accounted for. */
-  allDefinitions: ImageDefinition[];
   /** What `observe` found: the images carrying the tag. */
   observed: GlanceImage[];
-  /** What `imagesNamed` found for `namesToAsk`: images of any owner called like a managed image. */
+  /** Images of any owner called like a managed image (`imagesNamed`). */
   unmanagedNamed: GlanceImage[];
+  /** Managed images no loaded definition, selected or not, claims (`unclaimedImages`). */
+  unaccounted: GlanceImage[];
   projectId?: string;
   /** The options the plan was made with. */
   options: PlanOptions;
@@ -32,37 +31,26 @@ export interface StatusInput {
   upstreamFailures?: Array<{ definition: string; message: string }>;
 }
 
-/**
- * The names to ask Glance for (`imagesNamed`) to find the images that collide with managed ones: every name the
- * definitions give out, and every name a managed image carries now.
- */
-export function namesToAsk(definitions: ImageDefinition[], observed: GlanceImage[]): string[] {
-  const names = new Set(definitions.flatMap(publishedNames));
-  for (const image of observed) if (image.name) names.add(image.name);
-  return [...names];
-}
-
 export function statusView(input: StatusInput): StatusView {
   const { options, plan } = input;
-  const { byDefinition } = assignOwnership(input.definitions, input.observed, options.tag, input.projectId);
   const context: RowContext = {
     index: indexActions(plan.actions),
-    options,
     now: input.now.getTime(),
     scsRecencyWarnings: recencyWarnings(input.observed, input.now.getTime()),
   };
+  const planned = new Map(plan.definitions.map((entry) => [entry.definition, entry]));
   const definitions: DefinitionStatus[] = [];
   const collisions: Collision[] = [];
-  const strangers = input.unmanagedNamed.filter((image) => seenUnmanaged(image, input));
+  const strangers = input.unmanagedNamed.filter((image) => seenUnmanaged(image, options.tag, input.projectId));
   for (const def of input.definitions) {
-    const { rows, names } = versionRows(def, byDefinition.get(def.name) ?? [], context);
+    const { rows, names } = versionRows(def, planned.get(def.name) ?? { definition: def.name, versions: [] }, context);
     definitions.push(definitionStatus(def, rows, context, plan));
     for (const image of strangers) {
       if (image.name !== null && names.has(image.name))
         collisions.push({ image: summaryOf(image), definition: def.name });
     }
   }
-  const unaccounted = unaccountedImages(input);
+  const unaccounted = input.unaccounted.map(unaccountedImage);
   return {
     cloud: input.cloud,
     tag: options.tag,
@@ -109,24 +97,12 @@ function recencyWarnings(images: GlanceImage[], now: number): Map<string, string
   return warnings;
 }
 
-/** Rule 12's strangers: users see them (public or community, not os_hidden) and the tool does not manage them. */
-function seenUnmanaged(image: GlanceImage, input: StatusInput): boolean {
-  const seen = image.visibility === 'public' || image.visibility === 'community';
-  return seen && !image.os_hidden && !isManaged(image, input.options.tag, input.projectId);
-}
-
-function unaccountedImages(input: StatusInput): StatusView['unaccounted'] {
-  const { tag } = input.options;
-  const { byDefinition } = assignOwnership(input.allDefinitions, input.observed, tag, input.projectId);
-  const claimed = new Set<string>();
-  for (const owned of byDefinition.values()) for (const { image } of owned) claimed.add(image.id);
-  return input.observed
-    .filter((image) => isManaged(image, tag, input.projectId) && !claimed.has(image.id))
-    .map((image) => ({
-      ...summaryOf(image),
-      ...(typeof image.image_name === 'string' ? { imageName: image.image_name } : {}),
-      ...(typeof image.internal_version === 'string' ? { internalVersion: image.internal_version } : {}),
-    }));
+function unaccountedImage(image: GlanceImage): StatusView['unaccounted'][number] {
+  return {
+    ...summaryOf(image),
+    ...(typeof image.image_name === 'string' ? { imageName: image.image_name } : {}),
+    ...(typeof image.internal_version === 'string' ? { internalVersion: image.internal_version } : {}),
+  };
 }
 
 function summarize(

@@ -1,16 +1,12 @@
 import type { Logger } from 'pino';
-import type { ImageDefinition } from '../../definitions/types.js';
-import { applyPlan, type RunReport } from '../../apply/executor.js';
-import { tooOldImages } from '../../plan/age.js';
+import type { RunReport } from '../../apply/executor.js';
 import { Importer } from '../../apply/importer.js';
-import { imagesNamed, observe, type Observation } from '../../apply/observe.js';
-import { publishedNames } from '../../plan/names.js';
-import { plan as makePlan } from '../../plan/plan.js';
-import type { Plan, PlanOptions } from '../../plan/types.js';
+import type { Observation } from '../../apply/observe.js';
+import type { Plan } from '../../plan/types.js';
 import { SourceReader } from '../../sources/source.js';
-import type { GlanceImage } from '../../openstack/image.js';
 import type { FetchLike } from '../../net/fetch.js';
-import { definitionsForRun } from '../../upstream/for-run.js';
+import { carryOut } from '../../run/apply.js';
+import { prepareRun } from '../../run/prepare.js';
 import { reportDiscovery, discoveryOutput, warnStale } from './discovery-report.js';
 import type { LoadedSelection, ManageOptions } from './selection.js';
 import type { CloudContext } from '../context.js';
@@ -26,13 +22,6 @@ export interface ManageResult {
   exitCode: number;
   plan: Plan;
   report?: RunReport;
-}
-
-export function planOptionsOf(options: ManageOptions): PlanOptions {
-  const { tag, latest, hide, unhide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep } = options;
-  const today = new Date().toISOString().slice(0, 10);
-  const plan = { tag, latest, hide, unhide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep, today };
-  return options.outdatedNames ? { ...plan, outdatedNames: options.outdatedNames } : plan;
 }
 
 /** How image sources and upstream indexes are read: `fetch`, and for image data `download` when given. */
@@ -51,25 +40,27 @@ export async function manage(
   /** Told what the run does as it does it: the live view on a terminal. */
   observer?: ApplyObserver,
 ): Promise<ManageResult> {
-  const { fetch } = sources;
-  const observation = await observe(context, options.tag);
-  log.info(`Found ${plural(observation.images.length, 'managed image')} in cloud ${context.cloud.name}`);
-  const run = await definitionsForRun(selection.selected, observation.images, {
-    update: options.update,
-    tag: options.tag,
-    ...(observation.projectId ? { projectId: observation.projectId } : {}),
-    fetch,
-    parallel: options.parallel,
-    timeoutMs: options.timeout * 1000,
+  const {
+    observation,
+    discovery: run,
+    plan,
+  } = await prepareRun({
+    cloud: context,
+    selected: selection.selected,
+    options,
+    fetch: sources.fetch,
+    now: new Date(),
+    purpose: 'run',
+    report: {
+      observed: ({ images }) =>
+        log.info(`Found ${plural(images.length, 'managed image')} in cloud ${context.cloud.name}`),
+      discovered: (discovery) => {
+        reportDiscovery(discovery, log);
+        warnStale(discovery.definitions, log);
+      },
+    },
   });
-  reportDiscovery(run, log);
-  warnStale(run.definitions, log);
   const upstreamFailed = run.failures.length > 0;
-  const plan = await planWithNames(context, run.definitions, observation, options);
-  if (options.checkAge) {
-    const { images, projectId } = observation;
-    plan.notes.push(...tooOldImages(run.definitions, images, options.tag, options.maxAge, projectId));
-  }
   logNotes(plan, log);
 
   if (options.dryRun) {
@@ -81,50 +72,10 @@ export async function manage(
 
   const importer = importerFor(context, options, observation, sources, log);
   const limits = { parallel: options.parallel, maxImporting: options.maxImporting };
-  const report = await applyPlan(plan, { glance: context.glance, importer, log, observer }, limits);
-  const { done, failed, skipped, deferred } = report.counts;
-  (failed > 0 ? log.error.bind(log) : log.info.bind(log))(
-    `${plural(report.results.length, 'action')}: ${done} done, ${failed} failed, ${skipped} skipped, ` +
-      `${deferred} deferred`,
-  );
+  const report = await carryOut(plan, { glance: context.glance, importer, log, observer }, limits);
   const json = () => jsonDocument({ dryRun: false, plan, report, ...discoveryOutput(run) });
   stdout.write(options.output === 'json' ? json() : formatSummary(plan, report));
-  return { exitCode: failed > 0 || upstreamFailed ? EXIT_FAILED : EXIT_OK, plan, report };
-}
-
-/**
- * The plan, with rule 12's warnings about unmanaged images that share a name the plan gives out. Glance is
- * asked for images of those names only when the plan gives out a name (an import, a rename): planning is pure
- * and cheap, so a plan without such actions is kept as it is, and a run with nothing to do stays at the
- * requests that observe the cloud. With such actions, the names are asked for and the plan made again.
- */
-async function planWithNames(
-  context: CloudContext,
-  definitions: ImageDefinition[],
-  observation: Observation,
-  options: ManageOptions,
-): Promise<Plan> {
-  const planWith = (unmanagedNamed: GlanceImage[]) =>
-    makePlan({
-      definitions,
-      observed: observation.images,
-      unmanagedNamed,
-      ...(observation.projectId ? { projectId: observation.projectId } : {}),
-      options: planOptionsOf(options),
-    });
-  const first = planWith([]);
-  if (!givesOutNames(first)) return first;
-  return planWith(await imagesNamed(context.glance, definitions.flatMap(publishedNames)));
-}
-
-/** Whether an action of the plan gives an image a name: an import, a rename, or a resumed import's rename. */
-export function givesOutNames(plan: Plan): boolean {
-  return plan.actions.some(
-    (action) =>
-      action.kind === 'import' ||
-      action.kind === 'rename' ||
-      ('changes' in action && action.changes.some((change) => change.field === 'name')),
-  );
+  return { exitCode: report.counts.failed > 0 || upstreamFailed ? EXIT_FAILED : EXIT_OK, plan, report };
 }
 
 function logNotes(plan: Plan, log: Logger): void {

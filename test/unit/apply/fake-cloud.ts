@@ -678,7 +678,8 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
     glance,
     log,
     warnings: () => logs.filter((l) => l.level === 40).map((l) => l.msg),
-    run: (actions, limits = { parallel: 1 }) => applyPlan({ actions, notes: [] }, { glance, importer, log }, limits),
+    run: (actions, limits = { parallel: 1 }) =>
+      applyPlan({ actions, notes: [], definitions: [] }, { glance, importer, log }, limits),
   };
 }
 

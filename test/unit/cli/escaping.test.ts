@@ -66,7 +66,7 @@ describe('control characters in text output are shown escaped', () => {
   });
 
   it('the JSON document keeps the values and escapes what JSON.stringify leaves raw', () => {
-    const plan = { actions: [], notes: [{ level: 'warn', message: EVIL }] } as Plan;
+    const plan = { actions: [], notes: [{ level: 'warn', message: EVIL }], definitions: [] } as Plan;
     const text = jsonDocument({ dryRun: true, plan });
     expect(text).not.toMatch(/[\u007f-\u009f\u202e\u2028]/);
     expect((JSON.parse(text) as { plan: Plan }).plan.notes[0]?.message).toBe(EVIL);

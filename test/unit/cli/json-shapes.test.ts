@@ -479,7 +479,11 @@ describe('the schemas reject what the README does not document', () => {
     meaning: 'usage, cloud or definition error: nothing changed',
     kind: 'usage',
   };
-  const plan = { actions: [{ seq: 1, kind: 'import', definition: 'D', summary: 's', after: [] }], notes: [] };
+  const plan = {
+    actions: [{ seq: 1, kind: 'import', definition: 'D', summary: 's', after: [] }],
+    notes: [],
+    definitions: [],
+  };
   const report = { counts: { done: 1, failed: 0, skipped: 0, deferred: 0 }, results: [] };
   const time = '2026-01-01T00:00:00.000Z';
   const valid: Array<[string, z.ZodType, Record<string, unknown>]> = [
@@ -517,7 +521,10 @@ describe('the schemas reject what the README does not document', () => {
   });
 
   it('nested objects are checked too, and the enums', () => {
-    const withAction = (action: Record<string, unknown>) => ({ dryRun: true, plan: { actions: [action], notes: [] } });
+    const withAction = (action: Record<string, unknown>) => ({
+      dryRun: true,
+      plan: { actions: [action], notes: [], definitions: [] },
+    });
     const action = plan.actions[0] as Record<string, unknown>;
     expect(dryRunDocument.safeParse(withAction({ ...action, more: 'allowed: the README writes …' })).success).toBe(
       true,

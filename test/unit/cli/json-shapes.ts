@@ -65,7 +65,22 @@ const note = z.strictObject({
   image: z.string().optional(),
   message: z.string(),
 });
-export const plan = z.strictObject({ actions: z.array(action), notes: z.array(note) });
+export const DECISION_FATES = ['import', 'keep', 'resume', 'delete', 'none', 'leave'] as const;
+/** A decision: its `fate`, its `reason` (a `kind` and more) and more (`…`); an `image` is IMAGE in brief. */
+const decision = z.looseObject({
+  fate: z.enum(DECISION_FATES),
+  reason: z.looseObject({ kind: z.string() }),
+  image: z.strictObject({ id: z.string(), name: z.string().nullable(), status: z.string() }).optional(),
+});
+const definitionPlan = z.strictObject({
+  definition: z.string(),
+  versions: z.array(z.strictObject({ version: z.string(), defined: z.boolean(), decisions: z.array(decision) })),
+});
+export const plan = z.strictObject({
+  actions: z.array(action),
+  notes: z.array(note),
+  definitions: z.array(definitionPlan),
+});
 
 /** `REPORT` */
 export const report = z.strictObject({

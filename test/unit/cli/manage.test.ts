@@ -1,12 +1,13 @@
 import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { type ManageOptions, manage, planOptionsOf } from '../../../src/cli/commands/manage.js';
+import { type ManageOptions, manage } from '../../../src/cli/commands/manage.js';
 import type { CloudContext } from '../../../src/cli/context.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
 import type { FetchLike } from '../../../src/net/fetch.js';
 import type { GlanceImage, ListFilters } from '../../../src/openstack/image.js';
-import { applyToCloud, def, PROJECT, run, stranger, TAG } from '../plan/helpers.js';
+import { planOptionsOf } from '../../../src/run/options.js';
+import { applyToCloud, def, PROJECT, run, stranger, TAG, TODAY } from '../plan/helpers.js';
 
 /** A cloud that answers what manage asks (dry run: nothing is written), recording the name queries. */
 function fakeCloud(managed: GlanceImage[], unmanaged: GlanceImage[]) {
@@ -110,17 +111,20 @@ describe('manage: every flag that shapes a plan reaches the planner', () => {
     ['delete', 'delete'],
     ['keep', 'keep'],
   ] as const)('--%s', (flag, planKey) => {
-    expect(planOptionsOf({ ...options, [flag]: false })[planKey]).toBe(false);
-    expect(planOptionsOf({ ...options, [flag]: true })[planKey]).toBe(true);
+    expect(planOptionsOf({ ...options, [flag]: false }, TODAY)[planKey]).toBe(false);
+    expect(planOptionsOf({ ...options, [flag]: true }, TODAY)[planKey]).toBe(true);
   });
 
   it('--hidden-visibility, --outdated-names and --tag', () => {
-    const planOptions = planOptionsOf({
-      ...options,
-      hiddenVisibility: 'private',
-      outdatedNames: 'scs',
-      tag: 'mine',
-    });
-    expect(planOptions).toMatchObject({ hiddenVisibility: 'private', outdatedNames: 'scs', tag: 'mine' });
+    const planOptions = planOptionsOf(
+      {
+        ...options,
+        hiddenVisibility: 'private',
+        outdatedNames: 'scs',
+        tag: 'mine',
+      },
+      TODAY,
+    );
+    expect(planOptions).toMatchObject({ hiddenVisibility: 'private', outdatedNames: 'scs', tag: 'mine', today: TODAY });
   });
 });

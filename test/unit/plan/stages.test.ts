@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
 import { actions, type ChangeDraft, type Draft } from '../../../src/plan/actions.js';
 import type { OwnedImage } from '../../../src/plan/identify.js';
-import { inventory, type Slot } from '../../../src/plan/inventory.js';
-import { Sequencer, sequence } from '../../../src/plan/sequence.js';
+import { inventory, type VersionSlot } from '../../../src/plan/inventory.js';
+import { Sequencer } from '../../../src/plan/sequence.js';
 import { targets, type Target } from '../../../src/plan/targets.js';
-import type { Action } from '../../../src/plan/types.js';
+import { reasonText } from '../../../src/plan/reasons.js';
+import type { Action, Reason } from '../../../src/plan/types.js';
 import { def, glanceImage, options, TAG, without } from './helpers.js';
 
 const owned = (image: GlanceImage, version: string, via: OwnedImage['via'] = 'properties'): OwnedImage => ({
@@ -13,7 +14,13 @@ const owned = (image: GlanceImage, version: string, via: OwnedImage['via'] = 'pr
   version,
   via,
 });
-const byVersion = <T extends { slot: Slot }>(list: T[]) =>
+/** The drafts numbered as the planner numbers them: one batch through the `Sequencer`. */
+const sequence = (drafts: Draft[]): Action[] => {
+  const sequencer = new Sequencer();
+  sequencer.add(drafts);
+  return sequencer.plan();
+};
+const byVersion = <T extends { slot: VersionSlot }>(list: T[]) =>
   Object.fromEntries(list.map((entry) => [entry.slot.version, entry]));
 
 describe('stage 1: inventory', () => {
@@ -107,10 +114,15 @@ describe('stage 2: targets', () => {
       fate: 'keep',
       role: 'outdated',
       waits: 'rotation',
-      why: 'kept: uuid_validity last-2',
+      reason: { kind: 'kept', rank: 0, validity: 'last-2' },
       desired: { name: 'Ubuntu 24.04 (20240201)', visibility: 'community', properties: { os_purpose: 'oldgeneric' } },
     });
-    expect(decided['20240101']).toMatchObject({ fate: 'delete', image: old, why: 'uuid_validity last-2' });
+    expect(decided['20240101']).toMatchObject({ fate: 'delete', image: old, reason: { kind: 'expired', rank: 1 } });
+    // The words a person reads (the notes, a delete's reason, status) are made from the typed reason.
+    expect([decided['20240201'], decided['20240101']].map((target) => reasonText(target?.reason as Reason))).toEqual([
+      'kept: uuid_validity last-2',
+      'uuid_validity last-2',
+    ]);
     // Refused (in use), it is retired instead: hidden and deactivated.
     expect((decided['20240101'] as Extract<Target, { fate: 'delete' }>).fallback).toMatchObject({
       visibility: 'community',
@@ -120,19 +132,28 @@ describe('stage 2: targets', () => {
 
   it('says why a version is not imported: failed images, --latest, a newer version present, retention', () => {
     const killed = { ...glanceImage(d, '20240101'), status: 'killed' as const };
-    expect(decide([killed], { latest: true })).toMatchObject({
-      '20240101': { fate: 'none', why: 'delete its failed image first' },
-      '20240201': { fate: 'none', why: '--latest imports only 20240301' },
+    const latest = decide([killed], { latest: true });
+    expect(latest).toMatchObject({
+      '20240101': { fate: 'none', reason: { kind: 'not-imported', because: 'failed-image' } },
+      '20240201': { fate: 'none', reason: { kind: 'not-imported', because: 'latest-only', newest: '20240301' } },
       '20240301': { fate: 'import' },
     });
-    expect(decide([glanceImage(d, '20240201')])['20240101']).toMatchObject({
+    expect([latest['20240101'], latest['20240201']].map((target) => reasonText(target?.reason as Reason))).toEqual([
+      'delete its failed image first',
+      '--latest imports only 20240301',
+    ]);
+    const older = decide([glanceImage(d, '20240201')])['20240101'];
+    expect(older).toMatchObject({
       fate: 'none',
-      why: 'the newer version 20240201 exists',
+      reason: { kind: 'not-imported', because: 'older-than-present', newer: '20240201' },
     });
-    expect(decide([], { delete: true })).toMatchObject({
-      '20240101': { fate: 'none', why: 'uuid_validity last-2' },
+    expect(reasonText(older?.reason as Reason)).toBe('the newer version 20240201 exists');
+    const expired = decide([], { delete: true });
+    expect(expired).toMatchObject({
+      '20240101': { fate: 'none', reason: { kind: 'expired', validity: 'last-2' } },
       '20240201': { fate: 'import', role: 'outdated' },
     });
+    expect(reasonText(expired['20240101']?.reason as Reason)).toBe('uuid_validity last-2');
   });
 
   it('lets a deactivation past retention wait for the imports, and raises min_disk to the stored image', () => {

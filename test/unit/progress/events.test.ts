@@ -62,7 +62,11 @@ function runWith(
     },
   );
   const now = () => h.clock.now;
-  return applyPlan({ actions, notes: [] }, { glance: h.glance, importer, log: h.log, observer, now }, limits);
+  return applyPlan(
+    { actions, notes: [], definitions: [] },
+    { glance: h.glance, importer, log: h.log, observer, now },
+    limits,
+  );
 }
 
 describe('what the executor tells an observer', () => {

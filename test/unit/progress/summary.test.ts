@@ -8,7 +8,7 @@ describe('the summary table', () => {
     const imported = importOf(1, 'Demo Linux (20250301)');
     const renamed = renameOf(2, 'Demo Linux (20250301)', 'Demo Linux', [1]);
     const hidden = hideOf(3, 'Demo Linux (20250101)');
-    const plan = { actions: [imported, renamed, hidden], notes: [] };
+    const plan = { actions: [imported, renamed, hidden], notes: [], definitions: [] };
     const report = reportOf([
       resultOf(imported, 'done', { message: 'checksum verified', durationMs: 1234 }),
       resultOf(renamed, 'done', { durationMs: 80 }),
@@ -29,7 +29,7 @@ describe('the summary table', () => {
     const imported = importOf(1, 'Debian 12 (20250115)');
     const renamed = renameOf(2, 'Debian 12 (20250115)', 'Debian 12', [1]);
     const removed = deleteOf(3, 'Debian 12 (20240101)');
-    const plan = { actions: [imported, renamed, removed], notes: [] };
+    const plan = { actions: [imported, renamed, removed], notes: [], definitions: [] };
     const report = reportOf([
       resultOf(imported, 'failed', { message: 'Tested URL https://example.org/1.qcow2: 404', durationMs: 300 }),
       resultOf(renamed, 'skipped', { message: 'skipped: #1 did not succeed' }),
@@ -45,7 +45,7 @@ describe('the summary table', () => {
   it('fits 120 columns, cutting long names and messages with an ellipsis', () => {
     const long = `Ubuntu ${'Very Long Name '.repeat(8)}(20250101)`;
     const imported = importOf(1, long);
-    const plan = { actions: [imported], notes: [] };
+    const plan = { actions: [imported], notes: [], definitions: [] };
     const report = reportOf([resultOf(imported, 'failed', { message: 'x'.repeat(300), durationMs: 5 })]);
     const lines = formatSummary(plan, report).trimEnd().split('\n');
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(SUMMARY_WIDTH);
@@ -57,14 +57,17 @@ describe('the summary table', () => {
   it('counts one action in the singular and escapes control characters', () => {
     const evil = 'Evil\u001b[2J\rImage';
     const imported = importOf(1, evil);
-    const text = formatSummary({ actions: [imported], notes: [] }, reportOf([resultOf(imported, 'done')]));
+    const text = formatSummary(
+      { actions: [imported], notes: [], definitions: [] },
+      reportOf([resultOf(imported, 'done')]),
+    );
     expect(hasControl(text)).toBe(false);
     expect(text).toContain('Evil\\u001b[2J\\rImage');
     expect(text.trimEnd().split('\n').at(-1)).toBe('1 action: 1 done, 0 failed, 0 skipped, 0 deferred');
   });
 
   it('says there was nothing to do for an empty plan, and still ends with the counts', () => {
-    const text = formatSummary({ actions: [], notes: [] }, reportOf([]));
+    const text = formatSummary({ actions: [], notes: [], definitions: [] }, reportOf([]));
     expect(text).toBe(
       'Nothing to do: every managed image matches its definition.\n0 actions: 0 done, 0 failed, 0 skipped, 0 deferred\n',
     );

@@ -3,7 +3,8 @@ import type { GlanceImage } from '../../../src/openstack/image.js';
 import type { PlanOptions } from '../../../src/plan/types.js';
 import type { StatusView } from '../../../src/status/types.js';
 import { statusView } from '../../../src/status/view.js';
-import { options, PROJECT, run } from '../plan/helpers.js';
+import { unclaimedImages } from '../../../src/plan/identify.js';
+import { options, PROJECT, run, TAG } from '../plan/helpers.js';
 
 export { stranger } from '../plan/helpers.js';
 
@@ -26,8 +27,8 @@ export function statusOf(
   return statusView({
     cloud: 'test',
     definitions,
-    allDefinitions: all,
     observed,
+    unaccounted: unclaimedImages(all, observed, TAG, PROJECT),
     unmanagedNamed,
     projectId: PROJECT,
     options: options(opts),
