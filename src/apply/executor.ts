@@ -45,6 +45,13 @@ export interface RunReport {
   counts: Record<ActionStatus, number>;
 }
 
+/** The report in one line: `N actions: D done, F failed, S skipped, W deferred`. */
+export function countsLine(report: RunReport): string {
+  const { done, failed, skipped, deferred } = report.counts;
+  const counts = `${done} done, ${failed} failed, ${skipped} skipped, ${deferred} deferred`;
+  return `${plural(report.results.length, 'action')}: ${counts}`;
+}
+
 /**
  * Imports in flight on the Glance side at once, by default. Each import holds its whole image in Glance's
  * staging store (a local directory of the API node, `node_staging_uri`) until it is copied into the store:

@@ -11,9 +11,9 @@ import { reportDiscovery, discoveryOutput, warnStale } from './discovery-report.
 import type { LoadedSelection, ManageOptions } from './selection.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
-import { formatPlan, jsonDocument } from '../output.js';
-import { formatSummary } from '../progress/summary.js';
+import { renderDryRun, renderRunSummary } from '../render/run.js';
 import type { ApplyObserver } from '../../apply/observer.js';
+import { systemClock } from '../../util/clock.js';
 import { plural } from '../../util/plural.js';
 
 export { type LoadedSelection, loadSelection, type ManageOptions, shippedImagesDir } from './selection.js';
@@ -65,16 +65,14 @@ export async function manage(
 
   if (options.dryRun) {
     log.info(`Dry run: ${plural(plan.actions.length, 'action')} planned, none carried out`);
-    const json = () => jsonDocument({ dryRun: true, plan, ...discoveryOutput(run) });
-    stdout.write(options.output === 'json' ? json() : formatPlan(plan));
+    stdout.write(renderDryRun(plan, discoveryOutput(run), options.output));
     return { exitCode: upstreamFailed ? EXIT_FAILED : EXIT_OK, plan };
   }
 
   const importer = importerFor(context, options, observation, sources, log);
   const limits = { parallel: options.parallel, maxImporting: options.maxImporting };
   const report = await carryOut(plan, { glance: context.glance, importer, log, observer }, limits);
-  const json = () => jsonDocument({ dryRun: false, plan, report, ...discoveryOutput(run) });
-  stdout.write(options.output === 'json' ? json() : formatSummary(plan, report));
+  stdout.write(renderRunSummary(plan, report, discoveryOutput(run), options.output));
   return { exitCode: report.counts.failed > 0 || upstreamFailed ? EXIT_FAILED : EXIT_OK, plan, report };
 }
 
@@ -98,8 +96,8 @@ function importerFor(
     glance: context.glance,
     sources: new SourceReader(fetch, download ? { ...readerOptions, download } : readerOptions),
     log,
-    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-    now: () => Date.now(),
+    sleep: systemClock.sleep,
+    now: systemClock.now,
   };
   return new Importer(deps, {
     tag: options.tag,

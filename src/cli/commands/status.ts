@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import type { FetchLike } from '../../net/fetch.js';
 import { readStatus } from '../../run/status.js';
-import { formatStatus } from '../../status/format.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import type { ProgramOptions } from '../options.js';
-import { jsonText } from '../safe-text.js';
+import { renderStatus } from '../render/status.js';
 import { reportDiscovery } from './discovery-report.js';
 import type { LoadedSelection } from './selection.js';
 
@@ -32,6 +31,6 @@ export async function status(
     },
     { cloud: context.cloud.name, all: selection.all },
   );
-  stdout.write(options.output === 'json' ? `${jsonText(view)}\n` : formatStatus(view));
+  stdout.write(renderStatus(view, options.output));
   return view.upstreamFailures.length > 0 ? EXIT_FAILED : EXIT_OK;
 }

@@ -1,8 +1,7 @@
-import type { ActionResult, RunReport } from '../../apply/executor.js';
+import { type ActionResult, countsLine, type RunReport } from '../../apply/executor.js';
 import type { Action, Plan } from '../../plan/types.js';
 import { safeText } from '../safe-text.js';
 import { imageOf, whatItDoes } from './describe.js';
-import { plural } from '../../util/plural.js';
 import { type Column, table } from '../../util/table.js';
 import { TEXT_WIDTH } from '../../util/text-width.js';
 import { NOTHING_TO_DO } from '../output.js';
@@ -32,12 +31,6 @@ export function formatSummary(plan: Plan, report: RunReport, width = TEXT_WIDTH)
 }
 
 /** `4 actions: 3 done, 1 failed, 0 skipped, 0 deferred`. */
-export function countsLine(report: RunReport): string {
-  const { done, failed, skipped, deferred } = report.counts;
-  const counts = `${done} done, ${failed} failed, ${skipped} skipped, ${deferred} deferred`;
-  return `${plural(report.results.length, 'action')}: ${counts}`;
-}
-
 function rowOf(result: ActionResult, action: Action | undefined): Row {
   const image = action ? imageOf(action) : result.definition;
   const what = action ? whatItDoes(action) : result.kind;

@@ -1,4 +1,4 @@
-import { formatStatus } from '../../status/format.js';
+import { formatStatus } from './status-text.js';
 import type { StatusView } from '../../status/types.js';
 import { type Format, jsonDocumentText, render } from './format.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonText } from '../../../src/cli/safe-text.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import { formatStatus } from '../../../src/status/format.js';
+import { formatStatus } from '../../../src/cli/render/status-text.js';
 import type { StatusView, VersionStatus } from '../../../src/status/types.js';
 import { applyToCloud, def, glanceImage, run } from '../plan/helpers.js';
 import { statusOf, stranger } from './helpers.js';

@@ -1,8 +1,9 @@
-import { safeText } from '../cli/safe-text.js';
-import type { Change } from '../plan/types.js';
-import { clip, table } from './table.js';
-import type { ActionBrief, DefinitionStatus, Recency, StatusView, VersionStatus } from './types.js';
-import { plural } from '../util/plural.js';
+import type { Change } from '../../plan/types.js';
+import type { ActionBrief, DefinitionStatus, Recency, StatusView, VersionStatus } from '../../status/types.js';
+import { plural } from '../../util/plural.js';
+import { table } from '../../util/table.js';
+import { ellipsize, TEXT_WIDTH } from '../../util/text-width.js';
+import { safeText } from '../safe-text.js';
 
 /** Short ids, as a person compares them; --output json has them whole. */
 const ID_WIDTH = 8;
@@ -23,18 +24,18 @@ export function formatStatus(view: StatusView): string {
 function headline(view: StatusView): string[] {
   const { summary } = view;
   const first = safeText(
-    `Cloud ${view.cloud}, tag ${view.tag}: ${count(summary.definitions, 'definition')}, ` +
-      `${count(summary.managedImages, 'managed image')}, ${count(summary.missing, 'defined version')} not in the cloud`,
+    `Cloud ${view.cloud}, tag ${view.tag}: ${plural(summary.definitions, 'definition')}, ` +
+      `${plural(summary.managedImages, 'managed image')}, ${plural(summary.missing, 'defined version')} not in the cloud`,
   );
   if (view.inSync) return [clip(first), 'In sync: the next run would change nothing.'];
   const parts = [
-    ...(summary.imports > 0 ? [`import ${count(summary.imports, 'image')}`] : []),
-    ...(summary.changing > 0 ? [`change or retire ${count(summary.changing, 'image')}`] : []),
+    ...(summary.imports > 0 ? [`import ${plural(summary.imports, 'image')}`] : []),
+    ...(summary.changing > 0 ? [`change or retire ${plural(summary.changing, 'image')}`] : []),
   ];
   const what = parts.length > 0 ? parts.join(' and ') : 'act';
   return [
     clip(first),
-    `The next run would ${what}: ${count(summary.actions, 'action')} (--dry-run shows the same plan).`,
+    `The next run would ${what}: ${plural(summary.actions, 'action')} (--dry-run shows the same plan).`,
   ];
 }
 
@@ -118,7 +119,7 @@ function versionTable(rows: VersionStatus[]): string[] {
       ...(warns ? [row.scsRecencyWarning !== undefined ? 'WARN' : ''] : []),
     ];
   });
-  return table(columns, cells);
+  return table(columns, cells, { indent: '  ' });
 }
 
 /** Under the table: what the next run changes on an image (drift, rotation), retention past its term, SCS. */
@@ -161,7 +162,7 @@ function unaccountedBlock(view: StatusView): string[] {
     { title: 'IMAGE_NAME', max: 40 },
   ];
   const title = `Managed images (tag ${view.tag}) no definition accounts for; the next run leaves them alone:`;
-  return [clip(safeText(title)), ...table(columns, rows)];
+  return [clip(safeText(title)), ...table(columns, rows, { indent: '  ' })];
 }
 
 function collisionBlock(view: StatusView): string[] {
@@ -180,10 +181,10 @@ function collisionBlock(view: StatusView): string[] {
     { title: 'DEFINITION', max: 30 },
   ];
   const title = 'Images the tool does not manage, called like a managed image (users see two):';
-  return [title, ...table(columns, rows)];
+  return [title, ...table(columns, rows, { indent: '  ' })];
 }
 
-/** `1 image`, `2 images`. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** A line of the text form: no wider than TEXT_WIDTH, the last character an ellipsis when cut. */
+function clip(text: string): string {
+  return ellipsize(text, TEXT_WIDTH);
 }
