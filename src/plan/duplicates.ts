@@ -2,7 +2,7 @@ import { identityName } from '../definitions/publishes.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import type { VersionSlot } from './inventory.js';
-import { duplicateName } from './names.js';
+import { duplicateName } from '../definitions/names.js';
 import { type Ranking, retentionOf } from './retention.js';
 import { deletion, desiredFor, fitted, retiredOptions } from './target-state.js';
 import type { Deleted, Kept } from './targets.js';

@@ -1,8 +1,8 @@
 import { naturalCompare } from '../definitions/natural-sort.js';
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import type { OwnedImage } from './identify.js';
-import { isDuplicateName } from './names.js';
+import type { OwnedImage } from '../definitions/identify.js';
+import { isDuplicateName } from '../definitions/names.js';
 
 /** An image an earlier run (or --no-wait) left before active: this run finishes its import (rule 8). */
 export const IN_PROGRESS: ReadonlySet<string> = new Set(['queued', 'saving', 'uploading', 'importing']);

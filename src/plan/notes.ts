@@ -2,7 +2,7 @@ import { identityName } from '../definitions/publishes.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { type VersionSlot, whyKept } from './inventory.js';
-import { publishedNames } from './names.js';
+import { publishedNames } from '../definitions/names.js';
 import { isRetention, oimNamedText, reasonText } from './reasons.js';
 import type { Deleted, Kept, Target } from './targets.js';
 import type { PlanNote } from './types.js';

@@ -1,6 +1,6 @@
-import type { ImageDefinition } from '../definitions/types.js';
+import type { ImageDefinition, OutdatedNameStyle } from '../definitions/types.js';
 import type { VersionSlot } from './inventory.js';
-import { buildDay, outdatedNameStyle, scsOutdatedName } from './names.js';
+import { buildDay, scsOutdatedName } from '../definitions/names.js';
 import type { OimNamedReason, PlanOptions } from './types.js';
 
 /**
@@ -33,4 +33,12 @@ export function outdatedNaming(def: ImageDefinition, slots: VersionSlot[], optio
     }
   }
   return naming;
+}
+
+/** How a definition's outdated versions are named: --outdated-names wins, then its `outdated_names`, else OIM's. */
+export function outdatedNameStyle(
+  def: ImageDefinition,
+  options: Pick<PlanOptions, 'outdatedNames'>,
+): OutdatedNameStyle {
+  return options.outdatedNames ?? def.outdated_names ?? 'oim';
 }

@@ -79,7 +79,7 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { actions } from './actions.js';
-import { assignOwnership, seenUnmanaged } from './identify.js';
+import { assignOwnership, seenUnmanaged } from '../definitions/identify.js';
 import { decisionsOf } from './decisions.js';
 import { inventory } from './inventory.js';
 import { notesOf } from './notes.js';

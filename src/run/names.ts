@@ -1,7 +1,7 @@
 import { imagesNamed } from '../apply/observe.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceClient, GlanceImage } from '../openstack/image.js';
-import { publishedNames } from '../plan/names.js';
+import { publishedNames } from '../definitions/names.js';
 import { type PlanInput, plan as makePlan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 

@@ -1,5 +1,5 @@
 import type { ImageDefinition } from '../definitions/types.js';
-import { unclaimedImages } from '../plan/identify.js';
+import { unclaimedImages } from '../definitions/identify.js';
 import type { StatusView } from '../status/types.js';
 import { statusView } from '../status/view.js';
 import { prepareRun, type RunRequest } from './prepare.js';

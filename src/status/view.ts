@@ -1,6 +1,6 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { isManaged, seenUnmanaged } from '../plan/identify.js';
+import { isManaged, seenUnmanaged } from '../definitions/identify.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import { recencyNameWarning } from '../scs/outdated-names.js';
 import { isOutdatedForRecency } from '../scs/recency.js';

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { FetchLike } from '../net/fetch.js';
 import type { GlanceImage } from '../openstack/image.js';
-import { assignOwnership } from '../plan/identify.js';
+import { assignOwnership } from '../definitions/identify.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
 import { latestPointer } from '../definitions/latest-version.js';
 import { resolveLatestPointer } from './latest-pointer.js';

@@ -1,5 +1,5 @@
 import type { Checksum, ImageDefinition, VersionDefinition } from '../definitions/types.js';
-import type { OwnedImage } from '../plan/identify.js';
+import type { OwnedImage } from '../definitions/identify.js';
 import { toIsoDate } from '../definitions/schema.js';
 import { latestPointer } from '../definitions/latest-version.js';
 import { bareDigest, checksumOf, findEntry, parseChecksumFile } from './checksums.js';

@@ -8,7 +8,7 @@ import {
   loadDefinitions,
   selectDefinitions,
 } from '../../definitions/index.js';
-import { checkBeforeRun } from '../../definitions/preflight.js';
+import { checkBeforeRun } from '../../run/preflight.js';
 import type { ImageDefinition } from '../../definitions/types.js';
 import { checkDefinitions } from '../../scs/definitions.js';
 import type { ProgramOptions } from '../options.js';

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../../src/definitions/load.js';
-import { checkBeforeRun } from '../../../src/definitions/preflight.js';
+import { checkBeforeRun } from '../../../src/run/preflight.js';
 import { TempDirs, definitionFile, edit, expectDefinitionError, imageEntry, lineOf } from './helpers.js';
 
 const dirs = new TempDirs();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import { publishedNames } from '../../../src/plan/names.js';
+import { publishedNames } from '../../../src/definitions/names.js';
 import { def, glanceImage, stranger as handUploaded, imports, run, TAG, touched } from './helpers.js';
 
 const d = def({ versions: ['20240101', '20240201', '20240301'] });

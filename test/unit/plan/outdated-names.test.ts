@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import { assignOwnership } from '../../../src/plan/identify.js';
-import { versionInName } from '../../../src/plan/names.js';
+import { assignOwnership } from '../../../src/definitions/identify.js';
+import { versionInName } from '../../../src/definitions/names.js';
 import type { Plan } from '../../../src/plan/types.js';
 import { hasOutdatedMarker } from '../../../src/scs/outdated-names.js';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GlanceImage } from '../../../src/openstack/image.js';
 import { actions, type ChangeDraft, type Draft } from '../../../src/plan/actions.js';
-import type { OwnedImage } from '../../../src/plan/identify.js';
+import type { OwnedImage } from '../../../src/definitions/identify.js';
 import { inventory, type VersionSlot } from '../../../src/plan/inventory.js';
 import { Sequencer } from '../../../src/plan/sequence.js';
 import { targets, type Target } from '../../../src/plan/targets.js';

@@ -3,7 +3,7 @@ import type { GlanceImage } from '../../../src/openstack/image.js';
 import type { PlanOptions } from '../../../src/plan/types.js';
 import type { StatusView } from '../../../src/status/types.js';
 import { statusView } from '../../../src/status/view.js';
-import { unclaimedImages } from '../../../src/plan/identify.js';
+import { unclaimedImages } from '../../../src/definitions/identify.js';
 import { options, PROJECT, run, TAG } from '../plan/helpers.js';
 
 export { stranger } from '../plan/helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDefinition, VersionDefinition } from '../../../src/definitions/types.js';
-import type { OwnedImage } from '../../../src/plan/identify.js';
+import type { OwnedImage } from '../../../src/definitions/identify.js';
 import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
 import { LATEST, latestPointer } from '../../../src/definitions/latest-version.js';
 import { UPSTREAM_CHECKSUM, resolveLatestPointer } from '../../../src/upstream/latest-pointer.js';

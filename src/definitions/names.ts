@@ -1,14 +1,5 @@
-import { versionedName } from '../definitions/publishes.js';
-import type { ImageDefinition, OutdatedNameStyle, VersionDefinition } from '../definitions/types.js';
-import type { PlanOptions } from './types.js';
-
-/** How a definition's outdated versions are named: --outdated-names wins, then its `outdated_names`, else OIM's. */
-export function outdatedNameStyle(
-  def: ImageDefinition,
-  options: Pick<PlanOptions, 'outdatedNames'>,
-): OutdatedNameStyle {
-  return options.outdatedNames ?? def.outdated_names ?? 'oim';
-}
+import { versionedName } from './publishes.js';
+import type { ImageDefinition, VersionDefinition } from './types.js';
 
 /**
  * scs-0102 v2's name for an outdated version: `NAME YYYYMMDD`. Always a space, whatever the separator: the

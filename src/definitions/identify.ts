@@ -1,5 +1,5 @@
-import { identityName } from '../definitions/publishes.js';
-import type { ImageDefinition } from '../definitions/types.js';
+import { identityName } from './publishes.js';
+import type { ImageDefinition } from './types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { versionInName } from './names.js';
 

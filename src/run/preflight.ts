@@ -1,6 +1,6 @@
 import { localFileProblem } from '../sources/source.js';
-import { propertiesFor } from './publishes.js';
-import type { DefinitionIssue, ImageDefinition, VersionDefinition } from './types.js';
+import { propertiesFor } from '../definitions/publishes.js';
+import type { DefinitionIssue, ImageDefinition, VersionDefinition } from '../definitions/types.js';
 
 export interface PreflightOptions {
   /** Directories `file:` URLs may lie in (--allow-local-files); none: every `file:` URL is refused. */
