@@ -25,7 +25,8 @@ function headline(view: StatusView): string[] {
   const { summary } = view;
   const first = safeText(
     `Cloud ${view.cloud}, tag ${view.tag}: ${plural(summary.definitions, 'definition')}, ` +
-      `${plural(summary.managedImages, 'managed image')}, ${plural(summary.missing, 'defined version')} not in the cloud`,
+      `${plural(summary.managedImages, 'managed image')}, ` +
+      `${plural(summary.missing, 'defined version')} not in the cloud`,
   );
   if (view.inSync) return [clip(first), 'In sync: the next run would change nothing.'];
   const parts = [
