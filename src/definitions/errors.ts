@@ -1,3 +1,4 @@
+import { plural } from '../util/plural.js';
 import { escapeControl } from '../util/control-characters.js';
 import type { DefinitionIssue } from './types.js';
 
@@ -23,8 +24,7 @@ export class DefinitionError extends Error {
     /** Warnings found along the way, so a caller can still show them. */
     readonly warnings: DefinitionIssue[] = [],
   ) {
-    const count = issues.length === 1 ? '1 error' : `${issues.length} errors`;
-    super([`Invalid image definitions (${count}):`, ...issues.map(formatIssue)].join('\n'));
+    super([`Invalid image definitions (${plural(issues.length, 'error')}):`, ...issues.map(formatIssue)].join('\n'));
   }
 }
 
