@@ -43,6 +43,7 @@ function machineReadable(action: Action): Action {
       stderr: io.stderr,
       env: io.env,
       ...(io.fetch && { fetch: io.fetch }),
+      ...(io.clock && { clock: io.clock }),
     };
     try {
       await action({ ...options, output: 'json' }, { ...run, io: captured });
@@ -78,7 +79,7 @@ export const manageOrShare = machineReadable(async (options, run) => {
     // Several live views would fight over one terminal: with several clouds, plain log lines.
     const runEach = await cloudRun(selection, { ...options, progress: false }, io);
     const [ended, { renderClouds }] = await Promise.all([
-      runOnClouds({ names, options, redactor, log, env: io.env }, runEach),
+      runOnClouds({ names, options, redactor, log, io }, runEach),
       import('./render/clouds.js'),
     ]);
     io.stdout.write(renderClouds(ended, options.output));
@@ -214,7 +215,7 @@ async function onCloud(
   run: (context: CloudContext) => Promise<void>,
 ): Promise<void> {
   const { connect, logRequestCounts } = await import('./context.js');
-  const context = connect(cloudName, options, redactor, log, io.env);
+  const context = connect(cloudName, options, redactor, log, io);
   try {
     await run(context);
   } catch (error) {

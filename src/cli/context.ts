@@ -6,10 +6,15 @@ import { HttpClient } from '../openstack/http.js';
 import { Session } from '../openstack/identity.js';
 import { GlanceClient } from '../openstack/image.js';
 import type { Redactor } from '../net/redact.js';
+import { type Clock, systemClock } from '../util/clock.js';
 import { UsageError } from './exit.js';
+import type { MainIo } from './main.js';
 import type { ProgramOptions } from './options.js';
 
 export type GlobalOptions = Pick<ProgramOptions, 'cloud' | 'allClouds' | 'debug' | 'logFormat' | 'timeout'>;
+
+/** What a cloud's client takes from the run's surroundings: the environment (OS_*), and the clock (the system's). */
+export type ClientIo = Pick<MainIo, 'env' | 'clock'>;
 
 /** What a command needs to talk to one cloud, built once per run from the options and the environment. */
 export interface CloudContext {
@@ -17,6 +22,8 @@ export interface CloudContext {
   http: HttpClient;
   session: Session;
   glance: GlanceClient;
+  /** The run's time: the system's, or the one a test gave main(). */
+  clock: Clock;
 }
 
 /** The one cloud a single-cloud command talks to: at most one --cloud, no --all-clouds. */
@@ -32,7 +39,7 @@ export function connect(
   options: Pick<GlobalOptions, 'timeout'>,
   redactor: Redactor,
   log: Logger,
-  env: NodeJS.ProcessEnv,
+  { env, clock = systemClock }: ClientIo,
 ): CloudContext {
   const cloud = loadCloud({ cloudName, env, cwd: process.cwd(), homeDir: os.homedir() });
   const http = new HttpClient({
@@ -40,10 +47,11 @@ export function connect(
     log,
     tls: cloud.tls,
     timeoutMs: options.timeout * 1000,
+    clock,
   });
-  const session = new Session(http, cloud);
+  const session = new Session(http, cloud, () => new Date(clock.now()));
   const glance = new GlanceClient(session, cloud.imageEndpointOverride);
-  return { cloud, http, session, glance };
+  return { cloud, http, session, glance, clock };
 }
 
 export function logRequestCounts(context: CloudContext, log: Logger): void {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FetchLike } from '../net/fetch.js';
 import { Redactor } from '../net/redact.js';
+import type { Clock } from '../util/clock.js';
 import type { Run } from './actions.js';
 import { EXIT_OK } from './exit.js';
 import {
@@ -26,6 +27,8 @@ export interface MainIo {
   env: NodeJS.ProcessEnv;
   /** How image sources and upstream indexes are read; tests put a fake upstream here. */
   fetch?: FetchLike;
+  /** The time of the OpenStack client's timeouts and retry pauses; tests put a fake clock here. */
+  clock?: Clock;
 }
 
 /** The process's streams, each made only when used: --version never makes stderr. */

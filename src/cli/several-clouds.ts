@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import { listClouds } from '../config/index.js';
 import type { Redactor } from '../net/redact.js';
-import { type CloudContext, connect, type GlobalOptions, logRequestCounts } from './context.js';
+import { type ClientIo, type CloudContext, connect, type GlobalOptions, logRequestCounts } from './context.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './exit.js';
 import { type ErrorReport, errorReport } from './failure.js';
 import { textSink } from './sinks.js';
@@ -50,7 +50,7 @@ export interface SeveralClouds {
   options: GlobalOptions;
   redactor: Redactor;
   log: Logger;
-  env: NodeJS.ProcessEnv;
+  io: ClientIo;
 }
 
 /** How the run on several clouds ended: each cloud's outcome, and the exit code of them all. */
@@ -64,12 +64,12 @@ export interface CloudsOutcome {
  * defined, or defined wrong, stops the run before any request.
  */
 export async function runOnClouds(
-  { names, options, redactor, log, env }: SeveralClouds,
+  { names, options, redactor, log, io }: SeveralClouds,
   runOne: CloudRun,
 ): Promise<CloudsOutcome> {
   const clouds = names.map((name) => {
     const cloudLog = log.child({ cloud: name });
-    return { name, log: cloudLog, context: connect(name, options, redactor, cloudLog, env) };
+    return { name, log: cloudLog, context: connect(name, options, redactor, cloudLog, io) };
   });
   log.info(`Running on ${clouds.length} clouds at once: ${names.join(', ')}`);
   const outcomes = await Promise.all(

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { FetchLike } from '../../../src/net/fetch.js';
+import { FakeClock } from '../net/fake-clock.js';
 import { cloudsFile, type FakeOpenStack, PASSWORD, startFakeOpenStack, WRONG_PASSWORD } from './fake-openstack.js';
 import {
   checkDocument,
@@ -410,10 +411,14 @@ describe('every error kind is the README ERROR', () => {
       { name: 'silent', region: 'RegionThree' },
       { name: 'nokeystone', authUrl: `${DEAD}/v3` },
     ]);
+    // The client's retry pauses pass on a fake clock: no real backoff is waited out.
+    const clock = new FakeClock();
+    const io = { env: { OS_CLIENT_CONFIG_FILE: file }, fetch: sourceFetch, clock };
     const [glance, keystone] = await Promise.all([
-      run(['info', '--cloud', 'silent', '--output', 'json'], file),
-      run(['info', '--cloud', 'nokeystone', '--output', 'json'], file),
+      runMain(['info', '--cloud', 'silent', '--output', 'json'], io),
+      runMain(['info', '--cloud', 'nokeystone', '--output', 'json'], io),
     ]);
+    expect(clock.sleeps).not.toEqual([]);
     expect(glance.code).toBe(2);
     expect(expectShape(errorDocument, glance.stdout).error.kind).toBe('connection');
     expect(keystone.code).toBe(2);
@@ -421,7 +426,7 @@ describe('every error kind is the README ERROR', () => {
       kind: 'authentication',
       message: expect.stringMatching(/cannot reach Keystone/),
     });
-  }, 30_000);
+  });
 
   it('http: a Glance that refuses (exit 1)', async () => {
     const file = cloudsFile(stateful, [{ name: 'forbidden', region: 'RegionTwo' }]);
