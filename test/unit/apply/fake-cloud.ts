@@ -11,6 +11,8 @@ import type { Checksum } from '../../../src/definitions/types.js';
 import { Session } from '../../../src/openstack/identity.js';
 import { GlanceClient, type GlanceImage, type ImageTask, type PatchOperation } from '../../../src/openstack/image.js';
 import { SourceReader } from '../../../src/sources/source.js';
+import type { Clock } from '../../../src/util/clock.js';
+import { FakeClock } from '../net/fake-clock.js';
 import { GLANCE, keystoneTokens, makeCloud, makeHttp, passwordAuth, testFetch } from '../openstack/helpers.js';
 
 export const TAG = 'managed_by_osism';
@@ -18,11 +20,6 @@ export const TAG = 'managed_by_osism';
 export const PROJECT = 'p-1';
 export const SOURCES = 'http://images.test';
 const JSON_PATCH = 'application/openstack-images-v2.1-json-patch';
-
-/** Fake time: `sleep` moves the clock on by the time asked for and returns after one turn of the event loop. */
-export interface Clock {
-  now: number;
-}
 
 /**
  * How the fake Glance carries out one import request. The image shows `status` on the next `gets` looks at
@@ -161,7 +158,7 @@ export class FakeCloud {
   private nextTask = 0;
   private glanceRequests = 0;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Pick<Clock, 'now'>) {}
 
   /** A bare image as Glance shows one; `seed` puts it in the cloud. */
   image(extra: Partial<GlanceImage> = {}): GlanceImage {
@@ -445,7 +442,7 @@ export class FakeCloud {
       path,
       ...(imageId ? { imageId } : {}),
       ...(body !== undefined ? { body } : {}),
-      at: this.clock.now,
+      at: this.clock.now(),
       ...(status ? { status } : {}),
     });
   }
@@ -525,7 +522,7 @@ export class FakeCloud {
       heartbeat: true,
       ...script,
     };
-    const startedAt = this.clock.now;
+    const startedAt = this.clock.now();
     const pending: Pending = { method, script: full, seen: 0, startedAt, ...(task ? { task } : {}) };
     this.pending.set(id, { ...pending, ...(bytes ? { bytes } : {}) });
     const image = this.images.get(id);
@@ -566,10 +563,14 @@ export class FakeCloud {
     const pending = this.pending.get(id);
     if (!pending) return;
     const { ms, gets, until, outcome } = pending.script;
-    const running = until ? !until() : ms !== undefined ? this.clock.now - pending.startedAt < ms : pending.seen < gets;
+    const running = until
+      ? !until()
+      : ms !== undefined
+        ? this.clock.now() - pending.startedAt < ms
+        : pending.seen < gets;
     if (running || outcome === 'stay') {
       pending.seen++;
-      if (pending.task && pending.script.heartbeat) pending.task.updated_at = new Date(this.clock.now).toISOString();
+      if (pending.task && pending.script.heartbeat) pending.task.updated_at = new Date(this.clock.now()).toISOString();
       return;
     }
     this.pending.delete(id);
@@ -626,7 +627,8 @@ export interface LogLine {
 
 export interface Harness {
   cloud: FakeCloud;
-  clock: Clock;
+  /** Fake time: the importer's sleeps pass it (FakeClock.pass). */
+  clock: FakeClock;
   logs: LogLine[];
   glance: GlanceClient;
   log: Logger;
@@ -637,7 +639,7 @@ export interface Harness {
 
 /** The fake cloud on the msw server, a Glance client on it, and an Importer with fake time. */
 export function harness(server: SetupServer, settings: Partial<ImportSettings> = {}): Harness {
-  const clock: Clock = { now: 1_000_000 };
+  const clock = new FakeClock(1_000_000);
   const cloud = new FakeCloud(clock);
   const { handler } = keystoneTokens();
   server.use(handler, ...cloud.handlers());
@@ -653,11 +655,8 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
       sources: new SourceReader(testFetch),
       log,
       // Fake time moves on at once; the turn of the event loop lets real work (an upload) move on meanwhile.
-      sleep: async (ms) => {
-        clock.now += ms;
-        await new Promise((resolve) => setImmediate(resolve));
-      },
-      now: () => clock.now,
+      sleep: (ms) => clock.pass(ms),
+      now: () => clock.now(),
     },
     {
       tag: TAG,

@@ -416,13 +416,13 @@ describe('resume-import', () => {
   it('is stuck after stuckAfterMs of (fake) time rather than waited on for the whole import timeout', async () => {
     const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'never', stuckAfterMs: 60_000 }));
     const image = h.cloud.seed(leftBehind(h, 'uploading'));
-    const started = h.clock.now;
+    const started = h.clock.now();
     const report = await h.run([resumeOf(image)]);
     expect(report.results[0]).toMatchObject({
       status: 'failed',
       message: expect.stringMatching(/still uploading after 60 s/),
     });
-    expect(h.clock.now - started).toBeLessThan(3_600_000);
+    expect(h.clock.now() - started).toBeLessThan(3_600_000);
     expect(h.cloud.of('DELETE')).toHaveLength(1);
   });
 });
@@ -462,10 +462,10 @@ describe('import: stuck (queued, no task, stays queued)', () => {
   it('a queued image with an import task running is not stuck, however long it takes', async () => {
     const h = withSource(harness(server, { stuckRetry: 1, prefetch: 'on-stuck', stuckAfterMs: 60_000 }));
     h.cloud.webDownload = () => ({ status: 'queued', ms: 90_000 });
-    const started = h.clock.now;
+    const started = h.clock.now();
     const report = await h.run([importOf(1, WANT)]);
     expect(report.results[0]?.status).toBe('done');
-    expect(h.clock.now - started).toBeGreaterThan(60_000);
+    expect(h.clock.now() - started).toBeGreaterThan(60_000);
     expect(importMethods(h)).toEqual(['web-download']);
   });
 

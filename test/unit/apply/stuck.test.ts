@@ -34,7 +34,7 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
   it('is stuck once the task has not moved for taskStaleMs: deleted, a fresh image, the retry done', async () => {
     const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'never', importTimeoutMs: TIMEOUT }));
     orphanFirst(h);
-    const started = h.clock.now;
+    const started = h.clock.now();
     const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM })]);
 
     expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
@@ -51,7 +51,7 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
     const [orphaned] = h.cloud.of('POST', '/import');
     const deleted = h.cloud.of('DELETE')[0];
     expect(deleted!.at - orphaned!.at).toBeGreaterThanOrEqual(600_000);
-    expect(h.clock.now - started).toBeLessThan(TIMEOUT);
+    expect(h.clock.now() - started).toBeLessThan(TIMEOUT);
     expect(h.warnings().join('\n')).toMatch(/import task task-1 \(processing\) has not moved for 10 min/);
   });
 
@@ -84,7 +84,7 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
   it('prefetch never, stuckRetry 0: fails once stuck and deletes the image, long before the import timeout', async () => {
     const h = withSource(harness(server, { ...MINUTES, stuckRetry: 0, prefetch: 'never', importTimeoutMs: TIMEOUT }));
     h.cloud.webDownload = () => ({ outcome: 'stay', heartbeat: false });
-    const started = h.clock.now;
+    const started = h.clock.now();
     const report = await h.run([importOf(1, WANT)]);
     expect(report.results[0]).toMatchObject({
       status: 'failed',
@@ -93,16 +93,16 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
     expect(report.results[0]?.imageId).toBeUndefined();
     expect(h.cloud.images.size).toBe(0);
     expect(createdIds(h)).toHaveLength(1);
-    expect(h.clock.now - started).toBeLessThan(TIMEOUT);
+    expect(h.clock.now() - started).toBeLessThan(TIMEOUT);
   });
 
   it('a task that keeps moving is never stuck, however long the import takes', async () => {
     const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'on-stuck', taskStaleMs: 60_000 }));
     h.cloud.webDownload = () => ({ ms: 11 * 60_000 });
-    const started = h.clock.now;
+    const started = h.clock.now();
     const report = await h.run([importOf(1, WANT)]);
     expect(report.results[0]?.status).toBe('done');
-    expect(h.clock.now - started).toBeGreaterThan(10 * 60_000);
+    expect(h.clock.now() - started).toBeGreaterThan(10 * 60_000);
     expect(importMethods(h)).toEqual(['web-download']);
     expect(h.cloud.of('DELETE')).toEqual([]);
   });
@@ -141,7 +141,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
     const image = h.cloud.seed(orphan(h), {
       running: { method: 'web-download', bytes: DATA, script: { outcome: 'stay', heartbeat: false } },
     });
-    const started = h.clock.now;
+    const started = h.clock.now();
     const report = await h.run([resumeOf(image)]);
 
     expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
@@ -151,7 +151,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
     expect([...h.cloud.images.keys()]).toEqual([fresh]);
     expect(h.cloud.images.get(fresh)).toMatchObject({ status: 'active', visibility: 'public', os_purpose: 'generic' });
     expect(importMethods(h)).toEqual(['web-download']);
-    expect(h.clock.now - started).toBeLessThan(TIMEOUT);
+    expect(h.clock.now() - started).toBeLessThan(TIMEOUT);
   });
 
   it('an importing image with no live import task: stuck after stuckAfterMs, re-imported by glance-direct', async () => {
@@ -242,10 +242,10 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
     const h = withSource(harness(server, { ...MINUTES, stuckRetry: 1, prefetch: 'on-stuck', stuckAfterMs: 60_000 }));
     h.cloud.tasksApi = false;
     const image = h.cloud.seed(orphan(h), { running: { method: 'web-download', bytes: DATA, script: { ms: 90_000 } } });
-    const started = h.clock.now;
+    const started = h.clock.now();
     const report = await h.run([resumeOf(image)]);
     expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id });
-    expect(h.clock.now - started).toBeGreaterThan(60_000);
+    expect(h.clock.now() - started).toBeGreaterThan(60_000);
     expect(h.cloud.of('DELETE')).toEqual([]);
     expect(h.cloud.of('POST', '/images')).toEqual([]);
   });

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Watcher, type WatcherSettings } from '../../../src/apply/watcher.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';
+import { turns } from '../net/fake-clock.js';
 import { useMsw } from '../openstack/helpers.js';
 import { harness, type Harness, type ImportScript, TAG } from './fake-cloud.js';
 
 const { server } = useMsw();
 
 function watcherOf(h: Harness, settings: WatcherSettings = {}): Watcher {
-  const sleep = async (ms: number) => {
-    h.clock.now += ms;
-    await new Promise((resolve) => setImmediate(resolve));
-  };
-  return new Watcher({ glance: h.glance, log: h.log, sleep, now: () => h.clock.now }, settings);
+  const { clock } = h;
+  return new Watcher({ glance: h.glance, log: h.log, sleep: (ms) => clock.pass(ms), now: () => clock.now() }, settings);
 }
 
 /** `count` images with a web-download under way, as the fake runs it. */
@@ -31,7 +29,7 @@ describe('Watcher', () => {
     const h = harness(server);
     const images = importing(h, 12, { gets: 3 });
     const watcher = watcherOf(h, { idsPerListing: 5 });
-    const deadline = h.clock.now + 60_000;
+    const deadline = h.clock.now() + 60_000;
 
     const results = await Promise.all(images.map((image) => watcher.watch(image, deadline)));
 
@@ -52,13 +50,17 @@ describe('Watcher', () => {
     const h = harness(server);
     const [image] = importing(h, 1, { ms: 2_000 });
     const watcher = watcherOf(h);
-    const started = h.clock.now;
+    const started = h.clock.now();
     const result = await watcher.watch(image!, started + 60_000);
     expect(result.state).toBe('active');
     const times = h.cloud.listings().map((l) => l.at - started);
     expect(times).toEqual([0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]);
-    // Nothing watched: no more listings, however long.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Nothing watched: no more listings, however long. A loop still going would sleep (moving the fake
+    // clock on) or look again within these turns of the event loop.
+    const [stoppedAt, ticks] = [h.clock.now(), watcher.ticks];
+    await turns(50);
+    expect(h.clock.now()).toBe(stoppedAt);
+    expect(watcher.ticks).toBe(ticks);
     expect(h.cloud.listings()).toHaveLength(times.length);
   });
 
@@ -67,7 +69,7 @@ describe('Watcher', () => {
     const [hidden] = importing(h, 1, { ms: 1_000 }, { os_hidden: true });
     const [turning, gone] = importing(h, 2, { outcome: 'stay' });
     const watcher = watcherOf(h);
-    const deadline = h.clock.now + 60_000;
+    const deadline = h.clock.now() + 60_000;
     const watching = [hidden!, turning!, gone!].map((image) => watcher.watch(image, deadline));
     h.cloud.images.get(turning!.id)!.os_hidden = true;
     h.cloud.images.delete(gone!.id);
@@ -100,7 +102,7 @@ describe('Watcher', () => {
     const [failing] = importing(h, 1, { gets: 2, outcome: { fail: 'HTTP 403 from the mirror' } });
     const others = importing(h, 3, { gets: 4 });
     const watcher = watcherOf(h);
-    const deadline = h.clock.now + 60_000;
+    const deadline = h.clock.now() + 60_000;
 
     const [failed, ...rest] = await Promise.all([failing!, ...others].map((image) => watcher.watch(image, deadline)));
 
@@ -113,7 +115,7 @@ describe('Watcher', () => {
     const h = harness(server);
     const [image] = importing(h, 1, { ms: 20_000 });
     const watcher = watcherOf(h, { tasksEveryMs: 5_000 });
-    const started = h.clock.now;
+    const started = h.clock.now();
     expect((await watcher.watch(image!, started + 60_000)).state).toBe('active');
     expect(h.cloud.of('GET', '/tasks').map((r) => r.at - started)).toEqual([5_000, 10_000, 15_000]);
     expect(h.cloud.listings()).toHaveLength(81);
@@ -123,11 +125,11 @@ describe('Watcher', () => {
     const h = harness(server);
     const [slow] = importing(h, 1, { outcome: 'stay' });
     const watcher = watcherOf(h);
-    const result = await watcher.watch(slow!, h.clock.now + 1_000);
+    const result = await watcher.watch(slow!, h.clock.now() + 1_000);
     expect(result).toEqual({ state: 'timeout', reason: 'not active within the import timeout (importing)' });
 
     h.cloud.faults.push({ method: 'GET', path: /^\/images$/, lose: 'before', status: 403 });
-    await expect(watcher.watch(slow!, h.clock.now + 1_000)).rejects.toThrow(/403/);
+    await expect(watcher.watch(slow!, h.clock.now() + 1_000)).rejects.toThrow(/403/);
     expect(watcher.size).toBe(0);
   });
 });

@@ -43,6 +43,15 @@ export class FakeClock implements Clock {
     return controller.signal;
   }
 
+  /**
+   * A sleep during which time passes, for code that takes a sleep function: moves time on by `ms`, then
+   * lets the event loop turn once, so that real work (a request, an upload) moves on meanwhile.
+   */
+  async pass(ms: number): Promise<void> {
+    this.advance(ms);
+    await turn();
+  }
+
   /** Moves time on by `ms`, firing each timer due on the way at its time, earliest first. */
   advance(ms: number): void {
     const end = this.time + ms;

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressBoard } from '../../../src/cli/progress/board.js';
+import { FakeClock } from '../net/fake-clock.js';
 import { hideOf, importOf, resultOf } from './fixtures.js';
 
-function clock() {
-  let now = 1_000_000;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
+const clock = () => new FakeClock(1_000_000);
 
 describe('the live board', () => {
   it('shows a line per running import with its phase and elapsed time, and a line of counts', () => {
     const time = clock();
-    const board = new ProgressBoard(time.now);
+    const board = new ProgressBoard(() => time.now());
     const a = importOf(1, 'Ubuntu 24.04 (20250101)');
     const b = importOf(2, 'Tiny 0.6.2');
     board.actionStarted(a);
@@ -27,7 +25,7 @@ describe('the live board', () => {
 
   it('shows bytes, total and rate while the tool uploads, and drops them in the next phase', () => {
     const time = clock();
-    const board = new ProgressBoard(time.now);
+    const board = new ProgressBoard(() => time.now());
     const a = importOf(1, 'Debian 12');
     board.actionStarted(a);
     board.phase(a, 'uploading');
@@ -42,7 +40,10 @@ describe('the live board', () => {
   it('only imports get a line; an ended action leaves and is counted, failures named', () => {
     const time = clock();
     const changes: number[] = [];
-    const board = new ProgressBoard(time.now, () => changes.push(time.now()));
+    const board = new ProgressBoard(
+      () => time.now(),
+      () => changes.push(time.now()),
+    );
     const a = importOf(1, 'A');
     const b = importOf(2, 'B');
     const hide = hideOf(3, 'C');

@@ -44,11 +44,8 @@ function runWith(
       glance: h.glance,
       sources: new SourceReader(testFetch),
       log: h.log,
-      sleep: async (ms) => {
-        h.clock.now += ms;
-        await new Promise((resolve) => setImmediate(resolve));
-      },
-      now: () => h.clock.now,
+      sleep: (ms) => h.clock.pass(ms),
+      now: () => h.clock.now(),
     },
     {
       tag: TAG,
@@ -61,7 +58,7 @@ function runWith(
       ...settings,
     },
   );
-  const now = () => h.clock.now;
+  const now = () => h.clock.now();
   return applyPlan(
     { actions, notes: [], definitions: [] },
     { glance: h.glance, importer, log: h.log, observer, now },
