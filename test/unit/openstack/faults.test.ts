@@ -306,7 +306,7 @@ describe('streamed uploads answered early', () => {
     const early = http.createServer((_req, res) => res.writeHead(413).end('{"message":"too large"}'));
     await new Promise<void>((resolve) => early.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(early.address() as AddressInfo).port}/v2/images/x/stage`;
-    const client = new HttpClient({ redactor: new Redactor(), log: captureLog().log });
+    const client = new HttpClient({ redactor: new Redactor(), log: captureLog().log, clock: new FakeClock() });
     let cancelled = false;
     const endless = new ReadableStream<Uint8Array>({
       pull: (controller) => controller.enqueue(new Uint8Array(65_536)),
@@ -329,7 +329,7 @@ describe('streamed uploads answered early', () => {
 describe('credentials in a URL', () => {
   it('never appear in an error or a log line of the client', async () => {
     const { log, dump } = captureLog();
-    const client = new HttpClient({ redactor: new Redactor(), log, retries: 0 });
+    const client = new HttpClient({ redactor: new Redactor(), log, retries: 0, clock: new FakeClock() });
     for (const url of ['http://user:pw-s3cret@127.0.0.1:9/x', 'HTTP://tok-s3cret@127.0.0.1:9/x']) {
       const error = await rejection(client.request({ method: 'GET', url }));
       expect(error).toBeInstanceOf(ConnectionError);
