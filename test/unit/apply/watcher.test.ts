@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Watcher, type WatcherSettings } from '../../../src/apply/watcher.js';
 import type { GlanceImage } from '../../../src/openstack/image.js';
-import { turns } from '../net/fake-clock.js';
+import { turns, until } from '../net/fake-clock.js';
 import { useMsw } from '../openstack/helpers.js';
 import { harness, type Harness, type ImportScript, TAG } from './fake-cloud.js';
 
@@ -80,8 +80,7 @@ describe('Watcher', () => {
       watching[2],
       // The image that turned hidden is seen in the hidden listing from the next tick on; it then finishes.
       (async () => {
-        while (!h.cloud.listings().some((l) => l.body.os_hidden && l.body.ids?.includes(turning!.id)))
-          await new Promise((resolve) => setImmediate(resolve));
+        await until(() => h.cloud.listings().some((l) => l.body.os_hidden && l.body.ids?.includes(turning!.id)));
         h.cloud.images.get(turning!.id)!.status = 'active';
       })(),
     ]);

@@ -4,6 +4,7 @@ import { LiveView } from '../../../src/cli/progress/live.js';
 import { startProgress } from '../../../src/cli/progress/index.js';
 import { PassThrough } from 'node:stream';
 import { hasControl, importOf, resultOf } from './fixtures.js';
+import { turns } from '../net/fake-clock.js';
 
 /** A terminal that keeps what it was sent. */
 function fakeTerminal() {
@@ -124,7 +125,7 @@ describe('startProgress', () => {
     progress.observer?.actionStarted?.(importOf(1, 'Tiny'));
     progress.stderr.write('a log line\n');
     progress.stop();
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns(1);
     const text = out.join('');
     expect(hasControl(text)).toBe(true);
     expect(text).toContain('1 import running');

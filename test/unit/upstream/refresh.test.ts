@@ -11,6 +11,7 @@ import {
   type RealUpstream,
 } from './fake-upstream.js';
 import { fixture } from './helpers.js';
+import { turns } from '../net/fake-clock.js';
 
 const OPTIONS = { parallel: 3, timeoutMs: 5_000 };
 
@@ -124,7 +125,7 @@ describe('discoverUpdates on the real shapes', () => {
       inFlight++;
       most = Math.max(most, inFlight);
       try {
-        await new Promise((resolve) => setImmediate(resolve));
+        await turns(1);
         return await fake.fetch(url, init);
       } finally {
         inFlight--;
