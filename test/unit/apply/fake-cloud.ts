@@ -678,7 +678,11 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
     log,
     warnings: () => logs.filter((l) => l.level === 40).map((l) => l.msg),
     run: (actions, limits = { parallel: 1 }) =>
-      applyPlan({ actions, notes: [], definitions: [] }, { glance, importer, log }, limits),
+      applyPlan(
+        { actions, notes: [], definitions: [] },
+        { glance, importer, log, now: () => clock.now(), sleep: (ms) => clock.pass(ms) },
+        limits,
+      ),
   };
 }
 
