@@ -13,7 +13,6 @@ import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { renderDryRun, renderRunSummary } from '../render/run.js';
 import type { ApplyObserver } from '../../apply/observer.js';
-import { systemClock } from '../../util/clock.js';
 import { plural } from '../../util/plural.js';
 
 export { type LoadedSelection, loadSelection, type ManageOptions, shippedImagesDir } from './selection.js';
@@ -49,7 +48,7 @@ export async function manage(
     selected: selection.selected,
     options,
     fetch: sources.fetch,
-    now: new Date(),
+    now: new Date(context.clock.now()),
     purpose: 'run',
     report: {
       observed: ({ images }) =>
@@ -91,13 +90,17 @@ function importerFor(
   { fetch, download }: SourceAccess,
   log: Logger,
 ): Importer {
-  const readerOptions = { localFileDirs: options.allowLocalFiles, timeoutMs: options.timeout * 1000 };
+  const readerOptions = {
+    localFileDirs: options.allowLocalFiles,
+    timeoutMs: options.timeout * 1000,
+    clock: context.clock,
+  };
   const deps = {
     glance: context.glance,
     sources: new SourceReader(fetch, download ? { ...readerOptions, download } : readerOptions),
     log,
-    sleep: systemClock.sleep,
-    now: systemClock.now,
+    sleep: (ms: number) => context.clock.sleep(ms),
+    now: () => context.clock.now(),
   };
   return new Importer(deps, {
     tag: options.tag,

@@ -26,7 +26,7 @@ export async function status(
       selected: selection.selected,
       options,
       fetch,
-      now: new Date(),
+      now: new Date(context.clock.now()),
       report: { discovered: (discovery) => reportDiscovery(discovery, log) },
     },
     { cloud: context.cloud.name, all: selection.all },

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { type ManageOptions, manage } from '../../../src/cli/commands/manage.js';
 import type { CloudContext } from '../../../src/cli/context.js';
+import { FakeClock } from '../net/fake-clock.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
 import type { FetchLike } from '../../../src/net/fetch.js';
 import type { GlanceImage, ListFilters } from '../../../src/openstack/image.js';
@@ -22,7 +23,7 @@ function fakeCloud(managed: GlanceImage[], unmanaged: GlanceImage[]) {
     },
   };
   const session = { currentToken: async () => ({ projectId: PROJECT, roles: [] }) };
-  const context = { cloud: { name: 'test' }, glance, session } as unknown as CloudContext;
+  const context = { cloud: { name: 'test' }, glance, session, clock: new FakeClock() } as unknown as CloudContext;
   return { context, nameQueries };
 }
 
