@@ -1,5 +1,4 @@
 import type { Visibility } from '../openstack/image.js';
-import type { Layout } from './upstream-layouts.js';
 
 /** An image definition in OIM's format, validated and normalised. Field names follow the YAML where they can. */
 export interface ImageDefinition {
@@ -29,7 +28,7 @@ export interface ImageDefinition {
   latest_url?: string;
   latest_checksum_url?: string;
   /** How the upstream is laid out, when not told from the two URLs' shape. */
-  upstream_layout?: Layout;
+  upstream_layout?: string;
   /** Image-level properties (SCS-0102 and hw_*), as written; values keep their YAML type. */
   meta: Meta;
   /** In natural version order, oldest first. */

@@ -1,4 +1,5 @@
 import { localFileProblem } from '../sources/source.js';
+import { unknownLayout } from '../upstream/layouts/registry.js';
 import { propertiesFor } from '../definitions/publishes.js';
 import type { DefinitionIssue, ImageDefinition, VersionDefinition } from '../definitions/types.js';
 
@@ -10,13 +11,18 @@ export interface PreflightOptions {
 }
 
 /**
- * What every run checks of the selected definitions before any cloud request, --no-check or not: each
- * version's `file:` URLs (url, mirror_url) lie under an allowed directory, and the properties it would
- * publish fit Glance's property quota (which Glance enforces only once the image is imported).
+ * What every run checks of the selected definitions before any cloud request, --no-check or not: a named
+ * `upstream_layout` is one of the registry's, each version's `file:` URLs (url, mirror_url) lie under an allowed
+ * directory, and the properties it would publish fit Glance's property quota (which Glance enforces only once
+ * the image is imported).
  */
 export function checkBeforeRun(definitions: readonly ImageDefinition[], options: PreflightOptions): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
   for (const def of definitions) {
+    const layout = unknownLayout(def.upstream_layout);
+    if (layout !== undefined) {
+      issues.push({ file: def.file, line: def.line, image: def.name, path: 'upstream_layout', message: layout });
+    }
     for (const version of def.versions) {
       const issue = (field: string, message: string): DefinitionIssue => ({
         file: def.file,

@@ -2,7 +2,6 @@ import { firstControlCharacter } from '../util/control-characters.js';
 import { httpDateToYmd } from './dates.js';
 import { UpstreamError, type UpstreamHttp } from './http.js';
 import type { UpstreamBuild, UpstreamSource } from './layouts/layout.js';
-import type { Layout } from '../definitions/upstream-layouts.js';
 import { layoutNamed, layoutOf, unrecognised } from './layouts/registry.js';
 
 /**
@@ -12,7 +11,7 @@ import { layoutNamed, layoutOf, unrecognised } from './layouts/registry.js';
 export async function findNewestBuild(
   source: UpstreamSource,
   http: UpstreamHttp,
-  layout: Layout | undefined = layoutOf(source),
+  layout: string | undefined = layoutOf(source),
 ): Promise<UpstreamBuild> {
   if (layout === undefined) throw new UpstreamError(source.latestUrl, unrecognised(source));
   const build: UpstreamBuild = { layout, ...(await layoutNamed(layout).newestBuild(source, http)) };

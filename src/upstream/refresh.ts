@@ -3,7 +3,6 @@ import type { FetchLike } from '../net/fetch.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import { buildDate, findNewestBuild } from './discover.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
-import type { Layout } from '../definitions/upstream-layouts.js';
 import { upstreamOf, type DefinitionUpstream } from './layouts/registry.js';
 import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
 
@@ -11,7 +10,7 @@ import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from '
 export interface DefinitionUpdate {
   definition: ImageDefinition;
   /** Undefined when the definition names no layout and none recognises its URLs (see `error`). */
-  layout?: Layout;
+  layout?: string;
   /** Upstream's newest build; its date is known unless the definition already lists it. */
   offered?: Omit<FoundBuild, 'date'> & { date?: string };
   decision?: UpdateDecision;

@@ -1,7 +1,6 @@
 import type { Checksum } from '../../definitions/types.js';
 import { dateInName } from '../dates.js';
 import type { UpstreamHttp } from '../http.js';
-import type { Layout } from '../../definitions/upstream-layouts.js';
 
 /** Where a definition's upstream publishes: OIM's image-level `latest_url` and `latest_checksum_url`. */
 export interface UpstreamSource {
@@ -11,7 +10,7 @@ export interface UpstreamSource {
 
 /** The newest build upstream publishes: a pinned URL, its checksum, and its date when the URL tells it. */
 export interface UpstreamBuild {
-  layout: Layout;
+  layout: string;
   url: string;
   checksum: Checksum;
   /** YYYYMMDD from the dated folder or the file name; otherwise the caller asks Last-Modified. */
@@ -23,7 +22,7 @@ export type NewestBuild = Omit<UpstreamBuild, 'layout'>;
 
 /** One way an upstream publishes its builds (one file per layout in this folder, listed in registry.ts). */
 export interface UpstreamLayout {
-  readonly name: Layout;
+  readonly name: string;
   /** Whether a definition that names no layout is laid out this way, told from the shape of its two URLs. */
   recognises(source: UpstreamSource): boolean;
   /** Finds the newest build with one or two small GETs; an UpstreamError names the URL that failed. */

@@ -3,26 +3,35 @@ import { maskUserinfo } from '../../net/redact.js';
 import { checksumFile } from './checksum-file.js';
 import { datedFolders } from './dated-folders.js';
 import type { UpstreamLayout, UpstreamSource } from './layout.js';
-import { LAYOUT_NAMES, type Layout } from '../../definitions/upstream-layouts.js';
 import { sidecar } from './sidecar.js';
 
 /**
  * Every upstream layout, most specific first: a definition that names none with `upstream_layout` gets the
- * first that recognises its URLs. Adding a layout: its file, its test, a line here and its name in names.ts.
+ * first that recognises its URLs. Adding a layout: its file, its test and a line here.
  */
 export const LAYOUTS: readonly UpstreamLayout[] = [sidecar, datedFolders, checksumFile];
 
 /** How discovery reads a definition's upstream, or why it cannot. */
-export type DefinitionUpstream = { layout: Layout; source: UpstreamSource } | { problem: string };
+export type DefinitionUpstream = { layout: string; source: UpstreamSource } | { problem: string };
 
-export function layoutNamed(name: Layout): UpstreamLayout {
+export function layoutNamed(name: string): UpstreamLayout {
   const layout = LAYOUTS.find((candidate) => candidate.name === name);
   if (layout === undefined) throw new Error(`upstream layout ${name} is named but not in the registry`);
   return layout;
 }
 
+/** Why `upstream_layout` cannot be read: a name no layout of the registry has. Undefined when it can. */
+export function unknownLayout(named: string | undefined): string | undefined {
+  if (named === undefined || LAYOUTS.some((layout) => layout.name === named)) return undefined;
+  return `must be one of ${layoutNames()}; got "${named}"`;
+}
+
+function layoutNames(): string {
+  return LAYOUTS.map((layout) => layout.name).join(', ');
+}
+
 /** The layout a source's URLs have the shape of; undefined when none recognises them. */
-export function layoutOf(source: UpstreamSource): Layout | undefined {
+export function layoutOf(source: UpstreamSource): string | undefined {
   return LAYOUTS.find((layout) => layout.recognises(source))?.name;
 }
 
@@ -34,6 +43,8 @@ export function upstreamOf(
   def: Pick<ImageDefinition, 'latest_url' | 'latest_checksum_url' | 'upstream_layout'>,
 ): DefinitionUpstream | undefined {
   const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl, upstream_layout: named } = def;
+  const unknown = unknownLayout(named);
+  if (unknown !== undefined) return { problem: `upstream_layout ${unknown}` };
   if (latestUrl === undefined || latestChecksumUrl === undefined) {
     if (named === undefined) return undefined;
     const missing = latestUrl === undefined ? 'latest_url' : 'latest_checksum_url';
@@ -48,6 +59,6 @@ export function upstreamOf(
 export function unrecognised(source: UpstreamSource): string {
   return (
     `no upstream layout recognises latest_url ${maskUserinfo(source.latestUrl)} with latest_checksum_url ` +
-    `${maskUserinfo(source.latestChecksumUrl)}; name one with upstream_layout (${LAYOUT_NAMES.join(', ')})`
+    `${maskUserinfo(source.latestChecksumUrl)}; name one with upstream_layout (${layoutNames()})`
   );
 }

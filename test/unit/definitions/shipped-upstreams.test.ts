@@ -2,7 +2,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../../src/definitions/load.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
-import type { Layout } from '../../../src/definitions/upstream-layouts.js';
 import { layoutOf } from '../../../src/upstream/layouts/registry.js';
 import { splitUrl } from '../../../src/upstream/split-url.js';
 import { hasPlaceholder, placeholderPattern } from '../../../src/upstream/placeholder.js';
@@ -11,7 +10,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const { definitions, warnings } = loadDefinitions(path.join(repoRoot, 'images'));
 
 /** Every shipped definition that names its upstream, and how that upstream is laid out. */
-const LAYOUTS: Readonly<Record<string, Layout>> = {
+const LAYOUTS: Readonly<Record<string, string>> = {
   'Ubuntu 24.04': 'dated-folders',
   'Ubuntu 22.04': 'dated-folders',
   'Debian 12': 'dated-folders',

@@ -1,18 +1,31 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../../../src/definitions/load.js';
-import { LAYOUT_NAMES } from '../../../../src/definitions/upstream-layouts.js';
-import { LAYOUTS, layoutNamed, layoutOf, upstreamOf } from '../../../../src/upstream/layouts/registry.js';
-import { TempDirs, definitionFile, edit, lineOf } from '../../definitions/helpers.js';
+import { checkBeforeRun } from '../../../../src/run/preflight.js';
+import {
+  LAYOUTS,
+  layoutNamed,
+  layoutOf,
+  unknownLayout,
+  upstreamOf,
+} from '../../../../src/upstream/layouts/registry.js';
+import { TempDirs, definitionFile, edit } from '../../definitions/helpers.js';
 import { REAL, upstreamDefinition } from '../fake-upstream.js';
 
 const dirs = new TempDirs();
 afterEach(() => dirs.removeAll());
 
 describe('the layout registry', () => {
-  it('holds one layout per name a definition may give, each once', () => {
-    expect(LAYOUTS.map((layout) => layout.name).sort()).toEqual([...LAYOUT_NAMES].sort());
-    for (const name of LAYOUT_NAMES) expect(layoutNamed(name).name).toBe(name);
+  it('holds each layout once, found by its name', () => {
+    const names = LAYOUTS.map((layout) => layout.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(layoutNamed(name).name).toBe(name);
+  });
+
+  it('knows the names a definition may give, and says which it knows for any other', () => {
+    for (const layout of LAYOUTS) expect(unknownLayout(layout.name)).toBeUndefined();
+    expect(unknownLayout(undefined)).toBeUndefined();
+    expect(unknownLayout('folders')).toBe('must be one of sidecar, dated-folders, checksum-file; got "folders"');
   });
 });
 
@@ -131,11 +144,21 @@ describe('upstream_layout in a definition file', () => {
     expect(dirs.load(definitionFile()).definitions[0]).not.toHaveProperty('upstream_layout');
   });
 
-  it('fails validation naming the file, the field and the known layouts when the name is unknown', () => {
-    const text = withKey('folders');
-    const { file, issues } = dirs.fail(text);
-    expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ file, path: 'images[0].upstream_layout', line: lineOf(text, 'upstream_layout') });
-    expect(issues[0]?.message).toBe('must be one of sidecar, dated-folders, checksum-file; got "folders"');
+  it('is refused before a run, naming the file, the image, the field and the known layouts, when unknown', () => {
+    const loaded = dirs.load(withKey('folders'));
+    const def = loaded.definitions[0]!;
+    const issues = checkBeforeRun(loaded.definitions, { localFileDirs: [], propertyQuota: 128 });
+    expect(issues).toEqual([
+      {
+        file: def.file,
+        line: def.line,
+        image: def.name,
+        path: 'upstream_layout',
+        message: 'must be one of sidecar, dated-folders, checksum-file; got "folders"',
+      },
+    ]);
+    expect(upstreamOf(def)).toEqual({
+      problem: 'upstream_layout must be one of sidecar, dated-folders, checksum-file; got "folders"',
+    });
   });
 });
