@@ -255,7 +255,6 @@ describe('the stdout documents of --output json have the README shapes', () => {
     statefulClouds = cloudsFile(stateful, [{ name: 'live' }, { name: 'forbidden', region: 'RegionTwo' }]);
   });
 
-  // Four whole CLI runs in one test: work, not waiting, but beyond vitest's 5 s default on a busy 2-core machine.
   it('a dry run, then a run that imports, then status and check of what it made', async () => {
     const args = ['--cloud', 'live', '--images', images, '--output', 'json'];
     const dry = await run([...args, '--dry-run'], statefulClouds);
@@ -301,7 +300,7 @@ describe('the stdout documents of --output json have the README shapes', () => {
     const otherView = expectShape(statusDocument, other.stdout);
     expect(otherView.unaccounted.map((image) => image.name)).toEqual(['Tiny 0.6.2']);
     expect(otherView.collisions.map((collision) => collision.image.name)).toEqual(['Small 0.6.2']);
-  }, 30_000);
+  });
 
   it('status of a cloud with nothing imported yet: the version missing, its import next', async () => {
     const result = await run(['status', '--cloud', 'good', '--images', images, '--output', 'json']);
