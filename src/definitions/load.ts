@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefinitionError } from './errors.js';
 import { issueAt } from './issues.js';
+import { fileErrorReason } from '../util/fs.js';
 import type { DefinitionIssue, ImageDefinition } from './types.js';
 import { validateDefinitionFile } from './validate-file.js';
 import { readYamlTree, type YamlProblem } from '../yaml/tree.js';
@@ -66,7 +67,7 @@ function definitionFiles(path: string, errors: DefinitionIssue[]): string[] {
     isDirectory = statSync(path).isDirectory();
     names = isDirectory ? readdirSync(path) : [];
   } catch (error) {
-    errors.push(fileIssue(path, `cannot read image definitions: ${reason(error)}`));
+    errors.push(fileIssue(path, `cannot read image definitions: ${reason(error, path)}`));
     return [];
   }
   if (!isDirectory) return [path];
@@ -90,7 +91,7 @@ function isDefinitionFile(file: string, errors: DefinitionIssue[]): boolean {
   try {
     return !statSync(file).isDirectory();
   } catch (error) {
-    errors.push(fileIssue(file, `cannot read the file: ${reason(error)}`));
+    errors.push(fileIssue(file, `cannot read the file: ${reason(error, file)}`));
     return false;
   }
 }
@@ -99,7 +100,7 @@ function readText(file: string, errors: DefinitionIssue[]): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    errors.push(fileIssue(file, `cannot read the file: ${reason(error)}`));
+    errors.push(fileIssue(file, `cannot read the file: ${reason(error, file)}`));
     return undefined;
   }
 }
@@ -108,16 +109,6 @@ function fileIssue(file: string, message: string): DefinitionIssue {
   return { file, path: '', message };
 }
 
-const REASONS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory (or a symbolic link to nothing)',
-  ELOOP: 'a symbolic link loop',
-  EACCES: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-};
-
-function reason(error: unknown): string {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
-  const known = code === undefined ? undefined : REASONS[code];
-  if (known !== undefined) return known;
-  return error instanceof Error ? error.message : String(error);
+function reason(error: unknown, file: string): string {
+  return fileErrorReason(error, file) ?? (error instanceof Error ? error.message : String(error));
 }
