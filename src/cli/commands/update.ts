@@ -34,7 +34,7 @@ export interface FileOutcome {
 export async function update(options: UpdateOptions, fetch: FetchLike, log: Logger): Promise<UpdateResult> {
   if (options.filter !== undefined) compileFilter(options.filter);
   const source = options.images ?? shippedImagesDir();
-  const { definitions, warnings } = loadDefinitions(source);
+  const { definitions, warnings, digests } = loadDefinitions(source);
   for (const warning of warnings) log.warn(formatIssue(warning));
   const selected = selectDefinitions(definitions, { filter: options.filter, force: true });
   const asked = selected.filter(hasUpstream);
@@ -46,7 +46,7 @@ export async function update(options: UpdateOptions, fetch: FetchLike, log: Logg
   const { parallel, timeout } = options;
   const updates = await discoverUpdates(asked, { fetch, parallel, timeoutMs: timeout * 1000 });
   for (const entry of updates) logDecision(entry, log);
-  return { dryRun: options.dryRun, updates, files: rewriteFiles(updates, options.dryRun, log) };
+  return { dryRun: options.dryRun, updates, files: rewriteFiles(updates, digests, options.dryRun, log) };
 }
 
 export function updateExitCode({ updates, files }: UpdateResult): number {
@@ -54,7 +54,12 @@ export function updateExitCode({ updates, files }: UpdateResult): number {
   return failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger): FileOutcome[] {
+function rewriteFiles(
+  updates: DefinitionUpdate[],
+  digests: Map<string, string>,
+  dryRun: boolean,
+  log: Logger,
+): FileOutcome[] {
   const byFile = new Map<string, NewVersion[]>();
   for (const entry of updates) {
     if (entry.decision?.kind !== 'new') continue;
@@ -74,7 +79,7 @@ function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger)
     }
     let rewrite: FileRewrite;
     try {
-      rewrite = rewriteFile(file, changes);
+      rewrite = rewriteFile(file, changes, digests.get(file));
     } catch (error) {
       if (!(error instanceof VersionEditError)) throw error;
       log.error(error.message);
@@ -85,7 +90,7 @@ function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger)
       log.info(`Dry run: ${file} not written`);
       return { file, changed: false, diff };
     }
-    writeAtomically(file, rewrite.after);
+    writeAtomically(rewrite);
     log.info(`Wrote ${file}`);
     return { file, changed: true, diff };
   });
