@@ -2,6 +2,7 @@ import {
   chmodSync,
   chownSync,
   lstatSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -252,6 +253,12 @@ function meanwhile(fetch: FetchLike, act: () => void): FetchLike {
   };
 }
 
+/** A file of one Ubuntu image named `name`, at its one version 20260926. */
+function ubuntuFile(file: string, name: string): void {
+  const latest = `${UBUNTU}/release/ubuntu-24.04-server-cloudimg-amd64.img`;
+  writeFileSync(file, `images:\n${image(name, latest, `${UBUNTU}/release/SHA256SUMS`, ubuntuVersion)}`);
+}
+
 describe('image-manager update: the files it writes', () => {
   it('edits the file a symlinked definition names; the link stays a link', async () => {
     const real = mkdtempSync(path.join(os.tmpdir(), 'im-update-real-'));
@@ -325,5 +332,63 @@ describe('image-manager update: the files it writes', () => {
     const error = `${file} changed since it was read (its content differs): not rewritten`;
     expect(document.files).toEqual([expect.objectContaining({ file, changed: false, error })]);
     expect(document.definitions[0]).toMatchObject({ name: 'Ubuntu 24.04', status: 'new', changed: false, error });
+  });
+
+  const sabotages: Array<[string, (file: string) => string, string]> = [
+    ['a directory where the file was', (file) => `${file}: not written: not a regular file`, 'directory'],
+    ['the file removed (ENOENT)', (file) => `${file}: not written: no such file or directory`, 'removed'],
+    ['the directory a symlinked file lives in removed (ENOENT)', (file) => `${file}: not written: no such`, 'link'],
+  ];
+
+  it.each(sabotages)(
+    'one file that cannot be written (%s) is reported for it; the others are',
+    async (_, error, how) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'im-update-'));
+      const real = mkdtempSync(path.join(os.tmpdir(), 'im-update-real-'));
+      const [first, second] = [path.join(dir, 'a.yml'), path.join(dir, 'b.yml')];
+      ubuntuFile(how === 'link' ? path.join(real, 'a.yml') : first, 'Ubuntu A');
+      if (how === 'link') symlinkSync(path.join(real, 'a.yml'), first);
+      ubuntuFile(second, 'Ubuntu B');
+      const sabotage = () => {
+        rmSync(how === 'link' ? real : first, { recursive: true });
+        if (how === 'directory') mkdirSync(first);
+      };
+      const json = await run(
+        ['update', '--images', dir, '--output', 'json'],
+        meanwhile(upstream(ubuntuPages('20261120', hex('2'))).fetch, sabotage),
+      );
+      expect(json.code).toBe(1);
+      const document = JSON.parse(json.stdout);
+      expect(document.files).toEqual([
+        { file: first, changed: false, error: expect.stringContaining(error(first)) },
+        expect.objectContaining({ file: second, changed: true }),
+      ]);
+      expect(document.definitions).toEqual([
+        expect.objectContaining({ name: 'Ubuntu A', status: 'new', changed: false, error: document.files[0].error }),
+        expect.objectContaining({ name: 'Ubuntu B', status: 'new', changed: true }),
+      ]);
+      expect(readFileSync(second, 'utf8')).toContain(newUbuntuEntry);
+    },
+  );
+
+  it('says in the summary which file was not written and why, and that the others were', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'im-update-'));
+    const [first, second] = [path.join(dir, 'a.yml'), path.join(dir, 'b.yml')];
+    ubuntuFile(first, 'Ubuntu A');
+    ubuntuFile(second, 'Ubuntu B');
+    const sabotage = () => {
+      rmSync(first);
+      mkdirSync(first);
+    };
+    const result = await run(
+      ['update', '--images', dir],
+      meanwhile(upstream(ubuntuPages('20261120', hex('2'))).fetch, sabotage),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      `Ubuntu A: 20261120 found: ${first}: not written: not a regular file\n` + 'Ubuntu B: 20260926 -> 20261120\n',
+    );
+    expect(result.stderr).toContain(`${first}: not written: not a regular file`);
+    expect(readFileSync(second, 'utf8')).toContain(newUbuntuEntry);
   });
 });
