@@ -1,6 +1,6 @@
 import { editVersionLists, type VersionListEdit } from './edit-versions.js';
 import { formatIssue, VersionEditError } from './errors.js';
-import { readSnapshot, replaceFile, type FileSnapshot, type ReplaceOptions } from './replace-file.js';
+import { readSnapshot, replaceFile, type FileSnapshot } from './replace-file.js';
 import type { ImageDefinition, VersionDefinition } from './types.js';
 import { validateDefinitionFile } from './validate-file.js';
 import { readYamlTree } from '../yaml/tree.js';
@@ -55,8 +55,8 @@ export function rewriteFile(file: string, changes: NewVersion[], loaded?: string
  * Writes the rewritten text beside the file (the file a symlink names) and renames it over it, so a reader
  * never sees half a file; keeps its mode and owner; refuses when the file changed since it was read.
  */
-export function writeAtomically(rewrite: FileRewrite, options?: ReplaceOptions): void {
-  replaceFile(rewrite.snapshot, rewrite.after, options);
+export function writeAtomically(rewrite: FileRewrite): void {
+  replaceFile(rewrite.snapshot, rewrite.after);
 }
 
 function imageIndexByLine(file: string, text: string): Map<number, number> {
