@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefinitionError } from './errors.js';
 import { issueAt } from './issues.js';
+import { digestOf } from './replace-file.js';
+import { fileErrorReason } from '../util/fs.js';
 import type { DefinitionIssue, ImageDefinition } from './types.js';
 import { validateDefinitionFile } from './validate-file.js';
 import { readYamlTree, type YamlProblem } from '../yaml/tree.js';
@@ -10,6 +12,8 @@ export interface LoadedDefinitions {
   /** All images of all files, `enable: false` ones included, in file-name then file order. */
   definitions: ImageDefinition[];
   warnings: DefinitionIssue[];
+  /** The SHA-256 of each file's bytes as read, by path: `update` refuses to replace a file changed since. */
+  digests: Map<string, string>;
 }
 
 const YAML_FILE = /\.ya?ml$/;
@@ -24,10 +28,13 @@ export function loadDefinitions(path: string): LoadedDefinitions {
   const warnings: DefinitionIssue[] = [];
   const definitions: ImageDefinition[] = [];
   const firstByName = new Map<string, ImageDefinition>();
+  const digests = new Map<string, string>();
 
   for (const file of definitionFiles(path, errors)) {
-    const text = readText(file, errors);
-    if (text === undefined) continue;
+    const bytes = readBytes(file, errors);
+    if (bytes === undefined) continue;
+    digests.set(file, digestOf(bytes));
+    const text = bytes.toString('utf8');
     const tree = readYamlTree(text);
     const toIssue = (problem: YamlProblem) => issueAt(file, tree.value, problem.line, problem.path, problem.message);
     warnings.push(...tree.warnings.map(toIssue));
@@ -56,7 +63,7 @@ export function loadDefinitions(path: string): LoadedDefinitions {
   }
 
   if (errors.length > 0) throw new DefinitionError(errors, warnings);
-  return { definitions, warnings };
+  return { definitions, warnings, digests };
 }
 
 function definitionFiles(path: string, errors: DefinitionIssue[]): string[] {
@@ -66,7 +73,7 @@ function definitionFiles(path: string, errors: DefinitionIssue[]): string[] {
     isDirectory = statSync(path).isDirectory();
     names = isDirectory ? readdirSync(path) : [];
   } catch (error) {
-    errors.push(fileIssue(path, `cannot read image definitions: ${reason(error)}`));
+    errors.push(fileIssue(path, `cannot read image definitions: ${reason(error, path)}`));
     return [];
   }
   if (!isDirectory) return [path];
@@ -90,16 +97,16 @@ function isDefinitionFile(file: string, errors: DefinitionIssue[]): boolean {
   try {
     return !statSync(file).isDirectory();
   } catch (error) {
-    errors.push(fileIssue(file, `cannot read the file: ${reason(error)}`));
+    errors.push(fileIssue(file, `cannot read the file: ${reason(error, file)}`));
     return false;
   }
 }
 
-function readText(file: string, errors: DefinitionIssue[]): string | undefined {
+function readBytes(file: string, errors: DefinitionIssue[]): Buffer | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
-    errors.push(fileIssue(file, `cannot read the file: ${reason(error)}`));
+    errors.push(fileIssue(file, `cannot read the file: ${reason(error, file)}`));
     return undefined;
   }
 }
@@ -108,16 +115,6 @@ function fileIssue(file: string, message: string): DefinitionIssue {
   return { file, path: '', message };
 }
 
-const REASONS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory (or a symbolic link to nothing)',
-  ELOOP: 'a symbolic link loop',
-  EACCES: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-};
-
-function reason(error: unknown): string {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
-  const known = code === undefined ? undefined : REASONS[code];
-  if (known !== undefined) return known;
-  return error instanceof Error ? error.message : String(error);
+function reason(error: unknown, file: string): string {
+  return fileErrorReason(error, file) ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,7 +1,6 @@
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { editVersionLists, type VersionListEdit } from './edit-versions.js';
 import { formatIssue, VersionEditError } from './errors.js';
+import { readSnapshot, replaceFile, type FileSnapshot } from './replace-file.js';
 import type { ImageDefinition, VersionDefinition } from './types.js';
 import { validateDefinitionFile } from './validate-file.js';
 import { readYamlTree } from '../yaml/tree.js';
@@ -17,14 +16,21 @@ export interface FileRewrite {
   file: string;
   before: string;
   after: string;
+  /** The file as read, which the write replaces only if it is still the same. */
+  snapshot: FileSnapshot;
 }
 
 /**
  * A definition file's text with new versions written in (and the oldest taken out) in place. The result is
  * read back and must define exactly the new versions; otherwise nothing is rewritten and the error says why.
+ * `loaded` is the digest of the file as the definitions were loaded from it: a file changed since is refused.
  */
-export function rewriteFile(file: string, changes: NewVersion[]): FileRewrite {
-  const before = readFileSync(file, 'utf8');
+export function rewriteFile(file: string, changes: NewVersion[], loaded?: string): FileRewrite {
+  const snapshot = readSnapshot(file);
+  if (loaded !== undefined && snapshot.digest !== loaded) {
+    throw new VersionEditError(`${file} changed since it was read (its content differs): not rewritten`);
+  }
+  const before = snapshot.text;
   const indexByLine = imageIndexByLine(file, before);
   const edits = changes.map((change): VersionListEdit => {
     const image = indexByLine.get(change.definition.line);
@@ -42,14 +48,15 @@ export function rewriteFile(file: string, changes: NewVersion[]): FileRewrite {
   });
   const after = editVersionLists(before, edits);
   checkRewrite(file, after, changes);
-  return { file, before, after };
+  return { file, before, after, snapshot };
 }
 
-/** Writes next to the file and renames over it, so a reader never sees half a file; keeps the file's mode. */
-export function writeAtomically(file: string, text: string): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  writeFileSync(temporary, text, { mode: statSync(file).mode & 0o7777 });
-  renameSync(temporary, file);
+/**
+ * Writes the rewritten text beside the file (the file a symlink names) and renames it over it, so a reader
+ * never sees half a file; keeps its mode and owner; refuses when the file changed since it was read.
+ */
+export function writeAtomically(rewrite: FileRewrite): void {
+  replaceFile(rewrite.snapshot, rewrite.after);
 }
 
 function imageIndexByLine(file: string, text: string): Map<number, number> {

@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Logger } from 'pino';
 import { compileFilter, formatIssue, loadDefinitions, selectDefinitions } from '../../definitions/index.js';
-import { rewriteFile, writeAtomically, type FileRewrite, type NewVersion } from '../../definitions/rewrite.js';
+import { rewriteFile, writeAtomically, type NewVersion } from '../../definitions/rewrite.js';
 import { VersionEditError } from '../../definitions/errors.js';
 import type { FetchLike } from '../../net/fetch.js';
 import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
@@ -10,6 +10,7 @@ import { shippedImagesDir } from './selection.js';
 import { logDecision } from './discovery-report.js';
 import type { ProgramOptions } from '../options.js';
 import { plural } from '../../util/plural.js';
+import { fileErrorReason } from '../../util/fs.js';
 
 export type UpdateOptions = Pick<ProgramOptions, 'images' | 'filter' | 'dryRun' | 'parallel' | 'timeout'>;
 
@@ -34,7 +35,7 @@ export interface FileOutcome {
 export async function update(options: UpdateOptions, fetch: FetchLike, log: Logger): Promise<UpdateResult> {
   if (options.filter !== undefined) compileFilter(options.filter);
   const source = options.images ?? shippedImagesDir();
-  const { definitions, warnings } = loadDefinitions(source);
+  const { definitions, warnings, digests } = loadDefinitions(source);
   for (const warning of warnings) log.warn(formatIssue(warning));
   const selected = selectDefinitions(definitions, { filter: options.filter, force: true });
   const asked = selected.filter(hasUpstream);
@@ -46,7 +47,7 @@ export async function update(options: UpdateOptions, fetch: FetchLike, log: Logg
   const { parallel, timeout } = options;
   const updates = await discoverUpdates(asked, { fetch, parallel, timeoutMs: timeout * 1000 });
   for (const entry of updates) logDecision(entry, log);
-  return { dryRun: options.dryRun, updates, files: rewriteFiles(updates, options.dryRun, log) };
+  return { dryRun: options.dryRun, updates, files: rewriteFiles(updates, digests, options.dryRun, log) };
 }
 
 export function updateExitCode({ updates, files }: UpdateResult): number {
@@ -54,7 +55,36 @@ export function updateExitCode({ updates, files }: UpdateResult): number {
   return failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger): FileOutcome[] {
+/**
+ * Each file with a new version is rewritten on its own: a file that cannot be (it changed since it was read, it
+ * is gone, a write fails) is reported with the reason, and the others are still written.
+ */
+function rewriteFiles(
+  updates: DefinitionUpdate[],
+  digests: Map<string, string>,
+  dryRun: boolean,
+  log: Logger,
+): FileOutcome[] {
+  const failedIn = new Set(updates.filter((entry) => entry.error).map((entry) => entry.definition.file));
+  return [...changesByFile(updates)].map(([file, changes]) => {
+    if (failedIn.has(file)) {
+      const error =
+        `not written: another image of ${file} failed upstream, ` +
+        'and a file is changed only when all its images answered';
+      log.error(error);
+      return { file, changed: false, error };
+    }
+    try {
+      return rewriteOne(file, changes, digests.get(file), dryRun, log);
+    } catch (error) {
+      const message = notWritten(file, error);
+      log.error(message);
+      return { file, changed: false, error: message };
+    }
+  });
+}
+
+function changesByFile(updates: DefinitionUpdate[]): Map<string, NewVersion[]> {
   const byFile = new Map<string, NewVersion[]>();
   for (const entry of updates) {
     if (entry.decision?.kind !== 'new') continue;
@@ -63,30 +93,31 @@ function rewriteFiles(updates: DefinitionUpdate[], dryRun: boolean, log: Logger)
     const change: NewVersion = { definition, add: version, ...(drop ? { drop } : {}) };
     byFile.set(definition.file, [...(byFile.get(definition.file) ?? []), change]);
   }
-  const failedIn = new Set(updates.filter((entry) => entry.error).map((entry) => entry.definition.file));
-  return [...byFile].map(([file, changes]) => {
-    if (failedIn.has(file)) {
-      const error =
-        `not written: another image of ${file} failed upstream, ` +
-        'and a file is changed only when all its images answered';
-      log.error(error);
-      return { file, changed: false, error };
-    }
-    let rewrite: FileRewrite;
-    try {
-      rewrite = rewriteFile(file, changes);
-    } catch (error) {
-      if (!(error instanceof VersionEditError)) throw error;
-      log.error(error.message);
-      return { file, changed: false, error: error.message };
-    }
-    const diff = createTwoFilesPatch(file, file, rewrite.before, rewrite.after, undefined, undefined, { context: 3 });
-    if (dryRun) {
-      log.info(`Dry run: ${file} not written`);
-      return { file, changed: false, diff };
-    }
-    writeAtomically(file, rewrite.after);
-    log.info(`Wrote ${file}`);
-    return { file, changed: true, diff };
-  });
+  return byFile;
+}
+
+function rewriteOne(
+  file: string,
+  changes: NewVersion[],
+  loaded: string | undefined,
+  dryRun: boolean,
+  log: Logger,
+): FileOutcome {
+  const rewrite = rewriteFile(file, changes, loaded);
+  const diff = createTwoFilesPatch(file, file, rewrite.before, rewrite.after, undefined, undefined, { context: 3 });
+  if (dryRun) {
+    log.info(`Dry run: ${file} not written`);
+    return { file, changed: false, diff };
+  }
+  writeAtomically(rewrite);
+  log.info(`Wrote ${file}`);
+  return { file, changed: true, diff };
+}
+
+/** A file's failure in words, naming it; an error that is neither the editor's nor the system's is a bug. */
+function notWritten(file: string, error: unknown): string {
+  if (error instanceof VersionEditError) return error.message;
+  const reason = fileErrorReason(error, file);
+  if (reason === undefined) throw error;
+  return `${file}: not written: ${reason}`;
 }

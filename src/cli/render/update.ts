@@ -32,7 +32,7 @@ function summaryLine(entry: DefinitionUpdate, files: FileOutcome[]): string {
   const file = files.find((outcome) => outcome.file === entry.definition.file);
   const from = entry.definition.versions.at(-1)?.version ?? 'none';
   const found = decision.version.version;
-  return file?.error ? `${name}: ${found} found, file not written: ${file.error}` : `${name}: ${from} -> ${found}`;
+  return file?.error ? `${name}: ${found} found: ${file.error}` : `${name}: ${from} -> ${found}`;
 }
 
 function describe(entry: DefinitionUpdate, files: FileOutcome[]) {

@@ -1,4 +1,17 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -225,5 +238,157 @@ describe('image-manager update', () => {
     const written = readFileSync(file, 'utf8');
     expect(written.match(/- version: '(\d+)'/g)).toEqual([`- version: '20261010'`, `- version: '20261120'`]);
     expect(written).toContain(`      # Canonical's release serial\n      - version: '20261010'`);
+  });
+});
+
+/** The upstream's fetch, with `act` done once, before the first request: another process, mid-run. */
+function meanwhile(fetch: FetchLike, act: () => void): FetchLike {
+  let done = false;
+  return async (url, init) => {
+    if (!done) {
+      done = true;
+      act();
+    }
+    return fetch(url, init);
+  };
+}
+
+/** A file of one Ubuntu image named `name`, at its one version 20260926. */
+function ubuntuFile(file: string, name: string): void {
+  const latest = `${UBUNTU}/release/ubuntu-24.04-server-cloudimg-amd64.img`;
+  writeFileSync(file, `images:\n${image(name, latest, `${UBUNTU}/release/SHA256SUMS`, ubuntuVersion)}`);
+}
+
+describe('image-manager update: the files it writes', () => {
+  it('edits the file a symlinked definition names; the link stays a link', async () => {
+    const real = mkdtempSync(path.join(os.tmpdir(), 'im-update-real-'));
+    const { dir, file } = catalogue();
+    const target = path.join(real, 'images.yml');
+    writeFileSync(target, readFileSync(file));
+    rmSync(file);
+    symlinkSync(target, file);
+    const { fetch } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const result = await run(['update', '--images', dir], fetch);
+    expect(result.code, result.stderr).toBe(0);
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(file)).toBe(target);
+    expect(readFileSync(target, 'utf8')).toContain(newUbuntuEntry);
+    expect(readdirSync(real)).toEqual(['images.yml']);
+  });
+
+  it('never writes through a symlink planted at a temporary file name, and leaves no temporary file', async () => {
+    const { dir, file } = catalogue();
+    const victim = path.join(mkdtempSync(path.join(os.tmpdir(), 'im-update-victim-')), 'shadow');
+    writeFileSync(victim, 'root:x:0:0\n');
+    const planted = path.join(dir, `.images.yml.${process.pid}.tmp`); // the name used to be predictable
+    symlinkSync(victim, planted);
+    const { fetch } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const result = await run(['update', '--images', dir], fetch);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('root:x:0:0\n');
+    expect(lstatSync(file).isFile()).toBe(true);
+    expect(readFileSync(file, 'utf8')).toContain(newUbuntuEntry);
+    expect(readdirSync(dir).sort()).toEqual([path.basename(planted), 'images.yml']);
+  });
+
+  it("keeps the file's mode, whatever the umask", async () => {
+    const { dir, file } = catalogue();
+    chmodSync(file, 0o664);
+    const { fetch } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const result = await run(['update', '--images', dir], fetch);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain(newUbuntuEntry);
+    expect(statSync(file).mode & 0o7777).toBe(0o664);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("run as root, keeps the file's owner and group", async () => {
+    const { dir, file } = catalogue();
+    chownSync(file, 1234, 5678);
+    chmodSync(file, 0o640);
+    const { fetch } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const result = await run(['update', '--images', dir], fetch);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain(newUbuntuEntry);
+    expect(statSync(file)).toMatchObject({ uid: 1234, gid: 5678 });
+    expect(statSync(file).mode & 0o7777).toBe(0o640);
+  });
+
+  it('refuses a file another process changed since it was read, even keeping the number of versions', async () => {
+    const { dir, file, text } = catalogue();
+    const pinned = text.replace(
+      ubuntuVersion,
+      `      - version: '20261201'
+        url: ${UBUNTU}/release-20261201/ubuntu-24.04-server-cloudimg-amd64.img
+        checksum: sha256:${hex('5')}
+        build_date: 2026-12-01
+`,
+    );
+    const pages = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const fetch = meanwhile(pages.fetch, () => writeFileSync(file, pinned));
+    const result = await run(['update', '--images', dir, '--output', 'json'], fetch);
+    expect(result.code).toBe(1);
+    expect(readFileSync(file, 'utf8')).toBe(pinned);
+    const document = JSON.parse(result.stdout);
+    const error = `${file} changed since it was read (its content differs): not rewritten`;
+    expect(document.files).toEqual([expect.objectContaining({ file, changed: false, error })]);
+    expect(document.definitions[0]).toMatchObject({ name: 'Ubuntu 24.04', status: 'new', changed: false, error });
+  });
+
+  const sabotages: Array<[string, (file: string) => string, string]> = [
+    ['a directory where the file was', (file) => `${file}: not written: not a regular file`, 'directory'],
+    ['the file removed (ENOENT)', (file) => `${file}: not written: no such file or directory`, 'removed'],
+    ['the directory a symlinked file lives in removed (ENOENT)', (file) => `${file}: not written: no such`, 'link'],
+  ];
+
+  it.each(sabotages)(
+    'one file that cannot be written (%s) is reported for it; the others are',
+    async (_, error, how) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'im-update-'));
+      const real = mkdtempSync(path.join(os.tmpdir(), 'im-update-real-'));
+      const [first, second] = [path.join(dir, 'a.yml'), path.join(dir, 'b.yml')];
+      ubuntuFile(how === 'link' ? path.join(real, 'a.yml') : first, 'Ubuntu A');
+      if (how === 'link') symlinkSync(path.join(real, 'a.yml'), first);
+      ubuntuFile(second, 'Ubuntu B');
+      const sabotage = () => {
+        rmSync(how === 'link' ? real : first, { recursive: true });
+        if (how === 'directory') mkdirSync(first);
+      };
+      const json = await run(
+        ['update', '--images', dir, '--output', 'json'],
+        meanwhile(upstream(ubuntuPages('20261120', hex('2'))).fetch, sabotage),
+      );
+      expect(json.code).toBe(1);
+      const document = JSON.parse(json.stdout);
+      expect(document.files).toEqual([
+        { file: first, changed: false, error: expect.stringContaining(error(first)) },
+        expect.objectContaining({ file: second, changed: true }),
+      ]);
+      expect(document.definitions).toEqual([
+        expect.objectContaining({ name: 'Ubuntu A', status: 'new', changed: false, error: document.files[0].error }),
+        expect.objectContaining({ name: 'Ubuntu B', status: 'new', changed: true }),
+      ]);
+      expect(readFileSync(second, 'utf8')).toContain(newUbuntuEntry);
+    },
+  );
+
+  it('says in the summary which file was not written and why, and that the others were', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'im-update-'));
+    const [first, second] = [path.join(dir, 'a.yml'), path.join(dir, 'b.yml')];
+    ubuntuFile(first, 'Ubuntu A');
+    ubuntuFile(second, 'Ubuntu B');
+    const sabotage = () => {
+      rmSync(first);
+      mkdirSync(first);
+    };
+    const result = await run(
+      ['update', '--images', dir],
+      meanwhile(upstream(ubuntuPages('20261120', hex('2'))).fetch, sabotage),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      `Ubuntu A: 20261120 found: ${first}: not written: not a regular file\n` + 'Ubuntu B: 20260926 -> 20261120\n',
+    );
+    expect(result.stderr).toContain(`${first}: not written: not a regular file`);
+    expect(readFileSync(second, 'utf8')).toContain(newUbuntuEntry);
   });
 });
