@@ -25,6 +25,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       res.writeHead(302, { Location: '/SHA256SUMS' });
       res.end();
       return;
+    case '/moved-away':
+      res.writeHead(301, { Location: '/gone/SHA256SUMS' });
+      res.end();
+      return;
     case '/loop':
       res.writeHead(302, { Location: '/loop' });
       res.end();
@@ -106,6 +110,12 @@ describe('UpstreamHttp against a real server', () => {
     const error = await failure(new UpstreamHttp(fetch).text(`${base}/missing/SHA256SUMS`));
     expect(error.url).toBe(`${base}/missing/SHA256SUMS`);
     expect(error.message).toBe(`${base}/missing/SHA256SUMS: answered HTTP 404`);
+  });
+
+  it('a redirect to a missing file is an UpstreamError naming the missing file, and where it came from', async () => {
+    const error = await failure(new UpstreamHttp(fetch).text(`${base}/moved-away`));
+    expect(error.url).toBe(`${base}/gone/SHA256SUMS`);
+    expect(error.message).toBe(`${base}/gone/SHA256SUMS: answered HTTP 404 (redirected from ${base}/moved-away)`);
   });
 
   it('a redirect loop is an UpstreamError about redirects', async () => {
