@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FetchLike, FetchResponse } from '../../../src/net/fetch.js';
 import { findNewestBuild } from '../../../src/upstream/discover.js';
-import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
+import { UpstreamHttp } from '../../../src/upstream/http.js';
 import { FakeUpstream } from './fake-upstream.js';
+import { failure } from './helpers.js';
 
 // What an upstream answers is read strictly: each case below was taken before.
 
@@ -11,16 +12,6 @@ const ALIAS = 'AlmaLinux-9-GenericCloud-latest.x86_64.qcow2';
 const REAL = 'AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2';
 const DIGEST = 'c'.repeat(64);
 const alma = { latestUrl: `${ALMA}${ALIAS}`, latestChecksumUrl: `${ALMA}CHECKSUM` };
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 describe('what an upstream answers is read strictly', () => {
   it('a checksum file that is not UTF-8 is refused, not read with replacement characters', async () => {

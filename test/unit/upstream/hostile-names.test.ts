@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findNewestBuild } from '../../../src/upstream/discover.js';
-import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
+import { UpstreamHttp } from '../../../src/upstream/http.js';
 import { FakeUpstream } from './fake-upstream.js';
+import { failure } from './helpers.js';
 
 // Names an upstream lists cannot steer what is pinned: each case below was taken before.
 
@@ -16,16 +17,6 @@ function almaWithTwin(twin: string): FakeUpstream {
   return new FakeUpstream({
     [`${ALMA}CHECKSUM`]: [`${DIGEST}  ${REAL}`, `${DIGEST}  ${ALIAS}`, `${DIGEST}  ${twin}`, ''].join('\n'),
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
 }
 
 describe('a name from a checksum file is taken only if it is a plain file name of the folder', () => {

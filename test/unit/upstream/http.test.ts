@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { undiciFetchWith } from '../../../src/net/agent.js';
-import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
+import { UpstreamHttp } from '../../../src/upstream/http.js';
 import { FakeClock, until } from '../net/fake-clock.js';
+import { failure } from './helpers.js';
 
 const LAST_MODIFIED = 'Wed, 25 Nov 2026 10:00:00 GMT';
 const BIG = 'x'.repeat(64 * 1024);
@@ -80,16 +81,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 describe('UpstreamHttp against a real server', () => {
   it('reads a 200 answer as text and counts the request', async () => {
