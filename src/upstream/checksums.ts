@@ -12,12 +12,6 @@ export interface ChecksumEntry {
 
 const LENGTH_BY_ALGO = new Map(Object.entries(ALGO_BY_LENGTH).map(([length, algo]) => [algo, Number(length)]));
 
-// GNU coreutils: `HASH  NAME` (text mode), `HASH *NAME` (binary mode); some tools write a single space.
-// A leading backslash marks a name with `\\` and `\n` escapes in it.
-const GNU_LINE = /^(\\?)([0-9a-fA-F]+)(?: \*| {1,2})(.+)$/;
-// BSD / `--tag`: `SHA256 (NAME) = HASH`; the greedy name allows parentheses in it.
-const BSD_LINE = /^([A-Za-z][A-Za-z0-9-]*) ?\((.+)\) ?= ?([0-9a-fA-F]+)$/;
-
 const SIGNED_MESSAGE = '-----BEGIN PGP SIGNED MESSAGE-----';
 const SIGNATURE_BEGIN = '-----BEGIN PGP SIGNATURE-----';
 const SIGNATURE_END = '-----END PGP SIGNATURE-----';
@@ -39,7 +33,7 @@ export function parseChecksumFile(text: string): ChecksumEntry[] {
 function contentLines(text: string): string[] {
   const lines: string[] = [];
   let state: 'plain' | 'header' | 'body' | 'signature' = 'plain';
-  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n|\r/)) {
+  for (const raw of splitLines(text)) {
     const line = raw.trimEnd();
     if (state === 'signature') {
       if (line === SIGNATURE_END) state = 'plain';
@@ -57,22 +51,88 @@ function contentLines(text: string): string[] {
   return lines;
 }
 
+const LF = 10;
+const CR = 13;
+
+/** The lines of a text (ended by LF, CRLF or CR), a leading BOM left out: one pass, each character read once. */
+function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = text.length > 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let at = start; at < text.length; at++) {
+    const char = text.charCodeAt(at);
+    if (char !== LF && char !== CR) continue;
+    lines.push(text.slice(start, at));
+    if (char === CR && at + 1 < text.length && text.charCodeAt(at + 1) === LF) at++;
+    start = at + 1;
+  }
+  lines.push(text.slice(start));
+  return lines;
+}
+
+// Each line is read by hand, from its ends, never by a pattern that could try one text twice: linear in the
+// line whatever it holds.
 function parseLine(line: string): ChecksumEntry | undefined {
   if (line.trim() === '' || line.startsWith('#')) return undefined;
-  const bsd = BSD_LINE.exec(line);
-  if (bsd !== null) {
-    const algo = (bsd[1] as string).toLowerCase();
-    return entryOf(bsd[2] as string, algo, bsd[3] as string);
-  }
-  const gnu = GNU_LINE.exec(line);
-  if (gnu !== null) {
-    const hex = gnu[2] as string;
-    const algo = ALGO_BY_LENGTH[hex.length];
-    if (algo === undefined) return undefined;
-    const name = gnu[1] === '\\' ? unescapeGnuName(gnu[3] as string) : (gnu[3] as string);
-    return entryOf(name, algo, hex);
-  }
-  return undefined;
+  return bsdLine(line) ?? gnuLine(line);
+}
+
+/** BSD / `--tag`: `SHA256 (NAME) = HASH`; the name runs to the last `)` before ` = HASH`, parentheses allowed. */
+function bsdLine(line: string): ChecksumEntry | undefined {
+  let at = 1;
+  if (!isLetter(line.charCodeAt(0))) return undefined;
+  while (at < line.length && (isLetter(line.charCodeAt(at)) || isDigit(line.charCodeAt(at)) || line[at] === '-')) at++;
+  const algoEnd = at;
+  if (line[at] === ' ') at++;
+  if (line[at] !== '(') return undefined;
+  const nameStart = at + 1;
+  const hexStart = hexRunBefore(line, line.length);
+  if (hexStart === line.length) return undefined;
+  let end = hexStart;
+  if (line[end - 1] === ' ') end--;
+  if (line[end - 1] !== '=') return undefined;
+  end--;
+  if (line[end - 1] === ' ') end--;
+  if (line[end - 1] !== ')' || end - 1 <= nameStart) return undefined;
+  const algo = line.slice(0, algoEnd).toLowerCase();
+  return entryOf(line.slice(nameStart, end - 1), algo, line.slice(hexStart));
+}
+
+/**
+ * GNU coreutils: `HASH  NAME` (text mode), `HASH *NAME` (binary mode); some tools write a single space.
+ * A leading backslash marks a name with `\\` and `\n` escapes in it.
+ */
+function gnuLine(line: string): ChecksumEntry | undefined {
+  const escaped = line.startsWith('\\');
+  const hexStart = escaped ? 1 : 0;
+  let at = hexStart;
+  while (at < line.length && isHex(line.charCodeAt(at))) at++;
+  if (at === hexStart || line[at] !== ' ') return undefined;
+  const hex = line.slice(hexStart, at);
+  // ` *` marks binary mode unless nothing follows it; a second space is part of the separator.
+  const separator = line[at + 1] === '*' && at + 2 < line.length ? 2 : line[at + 1] === ' ' ? 2 : 1;
+  const raw = line.slice(at + separator);
+  const algo = ALGO_BY_LENGTH[hex.length];
+  if (raw === '' || algo === undefined) return undefined;
+  return entryOf(escaped ? unescapeGnuName(raw) : raw, algo, hex);
+}
+
+/** Where the run of hex digits that ends at `end` starts (`end` when there is none). */
+function hexRunBefore(line: string, end: number): number {
+  let start = end;
+  while (start > 0 && isHex(line.charCodeAt(start - 1))) start--;
+  return start;
+}
+
+function isHex(code: number): boolean {
+  return isDigit(code) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
 }
 
 function entryOf(name: string, algo: string, hex: string): ChecksumEntry | undefined {

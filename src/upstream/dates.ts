@@ -14,6 +14,14 @@ export function dateInName(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The last day a build may be dated, YYYYMMDD: the UTC day after `now` (a day of slack for time zones). A
+ * build dated later is from the future: taken, it would hold every real build after it off as "older".
+ */
+export function latestBuildDay(now: number): string {
+  return new Date(now + 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
 /** `20260526` → `2026-05-26`; throws on anything but 8 digits (a caller's mistake, not upstream's). */
 export function ymdToIsoDate(ymd: string): string {
   if (!/^\d{8}$/.test(ymd)) throw new RangeError(`not a YYYYMMDD date: ${JSON.stringify(ymd)}`);

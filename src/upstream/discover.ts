@@ -1,6 +1,7 @@
 import { firstControlCharacter } from '../util/control-characters.js';
 import { httpDateToYmd } from './dates.js';
 import { UpstreamError, type UpstreamHttp } from './http.js';
+import { shownUrl, urlProblem } from './names.js';
 import type { UpstreamBuild, UpstreamSource } from './layouts/layout.js';
 import { layoutNamed, layoutOf, unrecognised } from './layouts/registry.js';
 
@@ -18,6 +19,10 @@ export async function findNewestBuild(
   // What an upstream names ends up in image properties, logs and definition files.
   const odd = firstControlCharacter(build.url) ?? (/\s/.test(build.url) ? 'a space' : undefined);
   if (odd) throw new UpstreamError(source.latestChecksumUrl, `offers a file whose name holds ${odd}: not taken`);
+  // Long or invisible: what a layout pinned by the definition's own URL (a sidecar) is checked here too.
+  const problem = urlProblem(build.url);
+  if (problem)
+    throw new UpstreamError(source.latestChecksumUrl, `offers ${shownUrl(build.url)}, which ${problem}: not taken`);
   return build;
 }
 

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { FetchLike } from '../net/fetch.js';
 import type { GlanceImage } from '../openstack/image.js';
+import type { Clock } from '../util/clock.js';
 import { assignOwnership } from '../definitions/identify.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
 import { latestPointer } from '../definitions/latest-version.js';
@@ -26,6 +27,8 @@ export interface RunDiscoveryOptions {
   fetch: FetchLike;
   parallel: number;
   timeoutMs: number;
+  /** Today, as a build date is checked against it (after tomorrow is refused); default the system's. */
+  clock?: Clock;
 }
 
 /**
@@ -64,7 +67,8 @@ async function resolvePointers(
       limit(async () => {
         try {
           const http = new UpstreamHttp(options.fetch, { timeoutMs: options.timeoutMs });
-          return await resolveLatestPointer(def, ownership.byDefinition.get(def.name) ?? [], http);
+          const owned = ownership.byDefinition.get(def.name) ?? [];
+          return await resolveLatestPointer(def, owned, http, options.clock);
         } catch (error) {
           if (!(error instanceof UpstreamError)) throw error;
           const message = `version latest: ${error.message}; its images are left as they are`;

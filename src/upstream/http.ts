@@ -25,8 +25,8 @@ export interface UpstreamHttpOptions {
 }
 
 /**
- * Reads upstream index pages and checksum files: GET as text and HEAD for Last-Modified, each bounded by a
- * timeout and a size limit, redirects followed (undici stops a loop after 20). Counts its requests.
+ * Reads upstream index pages and checksum files: GET as text (strict UTF-8) and HEAD for Last-Modified, each
+ * bounded by one timeout and a size limit, redirects followed (a loop stops after 20). Counts its requests.
  */
 export class UpstreamHttp {
   requests = 0;
@@ -44,35 +44,48 @@ export class UpstreamHttp {
   }
 
   async text(url: string): Promise<string> {
-    const response = await this.send(url, 'GET');
+    const { response, at } = await this.send(url, 'GET');
     if (response.status < 200 || response.status >= 300) {
       await response.body?.cancel();
-      throw new UpstreamError(url, `answered HTTP ${response.status}`);
+      throw failed(at, url, `answered HTTP ${response.status}`);
     }
-    return this.readLimited(url, response);
+    return this.readLimited(at, url, response);
   }
 
   /** The Last-Modified header of a URL (HEAD), or undefined when the server sends none. */
   async lastModified(url: string): Promise<string | undefined> {
-    const response = await this.send(url, 'HEAD');
+    const { response, at } = await this.send(url, 'HEAD');
     await response.body?.cancel();
     if (response.status < 200 || response.status >= 300) {
-      throw new UpstreamError(url, `answered HTTP ${response.status}`);
+      throw failed(at, url, `answered HTTP ${response.status}`);
     }
     return response.headers.get('last-modified') ?? undefined;
   }
 
-  private async send(url: string, method: 'GET' | 'HEAD'): Promise<FetchResponse> {
+  /**
+   * The answer of `url`, redirects followed here (so an error names the URL that failed, not the first),
+   * the whole chain and the body within one timeout; `at` is the URL that answered.
+   */
+  private async send(url: string, method: 'GET' | 'HEAD'): Promise<{ response: FetchResponse; at: string }> {
     this.requests++;
-    try {
-      const signal = this.clock.timeoutSignal(this.timeoutMs);
-      return await this.fetch(url, { method, headers: {}, redirect: 'follow', signal });
-    } catch (error) {
-      throw new UpstreamError(url, describeFailure(error, this.timeoutMs));
+    const signal = this.clock.timeoutSignal(this.timeoutMs);
+    let at = url;
+    for (let hops = 0; ; hops++) {
+      let response: FetchResponse;
+      try {
+        response = await this.fetch(at, { method, headers: {}, redirect: 'manual', signal });
+      } catch (error) {
+        throw failed(at, url, describeFailure(error, this.timeoutMs));
+      }
+      const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) return { response, at };
+      await response.body?.cancel();
+      if (hops === MAX_REDIRECTS) throw failed(at, url, 'too many redirects (a redirect loop?)');
+      at = redirectTarget(at, url, location);
     }
   }
 
-  private async readLimited(url: string, response: FetchResponse): Promise<string> {
+  private async readLimited(at: string, url: string, response: FetchResponse): Promise<string> {
     if (!response.body) return response.text();
     const reader = response.body.getReader();
     const chunks: Uint8Array[] = [];
@@ -84,15 +97,47 @@ export class UpstreamHttp {
         size += value.byteLength;
         if (size > this.maxBytes) {
           await reader.cancel();
-          throw new UpstreamError(url, `answered more than ${this.maxBytes} bytes: not an index or checksum file`);
+          throw failed(at, url, `answered more than ${this.maxBytes} bytes: not an index or checksum file`);
         }
         chunks.push(value);
       }
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      throw new UpstreamError(url, describeFailure(error, this.timeoutMs));
+      throw failed(at, url, describeFailure(error, this.timeoutMs));
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return decodeUtf8(at, url, Buffer.concat(chunks));
+  }
+}
+
+/** Undici's limit, kept now that redirects are followed here. */
+const MAX_REDIRECTS = 20;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** An UpstreamError naming the URL that failed, and the one asked when a redirect led there. */
+function failed(at: string, asked: string, problem: string): UpstreamError {
+  return new UpstreamError(at, at === asked ? problem : `${problem} (redirected from ${maskUserinfo(asked)})`);
+}
+
+/** Where a redirect leads: an http(s) URL, resolved against the one that answered. */
+function redirectTarget(at: string, asked: string, location: string): string {
+  let target: URL;
+  try {
+    target = new URL(location, at);
+  } catch {
+    throw failed(at, asked, `redirects to ${JSON.stringify(location)}, which is no URL`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw failed(at, asked, `redirects to a ${target.protocol} URL: not followed`);
+  }
+  return target.href;
+}
+
+/** Text that is not UTF-8 is refused, not read with replacement characters that would hide what it held. */
+function decodeUtf8(at: string, asked: string, bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw failed(at, asked, 'answered text that is not UTF-8: not read');
   }
 }
 
@@ -101,6 +146,5 @@ function describeFailure(error: unknown, timeoutMs: number): string {
     return `no answer within ${timeoutMs / 1000} s`;
   }
   const { code, message } = fetchFailure(error);
-  if (/redirect count exceeded/i.test(message)) return 'too many redirects (a redirect loop?)';
   return code ? `cannot be reached (${code})` : `cannot be read (${message})`;
 }

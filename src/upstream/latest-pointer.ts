@@ -3,7 +3,8 @@ import type { OwnedImage } from '../definitions/identify.js';
 import { toIsoDate } from '../definitions/schema.js';
 import { latestPointer } from '../definitions/latest-version.js';
 import { bareDigest, checksumOf, findEntry, parseChecksumFile } from './checksums.js';
-import { httpDateToYmd, ymdToIsoDate } from './dates.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import { httpDateToYmd, latestBuildDay, ymdToIsoDate } from './dates.js';
 import { splitUrl } from './split-url.js';
 import { UpstreamError, type UpstreamHttp } from './http.js';
 import { freeVersion } from './next-version.js';
@@ -20,12 +21,13 @@ export async function resolveLatestPointer(
   def: ImageDefinition,
   owned: OwnedImage[],
   http: UpstreamHttp,
+  clock: Clock = systemClock,
 ): Promise<ImageDefinition> {
   const pointer = latestPointer(def);
   if (pointer === undefined) return def;
   const digest = await upstreamDigest(pointer, http);
   const known = owned.find((entry) => entry.image[UPSTREAM_CHECKSUM] === digest.hex);
-  const resolved = known ? fromImage(known) : await fromLastModified(pointer, def, owned, http);
+  const resolved = known ? fromImage(known) : await fromLastModified(pointer, def, owned, http, clock);
   const version: VersionDefinition = {
     ...pointer,
     version: resolved.version,
@@ -62,12 +64,18 @@ async function fromLastModified(
   def: ImageDefinition,
   owned: OwnedImage[],
   http: UpstreamHttp,
+  clock: Clock,
 ): Promise<{ version: string; buildDate: string }> {
   const header = await http.lastModified(pointer.url);
   const day = header === undefined ? undefined : httpDateToYmd(header);
   if (day === undefined) {
     const answered = header === undefined ? 'without Last-Modified' : `Last-Modified "${header}"`;
     throw new UpstreamError(pointer.url, `answered ${answered}, so the new build's date is unknown`);
+  }
+  const latest = latestBuildDay(clock.now());
+  if (day > latest) {
+    const problem = `answered Last-Modified "${header}", after tomorrow (${ymdToIsoDate(latest)}): not taken`;
+    throw new UpstreamError(pointer.url, problem);
   }
   const taken = new Set([...owned.map((entry) => entry.version), ...def.versions.map((entry) => entry.version)]);
   return { version: freeVersion(day, taken), buildDate: ymdToIsoDate(day) };

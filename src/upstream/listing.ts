@@ -1,3 +1,4 @@
+import { Parser } from 'htmlparser2';
 import { dateInName } from './dates.js';
 
 /** A dated build folder of an index page. */
@@ -10,17 +11,54 @@ export interface DatedFolder {
   build?: number;
 }
 
-const IGNORED_BLOCKS = /<!--[\s\S]*?-->|<(script|style)\b[\s\S]*?<\/\1\s*>/gi;
-// `\s` before href keeps `data-href` out; `<a\b` keeps `<abbr>` and `<address>` out.
-const ANCHOR_HREF = /<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+/** What discovery reads of an index page: its links, and the path its "Index of /path" heading names. */
+interface ListingPage {
+  links: string[];
+  /** The listed folder, from the first `<title>` or `<h1>` reading "Index of /…" or "Directory listing for /…". */
+  path?: string;
+}
+
+const HEADINGS = new Set(['title', 'h1']);
+const HEADING_TEXT = /^(?:Index of|Directory listing for)\s+/i;
+/** A heading longer than this names no path a mirror uses; its text is not kept. */
+const MAX_HEADING = 4096;
+
+/**
+ * The links and heading of an index page, read in one pass by htmlparser2's tokenizer: linear in the page
+ * (no pattern is tried twice over the same text, whatever the page holds), entities decoded, comments and the
+ * insides of `<script>` and `<style>` skipped, tag and attribute names of any case.
+ */
+function readListing(html: string): ListingPage {
+  const page: ListingPage = { links: [] };
+  let heading: string | undefined;
+  const parser = new Parser({
+    onopentag(name, attribs) {
+      if (name === 'a' && attribs.href !== undefined) page.links.push(attribs.href);
+      // A heading with markup in it is no plain "Index of" heading.
+      heading = page.path === undefined && HEADINGS.has(name) ? '' : undefined;
+    },
+    ontext(text) {
+      if (heading !== undefined) heading = heading.length + text.length > MAX_HEADING ? undefined : heading + text;
+    },
+    onclosetag(name) {
+      if (heading !== undefined && HEADINGS.has(name)) page.path = headingPath(heading);
+      heading = undefined;
+    },
+  });
+  parser.end(html);
+  return page;
+}
+
+function headingPath(heading: string): string | undefined {
+  const text = heading.trim();
+  const match = HEADING_TEXT.exec(text);
+  const path = match === null ? '' : text.slice(match[0].length);
+  return path.startsWith('/') ? path : undefined;
+}
 
 /** The href targets of the `<a>` links of an index page (Apache, nginx, lighttpd, Python's http.server), in order. */
 export function listingLinks(html: string): string[] {
-  const links: string[] = [];
-  for (const match of html.replace(IGNORED_BLOCKS, '').matchAll(ANCHOR_HREF)) {
-    links.push(decodeEntities(match[1] ?? match[2] ?? match[3] ?? ''));
-  }
-  return links;
+  return readListing(html).links;
 }
 
 const DATED_NAME = /^(?:(\d{8})(?:-(\d+))?|release-(\d{8}))$/;
@@ -32,9 +70,10 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
  * sort links and names that are no real date are left out.
  */
 export function datedFolders(html: string): DatedFolder[] {
-  const ancestors = ancestorPaths(html);
+  const page = readListing(html);
+  const ancestors = ancestorPaths(page.path);
   const byName = new Map<string, DatedFolder>();
-  for (const href of listingLinks(html)) {
+  for (const href of page.links) {
     const name = childFolderName(href, ancestors);
     if (name === undefined || byName.has(name)) continue;
     const folder = datedFolder(name);
@@ -88,38 +127,15 @@ function lastFolderSegment(path: string): string | undefined {
   return segment === '' ? undefined : segment;
 }
 
-const TITLE_PATH = /<(title|h1)\b[^>]*>\s*(?:Index of|Directory listing for)\s+(\/[^<]*?)\s*<\/\1\s*>/i;
-
-/** The listed folder and its parents, from the page's "Index of /path" title when it has one. */
-function ancestorPaths(html: string): Set<string> {
+/** The listed folder and its parents, from the page's "Index of /path" heading when it has one. */
+function ancestorPaths(listed: string | undefined): Set<string> {
   const paths = new Set<string>();
-  const match = TITLE_PATH.exec(html);
-  if (match === null) return paths;
-  const segments = decodeEntities(match[2] as string)
-    .split('/')
-    .filter((segment) => segment !== '');
+  if (listed === undefined) return paths;
+  const segments = listed.split('/').filter((segment) => segment !== '');
   for (let count = 0; count <= segments.length; count++) {
     paths.add(count === 0 ? '/' : `/${segments.slice(0, count).join('/')}/`);
   }
   return paths;
-}
-
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-};
-
-function decodeEntities(text: string): string {
-  const decode = (entity: string, decimal?: string, hex?: string, named?: string): string => {
-    if (named !== undefined) return NAMED_ENTITIES[named.toLowerCase()] ?? entity;
-    const code = decimal !== undefined ? Number(decimal) : parseInt(hex as string, 16);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-  };
-  return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, decode);
 }
 
 function compare(a: string, b: string): number {

@@ -1,6 +1,7 @@
 import { naturalCompare } from '../definitions/natural-sort.js';
 import type { Checksum, ImageDefinition, VersionDefinition } from '../definitions/types.js';
-import { ymdToIsoDate } from './dates.js';
+import { toIsoDate } from '../definitions/schema.js';
+import { dateInName, ymdToIsoDate } from './dates.js';
 
 /** A build as it will be written into a definition. */
 export interface FoundBuild {
@@ -29,17 +30,16 @@ export function listsBuild(
 }
 
 /**
- * What a newly found build does to a definition. Its version is the build's date; if a different build
- * already holds that version (a second build on one day), the first free `DATE.N`.
+ * What a newly found build does to a definition. It is new unless it is older than the newest build the
+ * definition holds, by build date (never by how the versions are labelled). Its version is the build's date;
+ * if a different build already holds that version (a second build on one day), the first free `DATE.N`.
  */
 export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDecision {
   const listed = listsBuild(def, build);
   if (listed) return { kind: 'current', version: listed.version };
-  const newest = def.versions.at(-1);
-  // `DATE.N` is a later build of DATE: a build of that day is not older than it.
-  if (newest && naturalCompare(build.date, dayOf(newest.version)) < 0) {
-    return { kind: 'older', newest: newest.version, offered: build.date };
-  }
+  const newest = newestHeld(def.versions);
+  // A build of the newest one's day is not older than it: a second build that day becomes `DATE.N`.
+  if (newest && build.date < newest.date) return { kind: 'older', newest: newest.version, offered: build.date };
   const version: VersionDefinition = {
     line: def.line,
     version: freeVersion(build.date, new Set(def.versions.map((entry) => entry.version))),
@@ -49,6 +49,25 @@ export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDec
     meta: {},
   };
   return { kind: 'new', version, ...(def.versions[0] ? { drop: def.versions[0] } : {}) };
+}
+
+/** The version with the latest build date (the last of them in file order on a tie), and that date. */
+function newestHeld(versions: VersionDefinition[]): { version: string; date: string } | undefined {
+  let newest: { version: string; date: string } | undefined;
+  for (const entry of versions) {
+    const date = heldDate(entry);
+    if (date !== undefined && (newest === undefined || date >= newest.date)) newest = { version: entry.version, date };
+  }
+  return newest;
+}
+
+/**
+ * A written version's build date, YYYYMMDD: its `build_date`, else the date its label tells (`20260301`,
+ * `20260301.1`, `v20260301`, `2026-03-01`); undefined for a label that tells none (`9.4`).
+ */
+function heldDate(entry: VersionDefinition): string | undefined {
+  const iso = toIsoDate(entry.build_date) ?? toIsoDate(entry.version);
+  return iso === undefined ? dateInName(entry.version) : iso.replaceAll('-', '');
 }
 
 /** The definition as `update` writes it: the new version in, the oldest out. */
@@ -69,11 +88,6 @@ export function freeVersion(date: string, taken: ReadonlySet<string>): string {
 
 export function formatChecksum(checksum: Checksum): string {
   return `${checksum.algo}:${checksum.hex}`;
-}
-
-/** The day of a `DATE.N` version (`20260201.1` → `20260201`); any other version as it is. */
-function dayOf(version: string): string {
-  return /^\d{8}\.\d+$/.test(version) ? version.slice(0, 8) : version;
 }
 
 function sameDigest(a: Checksum, b: Checksum): boolean {

@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import type { FetchLike } from '../net/fetch.js';
 import type { ImageDefinition } from '../definitions/types.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import { latestBuildDay, ymdToIsoDate } from './dates.js';
 import { buildDate, findNewestBuild } from './discover.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
 import { upstreamOf, type DefinitionUpstream } from './layouts/registry.js';
@@ -24,6 +26,8 @@ export interface DiscoveryOptions {
   /** Definitions asked at once. */
   parallel: number;
   timeoutMs: number;
+  /** Today, as a build date is checked against it (a build dated after tomorrow is refused); default the system's. */
+  clock?: Clock;
 }
 
 /** Whether discovery asks the definition's upstream: the registry reads one from it, or finds it unreadable. */
@@ -44,6 +48,14 @@ export async function discoverUpdates(
   return Promise.all(asked.map(({ def, upstream }) => limit(() => discoverOne(def, upstream, options))));
 }
 
+/** A build dated after tomorrow (UTC) is refused: written, it would hold every real build after it off. */
+function refuseFuture(date: string, url: string, clock: Clock): void {
+  const latest = latestBuildDay(clock.now());
+  if (date <= latest) return;
+  const problem = `offers a build dated ${ymdToIsoDate(date)}, after tomorrow (${ymdToIsoDate(latest)}): not taken`;
+  throw new UpstreamError(url, problem);
+}
+
 async function discoverOne(
   def: ImageDefinition,
   upstream: DefinitionUpstream,
@@ -62,6 +74,7 @@ async function discoverOne(
     } else {
       const date = await buildDate(build, http);
       result.offered.date = date;
+      refuseFuture(date, build.url, options.clock ?? systemClock);
       result.decision = decideUpdate(def, { url: build.url, checksum: build.checksum, date });
     }
   } catch (error) {

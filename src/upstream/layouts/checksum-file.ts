@@ -2,6 +2,7 @@ import { naturalCompare } from '../../definitions/natural-sort.js';
 import { checksumOf, findEntry, parseChecksumFile, type ChecksumEntry } from '../checksums.js';
 import { UpstreamError, type UpstreamHttp } from '../http.js';
 import { PlaceholderError, hasPlaceholder, newestMatching, placeholderPattern } from '../placeholder.js';
+import { nameProblem, pinUnder } from '../names.js';
 import { splitUrl } from '../split-url.js';
 import { withDateFromName, type NewestBuild, type UpstreamLayout, type UpstreamSource } from './layout.js';
 
@@ -26,14 +27,17 @@ export const checksumFile: UpstreamLayout = {
     const sumsUrl = source.latestChecksumUrl;
     // A placeholder that cannot be used is reported naming the URL, before anything is fetched.
     const pattern = hasPlaceholder(file) ? usablePlaceholder(source.latestUrl, file) : undefined;
-    const entries = parseChecksumFile(await http.text(sumsUrl));
-    const entry = pattern === undefined ? findEntry(entries, file) : newestEntry(entries, pattern);
+    const listed = parseChecksumFile(await http.text(sumsUrl));
+    // Only plain file names of the folder are chosen among: `../x`, `x?y`, `%2e%2e` and the like never are.
+    const plain = listed.filter((candidate) => nameProblem(candidate.name) === undefined);
+    const entry = pattern === undefined ? findEntry(listed, file) : newestEntry(plain, pattern);
     if (entry === undefined) {
       const problem = pattern === undefined ? `does not list ${file}` : `lists no file matching ${pattern.source}`;
       throw new UpstreamError(sumsUrl, problem);
     }
-    const chosen = ALIAS_FILE.test(entry.name) ? (versionedTwin(entries, entry) ?? entry) : entry;
-    return withDateFromName({ url: `${dir}/${chosen.name}`, checksum: checksumOf(chosen) }, chosen.name);
+    const chosen = ALIAS_FILE.test(entry.name) ? (versionedTwin(plain, entry) ?? entry) : entry;
+    const url = pinUnder(`${dir}/`, [chosen.name], sumsUrl);
+    return withDateFromName({ url, checksum: checksumOf(chosen) }, chosen.name);
   },
 };
 

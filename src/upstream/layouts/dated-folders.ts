@@ -2,6 +2,7 @@ import { checksumOf, findEntry, parseChecksumFile } from '../checksums.js';
 import { UpstreamError, type UpstreamHttp } from '../http.js';
 import { datedFolders as listedDatedFolders, type DatedFolder } from '../listing.js';
 import { hasPlaceholder } from '../placeholder.js';
+import { pinUnder } from '../names.js';
 import { splitUrl } from '../split-url.js';
 import type { NewestBuild, UpstreamLayout, UpstreamSource } from './layout.js';
 
@@ -39,7 +40,8 @@ export const datedFolders: UpstreamLayout = {
     if (entry === undefined) {
       throw new UpstreamError(sumsUrl, `does not list ${file}${stamped === undefined ? '' : ` or ${stamped}`}`);
     }
-    return { url: `${parent}${newest.name}/${entry.name}`, checksum: checksumOf(entry), date: newest.date };
+    const url = pinUnder(parent, [newest.name, entry.name], sumsUrl);
+    return { url, checksum: checksumOf(entry), date: newest.date };
   },
 };
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildDate, findNewestBuild } from '../../../src/upstream/discover.js';
 import type { UpstreamBuild } from '../../../src/upstream/layouts/layout.js';
-import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
+import { UpstreamHttp } from '../../../src/upstream/http.js';
 import { FakeUpstream, REAL, realRoutes } from './fake-upstream.js';
+import { failure } from './helpers.js';
 
 function upstream(
   extra: Record<string, string | { status?: number; body?: string; headers?: Record<string, string> }> = {},
@@ -10,16 +11,6 @@ function upstream(
   const fake = new FakeUpstream({ ...realRoutes(), ...extra });
   const http = new UpstreamHttp(fake.fetch);
   return { fake, http };
-}
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
 }
 
 const ALIAS_FOLDER = /\/(current|release|latest)\//;

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { undiciFetchWith } from '../../../src/net/agent.js';
-import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
+import { UpstreamHttp } from '../../../src/upstream/http.js';
 import { FakeClock, until } from '../net/fake-clock.js';
+import { failure } from './helpers.js';
 
 const LAST_MODIFIED = 'Wed, 25 Nov 2026 10:00:00 GMT';
 const BIG = 'x'.repeat(64 * 1024);
@@ -23,6 +24,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return;
     case '/moved':
       res.writeHead(302, { Location: '/SHA256SUMS' });
+      res.end();
+      return;
+    case '/moved-away':
+      res.writeHead(301, { Location: '/gone/SHA256SUMS' });
       res.end();
       return;
     case '/loop':
@@ -77,16 +82,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
-}
-
 describe('UpstreamHttp against a real server', () => {
   it('reads a 200 answer as text and counts the request', async () => {
     const http = new UpstreamHttp(fetch);
@@ -106,6 +101,12 @@ describe('UpstreamHttp against a real server', () => {
     const error = await failure(new UpstreamHttp(fetch).text(`${base}/missing/SHA256SUMS`));
     expect(error.url).toBe(`${base}/missing/SHA256SUMS`);
     expect(error.message).toBe(`${base}/missing/SHA256SUMS: answered HTTP 404`);
+  });
+
+  it('a redirect to a missing file is an UpstreamError naming the missing file, and where it came from', async () => {
+    const error = await failure(new UpstreamHttp(fetch).text(`${base}/moved-away`));
+    expect(error.url).toBe(`${base}/gone/SHA256SUMS`);
+    expect(error.message).toBe(`${base}/gone/SHA256SUMS: answered HTTP 404 (redirected from ${base}/moved-away)`);
   });
 
   it('a redirect loop is an UpstreamError about redirects', async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDefinition, VersionDefinition } from '../../../src/definitions/types.js';
 import type { OwnedImage } from '../../../src/definitions/identify.js';
-import { UpstreamError, UpstreamHttp } from '../../../src/upstream/http.js';
+import { UpstreamHttp } from '../../../src/upstream/http.js';
 import { LATEST, latestPointer } from '../../../src/definitions/latest-version.js';
 import { UPSTREAM_CHECKSUM, resolveLatestPointer } from '../../../src/upstream/latest-pointer.js';
 import { glanceImage } from '../plan/helpers.js';
 import { FakeUpstream, upstreamDefinition, writtenVersion } from './fake-upstream.js';
-import { fixture } from './helpers.js';
+import { failure, fixture } from './helpers.js';
 
 const DEBIAN = 'https://cloud.debian.org/images/cloud/trixie/latest/';
 const DEBIAN_URL = `${DEBIAN}debian-13-genericcloud-amd64.qcow2`;
@@ -61,16 +61,6 @@ function resolvedPointer(def: ImageDefinition): VersionDefinition {
   const found = def.versions.find((version) => version.line === 30);
   if (found === undefined) throw new Error('no resolved pointer');
   return found;
-}
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UpstreamError) return error;
-    throw error;
-  }
-  throw new Error('expected an UpstreamError');
 }
 
 describe('latestPointer', () => {
