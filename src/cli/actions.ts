@@ -176,7 +176,7 @@ export const updateFiles = machineReadable(async (options, { io, redactor, setEx
     import('./commands/update.js'),
     import('./render/update.js'),
   ]);
-  const result = await update(options, io.fetch ?? (await sourceFetch()), log);
+  const result = await update(options, io.fetch ?? (await sourceFetch()), log, io.clock);
   io.stdout.write(renderUpdate(result, options.output));
   setExit(updateExitCode(result));
 });

@@ -1,3 +1,4 @@
+import type { Clock } from '../util/clock.js';
 import { type Observation, observe } from '../apply/observe.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import type { FetchLike } from '../net/fetch.js';
@@ -24,6 +25,8 @@ export interface RunRequest {
   fetch: FetchLike;
   /** The caller's clock: today, as the plan dates uuid_validity. */
   now: Date;
+  /** The clock upstream discovery reads today from (a build dated after tomorrow is refused); the system's. */
+  clock?: Clock;
   /**
    * `run` (a run or --dry-run): Glance is asked for images called like managed ones only when the plan gives
    * out a name, and --check-age applies. `status`: asked for every such name, and --check-age does not apply.
@@ -64,6 +67,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     fetch: request.fetch,
     parallel: options.parallel,
     timeoutMs: options.timeout * 1000,
+    ...(request.clock && { clock: request.clock }),
   });
   request.report?.discovered?.(discovery);
   const planOptions = planOptionsOf(options, dayOf(request.now));

@@ -49,6 +49,7 @@ export async function manage(
     options,
     fetch: sources.fetch,
     now: new Date(context.clock.now()),
+    clock: context.clock,
     purpose: 'run',
     report: {
       observed: ({ images }) =>

@@ -27,6 +27,7 @@ export async function status(
       options,
       fetch,
       now: new Date(context.clock.now()),
+      clock: context.clock,
       report: { discovered: (discovery) => reportDiscovery(discovery, log) },
     },
     { cloud: context.cloud.name, all: selection.all },

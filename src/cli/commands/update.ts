@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../util/clock.js';
 import { createTwoFilesPatch } from 'diff';
 import type { Logger } from 'pino';
 import { compileFilter, formatIssue, loadDefinitions, selectDefinitions } from '../../definitions/index.js';
@@ -32,7 +33,12 @@ export interface FileOutcome {
  * `image-manager update`: finds each definition's newest upstream build and writes it into its file as the
  * newest version. Every selected definition is asked, `enable: false` ones too (as OIM's update.py does).
  */
-export async function update(options: UpdateOptions, fetch: FetchLike, log: Logger): Promise<UpdateResult> {
+export async function update(
+  options: UpdateOptions,
+  fetch: FetchLike,
+  log: Logger,
+  clock: Clock = systemClock,
+): Promise<UpdateResult> {
   if (options.filter !== undefined) compileFilter(options.filter);
   const source = options.images ?? shippedImagesDir();
   const { definitions, warnings, digests } = loadDefinitions(source);
@@ -45,7 +51,7 @@ export async function update(options: UpdateOptions, fetch: FetchLike, log: Logg
   );
 
   const { parallel, timeout } = options;
-  const updates = await discoverUpdates(asked, { fetch, parallel, timeoutMs: timeout * 1000 });
+  const updates = await discoverUpdates(asked, { fetch, parallel, timeoutMs: timeout * 1000, clock });
   for (const entry of updates) logDecision(entry, log);
   return { dryRun: options.dryRun, updates, files: rewriteFiles(updates, digests, options.dryRun, log) };
 }
