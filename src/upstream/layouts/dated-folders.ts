@@ -1,6 +1,6 @@
 import { checksumOf, findEntry, parseChecksumFile } from '../checksums.js';
 import { UpstreamError, type UpstreamHttp } from '../http.js';
-import { datedFolders as listedDatedFolders, type DatedFolder } from '../listing.js';
+import type { DatedFolder } from '../listing.js';
 import { hasPlaceholder } from '../placeholder.js';
 import { pinUnder } from '../names.js';
 import { splitUrl } from '../split-url.js';
@@ -29,6 +29,8 @@ export const datedFolders: UpstreamLayout = {
     // A URL into a dated folder (not an alias) may carry that folder's stamp in its file name.
     const file = isDatedFolderName(folder) ? named.replace(`-${folder}`, '') : named;
     const parent = `${dir.slice(0, dir.lastIndexOf('/'))}/`;
+    // The HTML parser loads only when a listing is read: a run's preflight and --check-only consult this registry.
+    const { datedFolders: listedDatedFolders } = await import('../listing.js');
     const newest = listedDatedFolders(await http.text(parent)).at(-1);
     if (newest === undefined) {
       throw new UpstreamError(parent, 'lists no dated build folder (YYYYMMDD/, release-YYYYMMDD/ or YYYYMMDD-N/)');

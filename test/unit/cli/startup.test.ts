@@ -50,11 +50,12 @@ describe('what a run loads before it does anything', () => {
     ]);
   });
 
-  it('--check-only: the definitions and the SCS rules, without undici or the OpenStack client', () => {
+  it('--check-only: the definitions and the SCS rules, without undici, the HTML parser or the OpenStack client', () => {
     const { files, packages } = staticClosure('cli/commands/selection.ts');
     expect(files).toContain('scs/definitions.ts');
     expect(files).toContain('definitions/load.ts');
     expect(packages).not.toContain('undici');
+    expect(packages).not.toContain('htmlparser2');
     expect(files.filter((file) => /^openstack\/(http|identity|image|upload)\.ts$/.test(file))).toEqual([]);
     expect(files.filter((file) => /^(apply|plan\/plan|cli\/context)/.test(file))).toEqual([]);
   });
