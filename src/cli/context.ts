@@ -9,7 +9,10 @@ import type { Redactor } from '../net/redact.js';
 import { UsageError } from './exit.js';
 import type { ProgramOptions } from './options.js';
 
-export type GlobalOptions = Pick<ProgramOptions, 'cloud' | 'allClouds' | 'debug' | 'logFormat' | 'timeout'>;
+export type GlobalOptions = Pick<
+  ProgramOptions,
+  'cloud' | 'allClouds' | 'debug' | 'logFormat' | 'timeout' | 'retryBudget'
+>;
 
 /** What a command needs to talk to one cloud, built once per run from the options and the environment. */
 export interface CloudContext {
@@ -29,7 +32,7 @@ export function singleCloud(options: Pick<GlobalOptions, 'cloud' | 'allClouds'>,
 
 export function connect(
   cloudName: string | undefined,
-  options: Pick<GlobalOptions, 'timeout'>,
+  options: Pick<GlobalOptions, 'timeout' | 'retryBudget'>,
   redactor: Redactor,
   log: Logger,
   env: NodeJS.ProcessEnv,
@@ -40,6 +43,7 @@ export function connect(
     log,
     tls: cloud.tls,
     timeoutMs: options.timeout * 1000,
+    retryBudgetMs: options.retryBudget * 1000,
   });
   const session = new Session(http, cloud);
   const glance = new GlanceClient(session, cloud.imageEndpointOverride);
