@@ -81,43 +81,24 @@ describe('runs that finish under faults', () => {
         );
       try {
         // Asynchronous runs: the proxy lives in this process and must keep serving while the CLI runs.
-        const first = await startCli(
-          [
-            '--cloud',
-            'faulty',
-            '--images',
-            catalogue([
-              ['20261101', files[0]!],
-              ['20261110', files[1]!],
-            ]),
-            '--tag',
-            seedTag,
-            '--output',
-            'json',
-          ],
-          {
-            OS_CLIENT_CONFIG_FILE: clouds,
-          },
-        );
+        const run = (versions: Array<[string, (typeof files)[number]]>, ...extra: string[]) =>
+          startCli(
+            ['--cloud', 'faulty', '--images', catalogue(versions), '--tag', seedTag, '--output', 'json', ...extra],
+            { OS_CLIENT_CONFIG_FILE: clouds },
+          );
+        const first = await run([
+          ['20261101', files[0]!],
+          ['20261110', files[1]!],
+        ]);
         expect(first.status, first.stderr).toBe(0);
         expect(failedActions(first.stdout), first.stdout).toBe(0);
-        const second = await startCli(
+        const second = await run(
           [
-            '--cloud',
-            'faulty',
-            '--images',
-            catalogue([
-              ['20261110', files[1]!],
-              ['20261120', files[2]!],
-            ]),
-            '--tag',
-            seedTag,
-            '--hide',
-            '--delete',
-            '--output',
-            'json',
+            ['20261110', files[1]!],
+            ['20261120', files[2]!],
           ],
-          { OS_CLIENT_CONFIG_FILE: clouds },
+          '--hide',
+          '--delete',
         );
         expect(second.status, second.stderr).toBe(0);
         expect(failedActions(second.stdout), second.stdout).toBe(0);
