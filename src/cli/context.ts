@@ -11,7 +11,10 @@ import { UsageError } from './exit.js';
 import type { MainIo } from './main.js';
 import type { ProgramOptions } from './options.js';
 
-export type GlobalOptions = Pick<ProgramOptions, 'cloud' | 'allClouds' | 'debug' | 'logFormat' | 'timeout'>;
+export type GlobalOptions = Pick<
+  ProgramOptions,
+  'cloud' | 'allClouds' | 'debug' | 'logFormat' | 'timeout' | 'retryBudget'
+>;
 
 /** What a cloud's client takes from the run's surroundings: the environment (OS_*), and the clock (the system's). */
 export type ClientIo = Pick<MainIo, 'env' | 'clock'>;
@@ -36,7 +39,7 @@ export function singleCloud(options: Pick<GlobalOptions, 'cloud' | 'allClouds'>,
 
 export function connect(
   cloudName: string | undefined,
-  options: Pick<GlobalOptions, 'timeout'>,
+  options: Pick<GlobalOptions, 'timeout' | 'retryBudget'>,
   redactor: Redactor,
   log: Logger,
   { env, clock = systemClock }: ClientIo,
@@ -48,6 +51,7 @@ export function connect(
     tls: cloud.tls,
     timeoutMs: options.timeout * 1000,
     clock,
+    retryBudgetMs: options.retryBudget * 1000,
   });
   const session = new Session(http, cloud, () => new Date(clock.now()));
   const glance = new GlanceClient(session, cloud.imageEndpointOverride);

@@ -21,6 +21,8 @@ export const { Command, CommanderError, Help, InvalidArgumentError, Option } = c
 const DEFAULT_PROPERTY_QUOTA = 128;
 /** Imports in flight on the Glance side at once (repeated from apply/executor.ts). */
 const DEFAULT_MAX_IMPORTING = 16;
+/** How long an API request is tried, in seconds (repeated from openstack/retry.ts). */
+const DEFAULT_RETRY_BUDGET = 120;
 
 const HIDE_AS = ['community', 'private', 'shared'] as const;
 /** What --output and --log-format take (render/format.ts renders each). */
@@ -157,7 +159,14 @@ function cloudOption<A extends unknown[], O extends Values, G extends Values>(
 
 /** How a command talks to the cloud. */
 function connectionOptions<A extends unknown[], O extends Values, G extends Values>(command: Typed.Command<A, O, G>) {
-  return command.option('--timeout <seconds>', 'timeout of each API request', parseCount(1), 60);
+  return command
+    .option('--timeout <seconds>', 'timeout of each API request', parseCount(1), 60)
+    .option(
+      '--retry-budget <seconds>',
+      'how long an API request safe to repeat is tried again on 502/503/504 or no answer (0: never)',
+      parseCount(0),
+      DEFAULT_RETRY_BUDGET,
+    );
 }
 
 /** What a run changes besides imports: the outdated versions. */

@@ -44,6 +44,25 @@ export function outcomeUnknown(error: unknown): boolean {
   return isHttpStatus(error, 502, 503, 504);
 }
 
+/**
+ * A request's last error, saying how long it was tried: it failed on every attempt within its retry budget
+ * (`budgetMs`), or its next pause would have ended past it.
+ */
+export function retriesSpent<E extends HttpError | ConnectionError>(
+  error: E,
+  attempts: number,
+  elapsedMs: number,
+  budgetMs: number,
+): E {
+  const tried = attempts === 1 ? 'tried once' : `tried ${attempts} times`;
+  error.message += `; ${tried} over ${seconds(elapsedMs)} s, its retry budget is ${seconds(budgetMs)} s`;
+  return error;
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
 /** Authentication or endpoint discovery failed in a way the operator must fix (credentials, catalog). */
 export class AuthError extends Error {
   override readonly name = 'AuthError';

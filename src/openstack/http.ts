@@ -4,7 +4,7 @@ import type { Redactor } from '../net/redact.js';
 import { StallWatch } from '../net/stall-watch.js';
 import { fetchUpload, isStreamBody, type StreamBody, undiciUpload, type UploadLike } from '../net/upload.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import { type ConnectionError, HttpError, outcomeUnknown } from './errors.js';
+import { type ConnectionError, HttpError, outcomeUnknown, retriesSpent } from './errors.js';
 import { connectionError, httpError, stallError } from './error-mapping.js';
 import type { Log } from './log.js';
 import { RequestStats } from './request-stats.js';
@@ -29,10 +29,10 @@ export interface HttpClientOptions extends RetryOptions {
 }
 
 /**
- * HTTP with the rules every OpenStack call shares: JSON, a timeout on every request, retries with backoff
- * and jitter only where repeating is safe (or where `recover` finds out first), errors that carry the
- * service's message, secrets redacted, and a count of requests by method and path. Streamed bodies go out
- * with backpressure and a stall timeout, and are never resent.
+ * HTTP with the rules every OpenStack call shares: JSON, a timeout on every request, retries with capped
+ * backoff and jitter for a time budget (not a count) only where repeating is safe (or where `recover` finds
+ * out first), errors that carry the service's message, secrets redacted, and a count of requests by method
+ * and path. Streamed bodies go out with backpressure and a stall timeout, and are never resent.
  */
 export class HttpClient {
   readonly stats = new RequestStats();
@@ -64,6 +64,7 @@ export class HttpClient {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (isStreamBody(req.body)) return this.sendStream(req, req.body);
+    const started = this.clock.now();
     let lost = false; // an earlier attempt may have taken effect without its answer arriving
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(req, attempt);
@@ -73,14 +74,22 @@ export class HttpClient {
         this.options.log.debug({ method: req.method, url: this.redactor.text(req.url) }, 'done by the lost attempt');
         return emptyResponse(error.status);
       }
-      if (attempt >= this.retry.retries || !this.retry.mayRepeat(req, error)) throw error;
+      if (!this.retry.mayRepeat(req, error)) throw error;
+      const pause = this.retry.delay(attempt, result.retryAfter);
+      if (!this.retry.inBudget(started, pause)) throw this.spent(error, attempt + 1, started);
       lost ||= outcomeUnknown(error);
-      await this.clock.sleep(this.retry.delay(attempt, result.retryAfter));
+      await this.clock.sleep(pause);
       if (!this.retry.repeatable(req) && req.recover && outcomeUnknown(error)) {
         const recovered = await req.recover().catch(() => Promise.reject(error));
         if (recovered) return recovered;
       }
     }
+  }
+
+  /** The last error of a request whose retry budget is spent; as it was when there is no budget to speak of. */
+  private spent(error: HttpError | ConnectionError, attempts: number, started: number): Error {
+    const { budgetMs } = this.retry;
+    return budgetMs > 0 ? retriesSpent(error, attempts, this.clock.now() - started, budgetMs) : error;
   }
 
   private async attempt(req: HttpRequest, attempt: number): Promise<Attempt> {

@@ -24,7 +24,7 @@ export interface HttpRequest {
   /**
    * For a request not safe to repeat: after a failure that leaves its outcome unknown (`outcomeUnknown`),
    * finds out whether it took effect. Resolves with a response to use as its answer, or undefined to send
-   * it again (after the backoff, within `retries`); when it throws, the request's own error is thrown.
+   * it again (after the backoff, within the retry budget); when it throws, the request's own error is thrown.
    * With `recover`, a 429 (nothing done) is repeated without asking.
    */
   recover?: () => Promise<HttpResponse | undefined>;

@@ -2,19 +2,26 @@ import { HttpError, type ConnectionError } from './errors.js';
 import type { HttpRequest, Method } from './request.js';
 
 export interface RetryOptions {
-  /** Attempts after the first for requests safe to repeat; default 4. */
-  retries?: number;
+  /**
+   * How long a failed request may be tried, from the start of its first attempt: a repeat whose pause would
+   * end later is not sent. Default 2 minutes; 0: never repeated.
+   */
+  retryBudgetMs?: number;
   backoffBaseMs?: number;
+  /** The longest backoff pause (Retry-After may ask for more); default 10 s. */
   backoffMaxMs?: number;
   random?: () => number;
 }
+
+/** How long a request is tried by default: a busy Glance's 503s are waited out, not counted. */
+export const DEFAULT_RETRY_BUDGET_MS = 120_000;
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const IDEMPOTENT_METHODS = new Set<Method>(['GET', 'HEAD', 'PUT', 'DELETE']);
 
 /** When a failed request is sent again, and after how long. */
 export class RetryPolicy {
-  readonly retries: number;
+  readonly budgetMs: number;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly random: () => number;
@@ -24,7 +31,7 @@ export class RetryPolicy {
     options: RetryOptions,
     private readonly now: () => number,
   ) {
-    this.retries = options.retries ?? 4;
+    this.budgetMs = options.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS;
     this.backoffBaseMs = options.backoffBaseMs ?? 500;
     this.backoffMaxMs = options.backoffMaxMs ?? 10_000;
     this.random = options.random ?? Math.random;
@@ -44,6 +51,11 @@ export class RetryPolicy {
     if (error instanceof HttpError)
       return RETRY_STATUSES.has(error.status) && (repeatable || req.recover !== undefined);
     return repeatable || error.notSent || req.recover !== undefined;
+  }
+
+  /** Whether a repeat after `pauseMs` still starts within the budget of a request first sent at `started`. */
+  inBudget(started: number, pauseMs: number): boolean {
+    return this.now() + pauseMs - started <= this.budgetMs;
   }
 
   /**

@@ -14,10 +14,27 @@ import { e2e, glanceFor, makeQcow2, managedImages, repoRoot, runCli, startCli, w
 const tag = `e2e-${randomUUID().slice(0, 8)}`;
 const suffix = tag.slice(4);
 const { glance } = glanceFor(e2e.adminCloud);
+/** The tags of this file: its own, and one per seed of the fault runs. */
+const tags = [tag];
 
 afterAll(async () => {
-  for (const image of await managedImages(glance, tag)) await glance.deleteImage(image.id).catch(() => undefined);
+  for (const each of tags) {
+    for (const image of await managedImages(glance, each)) await glance.deleteImage(image.id).catch(() => undefined);
+  }
 });
+
+/**
+ * The fault proxy's seeds, one run each: `IMAGE_MANAGER_E2E_FAULT_SEEDS` (comma-separated whole numbers)
+ * repeats a failed one or tries others; five by default.
+ */
+function faultSeeds(value = process.env.IMAGE_MANAGER_E2E_FAULT_SEEDS): number[] {
+  if (value === undefined || value.trim() === '') return [20261130, 1, 42, 777, 31337];
+  const seeds = value.split(',').map((seed) => Number(seed.trim()));
+  if (seeds.some((seed) => !Number.isSafeInteger(seed))) {
+    throw new Error(`IMAGE_MANAGER_E2E_FAULT_SEEDS: whole numbers separated by commas, got "${value}"`);
+  }
+  return seeds;
+}
 
 const version = (v: string, file: { url: string; sha512: string }) => ({
   version: v,
@@ -39,75 +56,64 @@ function failedActions(stdout: string): number {
 }
 
 describe('runs that finish under faults', () => {
-  it('completes with no failed action and no duplicate when 20% of Glance answers are 503 and 5% of write answers are lost', async () => {
-    const glanceUrl = new URL(await glanceEndpoint());
-    const proxy = new FaultProxy(glanceUrl, { unavailable: 0.2, lostWriteAnswers: 0.05, seed: 20261130 });
-    const proxyUrl = await proxy.start();
-    const clouds = faultyClouds(proxyUrl);
-    const files = [makeQcow2(1), makeQcow2(2), makeQcow2(3)];
-    const names = [1, 2, 3, 4].map((n) => `E2E Faults ${suffix} ${n}`);
-    const catalogue = (versions: Array<[string, (typeof files)[number]]>) =>
-      writeCatalogue(
-        names.map((name) =>
-          definition({
-            name,
-            multi: true,
-            versions: versions.map(([v, file]) => version(v, file)),
-            meta: { os_distro: `faults${name.slice(-1)}` },
-          }),
-        ),
-      );
-    try {
-      // Asynchronous runs: the proxy lives in this process and must keep serving while the CLI runs.
-      const first = await startCli(
-        [
-          '--cloud',
-          'faulty',
-          '--images',
-          catalogue([
-            ['20261101', files[0]!],
-            ['20261110', files[1]!],
-          ]),
-          '--tag',
-          tag,
-          '--output',
-          'json',
-        ],
-        {
-          OS_CLIENT_CONFIG_FILE: clouds,
-        },
-      );
-      expect(first.status, first.stderr).toBe(0);
-      expect(failedActions(first.stdout)).toBe(0);
-      const second = await startCli(
-        [
-          '--cloud',
-          'faulty',
-          '--images',
-          catalogue([
+  // 12 imports in two runs (4 definitions × 2 versions, then a third version of each, the first retired).
+  it.each(faultSeeds())(
+    'completes with no failed action and no duplicate when 20% of Glance answers are 503 and 5% of write answers are lost (seed %i)',
+    async (seed) => {
+      const seedTag = `${tag}-${seed}`;
+      tags.push(seedTag);
+      const glanceUrl = new URL(await glanceEndpoint());
+      const proxy = new FaultProxy(glanceUrl, { unavailable: 0.2, lostWriteAnswers: 0.05, seed });
+      const proxyUrl = await proxy.start();
+      const clouds = faultyClouds(proxyUrl);
+      const files = [makeQcow2(1), makeQcow2(2), makeQcow2(3)];
+      const names = [1, 2, 3, 4].map((n) => `E2E Faults ${suffix} ${seed} ${n}`);
+      const catalogue = (versions: Array<[string, (typeof files)[number]]>) =>
+        writeCatalogue(
+          names.map((name) =>
+            definition({
+              name,
+              multi: true,
+              versions: versions.map(([v, file]) => version(v, file)),
+              meta: { os_distro: `faults${name.slice(-1)}` },
+            }),
+          ),
+        );
+      try {
+        // Asynchronous runs: the proxy lives in this process and must keep serving while the CLI runs.
+        const run = (versions: Array<[string, (typeof files)[number]]>, ...extra: string[]) =>
+          startCli(
+            ['--cloud', 'faulty', '--images', catalogue(versions), '--tag', seedTag, '--output', 'json', ...extra],
+            { OS_CLIENT_CONFIG_FILE: clouds },
+          );
+        const first = await run([
+          ['20261101', files[0]!],
+          ['20261110', files[1]!],
+        ]);
+        expect(first.status, first.stderr).toBe(0);
+        expect(failedActions(first.stdout), first.stdout).toBe(0);
+        const second = await run(
+          [
             ['20261110', files[1]!],
             ['20261120', files[2]!],
-          ]),
-          '--tag',
-          tag,
+          ],
           '--hide',
           '--delete',
-          '--output',
-          'json',
-        ],
-        { OS_CLIENT_CONFIG_FILE: clouds },
-      );
-      expect(second.status, second.stderr).toBe(0);
-      expect(failedActions(second.stdout)).toBe(0);
-    } finally {
-      await proxy.stop();
-    }
-    expect(proxy.counts.unavailable).toBeGreaterThan(0);
-    expect(proxy.counts.lostAnswers).toBeGreaterThan(0);
-    const images = await managedImages(glance, tag);
-    expectNoDuplicates(images.filter((image) => names.includes(String(image.image_name))));
-    for (const name of names) expect(images.find((image) => image.name === name)?.internal_version).toBe('20261120');
-  });
+        );
+        expect(second.status, second.stderr).toBe(0);
+        expect(failedActions(second.stdout), second.stdout).toBe(0);
+      } finally {
+        await proxy.stop();
+      }
+      const { forwarded, unavailable, lostAnswers } = proxy.counts;
+      console.info(`seed ${seed}: ${unavailable} answered 503, ${forwarded} forwarded, ${lostAnswers} answers lost`);
+      expect(unavailable).toBeGreaterThan(0);
+      expect(lostAnswers).toBeGreaterThan(0);
+      const images = await managedImages(glance, seedTag);
+      expectNoDuplicates(images.filter((image) => names.includes(String(image.image_name))));
+      for (const name of names) expect(images.find((image) => image.name === name)?.internal_version).toBe('20261120');
+    },
+  );
 });
 
 describe('two runs at once', () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_IMPORTING } from '../../../src/apply/executor.js';
+import { DEFAULT_RETRY_BUDGET_MS } from '../../../src/openstack/retry.js';
 import { declareProgram } from '../../../src/cli/options.js';
 import { runMain } from './run-main.js';
 
@@ -25,12 +26,26 @@ async function helpOf(...args: string[]): Promise<string> {
 
 describe('help, as a modern command line gives it', () => {
   it.each([
-    ['info', ['--cloud', '--timeout', '--output', '--log-format', '--debug', '--help']],
-    ['check', ['--scs-version', '--cloud', '--timeout', '--output', '--log-format', '--debug', '--help']],
+    ['info', ['--cloud', '--timeout', '--retry-budget', '--output', '--log-format', '--debug', '--help']],
+    [
+      'check',
+      ['--scs-version', '--cloud', '--timeout', '--retry-budget', '--output', '--log-format', '--debug', '--help'],
+    ],
     ['update', ['--images', '--filter', '--dry-run', '--parallel', '--timeout', '--output', '--log-format', '--debug']],
     [
       'status',
-      ['--images', '--filter', '--force', '--tag', '--outdated-names', '--cloud', '--timeout', '--output', '--debug'],
+      [
+        '--images',
+        '--filter',
+        '--force',
+        '--tag',
+        '--outdated-names',
+        '--cloud',
+        '--timeout',
+        '--retry-budget',
+        '--output',
+        '--debug',
+      ],
     ],
   ])('%s --help lists its own options and none that only a run takes', async (command, own) => {
     const flags = flagsIn(await helpOf(command, '--help'));
@@ -107,5 +122,14 @@ describe('help, as a modern command line gives it', () => {
 
   it("declares --max-importing's default as the executor's", () => {
     expect(declareProgram('0.0.0').parse(['node', 'image-manager']).opts().maxImporting).toBe(DEFAULT_MAX_IMPORTING);
+  });
+
+  it("declares --retry-budget's default as the HTTP client's, and takes 0 (never repeat)", () => {
+    const parse = (...args: string[]) =>
+      declareProgram('0.0.0')
+        .parse(['node', 'image-manager', ...args])
+        .opts();
+    expect(parse().retryBudget * 1000).toBe(DEFAULT_RETRY_BUDGET_MS);
+    expect(parse('--retry-budget', '0').retryBudget).toBe(0);
   });
 });

@@ -411,20 +411,25 @@ describe('every error kind is the README ERROR', () => {
       { name: 'silent', region: 'RegionThree' },
       { name: 'nokeystone', authUrl: `${DEAD}/v3` },
     ]);
-    // The client's retry pauses pass on a fake clock: no real backoff is waited out.
-    const clock = new FakeClock();
+    // The client's retry pauses pass on a fake clock: no real backoff is waited out, and the budget is spent.
+    const clock = new FakeClock(undefined, { sleepsPass: true });
     const io = { env: { OS_CLIENT_CONFIG_FILE: file }, fetch: sourceFetch, clock };
     const [glance, keystone] = await Promise.all([
-      runMain(['info', '--cloud', 'silent', '--output', 'json'], io),
-      runMain(['info', '--cloud', 'nokeystone', '--output', 'json'], io),
+      runMain(['info', '--cloud', 'silent', '--output', 'json', '--retry-budget', '2'], io),
+      runMain(['info', '--cloud', 'nokeystone', '--output', 'json', '--retry-budget', '2'], io),
     ]);
     expect(clock.sleeps).not.toEqual([]);
     expect(glance.code).toBe(2);
-    expect(expectShape(errorDocument, glance.stdout).error.kind).toBe('connection');
+    expect(expectShape(errorDocument, glance.stdout).error).toMatchObject({
+      kind: 'connection',
+      message: expect.stringMatching(/; tried \d+ times over [\d.]+ s, its retry budget is 2 s$/),
+    });
     expect(keystone.code).toBe(2);
     expect(expectShape(errorDocument, keystone.stdout).error).toMatchObject({
       kind: 'authentication',
-      message: expect.stringMatching(/cannot reach Keystone/),
+      message: expect.stringMatching(
+        /cannot reach Keystone: .*; tried \d+ times over [\d.]+ s, its retry budget is 2 s$/,
+      ),
     });
   });
 

@@ -60,6 +60,7 @@ const options = {
   output: 'text',
   progress: true,
   timeout: 60,
+  retryBudget: 120,
 } satisfies ManageOptions;
 
 const noFetch: FetchLike = () => Promise.reject(new Error('no upstream in this test'));

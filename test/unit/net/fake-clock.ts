@@ -7,7 +7,8 @@ interface Timer {
 
 /**
  * Time that moves only when a test moves it (`advance`), firing the timers and timeout signals that fall
- * due on the way. A sleep is recorded in `sleeps` and returns at once, without moving time.
+ * due on the way. A sleep is recorded in `sleeps` and returns at once, without moving time, unless the clock
+ * is made with `sleepsPass`: then a sleep moves time on by its length (what a time budget is measured by).
  */
 export class FakeClock implements Clock {
   readonly sleeps: number[] = [];
@@ -15,7 +16,10 @@ export class FakeClock implements Clock {
   private timers: Timer[] = [];
 
   /** `start`: by default a fixed day in this tool's lifetime, so that dates in answers compare as they would. */
-  constructor(start = Date.parse('2025-06-01T00:00:00Z')) {
+  constructor(
+    start = Date.parse('2025-06-01T00:00:00Z'),
+    private readonly options: { sleepsPass?: boolean } = {},
+  ) {
     this.time = start;
   }
 
@@ -25,6 +29,7 @@ export class FakeClock implements Clock {
 
   async sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
+    if (this.options.sleepsPass) this.advance(ms);
   }
 
   setTimer(ms: number, fire: () => void): () => void {

@@ -329,7 +329,7 @@ describe('streamed uploads answered early', () => {
 describe('credentials in a URL', () => {
   it('never appear in an error or a log line of the client', async () => {
     const { log, dump } = captureLog();
-    const client = new HttpClient({ redactor: new Redactor(), log, retries: 0, clock: new FakeClock() });
+    const client = new HttpClient({ redactor: new Redactor(), log, retryBudgetMs: 0, clock: new FakeClock() });
     for (const url of ['http://user:pw-s3cret@127.0.0.1:9/x', 'HTTP://tok-s3cret@127.0.0.1:9/x']) {
       const error = await rejection(client.request({ method: 'GET', url }));
       expect(error).toBeInstanceOf(ConnectionError);

@@ -63,9 +63,12 @@ export interface TestHttp {
   dumpLog(): string;
 }
 
-/** An HttpClient on msw and a fake clock, with recorded (not waited) backoff delays and a captured log. */
+/**
+ * An HttpClient on msw and a fake clock, with recorded (not waited) backoff delays that move the clock on (so
+ * that the retry budget is spent as it would be), and a captured log.
+ */
 export function makeHttp(options: Partial<HttpClientOptions> = {}): TestHttp {
-  const clock = new FakeClock();
+  const clock = new FakeClock(undefined, { sleepsPass: true });
   const { log, calls, dump } = captureLog();
   const http = new HttpClient({
     redactor: new Redactor(),

@@ -140,7 +140,7 @@ describe('HttpClient timeouts', () => {
 
   it('gives up on a slow answer with a ConnectionError marked timedOut', async () => {
     server.use(http.get(URL_, never));
-    const { http: client, clock } = makeHttp({ timeoutMs: 50, retries: 0 });
+    const { http: client, clock } = makeHttp({ timeoutMs: 50, retryBudgetMs: 0 });
     const requested = rejection(client.request({ method: 'GET', url: URL_ }));
     await afterRequests(1, clock, 50);
     const error = await requested;
@@ -154,7 +154,7 @@ describe('HttpClient timeouts', () => {
 
   it('uses a per-request timeout over the client default', async () => {
     server.use(http.get(URL_, never));
-    const { http: client, clock } = makeHttp({ timeoutMs: 60_000, retries: 0 });
+    const { http: client, clock } = makeHttp({ timeoutMs: 60_000, retryBudgetMs: 0 });
     const requested = rejection(client.request({ method: 'GET', url: URL_, timeoutMs: 50 }));
     await afterRequests(1, clock, 50);
     const error = await requested;
@@ -208,41 +208,90 @@ describe('HttpClient retries', () => {
     expect(delays).toEqual([]);
   });
 
-  it('gives up after `retries` repeats and throws the last HttpError', async () => {
-    server.use(sequence('get', URL_, [503, 503, 503, 503, 503, 503, 503, 503]));
-    const { http: client, delays } = makeHttp({ retries: 3 });
+  it('gives up when its retry budget is spent, naming the request and how long it was tried', async () => {
+    server.use(sequence('get', URL_, Array(20).fill(503)));
+    // Pauses of 75, 150, 300 ms (fake time): the next, 600 ms, would end past the budget of 1 s.
+    const { http: client, delays } = makeHttp({ retryBudgetMs: 1000 });
     const error = await rejection(client.request({ method: 'GET', url: URL_ }));
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).status).toBe(503);
     expect((error as HttpError).method).toBe('GET');
+    expect((error as HttpError).message).toBe(
+      `GET ${URL_} failed: 503 {"status":503}; tried 4 times over 0.5 s, its retry budget is 1 s`,
+    );
     expect(seen).toHaveLength(4);
-    expect(delays).toHaveLength(3);
+    expect(delays).toEqual([75, 150, 300]);
+  });
+
+  it('waits out 503s for longer than the five tries of before, within the default budget of 2 minutes', async () => {
+    server.use(sequence('get', URL_, Array(15).fill(503)));
+    const { http: client, delays, clock } = makeHttp({ backoffBaseMs: undefined, backoffMaxMs: undefined });
+    const started = clock.now();
+    const response = await client.request({ method: 'GET', url: URL_ });
+    expect(response.json()).toEqual({ ok: true });
+    expect(seen).toHaveLength(16);
+    expect(delays).toEqual([375, 750, 1500, 3000, 6000, ...Array(10).fill(7500)]);
+    expect(clock.now() - started).toBe(86_625);
+  });
+
+  it('a request 503 for longer than the default budget fails after 2 minutes, not after a count', async () => {
+    server.use(http.get(URL_, () => HttpResponse.json({ message: 'busy' }, { status: 503 })));
+    const { http: client, delays } = makeHttp({ backoffBaseMs: undefined, backoffMaxMs: undefined });
+    const error = await rejection(client.request({ method: 'GET', url: URL_ }));
+    // 375 + 750 + 1500 + 3000 + 6000 ms, then 14 × 7.5 s (the 10 s cap, jittered): 116.6 s; 15 more would pass 120 s.
+    expect(delays).toEqual([375, 750, 1500, 3000, 6000, ...Array(14).fill(7500)]);
+    expect(seen).toHaveLength(20);
+    expect((error as HttpError).message).toBe(
+      `GET ${URL_} failed: 503 busy; tried 20 times over 116.6 s, its retry budget is 120 s`,
+    );
+  });
+
+  it('caps the backoff at 10 s by default however long the outage (random → 1)', async () => {
+    server.use(sequence('get', URL_, Array(12).fill(503)));
+    const { http: client, delays } = makeHttp({ backoffBaseMs: undefined, backoffMaxMs: undefined, random: () => 1 });
+    await client.request({ method: 'GET', url: URL_ });
+    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, ...Array(7).fill(10_000)]);
+  });
+
+  it('gives up at once when the pause Retry-After asks for would end past the budget', async () => {
+    server.use(sequence('get', URL_, [503], { 'Retry-After': '30' }));
+    const { http: client, delays } = makeHttp({ retryBudgetMs: 10_000 });
+    const error = await rejection(client.request({ method: 'GET', url: URL_ }));
+    expect((error as HttpError).message).toBe(
+      `GET ${URL_} failed: 503 {"status":503}; tried once over 0 s, its retry budget is 10 s`,
+    );
+    expect(seen).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
+  it('does not repeat anything with a budget of 0, and leaves the error as it was', async () => {
+    server.use(sequence('get', URL_, [503]));
+    const { http: client, delays } = makeHttp({ retryBudgetMs: 0 });
+    const error = await rejection(client.request({ method: 'GET', url: URL_ }));
+    expect((error as HttpError).message).toBe(`GET ${URL_} failed: 503 {"status":503}`);
+    expect(seen).toHaveLength(1);
+    expect(delays).toEqual([]);
   });
 
   it('doubles the backoff with at least half of it as the floor (random = 0)', async () => {
-    server.use(sequence('get', URL_, [503, 503, 503, 503, 503]));
-    const { http: client, delays } = makeHttp({
-      retries: 4,
-      backoffBaseMs: 100,
-      backoffMaxMs: 10_000,
-      random: () => 0,
-    });
-    await rejection(client.request({ method: 'GET', url: URL_ }));
+    server.use(sequence('get', URL_, [503, 503, 503, 503]));
+    const { http: client, delays } = makeHttp({ backoffBaseMs: 100, backoffMaxMs: 10_000, random: () => 0 });
+    await client.request({ method: 'GET', url: URL_ });
     expect(delays).toEqual([50, 100, 200, 400]);
   });
 
   it('doubles the backoff up to the full ceiling (random → 1) and caps it at backoffMaxMs', async () => {
-    server.use(sequence('get', URL_, [503, 503, 503, 503, 503]));
-    const { http: client, delays } = makeHttp({ retries: 4, backoffBaseMs: 100, backoffMaxMs: 300, random: () => 1 });
-    await rejection(client.request({ method: 'GET', url: URL_ }));
+    server.use(sequence('get', URL_, [503, 503, 503, 503]));
+    const { http: client, delays } = makeHttp({ backoffBaseMs: 100, backoffMaxMs: 300, random: () => 1 });
+    await client.request({ method: 'GET', url: URL_ });
     expect(delays).toEqual([100, 200, 300, 300]);
   });
 
   it('keeps jittered delays between half and all of the ceiling', async () => {
-    server.use(sequence('get', URL_, [502, 502, 502, 502, 502]));
+    server.use(sequence('get', URL_, [502, 502, 502, 502]));
     const randoms = [0.25, 0.75, 0.1, 0.9];
-    const { http: client, delays } = makeHttp({ retries: 4, backoffBaseMs: 1000, random: () => randoms.shift() ?? 0 });
-    await rejection(client.request({ method: 'GET', url: URL_ }));
+    const { http: client, delays } = makeHttp({ backoffBaseMs: 1000, random: () => randoms.shift() ?? 0 });
+    await client.request({ method: 'GET', url: URL_ });
     expect(delays).toEqual([625, 1750, 2200, 7600]);
     delays.forEach((ms, attempt) => {
       const ceiling = 1000 * 2 ** attempt;
@@ -279,7 +328,7 @@ describe('HttpClient retries', () => {
     expect(dated.delays).toEqual([50]);
   });
 
-  it('does not repeat a POST answered 503: exactly one request', async () => {
+  it('does not repeat a POST answered 503, however long the budget: exactly one request', async () => {
     server.use(sequence('post', URL_, [503, 503]));
     const { http: client, delays } = makeHttp();
     const error = await rejection(client.request({ method: 'POST', url: URL_, json: { name: 'x' } }));
@@ -350,13 +399,15 @@ describe('HttpClient retries', () => {
     expect(delays).toHaveLength(2);
   });
 
-  it('gives up on connection errors after `retries` repeats with a ConnectionError', async () => {
+  it('gives up on connection errors when the retry budget is spent, with a ConnectionError', async () => {
     server.use(http.get(URL_, () => HttpResponse.error()));
-    const { http: client } = makeHttp({ retries: 2 });
+    const { http: client } = makeHttp({ retryBudgetMs: 300 });
     const error = await rejection(client.request({ method: 'GET', url: URL_ }));
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).timedOut).toBe(false);
-    expect((error as ConnectionError).message).toContain(`GET ${URL_} failed`);
+    expect((error as ConnectionError).message).toMatch(
+      new RegExp(`^GET ${URL_} failed: .*; tried 3 times over 0.2 s, its retry budget is 0.3 s$`),
+    );
     expect(seen).toHaveLength(3);
   });
 
@@ -387,7 +438,7 @@ describe('HttpClient retries', () => {
   it('describes a refused connection and does not repeat a POST reset mid-way', async () => {
     let calls = 0;
     const { http: client } = makeHttp({
-      retries: 0,
+      retryBudgetMs: 0,
       fetch: async () => {
         calls++;
         throw new TypeError('fetch failed', {

@@ -425,15 +425,18 @@ describe('import', () => {
     ]);
   });
 
-  it('importImage answered 503 is sent again while Glance shows no import, up to the retries', async () => {
+  it('importImage answered 503 is sent again while Glance shows no import, within the retry budget', async () => {
     server.use(
       http.post(`${GLANCE}/v2/images/${ID}/import`, () => HttpResponse.json({}, { status: 503 })),
       http.get(`${GLANCE}/v2/images/${ID}`, () => HttpResponse.json(image(ID, { status: 'queued' }))),
       http.get(`${GLANCE}/v2/images/${ID}/tasks`, () => HttpResponse.json({ tasks: [] })),
     );
     const { client } = glance();
-    await expect(client.importImage(ID, { name: 'glance-direct' })).rejects.toBeInstanceOf(HttpError);
-    expect(glanceRequests().filter((r) => r.startsWith('POST'))).toHaveLength(5);
+    const error = await client.importImage(ID, { name: 'glance-direct' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).message).toMatch(/; tried 22 times over 114\.5 s, its retry budget is 120 s$/);
+    // Pauses of 75 ms doubling to the 10 s cap (7.5 s jittered) for 2 minutes of fake time.
+    expect(glanceRequests().filter((r) => r.startsWith('POST'))).toHaveLength(22);
   });
 
   it('stageImage PUTs a streamed body as application/octet-stream', async () => {
@@ -523,10 +526,10 @@ describe('members and tasks', () => {
     expect(bodies).toStrictEqual([{ member: PROJECT }]);
     fail = true;
     await expect(client.addMember(ID, PROJECT)).rejects.toBeInstanceOf(HttpError);
-    expect(bodies).toHaveLength(1 + 5);
+    expect(bodies).toHaveLength(1 + 22); // sent again for the retry budget, 2 minutes of fake time
     shared = true;
     expect(await client.addMember(ID, PROJECT)).toEqual(member('accepted'));
-    expect(bodies).toHaveLength(1 + 5 + 1);
+    expect(bodies).toHaveLength(1 + 22 + 1);
   });
 
   it('updateMember PUTs {status} and removeMember DELETEs', async () => {

@@ -91,7 +91,7 @@ export class RealGlance {
     calls: LogCall[];
   } {
     const { log, calls } = captureLog();
-    const clock = options.clock instanceof FakeClock ? options.clock : new FakeClock();
+    const clock = options.clock instanceof FakeClock ? options.clock : new FakeClock(undefined, { sleepsPass: true });
     const http = new HttpClient({ redactor: new Redactor(), log, random: () => 0.5, ...options, clock });
     const session = new Session(http, makeCloud(passwordAuth({ authUrl: `${this.base}/v3` })));
     return { glance: new GlanceClient(session, this.base), http, session, clock, delays: clock.sleeps, calls };

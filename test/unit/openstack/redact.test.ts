@@ -28,7 +28,7 @@ function exposed(error: Error): string {
 
 describe('secrets never reach errors or the log', () => {
   function sessionFor(auth: AuthConfig) {
-    const t = makeHttp({ retries: 1 });
+    const t = makeHttp({ retryBudgetMs: 200 });
     const session = new Session(t.http, makeCloud(auth));
     return { ...t, session, glance: new GlanceClient(session) };
   }
