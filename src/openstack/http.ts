@@ -4,7 +4,7 @@ import type { Redactor } from '../net/redact.js';
 import { StallWatch } from '../net/stall-watch.js';
 import { fetchUpload, isStreamBody, type StreamBody, undiciUpload, type UploadLike } from '../net/upload.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import { type ConnectionError, HttpError, outcomeUnknown, retriesSpent } from './errors.js';
+import { ConnectionError, HttpError, outcomeUnknown, retriesSpent } from './errors.js';
 import { connectionError, httpError, stallError } from './error-mapping.js';
 import type { Log } from './log.js';
 import { RequestStats } from './request-stats.js';
@@ -78,12 +78,20 @@ export class HttpClient {
       const pause = this.retry.delay(attempt, result.retryAfter);
       if (!this.retry.inBudget(started, pause)) throw this.spent(error, attempt + 1, started);
       lost ||= outcomeUnknown(error);
+      if (attempt === 0 && error instanceof ConnectionError) this.warnRetrying(req, error);
       await this.clock.sleep(pause);
       if (!this.retry.repeatable(req) && req.recover && outcomeUnknown(error)) {
         const recovered = await req.recover().catch(() => Promise.reject(error));
         if (recovered) return recovered;
       }
     }
+  }
+
+  /** An endpoint that does not answer is tried for the whole budget: say so at once, not only at the end. */
+  private warnRetrying(req: HttpRequest, error: ConnectionError): void {
+    const budget = `${this.retry.budgetMs / 1000} s`;
+    const fields = { method: req.method, url: this.redactor.text(req.url) };
+    this.options.log.warn(fields, `${error.message}; trying again for up to ${budget} (--retry-budget)`);
   }
 
   /** The last error of a request whose retry budget is spent; as it was when there is no budget to speak of. */

@@ -411,6 +411,23 @@ describe('HttpClient retries', () => {
     expect(seen).toHaveLength(3);
   });
 
+  it('warns once, at the first connection error, that it keeps trying for its budget', async () => {
+    server.use(http.get(URL_, () => HttpResponse.error()));
+    const { http: client, calls } = makeHttp({ retryBudgetMs: 300 });
+    await rejection(client.request({ method: 'GET', url: URL_ }));
+    const warnings = calls.filter((call) => call.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toMatch(/^GET .* failed: .*; trying again for up to 0.3 s \(--retry-budget\)$/);
+  });
+
+  it('does not warn about a 503 it tries again (a busy Glance is no news)', async () => {
+    let answered = 0;
+    server.use(http.get(URL_, () => (answered++ < 2 ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json({}))));
+    const { http: client, calls } = makeHttp();
+    await client.request({ method: 'GET', url: URL_ });
+    expect(calls.filter((call) => call.level === 'warn')).toEqual([]);
+  });
+
   it('does not repeat a POST after a connection error (it may have arrived)', async () => {
     server.use(http.post(URL_, () => HttpResponse.error()));
     const { http: client, delays } = makeHttp();
