@@ -94,6 +94,9 @@ export const report = z.strictObject({
       status: z.enum(RESULT_STATUSES),
       message: z.string().optional(),
       imageId: z.string().optional(),
+      verification: z
+        .strictObject({ state: z.enum(['verified', 'source-verified', 'not-verifiable']), detail: z.string() })
+        .optional(),
       durationMs: z.number().nonnegative().optional(),
     }),
   ),
