@@ -5,6 +5,7 @@ import { type GlanceClient, type GlanceImage, patchApplied } from '../openstack/
 import { requiredMinDisk, tagDelta } from '../plan/diff.js';
 import { remove, rename, update } from './image-actions.js';
 import { ImportFailure, type ImportOutcome, type Verification } from './import/outcome.js';
+import { verificationChange, verificationText } from './verification.js';
 import type { ImportPermits } from './import/permits.js';
 import type { Importer } from './importer.js';
 import { type ApplyObserver, progressOf } from './observer.js';
@@ -207,9 +208,10 @@ async function finishImport(
     const message = `another run is importing ${name} (image ${outcome.image.id}): left to it, not imported twice`;
     return { status: 'deferred', imageId: outcome.image.id, message };
   }
-  const image = outcome.image;
+  const { image, verification } = outcome;
+  const finishing = { ...action, changes: [...action.changes, verificationChange(image, verification)] };
   try {
-    await describeOnce(action, image, deps);
+    await describeOnce(finishing, image, deps);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     const reason = `could not finish ${name} after its import: ${why}`;
@@ -219,15 +221,7 @@ async function finishImport(
     if (action.kind === 'resume-import') throw new ImportFailure(`${reason}; ${image.id} left as it is`, image.id);
     throw await deps.importer.abandon(image, new Error(reason));
   }
-  const { verification } = outcome;
   return { status: 'done', imageId: image.id, message: verificationText(verification), verification };
-}
-
-/** `verified`; `source verified, not end to end: Glance converted it to raw`; `not verifiable: no checksum …`. */
-export function verificationText({ state, detail }: Verification): string {
-  if (state === 'verified') return 'verified';
-  if (state === 'source-verified') return `source verified, ${detail.slice(detail.indexOf('not end to end'))}`;
-  return `not verifiable: ${detail}`;
 }
 
 /**

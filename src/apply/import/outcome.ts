@@ -11,6 +11,9 @@ export interface Verification {
   detail: string;
 }
 
+/** The property that records an image's Verification, `STATE: DETAIL` (`source verified: …`), for `status`. */
+export const VERIFICATION_PROPERTY = 'image_verification';
+
 export type ImportOutcome =
   | { state: 'active'; image: GlanceImage; verification: Verification }
   | { state: 'started'; image: GlanceImage }

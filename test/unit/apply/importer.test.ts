@@ -54,7 +54,17 @@ describe('import: finishing a new image', () => {
     // The create, the import, and one PATCH of what had to wait until the image is active.
     expect(h.cloud.writesTo(id)).toEqual(['POST /images/ID/import', 'PATCH /images/ID']);
     expect(h.cloud.requests.filter((r) => r.method !== 'GET')).toHaveLength(3);
-    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([[{ op: 'replace', path: '/visibility', value: 'public' }]]);
+    // The visibility, and the record of the verification (status reads it), in the same PATCH.
+    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([
+      [
+        { op: 'replace', path: '/visibility', value: 'public' },
+        {
+          op: 'add',
+          path: '/image_verification',
+          value: "verified: source sha512 = the definition's; Glance's sha512 = the source's",
+        },
+      ],
+    ]);
     // Finished only once the data is in.
     expect(h.cloud.of('PATCH').map((r) => r.status)).toEqual(['active']);
 
@@ -84,11 +94,14 @@ describe('import: finishing a new image', () => {
     expect(h.cloud.images.get(id)).toMatchObject({ status: 'deactivated', visibility: 'community' });
   });
 
-  it('a private version: nothing left to write after the import', async () => {
+  it('a private version: only the record of its verification left to write after the import', async () => {
     const h = withSource(harness(server));
     const report = await h.run([importOf(1, { ...WANT, visibility: 'private' })]);
     expect(report.results[0]?.status).toBe('done');
-    expect(h.cloud.writesTo(createdId(h))).toEqual(['POST /images/ID/import']);
+    expect(h.cloud.writesTo(createdId(h))).toEqual(['POST /images/ID/import', 'PATCH /images/ID']);
+    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([
+      [{ op: 'add', path: '/image_verification', value: expect.stringMatching(/^not verifiable: no checksum/) }],
+    ]);
   });
 
   it('the final changes, when there are several: tags and status first, then every field in one PATCH', async () => {
@@ -116,6 +129,7 @@ describe('import: finishing a new image', () => {
     expect(h.cloud.of('PATCH')[0]?.body).toEqual([
       { op: 'replace', path: '/visibility', value: 'public' },
       { op: 'replace', path: '/name', value: 'Ubuntu 24.04' },
+      { op: 'add', path: '/image_verification', value: expect.stringMatching(/^not verifiable: /) },
     ]);
     expect(h.cloud.firstPublic.get(id)).toMatchObject({ name: 'Ubuntu 24.04', status: 'deactivated' });
   });

@@ -250,6 +250,12 @@ export const statusDocument = z.strictObject({
               why: z.string(),
             })
             .optional(),
+          verification: z
+            .strictObject({
+              state: z.enum(['verified', 'source-verified', 'not-verifiable', 'not-recorded']),
+              detail: z.string(),
+            })
+            .optional(),
           retention: z.strictObject({ state: z.enum(['kept', 'past']), why: z.string() }).optional(),
           next: z.enum(['import', 'resume', 'delete', 'deactivate', 'hide', 'rename', 'update', 'none']),
           why: z.string().optional(),
