@@ -197,6 +197,8 @@ function catalogue(files, suffix) {
     const last = versions.at(-1);
     return {
       ...rest,
+      // The files are qcow2 whatever the template declares (Garden Linux: raw); the tool refuses a mismatch.
+      format: 'qcow2',
       name: `${template.name} ${suffix} ${i + 1}`,
       ...(template.shortname ? { shortname: `${template.shortname}-${suffix}-${i + 1}` } : {}),
       versions: [

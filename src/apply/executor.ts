@@ -4,7 +4,8 @@ import { isHttpStatus } from '../openstack/errors.js';
 import { type GlanceClient, type GlanceImage, patchApplied } from '../openstack/image.js';
 import { requiredMinDisk, tagDelta } from '../plan/diff.js';
 import { remove, rename, update } from './image-actions.js';
-import { ImportFailure, type ImportOutcome } from './import/outcome.js';
+import { ImportFailure, type ImportOutcome, type Verification } from './import/outcome.js';
+import { verificationChange, verificationText } from './verification.js';
 import type { ImportPermits } from './import/permits.js';
 import type { Importer } from './importer.js';
 import { type ApplyObserver, progressOf } from './observer.js';
@@ -24,6 +25,8 @@ export interface ActionResult {
   message?: string;
   /** The image the action worked on (for an import: the image it created). */
   imageId?: string;
+  /** How far an import's data was checked before it was published (an import that is done). */
+  verification?: Verification;
   /** How long the action ran, from the moment its predecessors were done (not set when it did not run). */
   durationMs?: number;
 }
@@ -158,7 +161,7 @@ function baseOf(action: Action): Pick<ActionResult, 'seq' | 'kind' | 'definition
 }
 
 /** What an action came to: the part of its result the action itself tells. */
-export type Outcome = Pick<ActionResult, 'status' | 'message' | 'imageId'>;
+export type Outcome = Pick<ActionResult, 'status' | 'message' | 'imageId' | 'verification'>;
 
 async function execute(
   action: Action,
@@ -205,9 +208,10 @@ async function finishImport(
     const message = `another run is importing ${name} (image ${outcome.image.id}): left to it, not imported twice`;
     return { status: 'deferred', imageId: outcome.image.id, message };
   }
-  const image = outcome.image;
+  const { image, verification } = outcome;
+  const finishing = { ...action, changes: [...action.changes, verificationChange(image, verification)] };
   try {
-    await describeOnce(action, image, deps);
+    await describeOnce(finishing, image, deps);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     const reason = `could not finish ${name} after its import: ${why}`;
@@ -217,13 +221,7 @@ async function finishImport(
     if (action.kind === 'resume-import') throw new ImportFailure(`${reason}; ${image.id} left as it is`, image.id);
     throw await deps.importer.abandon(image, new Error(reason));
   }
-  const message =
-    outcome.checksum === 'verified'
-      ? 'checksum verified'
-      : outcome.checksum === 'unverifiable'
-        ? 'checksum not verifiable'
-        : undefined;
-  return { status: 'done', imageId: image.id, ...(message ? { message } : {}) };
+  return { status: 'done', imageId: image.id, message: verificationText(verification), verification };
 }
 
 /**

@@ -22,8 +22,10 @@ export interface ImportSettings {
   /** Further web-download attempts when one fails or is stuck. */
   stuckRetry: number;
   prefetch: Prefetch;
-  /** --verify-checksum: every image is streamed through this tool, which hashes it. */
+  /** --verify-checksum: every image is streamed through this tool (web-download's are verified all the same). */
   verifyChecksum?: boolean;
+  /** The hash Glance stores (os_hash_algo, its `hashing_algorithm`) as the run saw it; default sha512. */
+  glanceHashAlgo?: string;
   /** Import methods Glance offers (GET /v2/info/import). */
   methods: string[];
   /** A queued, uploading or importing image with no import task running is stuck after this long (60 s). */
@@ -54,9 +56,10 @@ export interface ImportDeps {
 /**
  * Imports one image version: tests the source, creates the image (private, fully described: every property and
  * tag, the version's deterministic id), imports it within the run's permits by the import method chosen for it
- * (import/choose.ts), waits with the run's one watcher until it is active and checks its checksum. A failed or
- * stuck import is tried again or by another method (into a fresh image when the stuck one cannot take another
- * import). An image it created and could not finish is deleted again, or named in the error.
+ * (import/choose.ts), waits with the run's one watcher until it is active and verifies it (import/verify.ts). A
+ * failed or stuck import is tried again or by another method (into a fresh image when the stuck one cannot take
+ * another import). An image it created and could not finish (or that failed verification) is deleted again, or
+ * named in the error.
  */
 export class Importer {
   private readonly context: ImportContext;
@@ -173,6 +176,7 @@ export class Importer {
       if (outcome.state === 'active') report(job, 'active');
       return outcome;
     } catch (error) {
+      job.read?.cancel();
       if (error instanceof OtherRun) return this.otherRun(job.desired, error.image);
       report(job, 'failed', messageOf(error));
       if (error instanceof ImportFailure && error.leftBehind) throw error;

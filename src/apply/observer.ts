@@ -7,7 +7,15 @@ import type { ActionResult } from './executor.js';
  * (web-download); `uploading`: this tool streams it into Glance's staging area (glance-direct); `importing`:
  * Glance imports what was staged; `active` and `failed`: the end.
  */
-export type ImportPhase = 'creating' | 'waiting' | 'downloading' | 'uploading' | 'importing' | 'active' | 'failed';
+export type ImportPhase =
+  | 'creating'
+  | 'waiting'
+  | 'downloading'
+  | 'uploading'
+  | 'importing'
+  | 'verifying'
+  | 'active'
+  | 'failed';
 
 /**
  * What a run tells whoever watches it (a live view on a terminal). Every method is optional and must not

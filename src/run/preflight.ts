@@ -47,8 +47,11 @@ export function checkBeforeRun(definitions: readonly ImageDefinition[], options:
   return issues;
 }
 
-/** The properties the version's image would carry; a `latest` pointer gets its build date when a run reads it. */
+/**
+ * The properties the version's image would carry, `image_verification` (written when it is published) among
+ * them; a `latest` pointer gets its build date when a run reads it.
+ */
 function propertyCount(def: ImageDefinition, version: VersionDefinition): number {
   const dated = version.build_date === undefined ? { ...version, build_date: '1970-01-01' } : version;
-  return Object.values(propertiesFor(def, dated)).filter((value) => value !== null).length;
+  return Object.values(propertiesFor(def, dated)).filter((value) => value !== null).length + 1;
 }

@@ -12,7 +12,10 @@ export interface Detected {
   format: string;
   /** Shown in a mismatch: "qcow2 with a backing file", "raw data (no image header)", … */
   description: string;
-  /** A qcow2 that points at other files (a backing file, an external data file): never accepted. */
+  /**
+   * An image that points at other files (a qcow2's backing or external data file, a VMDK whose extents are
+   * other files, a differencing VHD): never accepted, whatever the declared format.
+   */
   unsafe?: boolean;
 }
 
@@ -38,9 +41,10 @@ export function detectFormat(head: Uint8Array): Detected {
   if (head.length === 0) return { format: 'empty', description: 'empty (no data at all)' };
   if (startsWith(head, QCOW)) return qcow(head);
   if (startsWith(head, QED)) return { format: 'qed', description: 'a QED image' };
-  if (startsWith(head, VMDK_SPARSE)) return { format: 'vmdk', description: 'a VMDK image (sparse extent)' };
-  if (startsWith(head, VMDK_DESCRIPTOR)) return { format: 'vmdk', description: 'a VMDK descriptor' };
-  if (startsWith(head, VHD)) return { format: 'vhd', description: 'a VHD image' };
+  if (startsWith(head, VMDK_SPARSE)) return vmdkSparse(head);
+  if (startsWith(head, VMDK_DESCRIPTOR))
+    return { ...VMDK_OTHER_FILES, description: 'a VMDK descriptor (of other files)' };
+  if (startsWith(head, VHD)) return vhd(head);
   if (startsWith(head, VHDX)) return { format: 'vhdx', description: 'a VHDX image' };
   if (startsWith(head, VDI, 0x40)) return { format: 'vdi', description: 'a VDI image' };
   if (startsWith(head, LUKS)) return { format: 'luks', description: 'a LUKS encrypted volume' };
@@ -61,6 +65,38 @@ function qcow(head: Uint8Array): Detected {
     return { format: 'qcow2', description: 'qcow2 with an external data file', unsafe: true };
   }
   return { format: 'qcow2', description: `qcow2 (version ${version})` };
+}
+
+const VMDK_OTHER_FILES = { format: 'vmdk', unsafe: true } as const;
+/** VMDK create types whose data is all in the one file (what Glance's format inspector accepts too). */
+const VMDK_SELF_CONTAINED = ['monolithicSparse', 'streamOptimized'];
+
+/**
+ * A sparse VMDK extent: safe only when its embedded descriptor (sector offset at 28, size at 36, little-endian)
+ * declares a self-contained create type; one whose descriptor lies beyond the bytes read is not known to be.
+ */
+function vmdkSparse(head: Uint8Array): Detected {
+  if (head.length < 44) return { format: 'vmdk', description: 'a truncated VMDK header', unsafe: true };
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const offset = Number(view.getBigUint64(28, true)) * 512;
+  const size = Number(view.getBigUint64(36, true)) * 512;
+  if (offset === 0 || size === 0) return { format: 'vmdk', description: 'a VMDK image (sparse extent)' };
+  const text = Buffer.from(head.subarray(offset, offset + size)).toString('latin1');
+  const type = /createType\s*=\s*"([^"]*)"/.exec(text)?.[1];
+  if (type !== undefined && VMDK_SELF_CONTAINED.includes(type)) {
+    return { format: 'vmdk', description: `a VMDK image (${type})` };
+  }
+  const why = type === undefined ? 'without a create type in the first bytes' : `of type ${type}, with other files`;
+  return { ...VMDK_OTHER_FILES, description: `a VMDK image ${why}` };
+}
+
+/** A VHD's footer copy at the start (dynamic and differencing disks): disk type 4, at 60, has a parent disk. */
+function vhd(head: Uint8Array): Detected {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (head.length >= 64 && view.getUint32(60) === 4) {
+    return { format: 'vhd', description: 'a differencing VHD (of a parent disk)', unsafe: true };
+  }
+  return { format: 'vhd', description: 'a VHD image' };
 }
 
 /** Declared disk formats and the detected formats each accepts. Formats not listed here are not checked. */

@@ -8,6 +8,7 @@ import { maskUserinfo } from '../net/redact.js';
 import { fetchFailure } from '../net/fetch-failure.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { formatMismatch, SNIFF_BYTES, SourceFormatError } from './format.js';
+import { digesting, drain, type SourceDigests } from './read-through.js';
 
 export { SourceFormatError } from './format.js';
 
@@ -163,6 +164,18 @@ export class SourceReader {
       throw new SourceFormatError(url, options.format, found);
     }
     return { ...opened, stream };
+  }
+
+  /**
+   * Reads the whole source once (checked against `format` first, like `open`) and hashes it with each of
+   * `algos`: the tool's own look at the bytes Glance fetches. Memory stays flat; a source that sends nothing
+   * for the timeout fails, and so does an abort of `signal`.
+   */
+  async digest(url: string, options: OpenOptions & { algos: readonly string[]; signal?: AbortSignal }) {
+    const { stream } = await this.open(url, options.format !== undefined ? { format: options.format } : {});
+    const read = digesting(stream, options.algos);
+    await drain(read.stream, this.timeoutMs, this.clock, options.signal);
+    return read.result() satisfies SourceDigests;
   }
 
   private async openFile(url: string): Promise<SourceStream> {

@@ -7,7 +7,7 @@ import type { ImageSubject } from '../scs/image-subject.js';
 import { replacementDue } from '../scs/recency.js';
 import { subjectOfDefinition, subjectOfImage } from '../scs/subjects.js';
 import { type ActionIndex, changesOf, importKey, nextOf } from './actions.js';
-import type { ImageSummary, Recency, Role, VersionStatus } from './types.js';
+import type { ImageSummary, Recency, Role, VerificationStatus, VersionStatus } from './types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -102,6 +102,7 @@ function imageRow(
   return {
     ...base,
     image: summaryOf(image),
+    verification: verificationOf(image),
     role,
     plainName: { now: def.multi && image.name === def.name, next: def.multi && keepsName },
     recency: recencyOf(subjectOfImage(image), context.now),
@@ -123,6 +124,7 @@ function leftAloneRow(
   return {
     ...base,
     image: summaryOf(image),
+    verification: verificationOf(image),
     role: 'left-alone',
     plainName: { now: false, next: false },
     recency: recencyOf(subjectOfImage(image), context.now),
@@ -167,4 +169,22 @@ export function summaryOf(image: GlanceImage): ImageSummary {
     owner: image.owner ?? null,
     createdAt: image.created_at,
   };
+}
+
+/** The record apply/verification.ts writes when it publishes an image: `STATE: DETAIL`. */
+const VERIFICATION_PROPERTY = 'image_verification';
+const RECORDED = [
+  ['verified', 'verified'],
+  ['source verified', 'source-verified'],
+  ['not verifiable', 'not-verifiable'],
+] as const;
+
+/** What the image's `image_verification` says; `not-recorded` for an image published without it. */
+export function verificationOf(image: GlanceImage): VerificationStatus {
+  const recorded = image[VERIFICATION_PROPERTY];
+  const text = typeof recorded === 'string' ? recorded : '';
+  for (const [words, state] of RECORDED) {
+    if (text.startsWith(`${words}: `)) return { state, detail: text.slice(words.length + 2) };
+  }
+  return { state: 'not-recorded', detail: 'imported before verification by default, or by another tool' };
 }

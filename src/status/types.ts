@@ -36,6 +36,15 @@ export interface Recency {
   why: string;
 }
 
+/**
+ * What the image's `image_verification` (written by the run that published it) says: `verified` end to end,
+ * `source-verified` (and why not end to end), `not-verifiable` (and why); `not-recorded` without it.
+ */
+export interface VerificationStatus {
+  state: 'verified' | 'source-verified' | 'not-verifiable' | 'not-recorded';
+  detail: string;
+}
+
 export interface VersionStatus {
   version: string;
   /** The definition lists it. */
@@ -46,6 +55,8 @@ export interface VersionStatus {
   /** Of a multi image: whether it holds the plain name now, and whether it will after the next run. */
   plainName: { now: boolean; next: boolean };
   recency?: Recency;
+  /** How its image's data was checked when it was imported (read from the image), when it has an image. */
+  verification?: VerificationStatus;
   /** Of an outdated image (or duplicate): within uuid_validity (`kept`) or past it, and the planner's words. */
   retention?: { state: 'kept' | 'past'; why: string };
   next: Next;

@@ -1,8 +1,8 @@
-import { checkedActive } from './checksum.js';
 import { type Choice, chooseMethod, type MethodInputs, noMethodOffered, type PreviousAttempt } from './choose.js';
 import { type ImportContext, type Job, report, watchJob } from './job.js';
 import type { ImportStrategy } from './strategy.js';
 import { ImportFailure, type ImportOutcome } from './outcome.js';
+import { verifiedActive } from './verify.js';
 
 /** How an attempt that did not bring the image to active ended. */
 type Unfinished = Pick<PreviousAttempt, 'ended'> & { reason: string };
@@ -47,13 +47,15 @@ async function attempt(
   again: boolean,
 ): Promise<ImportOutcome | Unfinished> {
   const { log, settings } = context;
-  const { checksum } = job.source;
   const started = await method.start(context, job, again);
-  if (started.state === 'active') return checkedActive(log, started.image, checksum, false);
-  if (!settings.wait) return { state: 'started', image: job.image };
+  if (started.state === 'active') return verifiedActive(context, job, started.image);
+  if (!settings.wait) {
+    started.read.cancel();
+    return { state: 'started', image: job.image };
+  }
   report(job, method.working.phase, method.working.detail);
   const result = await watchJob(context, job);
-  if (result.state === 'active') return checkedActive(log, result.image, checksum, started.streamedAndChecked);
+  if (result.state === 'active') return verifiedActive(context, job, result.image, started.read);
   log.warn(`${capitalized(method.name)} import of ${job.image.name} did not finish: ${result.reason}`);
   return { ended: result.state, reason: result.reason };
 }
@@ -71,7 +73,7 @@ async function waitForEarlierRun(
   if (counted) report(job, counted.working.phase, counted.working.detail);
   else report(job, 'waiting', 'for the import an earlier run started');
   const result = await watchJob(context, job);
-  if (result.state === 'active') return checkedActive(context.log, result.image, job.source.checksum, false);
+  if (result.state === 'active') return verifiedActive(context, job, result.image);
   const by = counted ? `${capitalized(counted.name)} import` : 'Import';
   context.log.warn(`${by} of ${job.image.name} did not finish: ${result.reason}`);
   return { ended: result.state, reason: result.reason, attempts: 1, ...(counted ? { method: counted.name } : {}) };

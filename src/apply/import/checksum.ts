@@ -1,52 +1,63 @@
-import type { Logger } from 'pino';
 import type { Checksum } from '../../definitions/types.js';
 import type { GlanceImage } from '../../openstack/image.js';
-import { ImportFailure, type ImportOutcome } from './outcome.js';
+import type { SourceDigests } from '../../sources/read-through.js';
+import { ImportFailure, type Verification } from './outcome.js';
+
+/** Glance's `hashing_algorithm` unless the run saw another on its images (os_hash_algo). */
+export const GLANCE_HASH_ALGO = 'sha512';
+
+/** The algorithms one read of a source hashes with: the definition's checksum's and the one Glance stores. */
+export function algosFor(checksum: Checksum | undefined, glanceAlgo: string): string[] {
+  return [...new Set([...(checksum ? [checksum.algo] : []), glanceAlgo])];
+}
+
+/** Fails when the source's digest is not the definition's checksum: the data is not what was published. */
+export function checkSource(name: string, checksum: Checksum | undefined, read: SourceDigests): void {
+  if (!checksum) return;
+  const got = read.digests[checksum.algo];
+  if (got !== checksum.hex.toLowerCase()) {
+    throw new ImportFailure(
+      `checksum mismatch for ${name}: the source's ${checksum.algo} is ${got}, the definition expects ` +
+        `${checksum.hex}; not published`,
+    );
+  }
+}
 
 /**
- * The outcome of an import that is active: its checksum verified against what Glance stored, or, when Glance
- * stores no hash of the definition's algorithm, against the digest of the data streamed through this tool
- * (`streamedAndChecked`); unverifiable without either. A mismatch fails the import.
+ * How far an active image is verified, from what the tool read of its source (format checked, digests):
+ * the source against the definition's checksum (`checkSource`), then Glance's stored hash (os_hash_value)
+ * against the tool's digest of the same bytes. Glance holding other bytes fails, unless it converted the
+ * image (its disk_format is no longer the declared one): its hash is then of the converted data.
  */
-export function checkedActive(
-  log: Logger,
+export function verdict(
   image: GlanceImage,
+  declared: string | undefined,
   checksum: Checksum | undefined,
-  streamedAndChecked: boolean,
-): ImportOutcome {
-  if (!checksum) return { state: 'active', image, checksum: 'none' };
-  const stored = storedDigest(image, checksum.algo);
-  if (stored === undefined) {
-    if (!streamedAndChecked) {
-      log.warn(
-        `Checksum of ${image.name} not verified: Glance stores ${image.os_hash_algo ?? 'no'} hash, ` +
-          `the definition gives ${checksum.algo}`,
-      );
-    }
-    return { state: 'active', image, checksum: streamedAndChecked ? 'verified' : 'unverifiable' };
+  read: SourceDigests,
+): Verification {
+  const name = image.name ?? image.id;
+  checkSource(name, checksum, read);
+  const glance = glanceLink(image, declared, read);
+  if (!checksum) {
+    return { state: 'not-verifiable', detail: `no checksum in the definition; format checked; ${glance.detail}` };
   }
-  if (stored !== checksum.hex.toLowerCase()) {
-    throw new ImportFailure(
-      `checksum mismatch for ${image.name}: Glance stored ${checksum.algo} ${stored}, ` +
-        `the definition expects ${checksum.hex}`,
-    );
-  }
-  log.info(`Verified ${checksum.algo} checksum of ${image.name}`);
-  return { state: 'active', image, checksum: 'verified' };
+  const source = `source ${checksum.algo} = the definition's`;
+  if (glance.same) return { state: 'verified', detail: `${source}; ${glance.detail}` };
+  return { state: 'source-verified', detail: `${source}; not end to end: ${glance.detail}` };
 }
 
-/** Fails before the import when the digest of the data streamed does not match the definition's checksum. */
-export function checkStreamed(image: GlanceImage, checksum: Checksum | undefined, digest: string | undefined): void {
-  if (checksum && digest !== checksum.hex.toLowerCase()) {
-    throw new ImportFailure(
-      `checksum mismatch for ${image.name}: ${checksum.algo} is ${digest}, expected ${checksum.hex}`,
-    );
+function glanceLink(image: GlanceImage, declared: string | undefined, read: SourceDigests) {
+  const algo = image.os_hash_algo;
+  const stored = image.os_hash_value?.toLowerCase();
+  if (!algo || !stored) return { same: false, detail: 'Glance stored no hash' };
+  const ours = read.digests[algo];
+  if (ours === undefined) return { same: false, detail: `Glance stores ${algo}, which the tool did not compute` };
+  if (ours === stored) return { same: true, detail: `Glance's ${algo} = the source's` };
+  if (declared !== undefined && image.disk_format !== declared) {
+    return { same: false, detail: `Glance converted it to ${image.disk_format}; its ${algo} is of the converted data` };
   }
-}
-
-/** The digest Glance stored for the algorithm, when it stored one: os_hash_value, or the md5 `checksum`. */
-function storedDigest(image: GlanceImage, algo: string): string | undefined {
-  if (image.os_hash_algo === algo && image.os_hash_value) return image.os_hash_value.toLowerCase();
-  if (algo === 'md5' && image.checksum) return image.checksum.toLowerCase();
-  return undefined;
+  throw new ImportFailure(
+    `Glance holds other data than the source for ${image.name}: its ${algo} is ${stored}, the source's ${ours}; ` +
+      'not published',
+  );
 }

@@ -6,6 +6,7 @@ import type { ImportSettings } from '../importer.js';
 import type { ImportPhase, ImportProgress } from '../observer.js';
 import type { WaitResult, Watcher } from '../watcher.js';
 import type { ImportPermits } from './permits.js';
+import type { SourceRead } from './verify.js';
 
 /** What every part of an import works with: the run's clients, clock, watcher and settings. */
 export interface ImportContext {
@@ -28,6 +29,11 @@ export interface Job {
   /** The image was deleted here (replacing it): nothing left to clean up. */
   discarded: boolean;
   permits: ImportPermits;
+  /**
+   * The tool's read of the source (verify.ts), made once for all of the job's attempts: Glance fetches the same
+   * bytes again on a retry; the data a through-the-tool attempt streams replaces it.
+   */
+  read?: SourceRead;
   /** Whoever watches the import's phases and bytes; the phase it was last told. */
   progress?: ImportProgress;
   phase?: ImportPhase;

@@ -1,48 +1,37 @@
-import { createHash, type Hash } from 'node:crypto';
 import { ConnectionError, outcomeUnknown } from '../../openstack/errors.js';
 import type { ImportProgress } from '../observer.js';
 import { type ImportContext, type Job, report } from './job.js';
 import { messageOf } from './outcome.js';
+import { digesting, type SourceDigests } from '../../sources/read-through.js';
 
 /** Uploads of the staging data again after an answer was lost before Glance took it. */
 const STAGE_REPEATS = 2;
 
 /**
- * Uploads the source into the image's staging area; the hex digest of what went up. An upload whose answer
- * was lost is asked about: staged (uploading) is done, still queued is uploaded again. Without `algo`,
- * nothing is hashed and the digest is undefined.
+ * Uploads the source into the image's staging area, checked against the declared format first; the digests
+ * (one per algorithm of `algos`) of what went up. An upload whose answer was lost is asked about: staged
+ * (uploading) is done, still queued is uploaded again.
  */
-export async function stage(context: ImportContext, job: Job, algo: string | undefined): Promise<string | undefined> {
+export async function stage(context: ImportContext, job: Job, algos: readonly string[]): Promise<SourceDigests> {
   const { glance, log, sources } = context;
   for (let attempt = 0; ; attempt++) {
-    const hash = algo ? createHash(algo) : undefined;
     const format = job.image.disk_format ?? job.desired.disk_format;
     const { stream, size } = await sources.open(job.source.url, format ? { format } : {});
     log.info(`Uploading ${job.source.url} to the staging area of ${job.image.name}${size ? ` (${size} bytes)` : ''}`);
     report(job, 'uploading');
-    const body = counted(hash ? hashed(stream, hash) : stream, job.progress, size);
+    const read = digesting(stream, algos);
+    const body = counted(read.stream, job.progress, size);
     try {
       await glance.stageImage(job.image.id, body, size !== undefined ? { size } : {});
-      return hash?.digest('hex');
+      return read.result();
     } catch (error) {
       if (!(outcomeUnknown(error) || error instanceof ConnectionError) || attempt >= STAGE_REPEATS) throw error;
       const { status } = await glance.getImage(job.image.id);
-      if (status === 'uploading') return hash?.digest('hex');
+      if (status === 'uploading') return read.result();
       if (status !== 'queued') throw error;
       log.warn(`Uploading to the staging area of ${job.image.name} failed (${messageOf(error)}); uploading again`);
     }
   }
-}
-
-function hashed(stream: ReadableStream<Uint8Array>, hash: Hash): ReadableStream<Uint8Array> {
-  return stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        hash.update(chunk);
-        controller.enqueue(chunk);
-      },
-    }),
-  );
 }
 
 /** The stream as it is, each chunk's bytes told to `progress` (the running total) as it passes. */

@@ -1,11 +1,15 @@
 import type { GlanceImage, ImageStatus } from '../../openstack/image.js';
 import type { ImportPhase } from '../observer.js';
 import type { ImportContext, Job } from './job.js';
+import type { SourceRead } from './verify.js';
 
 /** How a method's start ended. */
 export type Started =
-  /** Glance imports now; `streamedAndChecked`: the data went through this tool and matched the checksum. */
-  | { state: 'started'; streamedAndChecked: boolean }
+  /**
+   * Glance imports now; `read`: the tool's own read of the source, the one Glance's stored data is verified
+   * against (made while Glance fetches it, or the bytes streamed through the tool).
+   */
+  | { state: 'started'; read: SourceRead }
   /** Glance refused the start because another run finished the image meanwhile. */
   | { state: 'active'; image: GlanceImage };
 

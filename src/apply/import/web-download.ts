@@ -2,8 +2,12 @@ import { isHttpStatus } from '../../openstack/errors.js';
 import type { ImportContext, Job } from './job.js';
 import type { ImportStrategy, Started } from './strategy.js';
 import { ensureQueued } from './replacement.js';
+import { readSource } from './verify.js';
 
-/** Glance fetches the source itself. A failed web-download puts the image back into `queued`. */
+/**
+ * Glance fetches the source itself, and this tool reads it once at the same time (verify.ts): what Glance stored
+ * is checked against that read before the image is published. A failed web-download puts it back into `queued`.
+ */
 export const webDownload: ImportStrategy = {
   name: 'web-download',
   throughThisTool: false,
@@ -25,7 +29,8 @@ async function startWebDownload(context: ImportContext, job: Job): Promise<Start
   const { glance, log } = context;
   try {
     await glance.importImage(job.image.id, { name: 'web-download', uri: job.source.url });
-    return { state: 'started', streamedAndChecked: false };
+    job.read ??= readSource(context, job);
+    return { state: 'started', read: job.read };
   } catch (error) {
     if (!isHttpStatus(error, 409)) throw error;
     const current = await glance.getImage(job.image.id);

@@ -123,12 +123,17 @@ function versionTable(rows: VersionStatus[]): string[] {
   return table(columns, cells, { indent: '  ' });
 }
 
-/** Under the table: what the next run changes on an image (drift, rotation), retention past its term, SCS. */
+/**
+ * Under the table: what the next run changes on an image (drift, rotation), retention past its term, how far
+ * its data was verified unless end to end, SCS.
+ */
 function rowDetails(row: VersionStatus): string[] {
   const name = row.image?.name ?? row.version;
   const lines: string[] = [];
   if (row.changes.length > 0) lines.push(`  would change ${name}: ${row.changes.map(changeText).join('; ')}`);
   if (row.retention?.state === 'past') lines.push(`  retention ${name}: ${row.retention.why}`);
+  const check = row.verification;
+  if (check && check.state !== 'verified') lines.push(`  ${check.state.replace('-', ' ')} ${name}: ${check.detail}`);
   if (row.why !== undefined && row.role === 'left-alone') lines.push(`  left alone ${name}: ${row.why}`);
   if (row.scsRecencyWarning !== undefined) lines.push(`  SCS recency WARN ${name}: ${row.scsRecencyWarning}`);
   return lines.map((line) => clip(safeText(line)));

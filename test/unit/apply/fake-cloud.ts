@@ -132,6 +132,11 @@ export class FakeCloud {
   /** Script of a web-download request; attempt counts earlier web-download requests for the image. */
   webDownload: (image: GlanceImage, attempt: number) => ImportScript = () => ({});
   glanceDirect: (image: GlanceImage) => ImportScript = () => ({});
+  /**
+   * What Glance stores of the bytes it imported: as they are by default; a converting Glance (image_conversion
+   * to raw, as on Ceph) other bytes under another disk_format; a Glance that got other bytes, just other bytes.
+   */
+  stores: (bytes: Uint8Array) => { bytes: Uint8Array; disk_format?: string } = (bytes) => ({ bytes });
   /** Each image as it was when it first became public. */
   readonly firstPublic = new Map<string, GlanceImage>();
   /** Imports started and not yet finished (active or failed), and the most there were at once. */
@@ -577,7 +582,9 @@ export class FakeCloud {
     this.inFlight--;
     if (pending.task && image.os_glance_import_task === pending.task.id) delete image.os_glance_import_task;
     if (outcome === 'active') {
-      const bytes = pending.bytes ?? new Uint8Array();
+      const stored = this.stores(pending.bytes ?? new Uint8Array());
+      const { bytes } = stored;
+      if (stored.disk_format) image.disk_format = stored.disk_format;
       image.status = 'active';
       image.size = bytes.length;
       image.checksum = createHash('md5').update(bytes).digest('hex');

@@ -32,7 +32,7 @@ describe('import: finishing a new image', () => {
   it('creates it private with every property and tag, imports it, then one PATCH of the visibility: 3 writes', async () => {
     const h = withSource(harness(server));
     const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     const id = createdId(h);
     expect(report.results[0]?.imageId).toBe(id);
 
@@ -54,7 +54,17 @@ describe('import: finishing a new image', () => {
     // The create, the import, and one PATCH of what had to wait until the image is active.
     expect(h.cloud.writesTo(id)).toEqual(['POST /images/ID/import', 'PATCH /images/ID']);
     expect(h.cloud.requests.filter((r) => r.method !== 'GET')).toHaveLength(3);
-    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([[{ op: 'replace', path: '/visibility', value: 'public' }]]);
+    // The visibility, and the record of the verification (status reads it), in the same PATCH.
+    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([
+      [
+        { op: 'replace', path: '/visibility', value: 'public' },
+        {
+          op: 'add',
+          path: '/image_verification',
+          value: "verified: source sha512 = the definition's; Glance's sha512 = the source's",
+        },
+      ],
+    ]);
     // Finished only once the data is in.
     expect(h.cloud.of('PATCH').map((r) => r.status)).toEqual(['active']);
 
@@ -84,11 +94,14 @@ describe('import: finishing a new image', () => {
     expect(h.cloud.images.get(id)).toMatchObject({ status: 'deactivated', visibility: 'community' });
   });
 
-  it('a private version: nothing left to write after the import', async () => {
+  it('a private version: only the record of its verification left to write after the import', async () => {
     const h = withSource(harness(server));
     const report = await h.run([importOf(1, { ...WANT, visibility: 'private' })]);
     expect(report.results[0]?.status).toBe('done');
-    expect(h.cloud.writesTo(createdId(h))).toEqual(['POST /images/ID/import']);
+    expect(h.cloud.writesTo(createdId(h))).toEqual(['POST /images/ID/import', 'PATCH /images/ID']);
+    expect(h.cloud.of('PATCH').map((r) => r.body)).toEqual([
+      [{ op: 'add', path: '/image_verification', value: expect.stringMatching(/^not verifiable: no checksum/) }],
+    ]);
   });
 
   it('the final changes, when there are several: tags and status first, then every field in one PATCH', async () => {
@@ -116,6 +129,7 @@ describe('import: finishing a new image', () => {
     expect(h.cloud.of('PATCH')[0]?.body).toEqual([
       { op: 'replace', path: '/visibility', value: 'public' },
       { op: 'replace', path: '/name', value: 'Ubuntu 24.04' },
+      { op: 'add', path: '/image_verification', value: expect.stringMatching(/^not verifiable: /) },
     ]);
     expect(h.cloud.firstPublic.get(id)).toMatchObject({ name: 'Ubuntu 24.04', status: 'deactivated' });
   });
@@ -159,7 +173,7 @@ describe('import: web-download that fails (task failure, image back to queued)',
     h.cloud.webDownload = (_image, attempt) =>
       attempt === 0 ? { outcome: { fail: 'connection reset' } } : { status: 'queued', gets: 3 };
     const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     expect(importMethods(h)).toEqual(['web-download', 'web-download']);
     expect(h.cloud.of('PUT', '/stage')).toEqual([]);
     expect(h.cloud.of('DELETE')).toEqual([]);
@@ -170,7 +184,7 @@ describe('import: web-download that fails (task failure, image back to queued)',
     failing(h);
     const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
     const id = createdId(h);
-    expect(report.results[0]).toMatchObject({ status: 'done', imageId: id, message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: id, message: 'verified' });
     expect(h.cloud.writesTo(id).slice(0, 4)).toEqual([
       'POST /images/ID/import',
       'POST /images/ID/import',
@@ -183,7 +197,8 @@ describe('import: web-download that fails (task failure, image back to queued)',
       { name: 'glance-direct' },
     ]);
     expect(h.cloud.staged.get(id)).toEqual(DATA);
-    expect(h.cloud.sourceRequests).toEqual([`HEAD ${URL}`, `GET ${URL}`]);
+    // One read alongside both web-downloads (verification), one streamed into Glance.
+    expect(h.cloud.sourceRequests).toEqual([`HEAD ${URL}`, `GET ${URL}`, `GET ${URL}`]);
     expect(h.cloud.images.get(id)).toMatchObject({ status: 'active', visibility: 'public', size: DATA.length });
     expect(h.warnings().join('\n')).toMatch(/Falling back to streaming/);
   });
@@ -234,13 +249,13 @@ describe('import: checksums', () => {
     const h = withSource(harness(server));
     const right = digest('sha512', DATA);
     const report = await h.run([importOf(1, WANT, { checksum: { algo: 'sha512', hex: right.hex.toUpperCase() } })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
   });
 
   it('md5 is compared against the `checksum` field', async () => {
     const good = withSource(harness(server));
     const done = await good.run([importOf(1, WANT, { checksum: digest('md5', DATA) })]);
-    expect(done.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(done.results[0]).toMatchObject({ status: 'done', message: 'verified' });
 
     server.resetHandlers();
     const bad = withSource(harness(server));
@@ -252,11 +267,15 @@ describe('import: checksums', () => {
     expect(bad.cloud.images.size).toBe(0);
   });
 
-  it('sha256 with web-download cannot be verified: done, with a warning', async () => {
+  it('sha256 with web-download: the source read alongside Glance is verified end to end', async () => {
     const h = withSource(harness(server));
-    const report = await h.run([importOf(1, WANT, { checksum: digest('sha256', bytesOf('anything')) })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum not verifiable' });
-    expect(h.warnings().join('\n')).toMatch(/not verified.*sha512.*sha256/);
+    const report = await h.run([importOf(1, WANT, { checksum: digest('sha256', DATA) })]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
+    expect(report.results[0]?.verification).toEqual({
+      state: 'verified',
+      detail: "source sha256 = the definition's; Glance's sha512 = the source's",
+    });
+    expect(importMethods(h)).toEqual(['web-download']);
     expect(h.cloud.images.get(createdId(h))?.visibility).toBe('public');
   });
 
@@ -276,7 +295,7 @@ describe('import: checksums', () => {
   it('prefetch always: a matching sha256 of the stream counts as verified', async () => {
     const h = withSource(harness(server, { prefetch: 'always' }));
     const report = await h.run([importOf(1, WANT, { checksum: digest('sha256', DATA) })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     expect(importMethods(h)).toEqual(['glance-direct']);
     expect(h.warnings()).toEqual([]);
   });
@@ -337,7 +356,7 @@ describe('resume-import', () => {
     const h = withSource(harness(server));
     const image = h.cloud.seed(leftBehind(h, 'queued'));
     const report = await h.run([resumeOf(image)]);
-    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'verified' });
     expect(h.cloud.of('POST', '/images')).toEqual([]);
     expect(h.cloud.of('POST', '/import').map((r) => r.body)).toEqual([{ name: 'web-download', uri: URL }]);
     expect(h.cloud.images.get(image.id)).toMatchObject({
@@ -353,7 +372,7 @@ describe('resume-import', () => {
       running: { method: 'web-download', bytes: DATA, script: { gets: 4 } },
     });
     const report = await h.run([resumeOf(image)]);
-    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'verified' });
     expect(h.cloud.of('POST', '/import')).toEqual([]);
     expect(h.cloud.writesTo(image.id)).toEqual(['PUT /images/ID/tags/os:ubuntu', 'PATCH /images/ID']);
     expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public' });
@@ -396,7 +415,7 @@ describe('resume-import', () => {
     const h = withSource(harness(server, { prefetch: 'always' }));
     const image = h.cloud.seed(leftBehind(h, 'importing'), { running: { method: 'glance-direct', bytes: DATA } });
     const report = await h.run([resumeOf(image)]);
-    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'verified' });
     expect(h.cloud.of('DELETE')).toEqual([]);
     expect(h.cloud.of('PUT', '/stage')).toEqual([]);
     expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public' });
@@ -408,7 +427,7 @@ describe('resume-import', () => {
       running: { method: 'glance-direct', bytes: DATA, script: { outcome: { fail: 'staging store full' } } },
     });
     const report = await h.run([resumeOf(image)]);
-    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'verified' });
     expect(h.cloud.writesTo(image.id).slice(0, 2)).toEqual(['PUT /images/ID/stage', 'POST /images/ID/import']);
     expect(h.cloud.staged.get(image.id)).toEqual(DATA);
   });
@@ -452,7 +471,7 @@ describe('import: stuck (queued, no task, stays queued)', () => {
     const h = withSource(harness(server, { stuckRetry: 0, prefetch: 'on-stuck', stuckAfterMs: 120_000 }));
     stuck(h);
     const report = await h.run([importOf(1, WANT, { checksum: digest('sha512', DATA) })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     expect(importMethods(h)).toEqual(['web-download', 'glance-direct']);
     const stage = h.cloud.of('PUT', '/stage')[0];
     expect((stage?.at ?? 0) - (h.cloud.of('POST', '/import')[0]?.at ?? 0)).toBeGreaterThanOrEqual(120_000);

@@ -146,7 +146,7 @@ describe('lost answers', () => {
     const h = withSource(harness(server));
     h.cloud.faults.push({ method: 'POST', path: '/images', lose: 'after' });
     const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', imageId: ID0, message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', imageId: ID0, message: 'verified' });
     expect(new Set(createdIds(h))).toEqual(new Set([ID0]));
     expect([...h.cloud.images.keys()]).toEqual([ID0]);
     expect(h.cloud.images.get(ID0)).toMatchObject({ status: 'active', visibility: 'public' });
@@ -165,7 +165,7 @@ describe('lost answers', () => {
     const h = withSource(harness(server));
     h.cloud.faults.push({ method: 'POST', path: '/import', lose: 'after' });
     const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     expect(h.cloud.of('POST', '/import')).toHaveLength(1);
     expect(h.cloud.tasks.get(ID0)).toHaveLength(1);
   });
@@ -195,7 +195,7 @@ describe('lost answers', () => {
     const h = withSource(harness(server, { prefetch: 'always' }));
     h.cloud.faults.push({ method: 'PUT', path: '/stage', lose: 'after' });
     const report = await h.run([importOf(1, WANT, { checksum: digest('sha256', DATA) })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     expect(h.cloud.sourceRequests.filter((r) => r.startsWith('GET'))).toHaveLength(1);
     expect(h.cloud.staged.get(ID0)).toEqual(DATA);
   });
@@ -204,7 +204,7 @@ describe('lost answers', () => {
     const h = withSource(harness(server, { prefetch: 'always' }));
     h.cloud.faults.push({ method: 'PUT', path: '/stage', lose: 'before' });
     const report = await h.run([importOf(1, WANT, { checksum: digest('sha256', DATA) })]);
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     expect(h.cloud.sourceRequests.filter((r) => r.startsWith('GET'))).toHaveLength(2);
     expect(h.cloud.staged.get(ID0)).toEqual(DATA);
   });

@@ -37,7 +37,7 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
     const started = h.clock.now();
     const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM })]);
 
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     const [first, second] = createdIds(h);
     expect(first).toBe(versionImageId(PROJECT, WANT, 0));
     // The orphan's id is used up (Glance never gives it out again): the fresh image takes the next one.
@@ -72,7 +72,7 @@ describe('stuck: a new import whose task stops moving (Glance restarted mid-impo
     h.cloud.webDownload = () => ({ outcome: 'stay', heartbeat: false });
     const report = await h.run([importOf(1, WANT, { checksum: CHECKSUM })]);
 
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     const [first, second] = createdIds(h);
     expect(report.results[0]?.imageId).toBe(second);
     expect(importMethods(h)).toEqual(['web-download', 'glance-direct']);
@@ -144,7 +144,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
     const started = h.clock.now();
     const report = await h.run([resumeOf(image)]);
 
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     const fresh = versionImageId(PROJECT, WANT, 0);
     expect(report.results[0]?.imageId).toBe(fresh);
     expect(h.cloud.writesTo(image.id)).toEqual(['DELETE /images/ID']);
@@ -171,7 +171,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
     ]);
     const report = await h.run([resumeOf(image)]);
 
-    expect(report.results[0]).toMatchObject({ status: 'done', message: 'checksum verified' });
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'verified' });
     const fresh = report.results[0]?.imageId as string;
     expect(fresh).not.toBe(image.id);
     expect(h.cloud.images.has(image.id)).toBe(false);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +28,10 @@ import { runMain } from './run-main.js';
 // Every stdout document of `--output json`, and every line of `--log-format json`, produced for real
 // (in-process, against a fake Keystone and Glance) and checked against the README's shapes (json-shapes.ts).
 
-const DIGEST = 'ab'.repeat(64);
+/** The source's bytes: a qcow2 (version 3) header and some data; DIGEST is their sha512, what Glance stores. */
+const QCOW2_V3 = Buffer.concat([Buffer.from([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]), Buffer.alloc(104)]);
+const SOURCE_BYTES = Buffer.concat([QCOW2_V3, Buffer.alloc(912, 7)]);
+const DIGEST = createHash('sha512').update(SOURCE_BYTES).digest('hex');
 const SOURCE = 'http://images.test/tiny-0.6.2.qcow2';
 
 /** One definition, complete for scs-0102 v2: its import is planned in an empty cloud. */
@@ -209,7 +213,7 @@ function token(base: string) {
 
 /** The image source: a HEAD answers with its size. */
 const sourceFetch: FetchLike = async (url, init) =>
-  new Response(init.method === 'HEAD' ? null : 'x', {
+  new Response(init.method === 'HEAD' ? null : SOURCE_BYTES, {
     status: url === SOURCE ? 200 : 404,
     headers: { 'Content-Length': '1024' },
   }) as never;

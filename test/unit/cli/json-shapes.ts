@@ -94,6 +94,9 @@ export const report = z.strictObject({
       status: z.enum(RESULT_STATUSES),
       message: z.string().optional(),
       imageId: z.string().optional(),
+      verification: z
+        .strictObject({ state: z.enum(['verified', 'source-verified', 'not-verifiable']), detail: z.string() })
+        .optional(),
       durationMs: z.number().nonnegative().optional(),
     }),
   ),
@@ -245,6 +248,12 @@ export const statusDocument = z.strictObject({
               replacementDue: z.string().optional(),
               overdue: z.boolean(),
               why: z.string(),
+            })
+            .optional(),
+          verification: z
+            .strictObject({
+              state: z.enum(['verified', 'source-verified', 'not-verifiable', 'not-recorded']),
+              detail: z.string(),
             })
             .optional(),
           retention: z.strictObject({ state: z.enum(['kept', 'past']), why: z.string() }).optional(),

@@ -10,13 +10,13 @@ describe('the summary table', () => {
     const hidden = hideOf(3, 'Demo Linux (20250101)');
     const plan = { actions: [imported, renamed, hidden], notes: [], definitions: [] };
     const report = reportOf([
-      resultOf(imported, 'done', { message: 'checksum verified', durationMs: 1234 }),
+      resultOf(imported, 'done', { message: 'verified', durationMs: 1234 }),
       resultOf(renamed, 'done', { durationMs: 80 }),
       resultOf(hidden, 'done', { durationMs: 65_000 }),
     ]);
     const lines = formatSummary(plan, report).trimEnd().split('\n');
     expect(lines[0]).toMatch(/^IMAGE\s+ACTION\s+RESULT\s+TIME$/);
-    expect(lines[1]).toMatch(/^Demo Linux \(20250301\)\s+import\s+done: checksum verified\s+1\.2s$/);
+    expect(lines[1]).toMatch(/^Demo Linux \(20250301\)\s+import\s+done: verified\s+1\.2s$/);
     expect(lines[2]).toMatch(/^Demo Linux \(20250301\)\s+rename to Demo Linux\s+done\s+0\.1s$/);
     expect(lines[3]).toMatch(/^Demo Linux \(20250101\)\s+hide, update 1 field\s+done\s+1m05s$/);
     expect(lines[4]).toBe('3 actions: 3 done, 0 failed, 0 skipped, 0 deferred');

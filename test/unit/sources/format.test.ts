@@ -53,7 +53,7 @@ describe('formatMismatch: what each declared format accepts', () => {
 
   it('each container format accepts only its own header', () => {
     expect(accepted('qcow2')).toEqual(['qcow2']);
-    expect(accepted('vmdk')).toEqual(['vmdk', 'vmdkDescriptor']);
+    expect(accepted('vmdk')).toEqual(['vmdk']); // a descriptor's extents are other files
     expect(accepted('vhd')).toEqual(['vhd']);
     expect(accepted('vhdx')).toEqual(['vhdx']);
     expect(accepted('vdi')).toEqual(['vdi']);
@@ -84,5 +84,21 @@ describe('SourceFormatError', () => {
     );
     expect(error).toMatchObject({ expected: 'qcow2', url: 'https://u:***@images.example/x.qcow2' });
     expect(JSON.stringify(error)).not.toContain('s3cret');
+  });
+});
+
+describe('images that refer to other files are refused, whatever the declared format', () => {
+  it.each([
+    ['a VMDK descriptor (its extents are other files)', h.vmdkDescriptor(), 'vmdk'],
+    ['a sparse VMDK of type monolithicFlat', h.vmdkWithDescriptor('monolithicFlat'), 'vmdk'],
+    ['a sparse VMDK of type twoGbMaxExtentSparse', h.vmdkWithDescriptor('twoGbMaxExtentSparse'), 'vmdk'],
+    ['a differencing VHD', h.vhdDifferencing(), 'vhd'],
+  ])('%s', (_name, head, declared) => {
+    expect(formatMismatch(declared, head)).toMatchObject({ unsafe: true });
+  });
+
+  it.each(['monolithicSparse', 'streamOptimized'])('a sparse VMDK of type %s is accepted', (type) => {
+    expect(formatMismatch('vmdk', h.vmdkWithDescriptor(type))).toBeUndefined();
+    expect(detectFormat(h.vmdkWithDescriptor(type)).description).toBe(`a VMDK image (${type})`);
   });
 });

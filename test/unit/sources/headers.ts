@@ -36,3 +36,16 @@ export const luks = () => bytes(512, [0, 'LUKS\xba\xbe'], [6, [0, 1]]);
 export const iso = (length = 0x9000) => bytes(length, [0x8000, [1]], [0x8001, 'CD001'], [0x8006, [1]]);
 /** A raw disk: an MBR boot sector, then zeros. */
 export const rawDisk = (length = 0x9000) => bytes(length, [0, [0xeb, 0x63, 0x90]], [510, [0x55, 0xaa]]);
+
+/** A sparse VMDK extent whose embedded descriptor (sector 1, one sector) declares `createType`. */
+export const vmdkWithDescriptor = (createType: string) =>
+  bytes(
+    1024,
+    [0, 'KDMV'],
+    [4, [1, 0, 0, 0]],
+    [28, [1]],
+    [36, [1]],
+    [512, `# Disk DescriptorFile\ncreateType="${createType}"\n`],
+  );
+/** A differencing VHD: disk type 4 in the footer copy at the start. */
+export const vhdDifferencing = () => bytes(512, [0, 'conectix'], [60, u32be(4)]);

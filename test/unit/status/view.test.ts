@@ -276,3 +276,33 @@ describe('status: text fits 120 columns; JSON has everything', () => {
     );
   });
 });
+
+describe('status: how each image was verified when it was imported (its image_verification)', () => {
+  it('reads the record the publishing run wrote; a line names each image not verified end to end', () => {
+    const records: Record<string, string | undefined> = {
+      '20240101': undefined,
+      '20240201': "source verified: source sha256 = the definition's; not end to end: Glance converted it to raw",
+      '20240301': "verified: source sha256 = the definition's; Glance's sha512 = the source's",
+    };
+    const cloud = threeInCloud().map((image) => {
+      const record = records[String(image.internal_version)];
+      return record === undefined ? image : { ...image, image_verification: record };
+    });
+    const view = statusOf([three], cloud);
+    expect(row(view, '20240301').verification).toEqual({
+      state: 'verified',
+      detail: "source sha256 = the definition's; Glance's sha512 = the source's",
+    });
+    expect(row(view, '20240201').verification).toEqual({
+      state: 'source-verified',
+      detail: "source sha256 = the definition's; not end to end: Glance converted it to raw",
+    });
+    expect(row(view, '20240101').verification?.state).toBe('not-recorded');
+    const text = formatStatus(view);
+    expect(text).toContain(
+      "  source verified Ubuntu 24.04 (20240201): source sha256 = the definition's; not end to end: Glance converted",
+    );
+    expect(text).toContain('  not recorded Ubuntu 24.04 (20240101): imported before verification by default');
+    expect(text).not.toMatch(/ {2}verified Ubuntu 24.04:/);
+  });
+});

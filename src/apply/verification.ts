@@ -1,0 +1,20 @@
+import type { GlanceImage } from '../openstack/image.js';
+import type { Change } from '../plan/types.js';
+import { VERIFICATION_PROPERTY, type Verification } from './import/outcome.js';
+
+/** `verified`; `source verified, not end to end: Glance converted it to raw`; `not verifiable: no checksum …`. */
+export function verificationText({ state, detail }: Verification): string {
+  if (state === 'verified') return 'verified';
+  if (state === 'source-verified') return `source verified, ${detail.slice(detail.indexOf('not end to end'))}`;
+  return `not verifiable: ${detail}`;
+}
+
+/**
+ * The image's record of how it was verified, `image_verification` (status reads it): written in the PATCH that
+ * publishes it, `verified: source sha256 = the definition's; Glance's sha512 = the source's`.
+ */
+export function verificationChange(image: GlanceImage, verification: Verification): Change {
+  const field = `properties.${VERIFICATION_PROPERTY}` as const;
+  const after = `${verification.state.replace('-', ' ')}: ${verification.detail}`.slice(0, 255);
+  return { field, before: image[VERIFICATION_PROPERTY], after };
+}
