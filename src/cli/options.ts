@@ -219,7 +219,11 @@ function importOptions<A extends unknown[], O extends Values, G extends Values>(
         .choices(['never', 'on-stuck', 'always'])
         .default('on-stuck'),
     )
-    .option('--verify-checksum', 'stream every image through this tool and verify its checksum', false);
+    .option(
+      '--verify-checksum',
+      'stream every image through this tool (glance-direct); every import is verified either way',
+      false,
+    );
 }
 
 /** `--share-image`: share one image instead of managing images. */
