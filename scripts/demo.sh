@@ -4,6 +4,8 @@
 # publish them. A second run shows that nothing is left to do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node22=$(bash scripts/node22.sh) # Node 22.19 or later (undici 8 needs it); a failure stops here
+eval "$node22"
 
 bash scripts/openstack-dev.sh up >/dev/null
 eval "$(bash scripts/openstack-dev.sh env)"

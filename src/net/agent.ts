@@ -16,11 +16,16 @@ export function undiciFetchWith(tls: TlsOptions | undefined): FetchLike {
   return fetchVia(agentFor(tls));
 }
 
-/** One keep-alive connection pool with the given TLS settings. */
+/**
+ * One keep-alive connection pool with the given TLS settings, HTTP/1.1 only: undici 8 offers HTTP/2 to a TLS
+ * server by default, and would then carry the parallel uploads of a run as streams of one connection, a
+ * transport their streaming and stall watch were never measured on.
+ */
 export function agentFor(tls: TlsOptions | undefined): Agent {
   return new Agent({
     keepAliveTimeout: 30_000,
     connections: 16,
+    allowH2: false,
     connect: {
       rejectUnauthorized: tls?.verify ?? true,
       ...(tls?.caCertFile ? { ca: readFileSync(tls.caCertFile) } : {}),
