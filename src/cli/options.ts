@@ -1,3 +1,4 @@
+// Over 300 lines: every option of every command is declared here once, with its help, so --help loads one module.
 import { createRequire } from 'node:module';
 import type * as Typed from '@commander-js/extra-typings';
 
