@@ -49,7 +49,7 @@ cleanup() { # tag
     const tag = process.argv[1];
     Promise.all([import("./dist/cli/context.js"), import("./dist/net/redact.js"), import("./dist/openstack/log.js")])
       .then(async ([{ connect }, { Redactor }, { silentLog }]) => {
-        const ctx = connect("devstack-admin", { timeout: 60 }, new Redactor(), silentLog, process.env);
+        const ctx = connect("devstack-admin", { timeout: 60, retryBudget: 120 }, new Redactor(), silentLog, { env: process.env });
         for (const image of await ctx.glance.listAllImages({ tags: [tag] })) await ctx.glance.deleteImage(image.id);
     });' "$1"
 }

@@ -212,7 +212,7 @@ function sinkStage(base, server, via) {
 async function glanceStage(cloudName, dir) {
   const { connect } = await import(`${dist}/cli/context.js`);
   const { Redactor } = await import(`${dist}/net/redact.js`);
-  const context = connect(cloudName, { timeout: 600 }, new Redactor(), log, process.env);
+  const context = connect(cloudName, { timeout: 600, retryBudget: 120 }, new Redactor(), log, { env: process.env });
   const endpoint = await context.session.endpoint('image', context.cloud.imageEndpointOverride);
   return {
     async open() {
