@@ -23,14 +23,23 @@ export function jsonDocument(parts: { dryRun: boolean; plan: Plan; report?: RunR
 }
 
 /**
- * The plan as the document carries it: a resume-import action's `image`, Glance's whole record of the image it
- * finishes, cut to the image's id, name and status.
+ * The plan as the document carries it: Glance's whole record of an image (a resume-import action's, a
+ * decision's) cut to the image's id, name and status.
  */
 function planDocument(plan: Plan) {
   const actions = plan.actions.map((action) =>
     action.kind === 'resume-import' ? { ...action, image: briefImage(action.image) } : action,
   );
-  return { ...plan, actions };
+  const definitions = plan.definitions.map((entry) => ({
+    ...entry,
+    versions: entry.versions.map((version) => ({
+      ...version,
+      decisions: version.decisions.map((decision) =>
+        'image' in decision ? { ...decision, image: briefImage(decision.image) } : decision,
+      ),
+    })),
+  }));
+  return { ...plan, actions, definitions };
 }
 
 function briefImage({ id, name, status }: GlanceImage): Pick<GlanceImage, 'id' | 'name' | 'status'> {

@@ -271,6 +271,11 @@ describe('the stdout documents of --output json have the README shapes', () => {
     expect(document.report.results).toEqual([expect.objectContaining({ kind: 'import', status: 'done' })]);
     expect(document.report.results[0]?.imageId).toEqual(expect.any(String));
 
+    // A plan over images the cloud holds: each decision names its image in brief, not Glance's whole record.
+    const again = expectShape(dryRunDocument, (await run([...args, '--dry-run'], statefulClouds)).stdout);
+    const decisions = again.plan.definitions.flatMap((entry) => entry.versions.flatMap((v) => v.decisions));
+    expect(decisions).toEqual([expect.objectContaining({ fate: 'keep', image: expect.any(Object) })]);
+
     const status = await run(['status', '--cloud', 'live', '--images', images, '--output', 'json'], statefulClouds);
     expect(status.code, status.stderr).toBe(0);
     const view = expectShape(statusDocument, status.stdout);
