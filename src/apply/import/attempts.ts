@@ -50,7 +50,7 @@ async function attempt(
   const started = await method.start(context, job, again);
   if (started.state === 'active') return verifiedActive(context, job, started.image);
   if (!settings.wait) {
-    started.read.cancel();
+    started.read?.cancel();
     return { state: 'started', image: job.image };
   }
   report(job, method.working.phase, method.working.detail);

@@ -7,9 +7,10 @@ import type { SourceRead } from './verify.js';
 export type Started =
   /**
    * Glance imports now; `read`: the tool's own read of the source, the one Glance's stored data is verified
-   * against (made while Glance fetches it, or the bytes streamed through the tool).
+   * against (made while Glance fetches it, or the bytes streamed through the tool); none when the run does not
+   * wait (--no-wait): the run that finds the image active verifies it.
    */
-  | { state: 'started'; read: SourceRead }
+  | { state: 'started'; read?: SourceRead }
   /** Glance refused the start because another run finished the image meanwhile. */
   | { state: 'active'; image: GlanceImage };
 

@@ -29,6 +29,7 @@ async function startWebDownload(context: ImportContext, job: Job): Promise<Start
   const { glance, log } = context;
   try {
     await glance.importImage(job.image.id, { name: 'web-download', uri: job.source.url });
+    if (!context.settings.wait) return { state: 'started' };
     job.read ??= readSource(context, job);
     return { state: 'started', read: job.read };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { getHashes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RunReport } from '../../apply/executor.js';
 import { Importer } from '../../apply/importer.js';
@@ -111,8 +112,16 @@ function importerFor(
     prefetch: options.prefetch,
     verifyChecksum: options.verifyChecksum,
     methods: observation.importMethods,
+    // The hash Glance stores, as its images show it (os_hash_algo, sha512 by default): the tool's read computes it.
+    ...glanceHashAlgoOf(observation),
     taskStaleMs: options.stuckAfter * 1000,
     // The project makes new images' ids deterministic, so a second run anywhere cannot create a twin.
     ...(observation.projectId ? { projectId: observation.projectId } : {}),
   });
+}
+
+/** The algorithm Glance's images carry, when this tool can compute it too (else the default, sha512). */
+function glanceHashAlgoOf({ images }: Observation): { glanceHashAlgo?: string } {
+  const algo = images.find((image) => image.os_hash_algo)?.os_hash_algo;
+  return algo && getHashes().includes(algo) ? { glanceHashAlgo: algo } : {};
 }
