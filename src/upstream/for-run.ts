@@ -66,7 +66,10 @@ async function resolvePointers(
     definitions.map((def) =>
       limit(async () => {
         try {
-          const http = new UpstreamHttp(options.fetch, { timeoutMs: options.timeoutMs });
+          const http = new UpstreamHttp(options.fetch, {
+            timeoutMs: options.timeoutMs,
+            ...(options.clock && { clock: options.clock }),
+          });
           const owned = ownership.byDefinition.get(def.name) ?? [];
           return await resolveLatestPointer(def, owned, http, options.clock);
         } catch (error) {

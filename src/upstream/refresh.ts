@@ -62,7 +62,10 @@ async function discoverOne(
   options: DiscoveryOptions,
 ): Promise<DefinitionUpdate> {
   if ('problem' in upstream) return { definition: def, error: upstream.problem, requests: 0 };
-  const http = new UpstreamHttp(options.fetch, { timeoutMs: options.timeoutMs });
+  const http = new UpstreamHttp(options.fetch, {
+    timeoutMs: options.timeoutMs,
+    ...(options.clock && { clock: options.clock }),
+  });
   const { layout, source } = upstream;
   const result: DefinitionUpdate = { definition: def, layout, requests: 0 };
   try {

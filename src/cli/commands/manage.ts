@@ -57,7 +57,7 @@ export async function manage(
         log.info(`Found ${plural(images.length, 'managed image')} in cloud ${context.cloud.name}`),
       discovered: (discovery) => {
         reportDiscovery(discovery, log);
-        warnStale(discovery.definitions, log);
+        warnStale(discovery.definitions, log, context.clock.now());
       },
     },
   });
