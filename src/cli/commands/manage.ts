@@ -72,7 +72,7 @@ export async function manage(
 
   const importer = importerFor(context, options, observation, sources, log);
   const limits = { parallel: options.parallel, maxImporting: options.maxImporting };
-  const report = await carryOut(plan, { glance: context.glance, importer, log, observer }, limits);
+  const report = await carryOut(plan, { glance: context.glance, importer, log, observer, ...timeOf(context) }, limits);
   stdout.write(renderRunSummary(plan, report, discoveryOutput(run), options.output));
   return { exitCode: report.counts.failed > 0 || upstreamFailed ? EXIT_FAILED : EXIT_OK, plan, report };
 }
@@ -101,8 +101,7 @@ function importerFor(
     glance: context.glance,
     sources: new SourceReader(fetch, download ? { ...readerOptions, download } : readerOptions),
     log,
-    sleep: (ms: number) => context.clock.sleep(ms),
-    now: () => context.clock.now(),
+    ...timeOf(context),
   };
   return new Importer(deps, {
     tag: options.tag,
@@ -124,4 +123,9 @@ function importerFor(
 function glanceHashAlgoOf({ images }: Observation): { glanceHashAlgo?: string } {
   const algo = images.find((image) => image.os_hash_algo)?.os_hash_algo;
   return algo && getHashes().includes(algo) ? { glanceHashAlgo: algo } : {};
+}
+
+/** The run's clock as the executor and the importer take it: a clock reading and a pause. */
+function timeOf({ clock }: CloudContext): { now: () => number; sleep: (ms: number) => Promise<void> } {
+  return { now: () => clock.now(), sleep: (ms) => clock.sleep(ms) };
 }
