@@ -1,11 +1,12 @@
 import type { GlanceImage } from '../openstack/image.js';
 import type { Change } from '../plan/types.js';
-import { VERIFICATION_PROPERTY, type Verification } from './import/outcome.js';
+import { type Verification, VERIFICATION_PROPERTY, verificationRecord } from '../definitions/verification-record.js';
 
 /** `verified`; `source verified, not end to end: Glance converted it to raw`; `not verifiable: no checksum …`. */
 export function verificationText({ state, detail }: Verification): string {
   if (state === 'verified') return 'verified';
-  if (state === 'source-verified') return `source verified, ${detail.slice(detail.indexOf('not end to end'))}`;
+  const notEndToEnd = detail.indexOf('not end to end');
+  if (state === 'source-verified') return `source verified, ${notEndToEnd < 0 ? detail : detail.slice(notEndToEnd)}`;
   return `not verifiable: ${detail}`;
 }
 
@@ -15,6 +16,5 @@ export function verificationText({ state, detail }: Verification): string {
  */
 export function verificationChange(image: GlanceImage, verification: Verification): Change {
   const field = `properties.${VERIFICATION_PROPERTY}` as const;
-  const after = `${verification.state.replace('-', ' ')}: ${verification.detail}`.slice(0, 255);
-  return { field, before: image[VERIFICATION_PROPERTY], after };
+  return { field, before: image[VERIFICATION_PROPERTY], after: verificationRecord(verification) };
 }

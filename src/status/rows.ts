@@ -1,3 +1,4 @@
+import { readVerificationRecord, VERIFICATION_PROPERTY } from '../definitions/verification-record.js';
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { isRetention, reasonText } from '../plan/reasons.js';
@@ -171,20 +172,9 @@ export function summaryOf(image: GlanceImage): ImageSummary {
   };
 }
 
-/** The record apply/verification.ts writes when it publishes an image: `STATE: DETAIL`. */
-const VERIFICATION_PROPERTY = 'image_verification';
-const RECORDED = [
-  ['verified', 'verified'],
-  ['source verified', 'source-verified'],
-  ['not verifiable', 'not-verifiable'],
-] as const;
-
 /** What the image's `image_verification` says; `not-recorded` for an image published without it. */
-export function verificationOf(image: GlanceImage): VerificationStatus {
-  const recorded = image[VERIFICATION_PROPERTY];
-  const text = typeof recorded === 'string' ? recorded : '';
-  for (const [words, state] of RECORDED) {
-    if (text.startsWith(`${words}: `)) return { state, detail: text.slice(words.length + 2) };
-  }
+function verificationOf(image: GlanceImage): VerificationStatus {
+  const recorded = readVerificationRecord(image[VERIFICATION_PROPERTY]);
+  if (recorded) return recorded;
   return { state: 'not-recorded', detail: 'imported before verification by default, or by another tool' };
 }

@@ -1,3 +1,4 @@
+import type { Verification } from '../definitions/verification-record.js';
 import type { Change, PlanNote } from '../plan/types.js';
 
 /** What the next run does to one version's image, read from the plan's actions (the strongest one). */
@@ -41,7 +42,7 @@ export interface Recency {
  * `source-verified` (and why not end to end), `not-verifiable` (and why); `not-recorded` without it.
  */
 export interface VerificationStatus {
-  state: 'verified' | 'source-verified' | 'not-verifiable' | 'not-recorded';
+  state: Verification['state'] | 'not-recorded';
   detail: string;
 }
 

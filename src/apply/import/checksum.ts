@@ -1,7 +1,8 @@
 import type { Checksum } from '../../definitions/types.js';
 import type { GlanceImage } from '../../openstack/image.js';
 import type { SourceDigests } from '../../sources/read-through.js';
-import { ImportFailure, type Verification } from './outcome.js';
+import type { Verification } from '../../definitions/verification-record.js';
+import { ImportFailure } from './outcome.js';
 
 /** Glance's `hashing_algorithm` unless the run saw another on its images (os_hash_algo). */
 export const GLANCE_HASH_ALGO = 'sha512';

@@ -1,18 +1,5 @@
+import type { Verification } from '../../definitions/verification-record.js';
 import type { GlanceImage } from '../../openstack/image.js';
-
-/**
- * How far an imported image's data was checked before it was published: `verified`, end to end (the source's
- * digest is the definition's checksum, and Glance's stored hash is the tool's of the same bytes); `source-verified`
- * (the first link only, `detail` says why not the second); `not-verifiable` (no checksum in the definition).
- */
-export interface Verification {
-  state: 'verified' | 'source-verified' | 'not-verifiable';
-  /** Each link checked, or why not: "source sha256 = the definition's; Glance's sha512 = the source's". */
-  detail: string;
-}
-
-/** The property that records an image's Verification, `STATE: DETAIL` (`source verified: …`), for `status`. */
-export const VERIFICATION_PROPERTY = 'image_verification';
 
 export type ImportOutcome =
   | { state: 'active'; image: GlanceImage; verification: Verification }

@@ -1,0 +1,33 @@
+/**
+ * How far an imported image's data was checked before it was published: `verified`, end to end (the source's
+ * digest is the definition's checksum, and Glance's stored hash is the tool's of the same bytes); `source-verified`
+ * (the first link only, `detail` says why not the second); `not-verifiable` (no checksum in the definition).
+ */
+export interface Verification {
+  state: 'verified' | 'source-verified' | 'not-verifiable';
+  /** Each link checked, or why not: "source sha256 = the definition's; Glance's sha512 = the source's". */
+  detail: string;
+}
+
+/** The property the tool records an image's Verification in when it publishes it, for `status` to read. */
+export const VERIFICATION_PROPERTY = 'image_verification';
+
+const WORDS: Readonly<Record<Verification['state'], string>> = {
+  verified: 'verified',
+  'source-verified': 'source verified',
+  'not-verifiable': 'not verifiable',
+};
+
+/** The record's text: `STATE: DETAIL` (`source verified: …`), within Glance's 255 characters of a property. */
+export function verificationRecord({ state, detail }: Verification): string {
+  return `${WORDS[state]}: ${detail}`.slice(0, 255);
+}
+
+/** What a record says; undefined for anything else (an image published without one, or by another tool). */
+export function readVerificationRecord(text: unknown): Verification | undefined {
+  if (typeof text !== 'string') return undefined;
+  for (const [state, words] of Object.entries(WORDS) as [Verification['state'], string][]) {
+    if (text.startsWith(`${words}: `)) return { state, detail: text.slice(words.length + 2) };
+  }
+  return undefined;
+}
