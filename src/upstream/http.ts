@@ -20,6 +20,8 @@ export interface UpstreamHttpOptions {
   timeoutMs?: number;
   /** Index and checksum files are small; a bigger answer is a wrong URL (an image, say), not read to the end. */
   maxBytes?: number;
+  /** What the answers are, for the message that refuses a bigger one; default "an index or checksum file". */
+  expected?: string;
   /** The time of the timeouts; default the system's. */
   clock?: Clock;
 }
@@ -32,6 +34,7 @@ export class UpstreamHttp {
   requests = 0;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
+  private readonly expected: string;
   private readonly clock: Clock;
 
   constructor(
@@ -40,6 +43,7 @@ export class UpstreamHttp {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+    this.expected = options.expected ?? 'an index or checksum file';
     this.clock = options.clock ?? systemClock;
   }
 
@@ -97,7 +101,7 @@ export class UpstreamHttp {
         size += value.byteLength;
         if (size > this.maxBytes) {
           await reader.cancel();
-          throw failed(at, url, `answered more than ${this.maxBytes} bytes: not an index or checksum file`);
+          throw failed(at, url, `answered more than ${this.maxBytes} bytes: not ${this.expected}`);
         }
         chunks.push(value);
       }
