@@ -1,5 +1,5 @@
 import { propertiesFor } from '../definitions/publishes.js';
-import type { ImageDefinition } from '../definitions/types.js';
+import type { ImageDefinition, MetaValue } from '../definitions/types.js';
 import type { Cycle, End } from './cycles.js';
 import { PRODUCTS, type Product, productOf } from './products.js';
 
@@ -55,30 +55,53 @@ export interface JudgeOptions {
   warnDays: number;
 }
 
-/** Each definition's versions grouped by what their images publish, each group mapped to a product or not. */
+/**
+ * Each definition's versions grouped by the os_distro and os_version their images publish, each group mapped
+ * to a product or not (a definition no product is known for is one group). A definition without versions is
+ * judged by its meta: it still says which product and cycle the operator follows.
+ */
 export function subjectsOf(definitions: readonly ImageDefinition[]): Subject[] {
   return definitions.flatMap((def) => {
-    const groups = new Map<string, Subject>();
     const names = [def.name, ...(def.shortname === undefined ? [] : [def.shortname])];
-    for (const version of def.versions) {
-      const { os_distro: osDistro, os_version: osVersion } = propertiesFor(def, version);
-      const key = JSON.stringify([osDistro, osVersion]);
-      const known = groups.get(key);
-      if (known) {
-        known.versions.push(version.version);
-        continue;
-      }
-      groups.set(key, {
+    const groups = new Map<string, Subject>();
+    for (const { version, osDistro, osVersion } of published(def)) {
+      const mapped = productOf(osDistro, names);
+      const key = JSON.stringify('product' in mapped ? [osDistro, osVersion] : [osDistro]);
+      const group = groups.get(key) ?? {
         definition: def.name,
         file: def.file,
         enabled: def.enable,
-        versions: [version.version],
+        versions: [],
         ...(osVersion ? { osVersion } : {}),
-        mapped: productOf(osDistro ?? undefined, names),
-      });
+        mapped,
+      };
+      groups.set(key, group);
+      if (version !== undefined) group.versions.push(version);
     }
     return [...groups.values()];
   });
+}
+
+interface Published {
+  version?: string;
+  osDistro?: string;
+  osVersion?: string;
+}
+
+function published(def: ImageDefinition): Published[] {
+  if (def.versions.length === 0) return [{ osDistro: text(def.meta.os_distro), osVersion: text(def.meta.os_version) }];
+  return def.versions.map((version) => {
+    const properties = propertiesFor(def, version);
+    return {
+      version: version.version,
+      osDistro: properties.os_distro ?? undefined,
+      osVersion: properties.os_version ?? undefined,
+    };
+  });
+}
+
+function text(value: MetaValue | undefined): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
 }
 
 /** The products the subjects follow, each once, in the table's order. */

@@ -203,3 +203,25 @@ describe('the cycle of an os_version', () => {
     expect(cycleFor(osVersion, debian)?.cycle).toBe(cycle);
   });
 });
+
+describe('what is judged of a definition', () => {
+  it('a definition no product is known for is one row, whatever its versions publish', () => {
+    const cirros = def({
+      name: 'Cirros',
+      multi: false,
+      meta: { os_distro: 'cirros', os_version: null },
+      versions: ['0.6.2', '0.6.3'],
+    });
+    const { verdicts } = run([cirros], '2026-12-07');
+    expect(verdicts.map((verdict) => [verdict.versions, verdict.state])).toEqual([[['0.6.2', '0.6.3'], 'unknown']]);
+  });
+
+  it('a definition without versions still names its product and cycle (a disabled openSUSE Leap)', () => {
+    const leap = named('openSUSE Leap 15.6', 'opensuse', '15.6', { enable: false, versions: [] });
+    const { notDefined } = run([leap], '2025-12-01');
+    expect(notDefined).toEqual([
+      { product: 'opensuse', cycle: '16.0', releaseDate: '2025-10-01', endOfLife: '2027-10-31', newer: true },
+    ]);
+    expect(verdictOf([{ ...leap, enable: true }], '2025-12-01')).toMatchObject({ cycle: '15.6', versions: [] });
+  });
+});
