@@ -62,7 +62,7 @@ describe('which definitions are past their end of life', () => {
     const fedora43 = [named('Fedora 43', 'fedora', '43')];
     expect(verdictOf(fedora43, '2026-12-07')).toMatchObject({ state: 'near', daysLeft: 2, endOfLife: '2026-12-09' });
     expect(verdictOf(fedora43, '2026-12-07', { warnDays: 1 })).toMatchObject({ state: 'supported' });
-    expect(verdictOf(fedora43, '2026-12-07', { warnDays: 0 }).why).toBe(
+    expect(verdictOf(fedora43, '2026-12-07', { warnDays: 0 })?.why).toBe(
       'Fedora 43 (eol) ends on 2026-12-09, in 2 days',
     );
   });
