@@ -332,7 +332,7 @@ function parseCount(min: number): (value: string) => number {
 function parseDay(value: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-  if (date === undefined || Number(match?.[1]) < 1000 || date.toISOString().slice(0, 10) !== value) {
+  if (date === undefined || date.toISOString().slice(0, 10) !== value) {
     throw new InvalidArgumentError(`expected a real day written YYYY-MM-DD, got "${value}"`);
   }
   return value;

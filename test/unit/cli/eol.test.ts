@@ -136,17 +136,7 @@ describe('image-manager eol over the shipped catalogue', () => {
     const clean = await eol('--eol-api', api('v0'), '--filter', 'Debian');
     expect(clean.code, clean.stdout).toBe(0);
     expect(clean.stdout).toMatch(/^OK on 2026-12-07: 0 definitions past the end of life, 0 new releases not defined\n/);
-    const later = await runMain([
-      'eol',
-      '--images',
-      IMAGES,
-      '--eol-api',
-      api('v0'),
-      '--filter',
-      'Debian',
-      '--today',
-      '2028-06-30',
-    ]);
+    const later = await eol('--eol-api', api('v0'), '--filter', 'Debian', '--today', '2028-06-30'); // the last --today wins
     expect(later.code).toBe(1);
     expect(later.stdout).toContain('  past Debian 12: Debian 12 (extendedSupport) ended on 2028-06-30');
   });
