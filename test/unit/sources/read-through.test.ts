@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { hashToEnd, SourceReadError } from '../../../src/sources/read-through.js';
@@ -164,5 +166,41 @@ describe('SourceReader.digest', () => {
     expect((error as Error).message).toBe(
       'http://images.test/disk.img: declared qcow2, but the data is qcow2 with a backing file (refused: it refers to other files)',
     );
+  });
+});
+
+describe('SourceReader.digest keeps memory flat', () => {
+  it('lets each piece of the source go once it is hashed: none is held until the read ends', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const PIECE = 64 * 1024;
+    const PIECES = 400; // 25 MiB
+    const pieces: WeakRef<Uint8Array>[] = [];
+    let heldLongAgo = 0;
+    let looked = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        // A turn of the event loop, as between the pieces of a network read: only then does V8 let go of
+        // the targets of WeakRefs made or read in the turn before.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (pieces.length >= PIECES) return controller.close();
+        if (pieces.length >= 100 && pieces.length % 50 === 0) {
+          gc();
+          // Pieces handed out 20 or more pieces ago have been hashed long since.
+          heldLongAgo += pieces.slice(0, -20).filter((piece) => piece.deref() !== undefined).length;
+          looked++;
+        }
+        const piece = new Uint8Array(PIECE).fill(pieces.length & 0xff);
+        pieces.push(new WeakRef(piece));
+        controller.enqueue(piece);
+      },
+    });
+    const reader = new SourceReader(testFetch, {
+      download: async () => ({ status: 200, headers: new Headers(), text: async () => '', body }),
+    });
+    const result = await reader.digest('http://images.test/disk.img', { format: 'raw', algos: ['sha256'] });
+    expect(result.size).toBe(PIECE * PIECES);
+    expect(looked).toBe(6);
+    expect(heldLongAgo).toBe(0);
   });
 });
