@@ -25,7 +25,9 @@ describe('the layout registry', () => {
   it('knows the names a definition may give, and says which it knows for any other', () => {
     for (const layout of LAYOUTS) expect(unknownLayout(layout.name)).toBeUndefined();
     expect(unknownLayout(undefined)).toBeUndefined();
-    expect(unknownLayout('folders')).toBe('must be one of release-feed, sidecar, dated-folders, checksum-file; got "folders"');
+    expect(unknownLayout('folders')).toBe(
+      'must be one of release-feed, sidecar, dated-folders, checksum-file; got "folders"',
+    );
   });
 });
 

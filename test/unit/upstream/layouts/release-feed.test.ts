@@ -138,7 +138,7 @@ describe('release-feed refuses what a hostile feed offers, naming the feed', () 
 
   it('an asset name that is a path, though the pattern matches it', async () => {
     const feed = [release('v1', good, [{ name: `..%2F${ASSET}` }])];
-    const message = await refusal(feed, { asset: String.raw`HEREBE.*DRAGONS` });
+    const message = await refusal(feed, { asset: 'HEREBE.*DRAGONS' });
     expect(message).toMatch(/offers asset "\.\.%2Fopenstack-amd64\.raw\.xz" whose name holds a percent-encoded/);
   });
 
