@@ -13,9 +13,9 @@ export interface PreflightOptions {
 
 /**
  * What every run checks of the selected definitions before any cloud request, --no-check or not: a named
- * `upstream_layout` is one of the registry's, `latest_asset` names a file (or OIM's placeholder in one), each version's `file:` URLs (url, mirror_url) lie under an allowed
- * directory, and the properties it would publish fit Glance's property quota (which Glance enforces only once
- * the image is imported).
+ * `upstream_layout` is one of the registry's, `latest_asset` names a file (or OIM's placeholder in one), each
+ * version's `file:` URLs (url, mirror_url) lie under an allowed directory, and the properties it would publish
+ * fit Glance's property quota (which Glance enforces only once the image is imported).
  */
 export function checkBeforeRun(definitions: readonly ImageDefinition[], options: PreflightOptions): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
