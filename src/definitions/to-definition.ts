@@ -35,6 +35,7 @@ export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): Imag
     visibility: image.visibility,
     latest_url: image.latest_url,
     latest_checksum_url: image.latest_checksum_url,
+    latest_asset: image.latest_asset,
     upstream_layout: image.upstream_layout,
     meta: toMeta(image.meta),
     versions,

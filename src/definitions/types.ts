@@ -27,6 +27,8 @@ export interface ImageDefinition {
   visibility: Visibility;
   latest_url?: string;
   latest_checksum_url?: string;
+  /** The release asset a releases feed at `latest_url` attaches (a name, or OIM's placeholder in one). */
+  latest_asset?: string;
   /** How the upstream is laid out, when not told from the two URLs' shape. */
   upstream_layout?: string;
   /** Image-level properties (SCS-0102 and hw_*), as written; values keep their YAML type. */

@@ -6,9 +6,12 @@ import { dateInName, ymdToIsoDate } from './dates.js';
 /** A build as it will be written into a definition. */
 export interface FoundBuild {
   url: string;
-  checksum: Checksum;
+  /** Absent when upstream publishes none and none was computed (a run's --update). */
+  checksum?: Checksum;
   /** YYYYMMDD */
   date: string;
+  /** The label upstream gives the build (a release tag); absent: the date is the label. */
+  version?: string;
 }
 
 export type UpdateDecision =
@@ -19,20 +22,22 @@ export type UpdateDecision =
   /** A new newest version; `drop` is the oldest version, left out so the definition keeps its length. */
   | { kind: 'new'; version: VersionDefinition; drop?: VersionDefinition };
 
-/** Whether a definition already lists a build: the same digest, or the same URL where no digest is written. */
+/** Whether a definition already lists a build: the same digest, or the same URL where either has no digest. */
 export function listsBuild(
   def: ImageDefinition,
   build: Pick<FoundBuild, 'url' | 'checksum'>,
 ): VersionDefinition | undefined {
+  const { checksum } = build;
   return def.versions.find((version) =>
-    version.checksum ? sameDigest(version.checksum, build.checksum) : version.url === build.url,
+    version.checksum && checksum ? sameDigest(version.checksum, checksum) : version.url === build.url,
   );
 }
 
 /**
  * What a newly found build does to a definition. It is new unless it is older than the newest build the
- * definition holds, by build date (never by how the versions are labelled). Its version is the build's date;
- * if a different build already holds that version (a second build on one day), the first free `DATE.N`.
+ * definition holds, by build date (never by how the versions are labelled). Its version is upstream's label
+ * for it, else the build's date; if a different build already holds that version (a second build on one day),
+ * the first free `LABEL.N`.
  */
 export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDecision {
   const listed = listsBuild(def, build);
@@ -42,9 +47,9 @@ export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDec
   if (newest && build.date < newest.date) return { kind: 'older', newest: newest.version, offered: build.date };
   const version: VersionDefinition = {
     line: def.line,
-    version: freeVersion(build.date, new Set(def.versions.map((entry) => entry.version))),
+    version: freeVersion(build.version ?? build.date, new Set(def.versions.map((entry) => entry.version))),
     url: build.url,
-    checksum: build.checksum,
+    ...(build.checksum && { checksum: build.checksum }),
     build_date: ymdToIsoDate(build.date),
     meta: {},
   };

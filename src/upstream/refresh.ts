@@ -4,7 +4,7 @@ import type { ImageDefinition } from '../definitions/types.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { latestBuildDay, ymdToIsoDate } from './dates.js';
 import { buildDate, findNewestBuild } from './discover.js';
-import { UpstreamError, UpstreamHttp } from './http.js';
+import { type DigestLimits, UpstreamError, UpstreamHttp } from './http.js';
 import { upstreamOf, type DefinitionUpstream } from './layouts/registry.js';
 import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
 
@@ -15,6 +15,8 @@ export interface DefinitionUpdate {
   layout?: string;
   /** Upstream's newest build; its date is known unless the definition already lists it. */
   offered?: Omit<FoundBuild, 'date'> & { date?: string };
+  /** Upstream published no checksum of the new build: this tool computed it from the artifact. */
+  checksumComputed?: boolean;
   decision?: UpdateDecision;
   /** Why this definition could not be brought up to date (the message names the URL). */
   error?: string;
@@ -28,7 +30,15 @@ export interface DiscoveryOptions {
   timeoutMs: number;
   /** Today, as a build date is checked against it (a build dated after tomorrow is refused); default the system's. */
   clock?: Clock;
+  /**
+   * Whether a new build whose upstream publishes no checksum is read once to compute one (`update`, which
+   * writes it down), within these bounds; a run's --update does not (it would read it again every run).
+   */
+  computeChecksums?: DigestLimits;
 }
+
+/** How much of an artifact `update` reads to compute a checksum upstream does not publish, and for how long. */
+export const COMPUTE_LIMITS: DigestLimits = { maxBytes: 32 * 1024 ** 3, timeoutMs: 60 * 60 * 1000 };
 
 /** Whether discovery asks the definition's upstream: the registry reads one from it, or finds it unreadable. */
 export function hasUpstream(def: ImageDefinition): boolean {
@@ -70,7 +80,13 @@ async function discoverOne(
   const result: DefinitionUpdate = { definition: def, layout, requests: 0 };
   try {
     const build = await findNewestBuild(source, http, layout);
-    result.offered = { url: build.url, checksum: build.checksum, ...(build.date ? { date: build.date } : {}) };
+    const { url, checksum, version } = build;
+    result.offered = {
+      url,
+      ...(checksum && { checksum }),
+      ...(build.date && { date: build.date }),
+      ...(version && { version }),
+    };
     const listed = listsBuild(def, build);
     if (listed) {
       result.decision = { kind: 'current', version: listed.version };
@@ -78,7 +94,15 @@ async function discoverOne(
       const date = await buildDate(build, http);
       result.offered.date = date;
       refuseFuture(date, build.url, options.clock ?? systemClock);
-      result.decision = decideUpdate(def, { url: build.url, checksum: build.checksum, date });
+      const limits = options.computeChecksums;
+      if (checksum === undefined && limits !== undefined) {
+        result.offered.checksum = await http.sha256Of(url, {
+          ...limits,
+          ...(build.size !== undefined && { size: build.size }),
+        });
+        result.checksumComputed = true;
+      }
+      result.decision = decideUpdate(def, { ...result.offered, date });
     }
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;

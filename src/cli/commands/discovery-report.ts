@@ -13,6 +13,11 @@ export function reportDiscovery(run: RunDefinitions, log: Logger): void {
   for (const failure of run.failures) log.error(`[${failure.definition}] upstream failed: ${failure.message}`);
 }
 
+/** Said of a new build whose upstream publishes no checksum, as `update` computed it. */
+export const COMPUTED = 'upstream publishes no checksum of it: this tool computed its sha256 from the artifact';
+const UNPUBLISHED =
+  'upstream publishes no checksum of it: planned without one (`image-manager update` computes one and writes it)';
+
 /** One log line for what discovery found for a definition (update and --update alike). */
 export function logDecision(entry: DefinitionUpdate, log: Logger): void {
   const { decision, definition } = entry;
@@ -22,6 +27,8 @@ export function logDecision(entry: DefinitionUpdate, log: Logger): void {
   } else if (decision?.kind === 'new') {
     const dropped = decision.drop ? `; ${decision.drop.version} drops out` : '';
     log.info(`[${name}] found build ${decision.version.version}: ${maskUserinfo(decision.version.url)}${dropped}`);
+    if (entry.checksumComputed) log.info(`[${name}] ${COMPUTED}`);
+    else if (!decision.version.checksum) log.warn(`[${name}] ${UNPUBLISHED}`);
   } else if (decision?.kind === 'current') {
     log.info(`[${name}] up to date: the newest upstream build is version ${decision.version}`);
   } else if (decision?.kind === 'older') {
@@ -51,7 +58,8 @@ export function discoveryOutput(run: RunDefinitions): DiscoveryOutput {
 }
 
 function offeredOutput(offered: NonNullable<DefinitionUpdate['offered']>) {
-  return { url: maskUserinfo(offered.url), checksum: formatChecksum(offered.checksum), date: offered.date ?? null };
+  const checksum = offered.checksum ? formatChecksum(offered.checksum) : null;
+  return { url: maskUserinfo(offered.url), checksum, date: offered.date ?? null };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ImageDefinition, VersionDefinition } from '../../definitions/types
 import { formatChecksum } from '../../upstream/next-version.js';
 import type { DefinitionUpdate } from '../../upstream/refresh.js';
 import type { FileOutcome, UpdateResult } from '../commands/update.js';
+import { COMPUTED } from '../commands/discovery-report.js';
 import { safeLines, safeText } from '../safe-text.js';
 import { type Format, jsonDocumentText, render } from './format.js';
 
@@ -32,7 +33,8 @@ function summaryLine(entry: DefinitionUpdate, files: FileOutcome[]): string {
   const file = files.find((outcome) => outcome.file === entry.definition.file);
   const from = entry.definition.versions.at(-1)?.version ?? 'none';
   const found = decision.version.version;
-  return file?.error ? `${name}: ${found} found: ${file.error}` : `${name}: ${from} -> ${found}`;
+  if (file?.error) return `${name}: ${found} found: ${file.error}`;
+  return `${name}: ${from} -> ${found}${entry.checksumComputed ? ` (${COMPUTED})` : ''}`;
 }
 
 function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
@@ -51,7 +53,8 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
       ? {
           version: offeredVersion,
           url: entry.offered.url,
-          checksum: formatChecksum(entry.offered.checksum),
+          checksum: entry.offered.checksum ? formatChecksum(entry.offered.checksum) : null,
+          checksumComputed: entry.checksumComputed === true,
           date: entry.offered.date ?? null,
         }
       : null,

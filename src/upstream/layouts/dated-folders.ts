@@ -4,7 +4,7 @@ import type { DatedFolder } from '../listing.js';
 import { hasPlaceholder } from '../placeholder.js';
 import { pinUnder } from '../names.js';
 import { splitUrl } from '../split-url.js';
-import type { NewestBuild, UpstreamLayout, UpstreamSource } from './layout.js';
+import { checksumUrlOf, type NewestBuild, type UpstreamLayout, type UpstreamSource } from './layout.js';
 
 const ALIAS_FOLDERS = new Set(['current', 'release', 'latest']);
 
@@ -15,8 +15,10 @@ const ALIAS_FOLDERS = new Set(['current', 'release', 'latest']);
  */
 export const datedFolders: UpstreamLayout = {
   name: 'dated-folders',
+  reads: ['latest_url', 'latest_checksum_url'],
 
   recognises(source: UpstreamSource): boolean {
+    if (source.latestChecksumUrl === undefined) return false;
     const image = splitUrl(source.latestUrl);
     if (hasPlaceholder(image.file) || splitUrl(source.latestChecksumUrl).dir !== image.dir) return false;
     const folder = folderOf(image.dir);
@@ -35,7 +37,7 @@ export const datedFolders: UpstreamLayout = {
     if (newest === undefined) {
       throw new UpstreamError(parent, 'lists no dated build folder (YYYYMMDD/, release-YYYYMMDD/ or YYYYMMDD-N/)');
     }
-    const sumsUrl = `${parent}${newest.name}/${splitUrl(source.latestChecksumUrl).file}`;
+    const sumsUrl = `${parent}${newest.name}/${splitUrl(checksumUrlOf(source)).file}`;
     const entries = parseChecksumFile(await http.text(sumsUrl));
     const stamped = stampedName(file, newest);
     const entry = findEntry(entries, file) ?? (stamped === undefined ? undefined : findEntry(entries, stamped));

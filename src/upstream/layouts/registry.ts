@@ -2,14 +2,15 @@ import type { ImageDefinition } from '../../definitions/types.js';
 import { maskUserinfo } from '../../net/redact.js';
 import { checksumFile } from './checksum-file.js';
 import { datedFolders } from './dated-folders.js';
-import type { UpstreamLayout, UpstreamSource } from './layout.js';
+import type { SourceKey, UpstreamLayout, UpstreamSource } from './layout.js';
+import { assetProblem, releaseFeed } from './release-feed.js';
 import { sidecar } from './sidecar.js';
 
 /**
  * Every upstream layout, most specific first: a definition that names none with `upstream_layout` gets the
  * first that recognises its URLs. Adding a layout: its file, its test and a line here.
  */
-export const LAYOUTS: readonly UpstreamLayout[] = [sidecar, datedFolders, checksumFile];
+export const LAYOUTS: readonly UpstreamLayout[] = [releaseFeed, sidecar, datedFolders, checksumFile];
 
 /** How discovery reads a definition's upstream, or why it cannot. */
 export type DefinitionUpstream = { layout: string; source: UpstreamSource } | { problem: string };
@@ -36,21 +37,29 @@ export function layoutOf(source: UpstreamSource): string | undefined {
 }
 
 /**
- * The upstream a definition names: the layout it names, else the one its URLs' shape tells. Undefined when it
- * names none (no `upstream_layout`, and not both URLs, which every layout reads).
+ * The upstream a definition names: the layout it names, else the one its keys tell. Undefined when it names
+ * none (no `upstream_layout`, and not `latest_url` with `latest_checksum_url` or `latest_asset`).
  */
-export function upstreamOf(
-  def: Pick<ImageDefinition, 'latest_url' | 'latest_checksum_url' | 'upstream_layout'>,
-): DefinitionUpstream | undefined {
-  const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl, upstream_layout: named } = def;
+export function upstreamOf(def: Pick<ImageDefinition, SourceKey | 'upstream_layout'>): DefinitionUpstream | undefined {
+  const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl, latest_asset: asset } = def;
+  const named = def.upstream_layout;
   const unknown = unknownLayout(named);
   if (unknown !== undefined) return { problem: `upstream_layout ${unknown}` };
-  if (latestUrl === undefined || latestChecksumUrl === undefined) {
-    if (named === undefined) return undefined;
-    const missing = latestUrl === undefined ? 'latest_url' : 'latest_checksum_url';
-    return { problem: `upstream_layout ${named} reads latest_url and latest_checksum_url; ${missing} is missing` };
+  if (named !== undefined) {
+    const { reads } = layoutNamed(named);
+    const missing = reads.find((key) => def[key] === undefined);
+    if (missing !== undefined)
+      return { problem: `upstream_layout ${named} reads ${reads.join(' and ')}; ${missing} is missing` };
+  } else if (latestUrl === undefined || (latestChecksumUrl === undefined && asset === undefined)) {
+    return asset === undefined ? undefined : { problem: 'latest_asset names a release asset; latest_url is missing' };
   }
-  const source = { latestUrl, latestChecksumUrl };
+  const problem = asset === undefined ? undefined : assetProblem(asset);
+  if (problem !== undefined) return { problem: `latest_asset ${problem}` };
+  const source: UpstreamSource = {
+    latestUrl: latestUrl as string,
+    ...(latestChecksumUrl && { latestChecksumUrl }),
+    ...(asset && { asset }),
+  };
   const layout = named ?? layoutOf(source);
   return layout === undefined ? { problem: unrecognised(source) } : { layout, source };
 }
@@ -59,6 +68,6 @@ export function upstreamOf(
 export function unrecognised(source: UpstreamSource): string {
   return (
     `no upstream layout recognises latest_url ${maskUserinfo(source.latestUrl)} with latest_checksum_url ` +
-    `${maskUserinfo(source.latestChecksumUrl)}; name one with upstream_layout (${layoutNames()})`
+    `${maskUserinfo(source.latestChecksumUrl ?? '(none)')}; name one with upstream_layout (${layoutNames()})`
   );
 }

@@ -164,7 +164,7 @@ export const updateDocument = z.strictObject({
     z.strictObject({
       name: z.string(),
       file: z.string(),
-      layout: z.enum(['dated-folders', 'checksum-file', 'sidecar']).nullable(),
+      layout: z.enum(['release-feed', 'dated-folders', 'checksum-file', 'sidecar']).nullable(),
       current: z
         .strictObject({
           version: z.string(),
@@ -177,7 +177,8 @@ export const updateDocument = z.strictObject({
         .strictObject({
           version: z.string().nullable(),
           url: z.string(),
-          checksum: z.string(),
+          checksum: z.string().nullable(),
+          checksumComputed: z.boolean(),
           date: z.string().nullable(),
         })
         .nullable(),

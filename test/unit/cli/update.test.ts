@@ -129,6 +129,7 @@ describe('image-manager update', () => {
           version: '20261120',
           url: `${UBUNTU}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img`,
           checksum: `sha256:${hex('2')}`,
+          checksumComputed: false,
           date: '20261120',
         },
         requests: 2,
