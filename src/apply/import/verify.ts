@@ -2,7 +2,7 @@ import { SourceFormatError } from '../../sources/format.js';
 import type { SourceDigests } from '../../sources/read-through.js';
 import type { GlanceImage } from '../../openstack/image.js';
 import { algosFor, GLANCE_HASH_ALGO, verdict } from './checksum.js';
-import { type ImportContext, type Job, report } from './job.js';
+import { declaredFormat, type ImportContext, type Job, report } from './job.js';
 import { ImportFailure, type ImportOutcome, messageOf } from './outcome.js';
 
 /** The tool's own read of an image's source: settles with the digests or the error, never rejects. */
@@ -23,7 +23,7 @@ export function readAlgos(context: ImportContext, job: Job): string[] {
  */
 export function readSource(context: ImportContext, job: Job): SourceRead {
   const controller = new AbortController();
-  const format = job.image.disk_format ?? job.desired.disk_format;
+  const format = declaredFormat(job);
   const done = context.sources
     .digest(job.source.url, {
       algos: readAlgos(context, job),
