@@ -4,24 +4,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { definition, writeCatalogue } from './catalogue.js';
 import { e2e, glanceFor, makeQcow2, managedImages, runCli, wwwPath } from './harness.js';
-import type { GlanceImage } from '../../src/openstack/image.js';
+import type { GlanceClient, GlanceImage } from '../../src/openstack/image.js';
 
 // Against the stack's converting glance-api (issue 16): image_conversion turns every import into raw, as Glance
 // on Ceph does. Its stored hash is of the raw data, so the tool verifies the source against the definition and
 // says the link to Glance was not checked; a changed byte or a backing file is never published, exit 1; a
 // second run changes nothing (Glance's disk_format raw is no drift from the definition's qcow2).
 
-const convertCloud = configured(process.env.IMAGE_MANAGER_E2E_CONVERT_CLOUD);
+const convert = configured(process.env.IMAGE_MANAGER_E2E_CONVERT_CLOUD);
 const tag = `e2e-${randomUUID().slice(0, 8)}`;
 const suffix = tag.slice(4);
 const MiB = 1024 * 1024;
 
 /** The cloud when the stack's clouds.yaml has it (a stack started before the converting Glance has not). */
-function configured(cloud: string | undefined): string | undefined {
+function configured(cloud: string | undefined): { cloud: string; glance: GlanceClient } | undefined {
   if (!cloud) return undefined;
   try {
-    glanceFor(cloud);
-    return cloud;
+    return { cloud, glance: glanceFor(cloud).glance };
   } catch {
     return undefined;
   }
@@ -55,9 +54,9 @@ interface Result {
   verification?: { state: string; detail: string };
 }
 
-describe.skipIf(convertCloud === undefined)('a converting Glance (image_conversion to raw)', () => {
-  const cloud = convertCloud as string;
-  const { glance } = glanceFor(cloud);
+describe.skipIf(convert === undefined)('a converting Glance (image_conversion to raw)', () => {
+  if (convert === undefined) return;
+  const { cloud, glance } = convert;
   const run = (images: string, ...flags: string[]) =>
     runCli(['--cloud', cloud, '--images', images, '--tag', tag, ...flags]);
   const held = async (prefix: string): Promise<GlanceImage[]> =>
