@@ -327,8 +327,10 @@ start_keystone() {
 }
 
 # Idempotently create the glance service user, the image service and its
-# endpoints, and the demo project/user, through the Keystone API.
+# endpoints, and the demo project/user, through the Keystone API; once per call of the script.
+PROVISIONED=
 provision_keystone() {
+  [[ -n $PROVISIONED ]] && return 0
   log "provisioning keystone (glance service, image endpoints, demo user)"
   KEYSTONE_URL=$KEYSTONE_URL GLANCE_URL=$GLANCE_URL REGION=$REGION \
     GLANCE2_URL=$GLANCE2_URL REGION2=$REGION2 \
@@ -414,6 +416,7 @@ for region, url in ((env["REGION"], env["GLANCE_URL"]), (env["REGION2"], env["GL
         print(f"created image endpoint {iface} {url} in {region}")
 print("provisioning done")
 PY
+  PROVISIONED=1
 }
 
 # ---------------------------------------------------------------- glance
