@@ -66,6 +66,16 @@ describe.skipIf(convert === undefined)('a converting Glance (image_conversion to
     for (const image of await managedImages(glance, tag)) await glance.deleteImage(image.id).catch(() => undefined);
   });
 
+  /** Imports `url` as `name` with a sha256 checksum: the run fails, exit 1, and no image is left; its message. */
+  async function neverPublished(name: string, url: string, sha256: string, flags: string[]) {
+    const result = run(catalogue([{ name, url, checksum: `sha256:${sha256}` }]), ...flags, '--output', 'json');
+    expect(result.status, result.stderr).toBe(1);
+    const [outcome] = (JSON.parse(result.stdout) as { report: { results: Result[] } }).report.results;
+    expect(outcome?.status).toBe('failed');
+    expect(await held(name)).toEqual([]);
+    return outcome?.message;
+  }
+
   it.each(METHODS)(
     '$method: sha256 and sha512 sources verified, the link to Glance named as not checked; a second run changes nothing',
     async ({ method, flags, what }) => {
@@ -148,17 +158,8 @@ describe.skipIf(convert === undefined)('a converting Glance (image_conversion to
     data[data.length - 1] = (data[data.length - 1] ?? 0) ^ 1;
     writeFileSync(file.file, data);
     const name = `E2E Convert Changed ${method} ${suffix}`;
-    const result = run(
-      catalogue([{ name, url: file.url, checksum: `sha256:${checksum}` }]),
-      ...flags,
-      '--output',
-      'json',
-    );
-    expect(result.status, result.stderr).toBe(1);
-    const [outcome] = (JSON.parse(result.stdout) as { report: { results: Result[] } }).report.results;
-    expect(outcome?.status).toBe('failed');
-    expect(outcome?.message).toMatch(/checksum mismatch .* the source's sha256 is .*; not published$/);
-    expect(await held(name)).toEqual([]);
+    const message = await neverPublished(name, file.url, checksum, flags);
+    expect(message).toMatch(/checksum mismatch .* the source's sha256 is .*; not published$/);
   });
 
   it.each(METHODS)('$method: a qcow2 with a backing file is never published, exit 1', async ({ method, flags }) => {
@@ -166,18 +167,7 @@ describe.skipIf(convert === undefined)('a converting Glance (image_conversion to
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', '/etc/hostname', file, '1M']);
     const name = `E2E Convert Backing ${method} ${suffix}`;
     const url = `${e2e.httpBase}/${file.split('/').at(-1)}`;
-    const result = run(
-      catalogue([{ name, url, checksum: `sha256:${hash('sha256', file)}` }]),
-      ...flags,
-      '--output',
-      'json',
-    );
-    expect(result.status, result.stderr).toBe(1);
-    const [outcome] = (JSON.parse(result.stdout) as { report: { results: Result[] } }).report.results;
-    expect(outcome?.status).toBe('failed');
-    expect(outcome?.message).toMatch(
-      /qcow2 with a backing file \(refused: it refers to other files\); .* not published$/,
-    );
-    expect(await held(name)).toEqual([]);
+    const message = await neverPublished(name, url, hash('sha256', file), flags);
+    expect(message).toMatch(/qcow2 with a backing file \(refused: it refers to other files\); .* not published$/);
   });
 });
