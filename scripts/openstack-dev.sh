@@ -548,59 +548,33 @@ start_http() {
 
 # ---------------------------------------------------------------- clouds.yaml
 
-# Written beside and renamed over the old one: a run reading it meanwhile never sees half a file.
-write_clouds_yaml() {
-  cat >"$STATE/clouds.yaml.new" <<EOF
-clouds:
-  devstack-admin:
+# cloud_entry NAME USER PASSWORD PROJECT REGION: one cloud of clouds.yaml.
+cloud_entry() {
+  cat <<EOF
+  $1:
     auth_type: password
     auth:
       auth_url: $KEYSTONE_URL/v3
-      username: admin
-      password: $ADMIN_PASSWORD
-      project_name: admin
+      username: $2
+      password: $3
+      project_name: $4
       user_domain_name: Default
       project_domain_name: Default
-    region_name: $REGION
-    interface: public
-    identity_api_version: 3
-  devstack-member:
-    auth_type: password
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: demo
-      password: $DEMO_PASSWORD
-      project_name: demo
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: $REGION
-    interface: public
-    identity_api_version: 3
-  devstack-region2:
-    auth_type: password
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: admin
-      password: $ADMIN_PASSWORD
-      project_name: admin
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: $REGION2
-    interface: public
-    identity_api_version: 3
-  devstack-convert:
-    auth_type: password
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: admin
-      password: $ADMIN_PASSWORD
-      project_name: admin
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: $REGION_CONVERT
+    region_name: $5
     interface: public
     identity_api_version: 3
 EOF
+}
+
+# Written beside and renamed over the old one: a run reading it meanwhile never sees half a file.
+write_clouds_yaml() {
+  {
+    echo 'clouds:'
+    cloud_entry devstack-admin admin "$ADMIN_PASSWORD" admin "$REGION"
+    cloud_entry devstack-member demo "$DEMO_PASSWORD" demo "$REGION"
+    cloud_entry devstack-region2 admin "$ADMIN_PASSWORD" admin "$REGION2"
+    cloud_entry devstack-convert admin "$ADMIN_PASSWORD" admin "$REGION_CONVERT"
+  } >"$STATE/clouds.yaml.new"
   mv -f "$STATE/clouds.yaml.new" "$STATE/clouds.yaml"
 }
 
