@@ -1,7 +1,8 @@
 import { naturalCompare } from '../definitions/natural-sort.js';
 import type { Checksum, ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import { toIsoDate } from '../definitions/schema.js';
-import { dateInName, ymdToIsoDate } from './dates.js';
+import { dateInName } from '../definitions/version-order.js';
+import { ymdToIsoDate } from './dates.js';
 
 /** A build as it will be written into a definition. */
 export interface FoundBuild {

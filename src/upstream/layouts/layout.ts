@@ -1,5 +1,5 @@
 import type { Checksum } from '../../definitions/types.js';
-import { dateInName } from '../dates.js';
+import { dateInName } from '../../definitions/version-order.js';
 import type { UpstreamHttp } from '../http.js';
 
 /** Where a definition's upstream publishes: OIM's image-level `latest_url` and `latest_checksum_url`. */
