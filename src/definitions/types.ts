@@ -33,7 +33,7 @@ export interface ImageDefinition {
   upstream_layout?: string;
   /** Image-level properties (SCS-0102 and hw_*), as written; values keep their YAML type. */
   meta: Meta;
-  /** In natural version order, oldest first. */
+  /** Oldest first, in build order (`inBuildOrder`). */
   versions: VersionDefinition[];
 }
 

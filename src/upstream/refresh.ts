@@ -2,11 +2,12 @@ import pLimit from 'p-limit';
 import type { FetchLike } from '../net/fetch.js';
 import type { ImageDefinition } from '../definitions/types.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { plural } from '../util/plural.js';
 import { latestBuildDay, ymdToIsoDate } from './dates.js';
 import { buildDate, findNewestBuild } from './discover.js';
 import { type DigestLimits, UpstreamError, UpstreamHttp } from './http.js';
 import { upstreamOf, type DefinitionUpstream } from './layouts/registry.js';
-import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
+import { decideUpdate, futureVersions, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
 
 /** What discovery found for one definition that names its upstream (`latest_url` and `latest_checksum_url`). */
 export interface DefinitionUpdate {
@@ -20,6 +21,8 @@ export interface DefinitionUpdate {
   decision?: UpdateDecision;
   /** Why this definition could not be brought up to date (the message names the URL). */
   error?: string;
+  /** The versions it holds dated after tomorrow, which no build can be, and what to do about them. */
+  warning?: string;
   requests: number;
 }
 
@@ -59,11 +62,22 @@ export async function discoverUpdates(
 }
 
 /** A build dated after tomorrow (UTC) is refused: written, it would hold every real build after it off. */
-function refuseFuture(date: string, url: string, clock: Clock): void {
-  const latest = latestBuildDay(clock.now());
-  if (date <= latest) return;
-  const problem = `offers a build dated ${ymdToIsoDate(date)}, after tomorrow (${ymdToIsoDate(latest)}): not taken`;
+function refuseFuture(date: string, url: string, latestDay: string): void {
+  if (date <= latestDay) return;
+  const problem = `offers a build dated ${ymdToIsoDate(date)}, after tomorrow (${ymdToIsoDate(latestDay)}): not taken`;
   throw new UpstreamError(url, problem);
+}
+
+/** Versions already held that are dated after tomorrow: left in the file (the operator wrote them), not counted. */
+function futureWarning(def: ImageDefinition, latestDay: string): string | undefined {
+  const future = futureVersions(def, latestDay);
+  if (future.length === 0) return undefined;
+  const which = future.map((entry) => `${entry.version} (line ${entry.line})`).join(', ');
+  return (
+    `${def.file}: ${def.name} holds ${plural(future.length, 'version')} dated after tomorrow ` +
+    `(${ymdToIsoDate(latestDay)}): ${which}. No real build is dated so: it does not count as the newest build ` +
+    'and upstream builds are still taken; correct its build_date or remove it (until then it sorts as the newest)'
+  );
 }
 
 async function discoverOne(
@@ -77,7 +91,9 @@ async function discoverOne(
     ...(options.clock && { clock: options.clock }),
   });
   const { layout, source } = upstream;
-  const result: DefinitionUpdate = { definition: def, layout, requests: 0 };
+  const latestDay = latestBuildDay((options.clock ?? systemClock).now());
+  const warning = futureWarning(def, latestDay);
+  const result: DefinitionUpdate = { definition: def, layout, requests: 0, ...(warning && { warning }) };
   try {
     const build = await findNewestBuild(source, http, layout);
     const { url, checksum, version } = build;
@@ -93,7 +109,7 @@ async function discoverOne(
     } else {
       const date = await buildDate(build, http);
       result.offered.date = date;
-      refuseFuture(date, build.url, options.clock ?? systemClock);
+      refuseFuture(date, build.url, latestDay);
       const limits = options.computeChecksums;
       if (checksum === undefined && limits !== undefined) {
         result.offered.checksum = await http.sha256Of(url, {
@@ -102,7 +118,7 @@ async function discoverOne(
         });
         result.checksumComputed = true;
       }
-      result.decision = decideUpdate(def, { ...result.offered, date });
+      result.decision = decideUpdate(def, { ...result.offered, date }, latestDay);
     }
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;

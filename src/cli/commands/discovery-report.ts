@@ -9,8 +9,13 @@ import { hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 
 /** What --update found and what failed upstream, as log lines. */
 export function reportDiscovery(run: RunDefinitions, log: Logger): void {
-  for (const entry of run.discovered) if (!entry.error) logDecision(entry, log);
-  for (const failure of run.failures) log.error(`[${failure.definition}] upstream failed: ${failure.message}`);
+  for (const entry of run.discovered) logDecision(entry, log);
+  const logged = new Set(run.discovered.map((entry) => `${entry.definition.name}\n${entry.error}`));
+  for (const failure of run.failures) {
+    if (!logged.has(`${failure.definition}\n${failure.message}`)) {
+      log.error(`[${failure.definition}] upstream failed: ${failure.message}`);
+    }
+  }
 }
 
 /** Said of a new build whose upstream publishes no checksum, as `update` computed it. */
@@ -18,10 +23,11 @@ export const COMPUTED = 'upstream publishes no checksum of it: this tool compute
 const UNPUBLISHED =
   'upstream publishes no checksum of it: planned without one (`image-manager update` computes one and writes it)';
 
-/** One log line for what discovery found for a definition (update and --update alike). */
+/** What discovery found for a definition as a log line (update and --update alike), after its warning if any. */
 export function logDecision(entry: DefinitionUpdate, log: Logger): void {
   const { decision, definition } = entry;
   const name = definition.name;
+  if (entry.warning) log.warn(`[${name}] ${entry.warning}`);
   if (entry.error) {
     log.error(`[${name}] upstream failed: ${entry.error}`);
   } else if (decision?.kind === 'new') {
@@ -49,6 +55,7 @@ export function discoveryOutput(run: RunDefinitions): DiscoveryOutput {
     ...(entry.offered ? offeredOutput(entry.offered) : {}),
     ...(entry.decision?.kind === 'new' ? { version: entry.decision.version.version } : {}),
     ...(entry.error ? { error: entry.error } : {}),
+    ...(entry.warning ? { warning: entry.warning } : {}),
   }));
   const asked = new Set(found.map((entry) => entry.definition));
   const others = run.failures

@@ -17,7 +17,10 @@ function updateDocument({ dryRun, updates, files }: UpdateResult) {
 
 function updateText({ dryRun, updates, files }: UpdateResult): string {
   if (dryRun) return safeLines(files.map((file) => file.diff ?? '').join(''));
-  const lines = updates.map((entry) => safeText(summaryLine(entry, files)));
+  const lines = updates.flatMap((entry) => [
+    ...(entry.warning ? [safeText(`${entry.definition.name}: warning: ${entry.warning}`)] : []),
+    safeText(summaryLine(entry, files)),
+  ]);
   return `${lines.join('\n')}${updates.length > 0 ? '\n' : ''}`;
 }
 
@@ -62,6 +65,7 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
     changed: decision?.kind === 'new' && file?.changed === true,
     requests: entry.requests,
     ...(entry.error ? { error: entry.error } : file?.error ? { error: file.error } : {}),
+    ...(entry.warning ? { warning: entry.warning } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Checksum } from '../../definitions/types.js';
-import { dateInName } from '../dates.js';
+import { dateInName } from '../../definitions/version-order.js';
 import { UpstreamError, type UpstreamHttp } from '../http.js';
 
 /**

@@ -186,6 +186,7 @@ export const updateDocument = z.strictObject({
       changed: z.boolean(),
       requests: int.nonnegative(),
       error: z.string().optional(),
+      warning: z.string().optional(),
     }),
   ),
   files: z.array(
