@@ -112,6 +112,8 @@ export class Importer {
     const { glance, log, settings } = this.context;
     progress?.phase('waiting', `Glance: ${image.status}`);
     log.info(`Finishing the import of ${image.name ?? image.id} (${image.status})`);
+    // Active, but the run that imported it did not wait to verify it (image_verification still pending).
+    if (image.status === 'active') return this.finish(this.job(desired, source, image, 0, permits, progress), false);
     const tasks = image.status === 'queued' ? await importTasks(glance, image.id) : undefined;
     const running = image.status !== 'queued' || isLive(tasks?.[0]);
     if (running && !settings.wait) return { state: 'started', image };

@@ -23,6 +23,18 @@ export function verificationRecord({ state, detail }: Verification): string {
   return `${WORDS[state]}: ${detail}`.slice(0, 255);
 }
 
+/**
+ * What an image is created with in that property, until a run has verified its data and published it: an image
+ * still saying so when it is active was imported by a run that did not wait (--no-wait), and is not published
+ * before a run has verified it.
+ */
+export const VERIFICATION_PENDING = 'pending: not verified yet';
+
+/** Whether an image's record says its data is still to be verified (see VERIFICATION_PENDING). */
+export function verificationPending(text: unknown): boolean {
+  return text === VERIFICATION_PENDING;
+}
+
 /** What a record says; undefined for anything else (an image published without one, or by another tool). */
 export function readVerificationRecord(text: unknown): Verification | undefined {
   if (typeof text !== 'string') return undefined;

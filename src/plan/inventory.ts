@@ -3,10 +3,20 @@ import type { GlanceImage } from '../openstack/image.js';
 import type { OwnedImage } from '../definitions/identify.js';
 import { isDuplicateName } from '../definitions/names.js';
 import { inBuildOrder, versionBuildDay } from '../definitions/version-order.js';
+import { VERIFICATION_PROPERTY, verificationPending } from '../definitions/verification-record.js';
 
 /** An image an earlier run (or --no-wait) left before active: this run finishes its import (rule 8). */
-export const IN_PROGRESS: ReadonlySet<string> = new Set(['queued', 'saving', 'uploading', 'importing']);
+const IN_PROGRESS: ReadonlySet<string> = new Set(['queued', 'saving', 'uploading', 'importing']);
 const USABLE: ReadonlySet<string> = new Set(['active', 'deactivated']);
+
+/**
+ * An import of the tool's that is not through: still in Glance's hands, or active but never verified (a run that
+ * did not wait started it): the next run finishes it, verifying before it publishes.
+ */
+export function unfinishedImport(image: GlanceImage): boolean {
+  if (IN_PROGRESS.has(image.status)) return true;
+  return image.status === 'active' && verificationPending(image[VERIFICATION_PROPERTY]);
+}
 
 /** One version of a definition: defined, found in the cloud, or both. */
 export interface VersionSlot {

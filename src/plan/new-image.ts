@@ -1,3 +1,4 @@
+import { VERIFICATION_PENDING, VERIFICATION_PROPERTY } from '../definitions/verification-record.js';
 import type { CreateImage } from '../openstack/image.js';
 import type { ImageState } from './diff.js';
 import type { DesiredImage } from './types.js';
@@ -6,9 +7,9 @@ import type { DesiredImage } from './types.js';
  * The request that creates the image of a new version, fully described at once (rule 2): every property the
  * desired state gives it, the identity properties (image_name, internal_version: what ties a half-imported
  * image to its definition version, so that a retried or resumed run knows it) among them, every tag, and
- * os_hidden when it is to be hidden; but private, so that nobody sees it before its data is in. What waits
- * for `active` is the import's `changes` (see `asCreated`): its visibility, its status, and the plain name
- * when it takes one another image holds.
+ * os_hidden when it is to be hidden, and `image_verification: pending` (see VERIFICATION_PENDING); but private,
+ * so that nobody sees it before its data is in. What waits for `active` is the import's `changes` (see
+ * `asCreated`): its visibility, its status, and the plain name when it takes one another image holds.
  */
 export function createRequest(desired: DesiredImage, tag: string, id?: string): CreateImage {
   // The properties first, so that no property can stand in for a field of the image.
@@ -41,7 +42,8 @@ export function asCreated(desired: DesiredImage, tag: string): ImageState {
 
 /** The properties the image is created with: every one it should have (a null value: one it should not). */
 function createdProperties(desired: DesiredImage): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Until a run has verified the data: one that finds the image active then verifies it before publishing it.
+  const out: Record<string, string> = { [VERIFICATION_PROPERTY]: VERIFICATION_PENDING };
   for (const key in desired.properties) {
     const value = desired.properties[key];
     if (typeof value === 'string') out[key] = value;

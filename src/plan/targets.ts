@@ -3,7 +3,7 @@ import type { GlanceImage } from '../openstack/image.js';
 import type { OutdatedState, Role } from './desired.js';
 import { retireDuplicate } from './duplicates.js';
 import { notImported } from './eligibility.js';
-import { IN_PROGRESS, type VersionSlot } from './inventory.js';
+import { unfinishedImport, type VersionSlot } from './inventory.js';
 import { type OutdatedNaming, outdatedNaming } from './outdated-naming.js';
 import { type Ranking, rankOutdated, type Retention, retentionOf } from './retention.js';
 import { deletion, desiredFor, fitted, retiredOptions } from './target-state.js';
@@ -127,7 +127,7 @@ function decide(def: ImageDefinition, slot: VersionSlot, lineup: Lineup, options
   }
   const role: Role = isCurrent(def, slot, lineup.current) ? 'current' : 'outdated';
   const retention = role === 'outdated' ? retentionOf(def, slot, image, lineup.ranking, options) : undefined;
-  const resuming = image !== undefined && slot.defined !== undefined && IN_PROGRESS.has(image.status);
+  const resuming = image !== undefined && slot.defined !== undefined && unfinishedImport(image);
   // A resumed import is private until it is through: only a kept image's exposure is one to keep (rule 10).
   const found = image && !resuming ? image : undefined;
   const name = lineup.naming.names.get(slot.version);
@@ -176,7 +176,7 @@ function isCurrent(def: ImageDefinition, slot: VersionSlot, current: string | un
 }
 
 function arrives(slot: VersionSlot): boolean {
-  return !slot.image || (slot.defined !== undefined && IN_PROGRESS.has(slot.image.status));
+  return !slot.image || (slot.defined !== undefined && unfinishedImport(slot.image));
 }
 
 function versionOf(version: string | undefined): { version?: string } {

@@ -1,4 +1,8 @@
-import { readVerificationRecord, VERIFICATION_PROPERTY } from '../definitions/verification-record.js';
+import {
+  readVerificationRecord,
+  VERIFICATION_PROPERTY,
+  verificationPending,
+} from '../definitions/verification-record.js';
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { isRetention, reasonText } from '../plan/reasons.js';
@@ -176,5 +180,8 @@ export function summaryOf(image: GlanceImage): ImageSummary {
 function verificationOf(image: GlanceImage): VerificationStatus {
   const recorded = readVerificationRecord(image[VERIFICATION_PROPERTY]);
   if (recorded) return recorded;
+  if (verificationPending(image[VERIFICATION_PROPERTY])) {
+    return { state: 'pending', detail: 'imported by a run that did not wait (--no-wait); the next run verifies it' };
+  }
   return { state: 'not-recorded', detail: 'imported before verification by default, or by another tool' };
 }

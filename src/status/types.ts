@@ -39,10 +39,11 @@ export interface Recency {
 
 /**
  * What the image's `image_verification` (written by the run that published it) says: `verified` end to end,
- * `source-verified` (and why not end to end), `not-verifiable` (and why); `not-recorded` without it.
+ * `source-verified` (and why not end to end), `not-verifiable` (and why); `pending` while a run that did not wait
+ * left it unverified; `not-recorded` without it.
  */
 export interface VerificationStatus {
-  state: Verification['state'] | 'not-recorded';
+  state: Verification['state'] | 'pending' | 'not-recorded';
   detail: string;
 }
 

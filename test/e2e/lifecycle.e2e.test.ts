@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { definition, writeCatalogue } from './catalogue.js';
-import { e2e, glanceFor, managedImages, makeQcow2, runCli } from './harness.js';
+import { e2e, glanceFor, managedImages, makeQcow2, runCli, waitForStatus } from './harness.js';
 
 const tag = `e2e-${randomUUID().slice(0, 8)}`;
 const suffix = tag.slice(4);
@@ -35,8 +35,11 @@ describe('--no-wait, and sharing', () => {
     expect(started).toHaveLength(1);
     // Created fully described, under the name it ends with (no other image holds it), and private until active.
     expect(started[0]).toMatchObject({ name, internal_version: '1', os_distro: 'ubuntu', visibility: 'private' });
+    // Active before the next run looks: still not published as it stands, but verified first.
+    const active = await waitForStatus(glance, started[0]?.id as string, 'active');
+    expect(active.image_verification).toBe('pending: not verified yet');
 
-    const second = manage();
+    const second = manage('--no-wait');
     expect(second.status, second.stderr).toBe(0);
     const [image] = await managedImages(glance, tag);
     expect(image).toMatchObject({
@@ -45,6 +48,7 @@ describe('--no-wait, and sharing', () => {
       visibility: 'private',
       os_distro: 'ubuntu',
       os_hash_value: file.sha512,
+      image_verification: expect.stringMatching(/^verified: source sha512 = the definition's/),
     });
   });
 

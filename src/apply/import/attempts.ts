@@ -11,10 +11,12 @@ type Previous = PreviousAttempt & { reason: string };
 /**
  * Brings the job's image to active: attempt after attempt, each by the method `chooseMethod` picks from how
  * the last one ended, until one succeeds or none is left. `alreadyRunning`: an import an earlier run started
- * is waited for first.
+ * is waited for first; an image already active (an earlier run's, not verified) is only verified.
  */
 export async function bringToActive(context: ImportContext, job: Job, alreadyRunning: boolean): Promise<ImportOutcome> {
   const { settings } = context;
+  // Imported by a run that did not wait (--no-wait): verified now, before anything publishes it.
+  if (job.image.status === 'active') return verifiedActive(context, job, job.image);
   const inputs: MethodInputs = {
     url: job.source.url,
     prefetch: settings.prefetch,

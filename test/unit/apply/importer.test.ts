@@ -40,6 +40,7 @@ describe('import: finishing a new image', () => {
     // version's deterministic id.
     expect(h.cloud.of('POST', '/images')[0]?.body).toEqual({
       ...WANT.properties,
+      image_verification: 'pending: not verified yet',
       id: versionImageId(PROJECT, WANT, 0),
       name: WANT.name,
       disk_format: 'qcow2',
@@ -417,6 +418,41 @@ describe('resume-import', () => {
     expect(report.results[0]?.status).toBe('done');
     expect(h.cloud.images.get(image.id)).toMatchObject({ min_disk: 21, status: 'active' });
     expect(h.warnings()).toEqual([expect.stringMatching(/min_disk 8 .* too small .* using 21/)]);
+  });
+
+  /** Active, imported by a --no-wait run that never verified it: the record it was created with still pending. */
+  function unverified(h: Harness, stored: Uint8Array): GlanceImage {
+    const hash = digest('sha512', stored);
+    return {
+      ...leftBehind(h, 'active'),
+      image_verification: 'pending: not verified yet',
+      os_hash_algo: 'sha512',
+      os_hash_value: hash.hex,
+      size: stored.byteLength,
+    };
+  }
+
+  for (const wait of [true, false]) {
+    it(`an active image a --no-wait run left unverified (wait ${wait}): verified before it is published`, async () => {
+      const h = withSource(harness(server, { wait }));
+      const image = h.cloud.seed(unverified(h, DATA));
+      const report = await h.run([resumeOf(image)]);
+      expect(report.results[0]).toMatchObject({ status: 'done', imageId: image.id, message: 'verified' });
+      expect(h.cloud.images.get(image.id)).toMatchObject({
+        visibility: 'public',
+        image_verification: expect.stringMatching(/^verified: /),
+      });
+      expect(h.cloud.of('POST', '/import')).toEqual([]);
+    });
+  }
+
+  it('an active image a --no-wait run left, Glance holding other bytes than the source: never published', async () => {
+    const h = withSource(harness(server, { wait: false }));
+    const image = h.cloud.seed(unverified(h, bytesOf('other bytes than the source')));
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]?.status).toBe('failed');
+    expect(h.cloud.writesTo(image.id).filter((write) => write.startsWith('PATCH'))).toEqual([]);
+    expect(h.cloud.images.get(image.id)?.visibility ?? 'deleted').not.toBe('public');
   });
 
   it('an importing image with --no-wait: deferred, untouched', async () => {

@@ -290,7 +290,7 @@ export const statusDocument = z.strictObject({
             .optional(),
           verification: z
             .strictObject({
-              state: z.enum(['verified', 'source-verified', 'not-verifiable', 'not-recorded']),
+              state: z.enum(['verified', 'source-verified', 'not-verifiable', 'pending', 'not-recorded']),
               detail: z.string(),
             })
             .optional(),

@@ -102,6 +102,16 @@ describe('plan: images left unfinished (rule 8)', () => {
     },
   );
 
+  it('resumes an active image still pending verification (a --no-wait run imported it); keeps one without', () => {
+    const older = glanceImage(d, '20240101');
+    const active = { ...glanceImage(d, '20240201', { current: false }), visibility: 'private' as const };
+    const pending = { ...active, image_verification: 'pending: not verified yet' };
+    expect(kinds(run(d, [older, pending]))).toEqual(['resume-import']);
+    expect(resumes(run(d, [older, pending]))[0]?.image.id).toBe(pending.id);
+    // Published before verification was recorded (or by another tool): kept and fitted, not read again.
+    expect(kinds(run(d, [older, active]))).not.toContain('resume-import');
+  });
+
   it('resumes before the rotation: the current image leaves the plain name only after', () => {
     const current = glanceImage(d, '20240101', { current: true });
     const pending = { ...glanceImage(d, '20240201', { current: false }), status: 'importing' as const };

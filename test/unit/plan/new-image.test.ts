@@ -46,6 +46,7 @@ describe('plan: a new image is created fully described (rule 2)', () => {
     const properties = Object.fromEntries(Object.entries(desired.properties).filter(([, value]) => value !== null));
     expect(request).toEqual({
       ...properties,
+      image_verification: 'pending: not verified yet',
       id: 'fixed-id',
       name: 'Ubuntu 24.04',
       disk_format: 'qcow2',
