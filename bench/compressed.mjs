@@ -11,7 +11,7 @@
 //   the sha512 is the raw image's;
 // - `xz -dc FILE | curl -T - STAGE` into another fresh image, timed, peak RSS and CPU by /usr/bin/time.
 // Throughput is of the decompressed bytes. Exits 1 if a stage did not receive every byte or a digest is wrong.
-import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
