@@ -14,9 +14,10 @@
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { glanceStage } from './glance-stage.mjs';
 
 const dist = (process.env.IM_DIST ?? new URL('../dist', import.meta.url).pathname).replace(/\/+$/, '');
 const GiB = 1024 ** 3;
@@ -41,7 +42,7 @@ async function main() {
     console.log(
       `${name}: ${(size / GiB).toFixed(2)} GiB raw, ${(packed / 2 ** 20).toFixed(1)} MiB as .xz, made in ${made.seconds.toFixed(1)} s`,
     );
-    const stage = await glanceStage(cloud, dir);
+    const stage = await glanceStage(dist, cloud, dir);
     const tool = await toolRound(`${base}/${name}`, stage, cloud);
     const toolOk = tool.received === size && tool.sha512 === made.sha512;
     console.log(
@@ -127,34 +128,6 @@ async function curlRound(file, stage, dir) {
   const maxRssKb = Math.max(...measured.map(([kb]) => kb));
   const cpu = measured.reduce((sum, [, user, system]) => sum + user + system, 0);
   return { seconds, maxRssKb, cpu, received: await target.received() };
-}
-
-/** The real Glance of a cloud in clouds.yaml: a fresh image per upload, deleted once its bytes are counted. */
-async function glanceStage(cloudName, dir) {
-  const { connect } = await import(`${dist}/cli/context.js`);
-  const { Redactor } = await import(`${dist}/net/redact.js`);
-  const context = connect(cloudName, { timeout: 600, retryBudget: 120 }, new Redactor(), log, { env: process.env });
-  const endpoint = await context.session.endpoint('image', context.cloud.imageEndpointOverride);
-  return {
-    async open() {
-      const name = `compressed-bench-${process.pid}`;
-      const image = await context.glance.createImage({ name, disk_format: 'raw', container_format: 'bare' });
-      const token = (await context.session.currentToken()).value;
-      // The token goes to curl in a file, not on its command line.
-      const headers = join(dir, 'headers');
-      writeFileSync(headers, `X-Auth-Token: ${token}\nContent-Type: application/octet-stream\n`, { mode: 0o600 });
-      return {
-        id: image.id,
-        stageUrl: `${endpoint}/v2/images/${image.id}/stage`,
-        headers: ['-H', `@${headers}`],
-        async received() {
-          const staged = await context.glance.getImage(image.id);
-          await context.glance.deleteImage(image.id);
-          return staged.status === 'uploading' ? (staged.size ?? -1) : -1;
-        },
-      };
-    },
-  };
 }
 
 function rate(size, seconds, cpu) {
