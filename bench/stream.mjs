@@ -25,20 +25,12 @@
 // Exits 1 if the stage did not receive every byte or the digest is not that of the zeros.
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  ftruncateSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, createReadStream, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { glanceStage } from './glance-stage.mjs';
 
 const dist = (process.env.IM_DIST ?? new URL('../dist', import.meta.url).pathname).replace(/\/+$/, '');
 const GiB = 1024 ** 3;
@@ -76,7 +68,9 @@ async function main() {
   try {
     const base = await new Promise((resolve) => server.once('message', resolve));
     const url = settings.sourceKind === 'file' ? pathToFileURL(file).href : `${base}/disk.raw`;
-    const stage = settings.glance ? await glanceStage(settings.glance, dir) : sinkStage(base, server, settings.via);
+    const stage = settings.glance
+      ? await glanceStage(dist, settings.glance, dir)
+      : sinkStage(base, server, settings.via);
     await compare({ ...settings, url, curlSource: `${base}/disk.raw`, dir, stage });
   } finally {
     server.kill();
@@ -203,35 +197,6 @@ function sinkStage(base, server, via) {
         stageUrl: `${base}/v2/images/${id}/stage`,
         headers: [],
         received: () => ask(server, 'received'),
-      };
-    },
-  };
-}
-
-/** The real Glance of a cloud in clouds.yaml: a fresh image per upload, deleted once its bytes are counted. */
-async function glanceStage(cloudName, dir) {
-  const { connect } = await import(`${dist}/cli/context.js`);
-  const { Redactor } = await import(`${dist}/net/redact.js`);
-  const context = connect(cloudName, { timeout: 600, retryBudget: 120 }, new Redactor(), log, { env: process.env });
-  const endpoint = await context.session.endpoint('image', context.cloud.imageEndpointOverride);
-  return {
-    async open() {
-      const name = `stream-bench-${process.pid}`;
-      const image = await context.glance.createImage({ name, disk_format: 'raw', container_format: 'bare' });
-      const token = (await context.session.currentToken()).value;
-      // The token goes to curl in a file, not on its command line.
-      const headers = join(dir, 'headers');
-      writeFileSync(headers, `X-Auth-Token: ${token}\nContent-Type: application/octet-stream\n`, { mode: 0o600 });
-      return {
-        glance: context.glance,
-        id: image.id,
-        stageUrl: `${endpoint}/v2/images/${image.id}/stage`,
-        headers: ['-H', `@${headers}`],
-        async received() {
-          const staged = await context.glance.getImage(image.id);
-          await context.glance.deleteImage(image.id);
-          return staged.status === 'uploading' ? (staged.size ?? -1) : -1;
-        },
       };
     },
   };

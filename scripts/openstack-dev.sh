@@ -55,7 +55,8 @@ GLANCE2_CONF=$STATE/glance2/glance-api.conf
 GLANCE_CONVERT_CONF=$STATE/glance-convert/glance-api.conf
 WWW=$STATE/www
 
-PACKAGES=(postgresql python3-psycopg2 keystone glance-api qemu-utils)
+# xz-utils, bzip2 and zstd: the e2e suite serves compressed images made with them (bzip2 also decodes .bz2 sources)
+PACKAGES=(postgresql python3-psycopg2 keystone glance-api qemu-utils xz-utils bzip2 zstd)
 
 log() { printf '[openstack-dev] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

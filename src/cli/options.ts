@@ -239,6 +239,12 @@ function importOptions<A extends unknown[], O extends Values, G extends Values>(
       600,
     )
     .option('--import-timeout <seconds>', 'how long one import may take', parseCount(1), 1800)
+    .option(
+      '--max-unpacked-size <GiB>',
+      'a compressed or archived source that unpacks to more is refused (a decompression bomb)',
+      parseCount(1),
+      64,
+    )
     .addOption(
       new Option(
         '--prefetch <when>',

@@ -5,6 +5,20 @@ import type { Clock } from '../util/clock.js';
 export interface SourceDigests {
   digests: Record<string, string>;
   size: number;
+  /**
+   * A packed source (packing.ts): the digests and length of the bytes as published, which its checksum is of,
+   * and how it was packed (`.xz`); `digests` and `size` are then of the image unpacked from it.
+   */
+  packed?: { digests: Record<string, string>; size: number; suffix: string };
+}
+
+/**
+ * The algorithms a read hashes with: `source`, of the bytes as published (the definition's checksum), and
+ * `image`, of the image Glance gets (its os_hash_algo). The same bytes unless the source is packed.
+ */
+export interface HashPlan {
+  source: readonly string[];
+  image: readonly string[];
 }
 
 /** A stream with every chunk hashed on its way, and the digests once it has been read to its end. */

@@ -8,7 +8,9 @@ import { maskUserinfo } from '../net/redact.js';
 import { fetchFailure } from '../net/fetch-failure.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { formatMismatch, SNIFF_BYTES, SourceFormatError } from './format.js';
-import { hashToEnd, type SourceDigests } from './read-through.js';
+import { packingOf, type Packing } from './packing.js';
+import { digesting, hashToEnd, type HashPlan, type SourceDigests } from './read-through.js';
+import { DEFAULT_MAX_UNPACKED_BYTES, unpacked } from './unpack.js';
 
 export { SourceFormatError } from './format.js';
 
@@ -27,7 +29,12 @@ export interface SourceProbe {
 
 export interface SourceStream {
   stream: ReadableStream<Uint8Array>;
+  /** Bytes of the image, when known beforehand (not for a packed source). */
   size?: number;
+  /** With `hash`: the digests of what passed, once the stream has been read to its end. */
+  digests?: () => SourceDigests;
+  /** The error a packed source's own bytes raised in the stream, if any (a corrupt or cut .xz, say). */
+  fault?: () => Error | undefined;
 }
 
 export interface SourceReaderOptions {
@@ -42,14 +49,19 @@ export interface SourceReaderOptions {
   download?: FetchLike;
   /** The time of the timeouts; default the system's. */
   clock?: Clock;
+  /** What a packed (compressed or archived) source may unpack to at most (--max-unpacked-size); default 64 GiB. */
+  maxUnpackedBytes?: number;
 }
 
 export interface OpenOptions {
   /**
    * The declared disk format: the first bytes are checked against it before the stream is handed out, and
    * a mismatch rejects with a SourceFormatError (qcow2, vmdk, vhd, vhdx, vdi, iso, raw; others unchecked).
+   * Of a packed source, the image unpacked from it is checked; the format also chooses an archive's member.
    */
   format?: string;
+  /** Hash what passes on the way (see `SourceStream.digests`). */
+  hash?: HashPlan;
 }
 
 /** A file: URL refused by the allowlist, or an unreadable one. */
@@ -121,6 +133,7 @@ export class SourceReader {
   private readonly localFileDirs: readonly string[];
   private readonly download: FetchLike;
   private readonly clock: Clock;
+  private readonly maxUnpackedBytes: number;
 
   constructor(
     private readonly fetch: FetchLike,
@@ -130,6 +143,7 @@ export class SourceReader {
     this.localFileDirs = options.localFileDirs ?? [];
     this.download = options.download ?? fetch;
     this.clock = options.clock ?? systemClock;
+    this.maxUnpackedBytes = options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES;
   }
 
   async probe(url: string): Promise<SourceProbe> {
@@ -153,42 +167,66 @@ export class SourceReader {
     }
   }
 
-  /** The image's bytes as a stream; with `format`, only once its first bytes show that format. */
+  /**
+   * The image's bytes as a stream; with `format`, only once its first bytes show that format. A packed source
+   * (`.xz`, `.tar.gz`, …: packing.ts) is unpacked on the way: the stream is the image inside it.
+   */
   async open(url: string, options: OpenOptions = {}): Promise<SourceStream> {
     const opened = isFileUrl(url) ? await this.openFile(url) : await this.openHttp(url);
-    if (options.format === undefined) return opened;
-    const { head, stream } = await peek(opened.stream, SNIFF_BYTES);
+    const packing = packingOf(url);
+    const read = packing ? await this.unpack(opened, url, packing, options) : hashed(opened, options.hash);
+    if (options.format === undefined) return read;
+    const { head, stream } = await peek(read.stream, SNIFF_BYTES);
     const found = formatMismatch(options.format, head);
     if (found) {
       discard(stream);
       throw new SourceFormatError(url, options.format, found);
     }
-    return { ...opened, stream };
+    return { ...read, stream };
   }
 
   /**
-   * Reads the whole source once (checked against `format` first, like `open`) and hashes it with each of
-   * `algos`: the tool's own look at the bytes Glance fetches. Memory stays flat; a source that sends nothing
-   * for the timeout fails, and so does an abort of `signal`. One loop over the source's own stream does the
-   * format check, the hashing and the stall watch (`hashToEnd`).
+   * Reads the whole source once (checked against `format` first, like `open`) and hashes it as `hash` says:
+   * the tool's own look at the bytes Glance fetches. Memory stays flat; a source that sends nothing for the
+   * timeout fails, and so does an abort of `signal`. A plain source is read in one loop that does the format
+   * check, the hashing and the stall watch (`hashToEnd`); a packed one is unpacked and hashed by `open`'s steps.
    */
-  async digest(
-    url: string,
-    options: OpenOptions & { algos: readonly string[]; signal?: AbortSignal },
-  ): Promise<SourceDigests> {
+  async digest(url: string, options: OpenOptions & { hash: HashPlan; signal?: AbortSignal }): Promise<SourceDigests> {
+    const { format, hash, signal } = options;
+    const watch = { stallMs: this.timeoutMs, clock: this.clock, ...(signal ? { signal } : {}) };
+    if (packingOf(url) !== undefined) {
+      const { stream, digests } = await this.open(url, { hash, ...(format !== undefined ? { format } : {}) });
+      await hashToEnd(stream, { ...watch, algos: [] });
+      return (digests as () => SourceDigests)();
+    }
     const { stream } = isFileUrl(url) ? await this.openFile(url) : await this.openHttp(url);
-    const { format, signal } = options;
     const check = (declared: string) => (head: Uint8Array) => {
       const found = formatMismatch(declared, head);
       if (found) throw new SourceFormatError(url, declared, found);
     };
     return hashToEnd(stream, {
-      algos: options.algos,
-      stallMs: this.timeoutMs,
-      clock: this.clock,
-      ...(signal ? { signal } : {}),
+      ...watch,
+      algos: [...hash.source, ...hash.image],
       ...(format !== undefined ? { head: { bytes: SNIFF_BYTES, check: check(format) } } : {}),
     });
+  }
+
+  /** The image inside a packed source, each side hashed as `hash` says: as published, and as unpacked. */
+  private async unpack(
+    opened: SourceStream,
+    url: string,
+    packing: Packing,
+    options: OpenOptions,
+  ): Promise<SourceStream> {
+    const { format, hash } = options;
+    const published = digesting(opened.stream, hash?.source ?? []);
+    const unpack = await unpacked(published.stream, url, packing, {
+      format: format ?? 'raw',
+      maxBytes: this.maxUnpackedBytes,
+    });
+    const image = digesting(unpack.stream, hash?.image ?? []);
+    const digests = () => ({ ...image.result(), packed: { ...published.result(), suffix: packing.suffix } });
+    return { stream: image.stream, fault: unpack.fault, ...(hash ? { digests } : {}) };
   }
 
   private async openFile(url: string): Promise<SourceStream> {
@@ -281,6 +319,13 @@ export async function peek(
     cancel: (reason) => reader.cancel(reason),
   });
   return { head, stream };
+}
+
+/** A plain source, hashed with every algorithm of `hash` when asked: its bytes are the image's. */
+function hashed(opened: SourceStream, hash: HashPlan | undefined): SourceStream {
+  if (!hash) return opened;
+  const read = digesting(opened.stream, [...hash.source, ...hash.image]);
+  return { ...opened, stream: read.stream, digests: read.result };
 }
 
 /** Lets a body go without waiting: some servers (and msw) never settle the cancel of a body not read. */

@@ -1,4 +1,11 @@
-import { type Choice, chooseMethod, type MethodInputs, noMethodOffered, type PreviousAttempt } from './choose.js';
+import {
+  type Choice,
+  chooseMethod,
+  type MethodInputs,
+  noMethodOffered,
+  type PreviousAttempt,
+  streamedBecause,
+} from './choose.js';
 import { type ImportContext, type Job, report, watchJob } from './job.js';
 import type { ImportStrategy } from './strategy.js';
 import { ImportFailure, type ImportOutcome } from './outcome.js';
@@ -24,6 +31,8 @@ export async function bringToActive(context: ImportContext, job: Job, alreadyRun
     offered: settings.methods,
     stuckRetry: settings.stuckRetry,
   };
+  const because = streamedBecause(inputs);
+  if (because) context.log.info(because);
   let previous: Previous | undefined;
   if (alreadyRunning) {
     const earlier = await waitForEarlierRun(context, job, chooseMethod(inputs)?.method);
@@ -86,7 +95,7 @@ function noAttemptLeft(job: Job, previous: Previous | undefined): ImportFailure 
   const name = job.image.name;
   if (previous && (previous.method !== undefined || previous.ended === 'timeout'))
     return new ImportFailure(`import of ${name} failed: ${previous.reason}`);
-  return new ImportFailure(`${noMethodOffered()} for ${name}`);
+  return new ImportFailure(`${noMethodOffered(job.source.url)} for ${name}`);
 }
 
 function logChoice(context: ImportContext, job: Job, { method, as }: Choice, previous: PreviousAttempt): void {

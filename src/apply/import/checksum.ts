@@ -1,24 +1,28 @@
 import type { Checksum } from '../../definitions/types.js';
 import type { GlanceImage } from '../../openstack/image.js';
-import type { SourceDigests } from '../../sources/read-through.js';
+import type { HashPlan, SourceDigests } from '../../sources/read-through.js';
 import type { Verification } from '../../definitions/verification-record.js';
 import { ImportFailure } from './outcome.js';
 
 /** Glance's `hashing_algorithm` unless the run saw another on its images (os_hash_algo). */
 export const GLANCE_HASH_ALGO = 'sha512';
 
-/** The algorithms one read of a source hashes with: the definition's checksum's and the one Glance stores. */
-export function algosFor(checksum: Checksum | undefined, glanceAlgo: string): string[] {
-  return [...new Set([...(checksum ? [checksum.algo] : []), glanceAlgo])];
+/** What a read hashes: the bytes as published with the definition's algorithm, the image with Glance's. */
+export function hashPlanFor(checksum: Checksum | undefined, glanceAlgo: string): HashPlan {
+  return { source: checksum ? [checksum.algo] : [], image: [glanceAlgo] };
 }
 
-/** Fails when the source's digest is not the definition's checksum: the data is not what was published. */
+/**
+ * Fails when the source's digest is not the definition's checksum: the data is not what was published. Of a
+ * packed source the checksum is of the bytes as published (the .xz), as upstreams publish it.
+ */
 export function checkSource(name: string, checksum: Checksum | undefined, read: SourceDigests): void {
   if (!checksum) return;
-  const got = read.digests[checksum.algo];
+  const got = (read.packed ?? read).digests[checksum.algo];
   if (got !== checksum.hex.toLowerCase()) {
+    const whose = read.packed ? `the ${read.packed.suffix}'s` : "the source's";
     throw new ImportFailure(
-      `checksum mismatch for ${name}: the source's ${checksum.algo} is ${got}, the definition expects ` +
+      `checksum mismatch for ${name}: ${whose} ${checksum.algo} is ${got}, the definition expects ` +
         `${checksum.hex}; not published`,
     );
   }
@@ -44,7 +48,9 @@ export function verdict(
   if (!checksum) {
     return { state: 'not-verifiable', detail: `no checksum in the definition; format checked; ${glance.detail}` };
   }
-  const source = `source ${checksum.algo} = the definition's`;
+  const source = read.packed
+    ? `upstream ${checksum.algo} of the ${read.packed.suffix} = the definition's`
+    : `source ${checksum.algo} = the definition's`;
   if (glance.same) return { state: 'verified', detail: `${source}; ${glance.detail}` };
   return { state: 'source-verified', detail: `${source}; not end to end: ${glance.detail}` };
 }
@@ -55,7 +61,7 @@ function glanceLink(image: GlanceImage, declared: string | undefined, read: Sour
   if (!algo || !stored) return { same: false, detail: 'Glance stored no hash' };
   const ours = read.digests[algo];
   if (ours === undefined) return { same: false, detail: `Glance stores ${algo}, which the tool did not compute` };
-  if (ours === stored) return { same: true, detail: `Glance's ${algo} = the source's` };
+  if (ours === stored) return { same: true, detail: `Glance's ${algo} = ${sentBytes(read)}` };
   if (declared !== undefined && image.disk_format !== declared) {
     const what = sent ? 'the bytes the tool sent' : 'its own copy of the source';
     const to = image.disk_format;
@@ -65,4 +71,12 @@ function glanceLink(image: GlanceImage, declared: string | undefined, read: Sour
     `Glance holds other data than the source for ${image.name}: its ${algo} is ${stored}, the source's ${ours}; ` +
       'not published',
   );
+}
+
+/** What Glance's hash was compared with: the source's bytes, or the image the tool unpacked from a packed one. */
+function sentBytes(read: SourceDigests): string {
+  if (!read.packed) return "the source's";
+  return read.packed.suffix.startsWith('.tar')
+    ? 'the member the tool unpacked and sent'
+    : 'the decompressed bytes the tool sent';
 }

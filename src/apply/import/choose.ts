@@ -1,4 +1,5 @@
 import type { ImageStatus } from '../../openstack/image.js';
+import { packingOf } from '../../sources/packing.js';
 import { glanceDirect } from './glance-direct.js';
 import type { ImportStrategy } from './strategy.js';
 import { webDownload } from './web-download.js';
@@ -22,7 +23,7 @@ export interface PreviousAttempt {
 }
 
 export interface MethodInputs {
-  /** The source: a `file:` URL only this tool can read. */
+  /** The source: a `file:` URL only this tool can read, a packed one (`.xz`, `.tar.gz`) only it can unpack. */
   url: string;
   prefetch: Prefetch;
   /** --verify-checksum: the data goes through this tool, which hashes it on the way. */
@@ -57,7 +58,7 @@ export function chooseMethod(inputs: MethodInputs): Choice | undefined {
 }
 
 function firstChoice(inputs: MethodInputs): Choice | undefined {
-  const throughThisTool = inputs.url.startsWith('file:') || inputs.prefetch === 'always' || inputs.verifyChecksum;
+  const throughThisTool = onlyThisTool(inputs.url) || inputs.prefetch === 'always' || inputs.verifyChecksum;
   const method = offered(inputs).find((candidate) => candidate.throughThisTool || !throughThisTool);
   return method && { method, as: 'first' };
 }
@@ -66,8 +67,25 @@ function offered(inputs: MethodInputs): ImportStrategy[] {
   return IMPORT_METHODS.filter((method) => inputs.offered.includes(method.name));
 }
 
+/** A source Glance cannot import by itself: a local file, or a packed image Glance would store packed. */
+function onlyThisTool(url: string): boolean {
+  return url.startsWith('file:') || packingOf(url) !== undefined;
+}
+
+/** Why a packed source goes through this tool whatever --prefetch says, for the log; undefined for others. */
+export function streamedBecause({ url, prefetch }: Pick<MethodInputs, 'url' | 'prefetch'>): string | undefined {
+  const packing = packingOf(url);
+  if (!packing) return undefined;
+  const despite = prefetch === 'never' ? ', whatever --prefetch never says' : '';
+  const how = 'so this tool streams the image inside it into Glance (glance-direct)';
+  return `${url} is a ${packing.suffix}: Glance cannot unpack it, ${how}${despite}`;
+}
+
 /** Why no method fits a source from the start. */
-export function noMethodOffered(): string {
+export function noMethodOffered(url: string): string {
+  const packing = packingOf(url);
+  if (packing)
+    return `Glance does not offer glance-direct, which a ${packing.suffix} source needs (Glance cannot unpack it)`;
   return `Glance offers neither ${IMPORT_METHODS.map((method) => method.name).join(' nor ')}`;
 }
 

@@ -4,7 +4,7 @@ import type { ImportStrategy } from './strategy.js';
 import { isFull, within } from './permits.js';
 import { ensureQueued } from './replacement.js';
 import { stage } from './staging.js';
-import { readAlgos, readDone, refusedFormat } from './verify.js';
+import { readHashes, readDone, refusedFormat } from './verify.js';
 
 /**
  * This tool streams the source through its format check and hashes into Glance's staging area (within an upload
@@ -24,7 +24,7 @@ export const glanceDirect: ImportStrategy = {
     // Glance stages only into a queued image (a web-download's start tells that by its 409 instead).
     await ensureQueued(context, job);
     const { checksum } = job.source;
-    const upload = () => stage(context, job, readAlgos(context, job));
+    const upload = () => stage(context, job, readHashes(context, job));
     // The bytes through this tool are what --parallel bounds; the wait after them holds no upload permit.
     const { uploads } = job.permits;
     if (uploads && isFull(uploads)) report(job, 'waiting', 'for an upload slot (--parallel)');

@@ -1,7 +1,8 @@
 import { SourceFormatError } from '../../sources/format.js';
-import type { SourceDigests } from '../../sources/read-through.js';
+import { SourceUnpackError } from '../../sources/unpack.js';
+import type { HashPlan, SourceDigests } from '../../sources/read-through.js';
 import type { GlanceImage } from '../../openstack/image.js';
-import { algosFor, GLANCE_HASH_ALGO, verdict } from './checksum.js';
+import { GLANCE_HASH_ALGO, hashPlanFor, verdict } from './checksum.js';
 import { declaredFormat, type ImportContext, type Job, report } from './job.js';
 import { ImportFailure, type ImportOutcome, messageOf } from './outcome.js';
 
@@ -14,9 +15,9 @@ export interface SourceRead {
   sent?: true;
 }
 
-/** The algorithms a read hashes with: the definition's and the one Glance stores. */
-export function readAlgos(context: ImportContext, job: Job): string[] {
-  return algosFor(job.source.checksum, context.settings.glanceHashAlgo ?? GLANCE_HASH_ALGO);
+/** What a read hashes with: the definition's algorithm and the one Glance stores. */
+export function readHashes(context: ImportContext, job: Job): HashPlan {
+  return hashPlanFor(job.source.checksum, context.settings.glanceHashAlgo ?? GLANCE_HASH_ALGO);
 }
 
 /**
@@ -28,7 +29,7 @@ export function readSource(context: ImportContext, job: Job): SourceRead {
   const format = declaredFormat(job);
   const done = context.sources
     .digest(job.source.url, {
-      algos: readAlgos(context, job),
+      hash: readHashes(context, job),
       signal: controller.signal,
       ...(format ? { format } : {}),
     })
@@ -67,18 +68,26 @@ async function digestsOf(context: ImportContext, job: Job, read: SourceRead | un
   const { url } = job.source;
   const name = job.image.name ?? job.image.id;
   let result = await (read ?? readSource(context, job)).done;
-  if (result instanceof Error && !(result instanceof SourceFormatError) && read) {
+  if (
+    result instanceof Error &&
+    !(result instanceof SourceFormatError || result instanceof SourceUnpackError) &&
+    read
+  ) {
     context.log.warn(`Reading ${url} to verify ${name} failed (${messageOf(result)}); reading it once more`);
     result = await readSource(context, job).done;
   }
-  if (result instanceof SourceFormatError) throw refusedFormat(result, name);
+  if (result instanceof SourceFormatError || result instanceof SourceUnpackError) throw refusedFormat(result, name);
   if (result instanceof Error) {
     throw new ImportFailure(`could not read ${url} to verify ${name}: ${messageOf(result)}; not published`);
   }
   return result;
 }
 
-/** A source the format inspector refused (SourceFormatError) as the import's failure; other errors as they are. */
+/**
+ * A source the format inspector refused (SourceFormatError), or a packed one that could not be unpacked
+ * (SourceUnpackError), as the import's failure; other errors as they are.
+ */
 export function refusedFormat(error: unknown, name: string): unknown {
-  return error instanceof SourceFormatError ? new ImportFailure(`${error.message}; ${name} not published`) : error;
+  const refused = error instanceof SourceFormatError || error instanceof SourceUnpackError;
+  return refused ? new ImportFailure(`${error.message}; ${name} not published`) : error;
 }

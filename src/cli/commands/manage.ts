@@ -96,6 +96,7 @@ function importerFor(
     localFileDirs: options.allowLocalFiles,
     timeoutMs: options.timeout * 1000,
     clock: context.clock,
+    maxUnpackedBytes: options.maxUnpackedSize * 2 ** 30,
   };
   const deps = {
     glance: context.glance,

@@ -4,6 +4,8 @@ import { chooseMethod, type MethodInputs, type PreviousAttempt } from '../../../
 const BOTH = ['web-download', 'glance-direct'];
 const HTTPS = 'https://images.example.org/ubuntu.qcow2';
 const FILE = 'file:///srv/images/ubuntu.qcow2';
+const XZ = 'https://github.com/siderolabs/talos/releases/download/v1.11.5/openstack-amd64.raw.xz';
+const TAR_XZ = 'https://images.example.org/openstack-gardener_prod-amd64-1877.5.tar.xz';
 
 const inputs: MethodInputs = { url: HTTPS, prefetch: 'never', verifyChecksum: false, offered: BOTH, stuckRetry: 0 };
 const webDownloadFailed: PreviousAttempt = { method: 'web-download', ended: 'failed', attempts: 1 };
@@ -27,6 +29,27 @@ describe('chooseMethod', () => {
     ['Glance offers neither', { offered: [] }, 'none'],
     ['a file: source, Glance offers web-download only', { url: FILE, offered: ['web-download'] }, 'none'],
     ['--verify-checksum, Glance offers web-download only', { verifyChecksum: true, offered: ['web-download'] }, 'none'],
+    // A packed source: Glance would store the compressed bytes, so only this tool imports it, whatever the flags
+    ['a .raw.xz source, --prefetch never', { url: XZ }, 'glance-direct (first)'],
+    ['a .raw.xz source, --prefetch on-stuck', { url: XZ, prefetch: 'on-stuck' }, 'glance-direct (first)'],
+    ['a .tar.xz source', { url: TAR_XZ, prefetch: 'on-stuck' }, 'glance-direct (first)'],
+    ['a .qcow2.bz2 source', { url: 'https://x.example/a.qcow2.bz2?mirror=1' }, 'glance-direct (first)'],
+    ['a .raw.xz source, Glance offers web-download only', { url: XZ, offered: ['web-download'] }, 'none'],
+    [
+      'a .raw.xz source whose glance-direct failed: never web-download',
+      {
+        url: XZ,
+        prefetch: 'on-stuck',
+        stuckRetry: 2,
+        previous: { method: 'glance-direct', ended: 'failed', attempts: 1 },
+      },
+      'none',
+    ],
+    [
+      'a .raw.xz source an earlier run imported by an unknown method, stuck',
+      { url: XZ, prefetch: 'on-stuck', previous: { ended: 'stuck', attempts: 1 } },
+      'glance-direct (first)',
+    ],
     // After a failed or stuck attempt
     ['web-download failed, a retry left', { stuckRetry: 1, previous: webDownloadFailed }, 'web-download (retry)'],
     [

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { useMsw } from '../openstack/helpers.js';
 import * as headers from '../sources/headers.js';
@@ -128,4 +129,48 @@ describe('the format inspector on every method', () => {
       neverPublished(h);
     });
   }
+});
+
+describe('a compressed source (issue 17)', () => {
+  const GZ_URL = `${SOURCES}/20240301.qcow2.gz`;
+  const PACKED = new Uint8Array(gzipSync(DATA));
+  const packedServing = (bytes: Uint8Array, settings: Partial<ImportSettings> = {}) => {
+    const h = harness(server, settings);
+    h.cloud.sources.set(GZ_URL, bytes);
+    return h;
+  };
+  const runPacked = async (h: Harness, checksum: Checksum) =>
+    (await h.run([importOf(1, WANT, { url: GZ_URL, checksum })])).results[0];
+
+  it('is streamed through the tool decompressed, even with --prefetch never; the chain is worded', async () => {
+    const h = packedServing(PACKED, { prefetch: 'never' });
+    const result = await runPacked(h, digest('sha256', PACKED));
+    expect(result).toMatchObject({
+      status: 'done',
+      verification: {
+        state: 'verified',
+        detail: "upstream sha256 of the .gz = the definition's; Glance's sha512 = the decompressed bytes the tool sent",
+      },
+    });
+    expect(h.cloud.of('POST', '/import').map((r) => (r.body as { name: string }).name)).toEqual(['glance-direct']);
+    const [image] = [...h.cloud.images.values()];
+    expect(image?.os_hash_value).toBe(digest('sha512', DATA).hex);
+  });
+
+  it('a checksum of the decompressed bytes is a mismatch: never published', async () => {
+    const h = packedServing(PACKED);
+    const result = await runPacked(h, digest('sha256', DATA));
+    expect(result?.status).toBe('failed');
+    expect(result?.message).toMatch(/checksum mismatch .*: the \.gz's sha256 is [0-9a-f]{64}, .*; not published$/);
+    neverPublished(h);
+  });
+
+  it('cut short: failed naming the URL, never published', async () => {
+    const cut = PACKED.subarray(0, PACKED.length - 4);
+    const h = packedServing(cut);
+    const result = await runPacked(h, digest('sha256', cut));
+    expect(result?.status).toBe('failed');
+    expect(result?.message).toContain(`unpacking ${GZ_URL} (.gz) failed`);
+    neverPublished(h);
+  });
 });

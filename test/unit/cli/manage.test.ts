@@ -47,6 +47,7 @@ const options = {
   stuckRetry: 0,
   stuckAfter: 600,
   importTimeout: 1800,
+  maxUnpackedSize: 64,
   prefetch: 'on-stuck',
   verifyChecksum: false,
   allowLocalFiles: [],

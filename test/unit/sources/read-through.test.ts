@@ -153,14 +153,20 @@ describe('SourceReader.digest', () => {
     data.fill(7, 512);
     serving(data);
     const reader = new SourceReader(testFetch);
-    const result = await reader.digest('http://images.test/disk.img', { format: 'qcow2', algos: ['sha256'] });
+    const result = await reader.digest('http://images.test/disk.img', {
+      format: 'qcow2',
+      hash: { source: ['sha256'], image: [] },
+    });
     expect(result).toEqual({ digests: { sha256: hex('sha256', data) }, size: data.length });
   });
 
   it('a source of another format: a SourceFormatError naming the URL, the declared and the found format', async () => {
     serving(h.qcow2({ backingFile: true }));
     const reader = new SourceReader(testFetch);
-    const read = reader.digest('http://images.test/disk.img', { format: 'qcow2', algos: ['sha512'] });
+    const read = reader.digest('http://images.test/disk.img', {
+      format: 'qcow2',
+      hash: { source: [], image: ['sha512'] },
+    });
     const error = await read.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SourceFormatError);
     expect((error as Error).message).toBe(
@@ -198,7 +204,10 @@ describe('SourceReader.digest keeps memory flat', () => {
     const reader = new SourceReader(testFetch, {
       download: async () => ({ status: 200, headers: new Headers(), text: async () => '', body }),
     });
-    const result = await reader.digest('http://images.test/disk.img', { format: 'raw', algos: ['sha256'] });
+    const result = await reader.digest('http://images.test/disk.img', {
+      format: 'raw',
+      hash: { source: ['sha256'], image: [] },
+    });
     expect(result.size).toBe(PIECE * PIECES);
     expect(looked).toBe(6);
     expect(heldLongAgo).toBe(0);
