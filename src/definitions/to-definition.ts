@@ -36,6 +36,7 @@ export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): Imag
     latest_url: image.latest_url,
     latest_checksum_url: image.latest_checksum_url,
     upstream_layout: image.upstream_layout,
+    upstream_tracks: image.upstream_tracks,
     meta: toMeta(image.meta),
     versions,
   });

@@ -2,6 +2,7 @@ import { naturalCompare } from '../definitions/natural-sort.js';
 import type { Checksum, ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import { toIsoDate } from '../definitions/schema.js';
 import { dateInName, ymdToIsoDate } from './dates.js';
+import { UpstreamError } from './http.js';
 
 /** A build as it will be written into a definition. */
 export interface FoundBuild {
@@ -9,6 +10,8 @@ export interface FoundBuild {
   checksum: Checksum;
   /** YYYYMMDD */
   date: string;
+  /** The version upstream names it by (`v1.33.5`); absent, its date is its version. */
+  version?: string;
 }
 
 export type UpdateDecision =
@@ -42,7 +45,7 @@ export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDec
   if (newest && build.date < newest.date) return { kind: 'older', newest: newest.version, offered: build.date };
   const version: VersionDefinition = {
     line: def.line,
-    version: freeVersion(build.date, new Set(def.versions.map((entry) => entry.version))),
+    version: versionOf(def, build),
     url: build.url,
     checksum: build.checksum,
     build_date: ymdToIsoDate(build.date),
@@ -77,6 +80,22 @@ export function withNewVersion(
 ): ImageDefinition {
   const kept = def.versions.filter((version) => version !== decision.drop);
   return { ...def, versions: [...kept, decision.version].sort((a, b) => naturalCompare(a.version, b.version)) };
+}
+
+/**
+ * The version a new build is written as: the one upstream names it by, else its date (`DATE.N` when taken).
+ * A named version the definition already holds with another digest is a rebuild under the same name: not
+ * taken, as the image already imported under that name holds other bytes.
+ */
+function versionOf(def: ImageDefinition, build: FoundBuild): string {
+  if (build.version === undefined) return freeVersion(build.date, new Set(def.versions.map((entry) => entry.version)));
+  const held = def.versions.find((entry) => entry.version === build.version);
+  if (held === undefined) return build.version;
+  const had = held.checksum ? formatChecksum(held.checksum) : `no checksum (${held.url})`;
+  const problem =
+    `offers version ${build.version} as ${formatChecksum(build.checksum)}, but ${def.name} holds ${build.version} ` +
+    `with ${had}: a rebuild under a version already held is not taken (remove that version from the file to take it)`;
+  throw new UpstreamError(build.url, problem);
 }
 
 /** A build's date as its version, or `DATE.N` (the first free N) when another build already has that version. */

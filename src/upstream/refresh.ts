@@ -6,6 +6,7 @@ import { latestBuildDay, ymdToIsoDate } from './dates.js';
 import { buildDate, findNewestBuild } from './discover.js';
 import { UpstreamError, UpstreamHttp } from './http.js';
 import { upstreamOf, type DefinitionUpstream } from './layouts/registry.js';
+import { trackedUpstreams } from './tracks.js';
 import { decideUpdate, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
 
 /** What discovery found for one definition that names its upstream (`latest_url` and `latest_checksum_url`). */
@@ -13,6 +14,8 @@ export interface DefinitionUpdate {
   definition: ImageDefinition;
   /** Undefined when the definition names no layout and none recognises its URLs (see `error`). */
   layout?: string;
+  /** The track of `upstream_tracks` this entry is (a definition with tracks has one entry per track). */
+  track?: string;
   /** Upstream's newest build; its date is known unless the definition already lists it. */
   offered?: Omit<FoundBuild, 'date'> & { date?: string };
   decision?: UpdateDecision;
@@ -43,9 +46,16 @@ export async function discoverUpdates(
   const limit = pLimit(options.parallel);
   const asked = definitions.flatMap((def) => {
     const upstream = upstreamOf(def);
-    return upstream === undefined ? [] : [{ def, upstream }];
+    return upstream === undefined ? [] : trackedUpstreams(def, upstream);
   });
-  return Promise.all(asked.map(({ def, upstream }) => limit(() => discoverOne(def, upstream, options))));
+  return Promise.all(
+    asked.map(({ definition, upstream, held, track }) =>
+      limit(async () => {
+        const found = await discoverOne(held, upstream, options);
+        return { ...found, definition, ...(track !== undefined && { track }) };
+      }),
+    ),
+  );
 }
 
 /** A build dated after tomorrow (UTC) is refused: written, it would hold every real build after it off. */
@@ -78,7 +88,8 @@ async function discoverOne(
       const date = await buildDate(build, http);
       result.offered.date = date;
       refuseFuture(date, build.url, options.clock ?? systemClock);
-      result.decision = decideUpdate(def, { url: build.url, checksum: build.checksum, date });
+      const { url, checksum, version } = build;
+      result.decision = decideUpdate(def, { url, checksum, date, ...(version !== undefined && { version }) });
     }
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;

@@ -6,6 +6,7 @@ import { subjectOfDefinition } from '../../scs/subjects.js';
 import type { RunDefinitions } from '../../upstream/for-run.js';
 import { formatChecksum } from '../../upstream/next-version.js';
 import { hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
+import { trackedName } from '../../upstream/tracks.js';
 
 /** What --update found and what failed upstream, as log lines. */
 export function reportDiscovery(run: RunDefinitions, log: Logger): void {
@@ -16,7 +17,7 @@ export function reportDiscovery(run: RunDefinitions, log: Logger): void {
 /** One log line for what discovery found for a definition (update and --update alike). */
 export function logDecision(entry: DefinitionUpdate, log: Logger): void {
   const { decision, definition } = entry;
-  const name = definition.name;
+  const name = trackedName(definition.name, entry.track);
   if (entry.error) {
     log.error(`[${name}] upstream failed: ${entry.error}`);
   } else if (decision?.kind === 'new') {
@@ -38,6 +39,7 @@ export function discoveryOutput(run: RunDefinitions): DiscoveryOutput {
   if (run.discovered.length === 0 && run.failures.length === 0) return {};
   const found = run.discovered.map((entry) => ({
     definition: entry.definition.name,
+    ...(entry.track !== undefined && { track: entry.track }),
     status: entry.error ? 'failed' : (entry.decision?.kind ?? 'failed'),
     ...(entry.offered ? offeredOutput(entry.offered) : {}),
     ...(entry.decision?.kind === 'new' ? { version: entry.decision.version.version } : {}),

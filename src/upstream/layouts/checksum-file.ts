@@ -4,7 +4,13 @@ import { UpstreamError, type UpstreamHttp } from '../http.js';
 import { PlaceholderError, hasPlaceholder, newestMatching, placeholderPattern } from '../placeholder.js';
 import { nameProblem, pinUnder } from '../names.js';
 import { splitUrl } from '../split-url.js';
-import { withDateFromName, type NewestBuild, type UpstreamLayout, type UpstreamSource } from './layout.js';
+import {
+  checksumUrlOf,
+  withDateFromName,
+  type NewestBuild,
+  type UpstreamLayout,
+  type UpstreamSource,
+} from './layout.js';
 
 const ALIAS_FILE = /[-.]latest[-.]/i;
 
@@ -18,13 +24,14 @@ export const checksumFile: UpstreamLayout = {
 
   recognises(source: UpstreamSource): boolean {
     const { file } = splitUrl(source.latestUrl);
+    if (source.latestChecksumUrl === undefined) return false;
     // A checksum file named after the image is its sidecar, wherever it sits; a placeholder has no sidecar.
     return hasPlaceholder(file) || !splitUrl(source.latestChecksumUrl).file.startsWith(`${file}.`);
   },
 
   async newestBuild(source: UpstreamSource, http: UpstreamHttp): Promise<NewestBuild> {
     const { dir, file } = splitUrl(source.latestUrl);
-    const sumsUrl = source.latestChecksumUrl;
+    const sumsUrl = checksumUrlOf(source);
     // A placeholder that cannot be used is reported naming the URL, before anything is fetched.
     const pattern = hasPlaceholder(file) ? usablePlaceholder(source.latestUrl, file) : undefined;
     const listed = parseChecksumFile(await http.text(sumsUrl));

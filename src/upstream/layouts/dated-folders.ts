@@ -4,7 +4,7 @@ import type { DatedFolder } from '../listing.js';
 import { hasPlaceholder } from '../placeholder.js';
 import { pinUnder } from '../names.js';
 import { splitUrl } from '../split-url.js';
-import type { NewestBuild, UpstreamLayout, UpstreamSource } from './layout.js';
+import { checksumUrlOf, type NewestBuild, type UpstreamLayout, type UpstreamSource } from './layout.js';
 
 const ALIAS_FOLDERS = new Set(['current', 'release', 'latest']);
 
@@ -18,7 +18,8 @@ export const datedFolders: UpstreamLayout = {
 
   recognises(source: UpstreamSource): boolean {
     const image = splitUrl(source.latestUrl);
-    if (hasPlaceholder(image.file) || splitUrl(source.latestChecksumUrl).dir !== image.dir) return false;
+    const sums = source.latestChecksumUrl;
+    if (sums === undefined || hasPlaceholder(image.file) || splitUrl(sums).dir !== image.dir) return false;
     const folder = folderOf(image.dir);
     return ALIAS_FOLDERS.has(folder) || isDatedFolderName(folder);
   },
@@ -35,7 +36,7 @@ export const datedFolders: UpstreamLayout = {
     if (newest === undefined) {
       throw new UpstreamError(parent, 'lists no dated build folder (YYYYMMDD/, release-YYYYMMDD/ or YYYYMMDD-N/)');
     }
-    const sumsUrl = `${parent}${newest.name}/${splitUrl(source.latestChecksumUrl).file}`;
+    const sumsUrl = `${parent}${newest.name}/${splitUrl(checksumUrlOf(source)).file}`;
     const entries = parseChecksumFile(await http.text(sumsUrl));
     const stamped = stampedName(file, newest);
     const entry = findEntry(entries, file) ?? (stamped === undefined ? undefined : findEntry(entries, stamped));

@@ -2,7 +2,13 @@ import { bareDigest, checksumOf, findEntry, parseChecksumFile } from '../checksu
 import { UpstreamError, type UpstreamHttp } from '../http.js';
 import { hasPlaceholder } from '../placeholder.js';
 import { splitUrl } from '../split-url.js';
-import { withDateFromName, type NewestBuild, type UpstreamLayout, type UpstreamSource } from './layout.js';
+import {
+  checksumUrlOf,
+  withDateFromName,
+  type NewestBuild,
+  type UpstreamLayout,
+  type UpstreamSource,
+} from './layout.js';
 
 /**
  * `sidecar`: beside the image file, a checksum file named after it (`X.qcow2.CHECKSUM`, `X.sha256`), holding a
@@ -12,6 +18,7 @@ export const sidecar: UpstreamLayout = {
   name: 'sidecar',
 
   recognises(source: UpstreamSource): boolean {
+    if (source.latestChecksumUrl === undefined) return false;
     const image = splitUrl(source.latestUrl);
     const sums = splitUrl(source.latestChecksumUrl);
     // A placeholder names no single file that a sidecar could be named after.
@@ -20,10 +27,11 @@ export const sidecar: UpstreamLayout = {
 
   async newestBuild(source: UpstreamSource, http: UpstreamHttp): Promise<NewestBuild> {
     const { file } = splitUrl(source.latestUrl);
-    const text = await http.text(source.latestChecksumUrl);
+    const sumsUrl = checksumUrlOf(source);
+    const text = await http.text(sumsUrl);
     const entry = findEntry(parseChecksumFile(text), file);
     const digest = entry ? checksumOf(entry) : bareDigest(text);
-    if (digest === undefined) throw new UpstreamError(source.latestChecksumUrl, `holds no checksum of ${file}`);
+    if (digest === undefined) throw new UpstreamError(sumsUrl, `holds no checksum of ${file}`);
     return withDateFromName({ url: source.latestUrl, checksum: digest }, file);
   },
 };

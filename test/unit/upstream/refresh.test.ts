@@ -324,7 +324,7 @@ describe('discoverUpdates and the layout registry', () => {
       definition: upstreamDefinition('Elsewhere', source),
       error:
         `no upstream layout recognises latest_url ${source.latestUrl} with latest_checksum_url ` +
-        `${source.latestChecksumUrl}; name one with upstream_layout (sidecar, dated-folders, checksum-file)`,
+        `${source.latestChecksumUrl}; name one with upstream_layout (sidecar, dated-folders, checksum-file, marker)`,
       requests: 0,
     });
     expect(fake.requests).toEqual([]);

@@ -25,7 +25,9 @@ describe('the layout registry', () => {
   it('knows the names a definition may give, and says which it knows for any other', () => {
     for (const layout of LAYOUTS) expect(unknownLayout(layout.name)).toBeUndefined();
     expect(unknownLayout(undefined)).toBeUndefined();
-    expect(unknownLayout('folders')).toBe('must be one of sidecar, dated-folders, checksum-file; got "folders"');
+    expect(unknownLayout('folders')).toBe(
+      'must be one of sidecar, dated-folders, checksum-file, marker; got "folders"',
+    );
   });
 });
 
@@ -100,7 +102,7 @@ describe('upstreamOf', () => {
     expect(upstreamOf(upstreamDefinition('x', source))).toEqual({
       problem:
         `no upstream layout recognises latest_url ${source.latestUrl} with latest_checksum_url ` +
-        `${source.latestChecksumUrl}; name one with upstream_layout (sidecar, dated-folders, checksum-file)`,
+        `${source.latestChecksumUrl}; name one with upstream_layout (sidecar, dated-folders, checksum-file, marker)`,
     });
   });
 });
@@ -154,11 +156,11 @@ describe('upstream_layout in a definition file', () => {
         line: def.line,
         image: def.name,
         path: 'upstream_layout',
-        message: 'must be one of sidecar, dated-folders, checksum-file; got "folders"',
+        message: 'must be one of sidecar, dated-folders, checksum-file, marker; got "folders"',
       },
     ]);
     expect(upstreamOf(def)).toEqual({
-      problem: 'upstream_layout must be one of sidecar, dated-folders, checksum-file; got "folders"',
+      problem: 'upstream_layout must be one of sidecar, dated-folders, checksum-file, marker; got "folders"',
     });
   });
 });
