@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../../src/definitions/load.js';
 import type { ImageDefinition } from '../../../src/definitions/types.js';
-import { layoutOf } from '../../../src/upstream/layouts/registry.js';
+import { layoutOf, upstreamOf } from '../../../src/upstream/layouts/registry.js';
 import { splitUrl } from '../../../src/upstream/split-url.js';
 import { hasPlaceholder, placeholderPattern } from '../../../src/upstream/placeholder.js';
 
@@ -19,6 +19,12 @@ const LAYOUTS: Readonly<Record<string, string>> = {
   'CentOS Stream 9': 'checksum-file',
   'Rocky 9': 'checksum-file',
   'Fedora 44': 'checksum-file',
+};
+
+/** Marker files (OSISM's buckets): the tracks each follows, none for one marker. */
+const MARKERS: Readonly<Record<string, string[] | undefined>> = {
+  'ubuntu-capi-image': ['1.35', '1.36', '1.37'],
+  'OpenStack Octavia Amphora': undefined,
 };
 
 /** Pinned versions: nothing upstream to follow. */
@@ -45,7 +51,8 @@ function newestUrl(def: ImageDefinition): string {
 describe('upstreams of the shipped catalogue (images/)', () => {
   it('loads without warnings, and the tables name every definition once', () => {
     expect(warnings).toEqual([]);
-    expect(definitions.map((def) => def.name).sort()).toEqual([...Object.keys(LAYOUTS), ...PINNED].sort());
+    const named = [...Object.keys(LAYOUTS), ...Object.keys(MARKERS), ...PINNED];
+    expect(definitions.map((def) => def.name).sort()).toEqual(named.sort());
   });
 
   it('names latest_url and latest_checksum_url for every enabled definition that is replaced upstream', () => {
@@ -58,6 +65,16 @@ describe('upstreams of the shipped catalogue (images/)', () => {
     const def = definitions.find((candidate) => candidate.name === name);
     expect(def, name).toBeDefined();
     expect(layoutOf(source(withUpstream(def as ImageDefinition)))).toBe(layout);
+  });
+
+  it.each(Object.entries(MARKERS))('%s follows marker files on https, tracks %j', (name, tracks) => {
+    const def = definitions.find((candidate) => candidate.name === name) as ImageDefinition;
+    const upstream = upstreamOf(def);
+    expect(upstream).toMatchObject({ layout: 'marker', source: { latestUrl: def.latest_url } });
+    expect(upstream && 'tracks' in upstream ? upstream.tracks : undefined).toEqual(tracks);
+    expect(def.latest_url).toMatch(/^https:\/\/nbg1\.your-objectstorage\.com\/osism\/[^/]+\/last-/);
+    // Filled in by update: nothing invented (images/README.md).
+    expect(def.versions).toEqual([]);
   });
 
   it.each(PINNED)('%s names no upstream', (name) => {

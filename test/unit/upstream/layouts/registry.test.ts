@@ -117,10 +117,10 @@ describe('the shipped catalogue (images/)', () => {
       const upstream = upstreamOf(def);
       return upstream === undefined ? [] : [{ name: def.name, upstream }];
     });
-    expect(upstreams).toHaveLength(8);
+    expect(upstreams).toHaveLength(10);
     for (const { name, upstream } of upstreams) expect(upstream, name).toHaveProperty('layout');
     const used = new Set(upstreams.map(({ upstream }) => ('layout' in upstream ? upstream.layout : undefined)));
-    expect([...used].sort()).toEqual(['checksum-file', 'dated-folders']);
+    expect([...used].sort()).toEqual(['checksum-file', 'dated-folders', 'marker']);
   });
 });
 
