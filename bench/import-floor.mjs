@@ -19,9 +19,22 @@
 // image ids that are not GETs, plus one create each). With --rounds R, R rounds (floor, then tool) and their
 // medians. --keep-log FILE keeps the tool's log of the last round. Throws when an import or the tool fails.
 // The stack is small (one Glance API worker): other work on the machine moves both times; compare medians.
+// CPU seconds (user + system) are printed too, which other work on a shared machine moves far less than wall
+// time: the tool's (through /usr/bin/time, when there) and the local stack's services' during its run (Glance,
+// Keystone, the image http server and PostgreSQL, from the process groups of the stack's pid files under
+// $IMAGE_MANAGER_E2E_WWW/..; Linux /proc).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +146,7 @@ function makeFiles() {
 
 async function floor(files) {
   const tag = `floor-${randomUUID().slice(0, 8)}`;
+  const cpuBefore = stackCpu();
   const started = performance.now();
   // A client's first request is for its token, as the tool's is.
   const glance = await connect();
@@ -172,8 +186,9 @@ async function floor(files) {
     if (pending.size > 0) await new Promise((done) => setTimeout(done, POLL_MS));
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSince(cpuBefore);
   await removeTagged(glance, tag);
-  return { seconds, tokenSeconds, listings };
+  return { seconds, tokenSeconds, listings, cpu };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -216,10 +231,17 @@ function catalogue(files, suffix) {
   return dir;
 }
 
+/** /usr/bin/time, when there: the tool's CPU seconds (user + system) and peak RSS. */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
 function runTool(args) {
+  const timeFile = TIME ? join(mkdtempSync(join(tmpdir(), 'import-floor-time-')), 'time') : undefined;
+  const command = timeFile
+    ? [TIME, ['-f', '%U %S %M', '-o', timeFile, process.execPath, cli, ...args]]
+    : [process.execPath, [cli, ...args]];
   return new Promise((done) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: process.env });
+    const child = spawn(...command, { cwd: root, env: process.env });
     const out = [];
     const err = [];
     child.stdout.on('data', (chunk) => out.push(chunk));
@@ -230,9 +252,63 @@ function runTool(args) {
         seconds: (performance.now() - started) / 1000,
         stdout: Buffer.concat(out).toString(),
         stderr: Buffer.concat(err).toString(),
+        ...(timeFile ? toolCpu(timeFile) : {}),
       }),
     );
   });
+}
+
+function toolCpu(timeFile) {
+  const [user, system, kib] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  rmSync(dirname(timeFile), { recursive: true, force: true });
+  return { cpu: user + system, rssMiB: kib / 1024 };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CPU seconds of the local stack's services so far, by service: the process groups of its pid files (Glance
+// forks its workers into its group), PostgreSQL's postmaster and its backends (those gone in its children's
+// time). Undefined when they cannot be read (no /proc, another stack layout).
+
+const HZ = 100; // USER_HZ, the unit of /proc/PID/stat's times on Linux
+
+function stackCpu() {
+  try {
+    const state = dirname(env('IMAGE_MANAGER_E2E_WWW'));
+    const run = join(state, 'run');
+    const groups = new Map(
+      readdirSync(run)
+        .filter((name) => name.endsWith('.pid'))
+        .map((name) => [Number(readFileSync(join(run, name), 'utf8')), name.slice(0, -4)]),
+    );
+    const postmaster = Number(readFileSync(join(state, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0]);
+    const cpu = {};
+    for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      // After the command's ")": state, ppid, pgrp, ..., utime (the 12th), stime, cutime, cstime.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const [pid, ppid, pgrp] = [Number(entry), Number(fields[1]), Number(fields[2])];
+      const service = groups.get(pgrp) ?? (pid === postmaster || ppid === postmaster ? 'postgres' : undefined);
+      if (!service) continue;
+      const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+      cpu[service] = (cpu[service] ?? 0) + ticks / HZ;
+    }
+    return cpu;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the services used between two readings of stackCpu: the stack's total and Glance's own. */
+function cpuSince(before) {
+  const after = stackCpu();
+  if (!before || !after) return undefined;
+  const used = (service) => (after[service] ?? 0) - (before[service] ?? 0);
+  return { stack: Object.keys(after).reduce((sum, service) => sum + used(service), 0), glance: used('glance-api') };
 }
 
 function logSize() {
@@ -260,6 +336,7 @@ async function tool(glance, files) {
   const tag = `bench-${suffix}`;
   const dir = catalogue(files, suffix);
   const from = logSize();
+  const cpuBefore = stackCpu();
   const run = await runTool([
     '--cloud',
     CLOUD,
@@ -272,6 +349,7 @@ async function tool(glance, files) {
     '--debug',
     ...extraFlags,
   ]);
+  const cpu = cpuSince(cpuBefore);
   if (keepLog) writeFileSync(keepLog, run.stderr);
   const images = await tagged(glance, tag);
   const lines = run.stderr
@@ -292,6 +370,9 @@ async function tool(glance, files) {
   }
   return {
     seconds: run.seconds,
+    toolCpu: run.cpu,
+    rssMiB: run.rssMiB,
+    cpu,
     writes: totals?.writes,
     total: totals?.total,
     glanceWrites: perImage === undefined ? undefined : perImage + images.length,
@@ -304,6 +385,24 @@ function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const seconds = (value) => (value === undefined ? '?' : value.toFixed(2));
+
+/** The CPU seconds of a round (or of the medians): the tool's, the stack's during the floor and the tool. */
+function cpuLine(raw, run) {
+  const stack = (cpu) => (cpu ? `${seconds(cpu.stack)} s (Glance ${seconds(cpu.glance)} s)` : '?');
+  const rss = run.rssMiB === undefined ? '' : ` (peak RSS ${run.rssMiB.toFixed(0)} MiB)`;
+  return `CPU: tool ${seconds(run.toolCpu)} s${rss}, the stack's during the floor ${stack(raw.cpu)}, during the tool ${stack(run.cpu)}`;
+}
+
+/** Each numeric field (and the fields of `cpu`) as its median over the rounds; undefined where a round lacks it. */
+function medianOf(rows) {
+  const of = (pick) => (rows.every((row) => pick(row) !== undefined) ? median(rows.map(pick)) : undefined);
+  const cpu = rows.every((row) => row.cpu)
+    ? { stack: of((r) => r.cpu.stack), glance: of((r) => r.cpu.glance) }
+    : undefined;
+  return { toolCpu: of((r) => r.toolCpu), rssMiB: of((r) => r.rssMiB), cpu };
 }
 
 const files = makeFiles();
@@ -322,6 +421,7 @@ for (let round = 1; round <= rounds; round++) {
       `tool ${run.seconds.toFixed(2)} s (${run.total ?? '?'} requests)`,
       `ratio ${(run.seconds / raw.seconds).toFixed(2)} (${(run.seconds / (raw.seconds - raw.tokenSeconds)).toFixed(2)} without the floor's token)`,
       `writes per new image ${perImage(run.writes)} (tool's count), ${perImage(run.glanceWrites)} (Glance's log)`,
+      cpuLine(raw, run),
     ]
       .filter(Boolean)
       .join('  '),
@@ -334,6 +434,7 @@ if (rounds > 1) {
   console.log(
     `median of ${rounds}: floor ${floorSeconds.toFixed(2)} s  tool ${toolSeconds.toFixed(2)} s  ` +
       `ratio ${median(ratios).toFixed(2)} (of the rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})  ` +
-      `writes per new image ${perImage(median(results.map((r) => r.run.writes)))}`,
+      `writes per new image ${perImage(median(results.map((r) => r.run.writes)))}  ` +
+      cpuLine(medianOf(results.map((r) => r.raw)), medianOf(results.map((r) => r.run))),
   );
 }

@@ -5,8 +5,9 @@
 // http://127.0.0.1:PORT/HOST/…, then serves, from a second temp dir, a tree that imitates each upstream as it
 // publishes: Ubuntu's and Debian's parent folders with 60 dated build folders (Apache autoindex, one nginx),
 // each with its SHA256SUMS/SHA512SUMS; AlmaLinux's, CentOS Stream's and Rocky's folder-wide CHECKSUM
-// (GNU, BSD, BSD) with a few hundred lines; Fedora's clearsigned CHECKSUM behind a mirror redirect. Every
-// rolling distribution has exactly one build newer than the catalogue; Fedora has none.
+// (GNU, BSD, BSD) with a few hundred lines; Fedora's clearsigned CHECKSUM behind a mirror redirect; Garden
+// Linux's GitHub releases feed (JSON). Every rolling distribution, and Garden Linux, has exactly one build newer
+// than the catalogue; Fedora has none.
 // Runs `update --dry-run` (no file may change), `update` (writes the new builds) and `update` again (nothing
 // new), then `--check-only` on the result; prints per definition the layout, requests and status of each run,
 // the wall times and the server's request counts. Exits 1 if a definition failed, a pin (URL, checksum,
@@ -148,6 +149,7 @@ async function main() {
       );
     }
     const localize = (url) => url.replace(/^https:\/\/([^/]+)\//, `${local}/$1/`);
+    localizeFeeds(www, localize);
     const counts = () =>
       new Promise((done) => {
         worker.once('message', (message) => done(message.counts));
@@ -217,7 +219,7 @@ async function main() {
         if (run === first && got.changed !== (want.status === 'new')) problems.push(`changed ${got.changed}`);
         if (run === first && want.status === 'new') {
           const text = readFileSync(got.file, 'utf8');
-          const day = `${want.version.slice(0, 4)}-${want.version.slice(4, 6)}-${want.version.slice(6)}`;
+          const day = want.day ?? `${want.version.slice(0, 4)}-${want.version.slice(4, 6)}-${want.version.slice(6)}`;
           if (!text.includes(`url: ${localize(want.url)}\n`) || !text.includes(`build_date: ${day}\n`))
             problems.push(`${got.file} lacks the url or build_date ${day}`);
         }
@@ -315,7 +317,66 @@ function buildUpstreams(www, shipped) {
   add('CentOS Stream 9', centos(www, shipped.get('CentOS Stream 9'), { newest: '20261124' }));
   add('Rocky 9', rocky(www, shipped.get('Rocky 9'), { newest: '20261118' }));
   add('Fedora 44', fedora(www, shipped.get('Fedora 44')));
+  add('Garden Linux', gardenlinux(www, shipped.get('Garden Linux'), { newest: '1877.11', published: '20261121' }));
   return expected;
+}
+
+/**
+ * GitHub's releases feed of Garden Linux (`?per_page=100`, newest created first): the shipped 1877.10, a newer
+ * 1877.11 with GitHub's digest of its asset, a 1592 maintenance release published after it (another line), a
+ * draft and a prerelease; 40 older releases with a dozen assets each. Asset URLs are written as GitHub's and
+ * pointed at the local server once its port is known (`localizeFeeds`).
+ */
+function gardenlinux(www, current, { newest, published }) {
+  const asset = (version) => `openstack-gardener_prod-amd64-${version}-${digest('sha256', version).slice(0, 8)}.tar.xz`;
+  const release = (tag, day, flags = {}) => ({
+    tag_name: tag,
+    name: tag,
+    draft: false,
+    prerelease: false,
+    published_at: `${isoDate(day)}T09:41:07Z`,
+    assets: ['openstack', 'aws', 'gcp', 'azure', 'kvm', 'metal'].flatMap((platform) =>
+      ['amd64', 'arm64'].map((arch) => {
+        const name =
+          platform === 'openstack' && arch === 'amd64' ? asset(tag) : `${platform}-gardener_prod-${arch}-${tag}.tar.xz`;
+        return {
+          name,
+          browser_download_url: `https://github.com/gardenlinux/gardenlinux/releases/download/${tag}/${name}`,
+          size: size(name),
+          digest: `sha256:${digest('sha256', name)}`,
+        };
+      }),
+    ),
+    ...flags,
+  });
+  const shippedDay = current.build_date.replaceAll('-', '');
+  const older = Array.from({ length: 40 }, (_, i) =>
+    release(`1877.${i < 9 ? i + 1 : 0}.${i}`, shift(shippedDay, -(40 - i) * 5)),
+  );
+  const feed = [
+    release('1877.12', shift(published, 3), { draft: true, published_at: null }),
+    release('2000.0.0-rc1', shift(published, 2), { prerelease: true }),
+    release('1592.17', shift(published, 1)),
+    release(newest, published),
+    release('1877.10', shippedDay),
+    ...older.reverse(),
+  ];
+  put(`${www}/api.github.com/repos/gardenlinux/gardenlinux/releases`, JSON.stringify(feed, null, 2), published, 10);
+  const name = asset(newest);
+  return {
+    status: 'new',
+    layout: 'release-feed',
+    version: newest,
+    day: isoDate(published),
+    url: `https://github.com/gardenlinux/gardenlinux/releases/download/${newest}/${name}`,
+    checksum: `sha256:${digest('sha256', name)}`,
+  };
+}
+
+/** A feed's asset URLs (GitHub's) pointed at the local server. */
+function localizeFeeds(www, localize) {
+  const file = `${www}/api.github.com/repos/gardenlinux/gardenlinux/releases`;
+  writeFileSync(file, readFileSync(file, 'utf8').replaceAll('https://github.com/', localize('https://github.com/')));
 }
 
 function ubuntu(www, current, { codename, release, newest }) {

@@ -3,7 +3,9 @@
 # and end-to-end tests. Everything we run lives in one state dir; the Debian
 # system services are installed but never run. A second glance-api (own port,
 # database, store and config) serves region RegionTwo of the same Keystone, so
-# that a run can reach two clouds that are really separate Glances.
+# that a run can reach two clouds that are really separate Glances. A third one
+# (region RegionConvert) converts every import to raw with Glance's
+# image_conversion plugin, as a Glance on Ceph does.
 #
 #   scripts/openstack-dev.sh up              install (if needed), start, provision
 #   scripts/openstack-dev.sh down [--purge]  stop (and delete the state dir)
@@ -24,9 +26,11 @@ PG_PORT=${OPENSTACK_DEV_PG_PORT:-55432}
 KEYSTONE_PORT=${OPENSTACK_DEV_KEYSTONE_PORT:-15000}
 GLANCE_PORT=${OPENSTACK_DEV_GLANCE_PORT:-19292}
 GLANCE2_PORT=${OPENSTACK_DEV_GLANCE2_PORT:-$((GLANCE_PORT + 1))}
+GLANCE_CONVERT_PORT=${OPENSTACK_DEV_GLANCE_CONVERT_PORT:-$((GLANCE_PORT + 2))}
 HTTP_PORT=${OPENSTACK_DEV_HTTP_PORT:-18080}
 REGION=RegionOne
 REGION2=RegionTwo
+REGION_CONVERT=RegionConvert
 ADMIN_PASSWORD=${OPENSTACK_DEV_ADMIN_PASSWORD:-admin-secret}
 DEMO_PASSWORD=${OPENSTACK_DEV_DEMO_PASSWORD:-demo-secret}
 GLANCE_SERVICE_PASSWORD=${OPENSTACK_DEV_GLANCE_PASSWORD:-glance-secret}
@@ -38,6 +42,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 KEYSTONE_URL=http://127.0.0.1:$KEYSTONE_PORT
 GLANCE_URL=http://127.0.0.1:$GLANCE_PORT
 GLANCE2_URL=http://127.0.0.1:$GLANCE2_PORT
+GLANCE_CONVERT_URL=http://127.0.0.1:$GLANCE_CONVERT_PORT
 HTTP_URL=http://127.0.0.1:$HTTP_PORT
 
 LOGS=$STATE/logs
@@ -47,6 +52,7 @@ PGSOCK=$STATE/postgres/sock
 KEYSTONE_CONF=$STATE/keystone/keystone.conf
 GLANCE_CONF=$STATE/glance/glance-api.conf
 GLANCE2_CONF=$STATE/glance2/glance-api.conf
+GLANCE_CONVERT_CONF=$STATE/glance-convert/glance-api.conf
 WWW=$STATE/www
 
 PACKAGES=(postgresql python3-psycopg2 keystone glance-api qemu-utils)
@@ -321,11 +327,14 @@ start_keystone() {
 }
 
 # Idempotently create the glance service user, the image service and its
-# endpoints, and the demo project/user, through the Keystone API.
+# endpoints, and the demo project/user, through the Keystone API; once per call of the script.
+PROVISIONED=
 provision_keystone() {
+  [[ -n $PROVISIONED ]] && return 0
   log "provisioning keystone (glance service, image endpoints, demo user)"
   KEYSTONE_URL=$KEYSTONE_URL GLANCE_URL=$GLANCE_URL REGION=$REGION \
     GLANCE2_URL=$GLANCE2_URL REGION2=$REGION2 \
+    GLANCE_CONVERT_URL=$GLANCE_CONVERT_URL REGION_CONVERT=$REGION_CONVERT \
     ADMIN_PASSWORD=$ADMIN_PASSWORD DEMO_PASSWORD=$DEMO_PASSWORD \
     GLANCE_SERVICE_PASSWORD=$GLANCE_SERVICE_PASSWORD \
     $PY - <<'PY' >>"$LOGS/provision.log" 2>&1 || fail_with_log "provisioning keystone failed" "$LOGS/provision.log"
@@ -387,10 +396,14 @@ call("PUT", f"/projects/{demo_project['id']}/users/{demo['id']}/roles/{roles['me
 
 image = ensure("services", "service", {"type": "image"},
                {"type": "image", "name": "glance", "description": "OpenStack Image", "enabled": True})
-if not any(region["id"] == env["REGION2"] for region in find("regions", "regions")):
-    call("POST", "/regions", {"region": {"id": env["REGION2"], "description": "the second glance-api"}}, token=tok)
-    print(f"created region {env['REGION2']}")
-for region, url in ((env["REGION"], env["GLANCE_URL"]), (env["REGION2"], env["GLANCE2_URL"])):
+regions = {region["id"] for region in find("regions", "regions")}
+for region, description in ((env["REGION2"], "the second glance-api"),
+                            (env["REGION_CONVERT"], "the glance-api that converts imports to raw")):
+    if region not in regions:
+        call("POST", "/regions", {"region": {"id": region, "description": description}}, token=tok)
+        print(f"created region {region}")
+for region, url in ((env["REGION"], env["GLANCE_URL"]), (env["REGION2"], env["GLANCE2_URL"]),
+                    (env["REGION_CONVERT"], env["GLANCE_CONVERT_URL"])):
     for iface in ("public", "internal", "admin"):
         eps = [ep for ep in find("endpoints", "endpoints", service_id=image["id"], interface=iface)
                if ep.get("region_id") == region]
@@ -403,13 +416,15 @@ for region, url in ((env["REGION"], env["GLANCE_URL"]), (env["REGION2"], env["GL
         print(f"created image endpoint {iface} {url} in {region}")
 print("provisioning done")
 PY
+  PROVISIONED=1
 }
 
 # ---------------------------------------------------------------- glance
 
-# write_glance_conf NAME PORT DATABASE: the config of one glance-api, all its state under $STATE/NAME.
+# write_glance_conf NAME PORT DATABASE [EXTRA]: the config of one glance-api, all its state under $STATE/NAME;
+# EXTRA (ini sections) is appended.
 write_glance_conf() {
-  local dir=$STATE/$1 port=$2 db=$3
+  local dir=$STATE/$1 port=$2 db=$3 extra=${4:-}
   install -d "$dir/images" "$dir/staging" "$dir/tasks" "$dir/lock" "$dir/cache"
   cp /usr/share/glance-common/glance-api-paste.ini "$dir/glance-api-paste.ini"
   cat >"$dir/glance-api.conf" <<EOF
@@ -460,9 +475,10 @@ allowed_ports = [$HTTP_PORT]
 [oslo_concurrency]
 lock_path = $dir/lock
 EOF
+  if [[ -n $extra ]]; then printf '\n%s\n' "$extra" >>"$dir/glance-api.conf"; fi
 }
 
-# setup_glance NAME PORT DATABASE
+# setup_glance NAME PORT DATABASE [EXTRA]
 setup_glance() {
   write_glance_conf "$@"
   log "$1 db_sync"
@@ -472,20 +488,39 @@ setup_glance() {
     fail_with_log "glance-manage db_sync failed" "$LOGS/glance-manage.log"
 }
 
-# The second glance-api: its own database in the same cluster (owned by the glance role), store and config.
-ensure_glance2_db() {
-  if [[ -z $(psql_admin -c "SELECT 1 FROM pg_database WHERE datname='glance2'") ]]; then
-    psql_admin -c "CREATE DATABASE glance2 OWNER glance"
+# The second and the converting glance-api: each its own database in the same cluster (owned by the glance
+# role), store and config, so no image of one Glance is seen by another.
+ensure_glance_db() {
+  if [[ -z $(psql_admin -c "SELECT 1 FROM pg_database WHERE datname='$1'") ]]; then
+    psql_admin -c "CREATE DATABASE $1 OWNER glance"
   fi
 }
 
 start_glance2() {
   is_running glance-api2 "$GLANCE2_CONF" && return 0
   ensure_port_free "$GLANCE2_PORT" "second glance-api" OPENSTACK_DEV_GLANCE2_PORT
-  ensure_glance2_db
+  ensure_glance_db glance2
   setup_glance glance2 "$GLANCE2_PORT" glance2
   log "starting the second glance-api ($REGION2) on $GLANCE2_URL"
   start_bg glance-api2 "$LOGS/glance2-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE2_CONF"
+}
+
+# Every import (web-download, glance-direct) goes through the image_conversion plugin: qemu-img checks the
+# staged data (a qcow2 with a backing file or a data-file is refused) and converts it to raw, so the image ends
+# with disk_format raw, and size and os_hash_value of the raw data.
+GLANCE_CONVERT_EXTRA="[image_import_opts]
+image_import_plugins = ['image_conversion']
+
+[image_conversion]
+output_format = raw"
+
+start_glance_convert() {
+  is_running glance-convert "$GLANCE_CONVERT_CONF" && return 0
+  ensure_port_free "$GLANCE_CONVERT_PORT" "converting glance-api" OPENSTACK_DEV_GLANCE_CONVERT_PORT
+  ensure_glance_db glance_convert
+  setup_glance glance-convert "$GLANCE_CONVERT_PORT" glance_convert "$GLANCE_CONVERT_EXTRA"
+  log "starting the converting glance-api ($REGION_CONVERT) on $GLANCE_CONVERT_URL"
+  start_bg glance-convert "$LOGS/glance-convert-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE_CONVERT_CONF"
 }
 
 start_glance() {
@@ -513,47 +548,33 @@ start_http() {
 
 # ---------------------------------------------------------------- clouds.yaml
 
-# Written beside and renamed over the old one: a run reading it meanwhile never sees half a file.
-write_clouds_yaml() {
-  cat >"$STATE/clouds.yaml.new" <<EOF
-clouds:
-  devstack-admin:
+# cloud_entry NAME USER PASSWORD PROJECT REGION: one cloud of clouds.yaml.
+cloud_entry() {
+  cat <<EOF
+  $1:
     auth_type: password
     auth:
       auth_url: $KEYSTONE_URL/v3
-      username: admin
-      password: $ADMIN_PASSWORD
-      project_name: admin
+      username: $2
+      password: $3
+      project_name: $4
       user_domain_name: Default
       project_domain_name: Default
-    region_name: $REGION
-    interface: public
-    identity_api_version: 3
-  devstack-member:
-    auth_type: password
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: demo
-      password: $DEMO_PASSWORD
-      project_name: demo
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: $REGION
-    interface: public
-    identity_api_version: 3
-  devstack-region2:
-    auth_type: password
-    auth:
-      auth_url: $KEYSTONE_URL/v3
-      username: admin
-      password: $ADMIN_PASSWORD
-      project_name: admin
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: $REGION2
+    region_name: $5
     interface: public
     identity_api_version: 3
 EOF
+}
+
+# Written beside and renamed over the old one: a run reading it meanwhile never sees half a file.
+write_clouds_yaml() {
+  {
+    echo 'clouds:'
+    cloud_entry devstack-admin admin "$ADMIN_PASSWORD" admin "$REGION"
+    cloud_entry devstack-member demo "$DEMO_PASSWORD" demo "$REGION"
+    cloud_entry devstack-region2 admin "$ADMIN_PASSWORD" admin "$REGION2"
+    cloud_entry devstack-convert admin "$ADMIN_PASSWORD" admin "$REGION_CONVERT"
+  } >"$STATE/clouds.yaml.new"
   mv -f "$STATE/clouds.yaml.new" "$STATE/clouds.yaml"
 }
 
@@ -580,11 +601,13 @@ print_env() {
     "KEYSTONE_URL=$KEYSTONE_URL/v3" \
     "GLANCE_URL=$GLANCE_URL" \
     "GLANCE2_URL=$GLANCE2_URL" \
+    "GLANCE_CONVERT_URL=$GLANCE_CONVERT_URL" \
     "IMAGE_MANAGER_E2E_HTTP=$HTTP_URL" \
     "IMAGE_MANAGER_E2E_WWW=$WWW" \
     "IMAGE_MANAGER_E2E_ADMIN_CLOUD=devstack-admin" \
     "IMAGE_MANAGER_E2E_MEMBER_CLOUD=devstack-member" \
-    "IMAGE_MANAGER_E2E_REGION2_CLOUD=devstack-region2"; do
+    "IMAGE_MANAGER_E2E_REGION2_CLOUD=devstack-region2" \
+    "IMAGE_MANAGER_E2E_CONVERT_CLOUD=devstack-convert"; do
     printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
   done
 }
@@ -608,21 +631,24 @@ cmd_up() {
     start_http
     start_glance
   fi
-  if ! is_running glance-api2 "$GLANCE2_CONF"; then
-    # Also on a stack started before the second glance existed: added beside it, nothing restarted.
+  if ! is_running glance-api2 "$GLANCE2_CONF" || ! is_running glance-convert "$GLANCE_CONVERT_CONF"; then
+    # Also on a stack started before these glances existed: added beside it, nothing restarted.
     provision_keystone
     start_glance2
+    start_glance_convert
   fi
   write_clouds_yaml
   wait_http "$HTTP_URL/cirros-tiny.qcow2" 200 "$LOGS/http.log"
   wait_http "$GLANCE_URL/versions" 200 "$LOGS/glance-api.log"
   wait_http "$GLANCE2_URL/versions" 200 "$LOGS/glance2-api.log"
+  wait_http "$GLANCE_CONVERT_URL/versions" 200 "$LOGS/glance-convert-api.log"
   local token
   token=$(admin_token) || fail_with_log "cannot get an admin token" "$LOGS/keystone.log"
   wait_http "$GLANCE_URL/v2/images" 200 "$LOGS/glance-api.log" "$token"
   wait_http "$GLANCE2_URL/v2/images" 200 "$LOGS/glance2-api.log" "$token"
-  log "up in $((SECONDS - t0))s; keystone $KEYSTONE_URL/v3, glance $GLANCE_URL ($REGION) and" \
-    "$GLANCE2_URL ($REGION2), images $HTTP_URL"
+  wait_http "$GLANCE_CONVERT_URL/v2/images" 200 "$LOGS/glance-convert-api.log" "$token"
+  log "up in $((SECONDS - t0))s; keystone $KEYSTONE_URL/v3, glance $GLANCE_URL ($REGION)," \
+    "$GLANCE2_URL ($REGION2) and $GLANCE_CONVERT_URL ($REGION_CONVERT, converts to raw), images $HTTP_URL"
   print_env
 }
 
@@ -641,6 +667,7 @@ cmd_down() {
     *) die "usage: $0 down [--purge]" ;;
   esac
   stop_bg http http.server
+  stop_bg glance-convert "$GLANCE_CONVERT_CONF"
   stop_bg glance-api2 "$GLANCE2_CONF"
   stop_bg glance-api glance-api
   stop_bg keystone keystone-wsgi-public
@@ -670,9 +697,9 @@ cmd_restart_glance() {
 # status_line NAME CMDLINE_PATTERN WHERE; sets rc=1 when down.
 status_line() {
   if is_running "$1" "$2"; then
-    printf '%-11s up    pid %-7s %s\n' "$1" "$(cat "$(pidfile "$1")")" "$3"
+    printf '%-14s up    pid %-7s %s\n' "$1" "$(cat "$(pidfile "$1")")" "$3"
   else
-    printf '%-11s down\n' "$1"
+    printf '%-14s down\n' "$1"
     rc=1
   fi
 }
@@ -680,14 +707,15 @@ status_line() {
 cmd_status() {
   rc=0
   if [[ -f $PGDATA/PG_VERSION ]] && pg_running; then
-    printf '%-11s up    pid %-7s 127.0.0.1:%s\n' postgresql "$(head -1 "$PGDATA/postmaster.pid")" "$PG_PORT"
+    printf '%-14s up    pid %-7s 127.0.0.1:%s\n' postgresql "$(head -1 "$PGDATA/postmaster.pid")" "$PG_PORT"
   else
-    printf '%-11s down\n' postgresql
+    printf '%-14s down\n' postgresql
     rc=1
   fi
   status_line keystone keystone-wsgi-public "$KEYSTONE_URL/v3"
   status_line glance-api glance-api "$GLANCE_URL"
   status_line glance-api2 "$GLANCE2_CONF" "$GLANCE2_URL ($REGION2)"
+  status_line glance-convert "$GLANCE_CONVERT_CONF" "$GLANCE_CONVERT_URL ($REGION_CONVERT, converts to raw)"
   status_line http http.server "$HTTP_URL ($WWW)"
   return $rc
 }

@@ -2,7 +2,10 @@ import type { GlanceImage } from '../openstack/image.js';
 import type { Change } from '../plan/types.js';
 import { type Verification, VERIFICATION_PROPERTY, verificationRecord } from '../definitions/verification-record.js';
 
-/** `verified`; `source verified, not end to end: Glance converted it to raw`; `not verifiable: no checksum …`. */
+/**
+ * `verified`; `source verified, not end to end: Glance converted its own copy of the source to raw; …`;
+ * `not verifiable: no checksum …`.
+ */
 export function verificationText({ state, detail }: Verification): string {
   if (state === 'verified') return 'verified';
   const notEndToEnd = detail.indexOf('not end to end');

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ConnectionError } from '../openstack/errors.js';
 import type { FetchLike } from '../net/fetch.js';
 import type { Redactor } from '../net/redact.js';
+import type { EolOptions } from './commands/eol.js';
 import type { ManageOptions, SourceAccess } from './commands/manage.js';
 import type { LoadedSelection } from './commands/selection.js';
 import type { CloudContext, GlobalOptions } from './context.js';
@@ -10,7 +11,7 @@ import { createRunLogger } from './logger.js';
 import type { MainIo } from './main.js';
 import type { ProgramOptions } from './options.js';
 import { renderCheckOnly } from './render/check-only.js';
-import { stdoutFormat } from './render/format.js';
+import { type Formats, stdoutFormat } from './render/format.js';
 import type { ApplyObserver } from '../apply/observer.js';
 import { startProgress } from './progress/index.js';
 
@@ -25,14 +26,14 @@ export interface Run {
   setExit: (code: number) => void;
 }
 
-type Action = (options: ProgramOptions, run: Run) => Promise<void>;
+type Action<O extends Formats = ProgramOptions> = (options: O, run: Run) => Promise<void>;
 
 /**
  * With --log-format json every line on stdout is a JSON object too: the command prints its --output json
  * document, and it reaches stdout on one line (nothing, when the command prints nothing). A cron job that
  * sends both streams to one file gets JSON lines only.
  */
-function machineReadable(action: Action): Action {
+function machineReadable<O extends Formats = ProgramOptions>(action: Action<O>): Action<O> {
   return async (options, run) => {
     if (stdoutFormat(options) !== 'json-line') return action(options, run);
     const { oneLineJson, textSink } = await import('./sinks.js');
@@ -179,6 +180,18 @@ export const updateFiles = machineReadable(async (options, { io, redactor, setEx
   const result = await update(options, io.fetch ?? (await sourceFetch()), log, io.clock);
   io.stdout.write(renderUpdate(result, options.output));
   setExit(updateExitCode(result));
+});
+
+export const endOfLife = machineReadable<EolOptions>(async (options, { io, redactor, setExit }) => {
+  const log = createRunLogger(options, redactor, io.stderr);
+  const [{ endOfLife: report, eolExitCode }, { renderEol }, { systemClock }] = await Promise.all([
+    import('./commands/eol.js'),
+    import('./render/eol.js'),
+    import('../util/clock.js'),
+  ]);
+  const result = await report(options, io.fetch ?? (await sourceFetch()), log, io.clock ?? systemClock);
+  io.stdout.write(renderEol(result, options.output));
+  setExit(eolExitCode(result));
 });
 
 /** How upstream indexes are read when the caller gave no fetch: undici's. */

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/errors.js';
 import { DefinitionError, FilterError } from '../definitions/errors.js';
+import { EndOfLifeDataError } from '../eol/errors.js';
 import type { DefinitionIssue } from '../definitions/types.js';
 import { AuthError, ConnectionError, HttpError } from '../openstack/errors.js';
 import type { Redactor } from '../net/redact.js';
@@ -23,6 +24,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof AuthError) return EXIT_USAGE;
   if (error instanceof DefinitionError || error instanceof FilterError) return EXIT_USAGE;
   if (error instanceof ConnectionError || error instanceof CommanderError) return EXIT_USAGE;
+  if (error instanceof EndOfLifeDataError) return EXIT_USAGE;
   if (error instanceof HttpError) return EXIT_FAILED;
   return EXIT_FAILED;
 }
@@ -37,7 +39,15 @@ export function errorText(error: unknown, redactor: Redactor): string {
 }
 
 /** What kind of error ended a run, for programs: the same words as the README's table. */
-export type ErrorKind = 'usage' | 'config' | 'definition' | 'authentication' | 'connection' | 'http' | 'internal';
+export type ErrorKind =
+  | 'usage'
+  | 'config'
+  | 'definition'
+  | 'authentication'
+  | 'connection'
+  | 'http'
+  | 'upstream'
+  | 'internal';
 
 /** The `error` member of a JSON document and of a JSON log line (README, "Machine-readable output"). */
 export interface ErrorReport {
@@ -56,6 +66,7 @@ function kindOf(error: unknown): ErrorKind {
   if (error instanceof AuthError) return 'authentication';
   if (error instanceof ConnectionError) return 'connection';
   if (error instanceof HttpError) return 'http';
+  if (error instanceof EndOfLifeDataError) return 'upstream';
   return 'internal';
 }
 

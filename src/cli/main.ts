@@ -8,6 +8,7 @@ import {
   type Command,
   CommanderError,
   declareCheck,
+  declareEol,
   declareHelp,
   declareInfo,
   declareProgram,
@@ -92,6 +93,7 @@ function buildProgram(run: Run) {
   declareStatus(program).action(async (_, command) => (await actions()).showStatus(command.optsWithGlobals(), run));
   declareCheck(program).action(async (_, command) => (await actions()).checkCloud(command.optsWithGlobals(), run));
   declareUpdate(program).action(async (_, command) => (await actions()).updateFiles(command.optsWithGlobals(), run));
+  declareEol(program).action(async (_, command) => (await actions()).endOfLife(command.optsWithGlobals(), run));
   declareHelp(program).action((name) => showHelpOf(program, name));
   return program
     .hook('preSubcommand', (_, command) => refuseOptionsNotOf(program, command))

@@ -28,6 +28,10 @@ const DEFAULT_RETRY_BUDGET = 120;
 const HIDE_AS = ['community', 'private', 'shared'] as const;
 /** What --output and --log-format take (render/format.ts renders each). */
 export const FORMATS = ['text', 'json'] as const;
+/** endoflife.date's product URL (repeated from upstream/end-of-life.ts). */
+export const DEFAULT_EOL_API = 'https://endoflife.date/api/{product}.json';
+/** How many days ahead `eol` calls an end of life near. */
+const DEFAULT_WARN_DAYS = 90;
 /** How outdated versions are named (repeated from definitions/types.ts: this module loads nothing else). */
 const OUTDATED_NAMES = ['oim', 'scs'] as const;
 
@@ -106,6 +110,29 @@ export function declareStatus(program: Program) {
     .description('show, per definition, what the cloud holds, what differs and what the next run would do (read-only)');
   const named = definitionOptions(status).addOption(outdatedNamesOption());
   return outputOptions(connectionOptions(cloudOption(named, 'one')));
+}
+
+/** `image-manager eol`, without its action. */
+export function declareEol(program: Program) {
+  const eol = program
+    .command('eol')
+    .description(
+      'which definitions are past or near their end of life, and which supported releases are not defined yet, ' +
+        'from endoflife.date (read-only; exit 1 on a finding)',
+    )
+    .addOption(imagesOption())
+    .addOption(filterOption())
+    .option('--force', 'also judge definitions with enable: false', false)
+    .option('--today <YYYY-MM-DD>', 'the day to judge on, for reproducible runs (default: today, UTC)', parseDay)
+    .option('--warn-days <days>', 'an end of life within this many days is near', parseCount(0), DEFAULT_WARN_DAYS)
+    .option(
+      '--eol-api <url>',
+      "a product's URL at endoflife.date's API (v0 or v1), {product} standing for the product",
+      parseApiTemplate,
+      DEFAULT_EOL_API,
+    )
+    .option('--timeout <seconds>', 'timeout of each request to the API', parseCount(1), 60);
+  return outputOptions(eol);
 }
 
 /** `image-manager help [command]`, without its action. */
@@ -300,6 +327,28 @@ function parseCount(min: number): (value: string) => number {
     }
     return n;
   };
+}
+
+function parseDay(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
+  if (date === undefined || date.toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError(`expected a real day written YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
+}
+
+function parseApiTemplate(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = value.includes('{product}') ? new URL(value.split('{product}').join('ubuntu')) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidArgumentError(`expected an http(s) URL with {product} in it, got "${value}"`);
+  }
+  return value;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -238,6 +238,8 @@ export const imageSchema = z.object({
   // OIM's schema requires it, but OIM itself treats a missing `enable` as true.
   enable: z.boolean().default(true),
   format: z.enum(DISK_FORMATS),
+  // Not OIM's: an unknown key there. The file a releases feed at latest_url attaches (the release-feed layout).
+  latest_asset: optional(z.string().min(1)),
   latest_checksum_url: optional(url(HTTP_URL, 'an http(s):// URL')),
   latest_url: optional(url(HTTP_OR_FTP_URL, 'an http(s):// or ftp(s):// URL')),
   login: z.string(),

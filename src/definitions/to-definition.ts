@@ -1,7 +1,7 @@
-import { naturalCompare } from './natural-sort.js';
 import { compact } from '../util/objects.js';
 import type { ParsedImage, ParsedVersion } from './schema.js';
 import type { ImageDefinition, Meta, MetaValue, VersionDefinition } from './types.js';
+import { inBuildOrder } from './version-order.js';
 
 export interface ImageOrigin {
   file: string;
@@ -10,11 +10,11 @@ export interface ImageOrigin {
   versionLines: ReadonlyArray<number>;
 }
 
-/** The loader's output form of a schema-valid image: defaults filled in, versions in natural order. */
+/** The loader's output form of a schema-valid image: defaults filled in, versions in build order (`inBuildOrder`). */
 export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): ImageDefinition {
-  const versions = image.versions
-    .map((version, j) => toVersionDefinition(version, origin.versionLines[j] ?? origin.line))
-    .sort((a, b) => naturalCompare(a.version, b.version));
+  const versions = inBuildOrder(
+    image.versions.map((version, j) => toVersionDefinition(version, origin.versionLines[j] ?? origin.line)),
+  );
   return compact({
     file: origin.file,
     line: origin.line,
@@ -35,6 +35,7 @@ export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): Imag
     visibility: image.visibility,
     latest_url: image.latest_url,
     latest_checksum_url: image.latest_checksum_url,
+    latest_asset: image.latest_asset,
     upstream_layout: image.upstream_layout,
     upstream_tracks: image.upstream_tracks,
     meta: toMeta(image.meta),

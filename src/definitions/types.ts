@@ -27,13 +27,15 @@ export interface ImageDefinition {
   visibility: Visibility;
   latest_url?: string;
   latest_checksum_url?: string;
+  /** The release asset a releases feed at `latest_url` attaches (a name, or OIM's placeholder in one). */
+  latest_asset?: string;
   /** How the upstream is laid out, when not told from the two URLs' shape. */
   upstream_layout?: string;
   /** The tracks one definition follows (Kubernetes minors), each put for `{track}` into `latest_url`. */
   upstream_tracks?: string[];
   /** Image-level properties (SCS-0102 and hw_*), as written; values keep their YAML type. */
   meta: Meta;
-  /** In natural version order, oldest first. */
+  /** Oldest first, in build order (`inBuildOrder`). */
   versions: VersionDefinition[];
 }
 

@@ -4,17 +4,17 @@ import type { NotImportedReason, PlanOptions } from './types.js';
 
 /**
  * Rule 2: which missing defined versions are not imported, and why, before retention has its say. `slots` as
- * `inventory` gives them: in version order, oldest first.
+ * `inventory` gives them: in build order, oldest first.
  */
 export function notImported(
   def: ImageDefinition,
   slots: VersionSlot[],
   options: PlanOptions,
 ): Map<string, NotImportedReason> {
-  const newestDefined = def.versions.at(-1)?.version;
+  const newestDefined = slots.filter((slot) => slot.defined).at(-1)?.version;
   // A plain-named image with no internal_version only has its creation day as a version: no measure of age.
   const newestFound = slots.filter((slot) => slot.image && !slot.dated).at(-1)?.version;
-  // In version order: the slots before the newest one found are older.
+  // In build order: the slots before the newest one found are older.
   const newestFoundAt = newestFound === undefined ? -1 : slots.findIndex((slot) => slot.version === newestFound);
   const why = new Map<string, NotImportedReason>();
   for (const [index, slot] of slots.entries()) {

@@ -1,8 +1,8 @@
-import { naturalCompare } from '../definitions/natural-sort.js';
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import type { OwnedImage } from '../definitions/identify.js';
 import { isDuplicateName } from '../definitions/names.js';
+import { inBuildOrder, versionBuildDay } from '../definitions/version-order.js';
 
 /** An image an earlier run (or --no-wait) left before active: this run finishes its import (rule 8). */
 export const IN_PROGRESS: ReadonlySet<string> = new Set(['queued', 'saving', 'uploading', 'importing']);
@@ -30,8 +30,8 @@ export interface VersionSlot {
 }
 
 /**
- * Stage 1: one slot per version, oldest first: every version the definition lists (each once, in natural version
- * order, as the loader gives them) and every one found. Only versions found that it does not list cost a sort.
+ * Stage 1: one slot per version, oldest first, the newest last: every version the definition lists (each once)
+ * and every one found, in build order (`inBuildOrder`) as the loader orders a definition's versions.
  */
 export function inventory(def: ImageDefinition, owned: OwnedImage[]): VersionSlot[] {
   const found = new Map<string, OwnedImage[]>();
@@ -45,9 +45,18 @@ export function inventory(def: ImageDefinition, owned: OwnedImage[]): VersionSlo
     slots.push(versionSlotOf(def, version.version, version, found.get(version.version)));
     found.delete(version.version);
   }
-  if (found.size === 0) return slots;
   for (const [version, entries] of found) slots.push(versionSlotOf(def, version, undefined, entries));
-  return slots.sort((a, b) => naturalCompare(a.version, b.version));
+  return inBuildOrder(slots, slotDay);
+}
+
+/**
+ * A slot's build day: its definition's; for a version no longer listed, the `image_build_date` its image
+ * carries, else the date its label tells.
+ */
+function slotDay(slot: VersionSlot): string | undefined {
+  if (slot.defined) return versionBuildDay(slot.defined);
+  const written = (slot.image ?? slot.ignored[0])?.image_build_date;
+  return versionBuildDay({ version: slot.version, build_date: typeof written === 'string' ? written : undefined });
 }
 
 /** A version's slot. Most have one image or none: that needs no sorting, filtering or copying. */

@@ -27,7 +27,9 @@
  * 4. Updates. An existing image is brought to its desired state: every differing field in one action;
  *    min_disk is never set below what the stored image needs (with a warning).
  * 5. Rotation. Of a multi image, the newest listed version present or arriving is current and carries the
- *    plain name; every other is outdated: NAME (V), os_purpose oldgeneric (was generic), hidden with --hide
+ *    plain name (newest in build order, definitions/version-order.ts: by build date when every label tells a
+ *    date, a version no longer listed by its image's image_build_date; else by label); every other is outdated:
+ *    NAME (V), os_purpose oldgeneric (was generic), hidden with --hide
  *    (community, --hidden-visibility, or os_hidden with --use-os-hidden). Outdated names in the SCS form
  *    (--outdated-names scs, which wins over a definition's outdated_names, which wins over the default oim):
  *    NAME YYYYMMDD (always a space) from the version's build_date, else from the version when it is a

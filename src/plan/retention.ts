@@ -39,7 +39,7 @@ export interface Retention {
 }
 
 /**
- * The retention order of a definition's slots (in version order, oldest first) that stay: those with an
+ * The retention order of a definition's slots (in build order, oldest first) that stay: those with an
  * image, and those imported; `isCurrent` tells the current ones, which are not ranked.
  */
 export function rankOutdated(
@@ -49,7 +49,7 @@ export function rankOutdated(
   options: PlanOptions,
 ): Ranking {
   const outdated = staying.filter((slot) => !isCurrent(slot));
-  // Newest first: the slots are in version order.
+  // Newest first: the slots are in build order.
   const outdatedRank = new Map<string, number>();
   for (let index = outdated.length - 1; index >= 0; index--)
     outdatedRank.set((outdated[index] as VersionSlot).version, outdated.length - 1 - index);

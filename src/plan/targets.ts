@@ -84,7 +84,7 @@ interface Lineup {
 
 /**
  * Stage 2: per slot, the state it should reach and why: one decision each, and one per duplicate. `slots` as
- * `inventory` gives them: in version order, oldest first.
+ * `inventory` gives them: in build order, oldest first.
  */
 export function targets(def: ImageDefinition, slots: VersionSlot[], options: PlanOptions): Target[] {
   const lineup = lineUp(def, slots, options);
@@ -183,7 +183,7 @@ function versionOf(version: string | undefined): { version?: string } {
   return version !== undefined ? { version } : {};
 }
 
-/** The newest version of the slots (in version order, as `inventory` gives them). */
+/** The newest version of the slots (in build order, as `inventory` gives them). */
 function newest(slots: VersionSlot[]): string | undefined {
   return slots.at(-1)?.version;
 }

@@ -1,5 +1,6 @@
 import { localFileProblem } from '../sources/source.js';
 import { unknownLayout } from '../upstream/layouts/registry.js';
+import { assetProblem } from '../upstream/layouts/release-feed.js';
 import { propertiesFor } from '../definitions/publishes.js';
 import type { DefinitionIssue, ImageDefinition, VersionDefinition } from '../definitions/types.js';
 
@@ -12,9 +13,9 @@ export interface PreflightOptions {
 
 /**
  * What every run checks of the selected definitions before any cloud request, --no-check or not: a named
- * `upstream_layout` is one of the registry's, each version's `file:` URLs (url, mirror_url) lie under an allowed
- * directory, and the properties it would publish fit Glance's property quota (which Glance enforces only once
- * the image is imported).
+ * `upstream_layout` is one of the registry's, `latest_asset` names a file (or OIM's placeholder in one), each
+ * version's `file:` URLs (url, mirror_url) lie under an allowed directory, and the properties it would publish
+ * fit Glance's property quota (which Glance enforces only once the image is imported).
  */
 export function checkBeforeRun(definitions: readonly ImageDefinition[], options: PreflightOptions): DefinitionIssue[] {
   const issues: DefinitionIssue[] = [];
@@ -22,6 +23,10 @@ export function checkBeforeRun(definitions: readonly ImageDefinition[], options:
     const layout = unknownLayout(def.upstream_layout);
     if (layout !== undefined) {
       issues.push({ file: def.file, line: def.line, image: def.name, path: 'upstream_layout', message: layout });
+    }
+    const asset = def.latest_asset === undefined ? undefined : assetProblem(def.latest_asset);
+    if (asset !== undefined) {
+      issues.push({ file: def.file, line: def.line, image: def.name, path: 'latest_asset', message: asset });
     }
     for (const version of def.versions) {
       const issue = (field: string, message: string): DefinitionIssue => ({

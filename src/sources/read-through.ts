@@ -41,25 +41,41 @@ export class SourceReadError extends Error {
   override readonly name = 'SourceReadError';
 }
 
+/** How `hashToEnd` reads: what it hashes with, how long the source may stall, what stops it. */
+export interface HashOptions {
+  algos: readonly string[];
+  /** The read fails when no byte came for this long (the timer is not reset for every chunk). */
+  stallMs: number;
+  clock: Clock;
+  /** Aborting it calls the read off. */
+  signal?: AbortSignal;
+  /**
+   * Called once with the first `bytes` bytes (all of a shorter source) before any byte is hashed: the format
+   * check. What it throws ends the read, the source cancelled.
+   */
+  head?: { bytes: number; check(head: Uint8Array): void };
+}
+
 /**
- * Reads a stream to its end and lets the bytes go (what they are for is counted on the way, see `digesting`):
- * memory stays flat. Fails when no byte came for `stallMs` (the timer is not reset for every chunk: when it
- * fires early it waits again for what is left), or when `signal` aborts; the source is cancelled then.
+ * Reads a stream to its end in one loop, each chunk hashed with each of `algos` and let go: memory stays flat,
+ * and no stream is stacked on the source for it (a pass-through stream per chunk costs more than the hashing).
+ * Fails when no byte came for `stallMs` or `signal` aborts; the source is cancelled then.
  */
-export async function drain(
-  stream: ReadableStream<Uint8Array>,
-  stallMs: number,
-  clock: Clock,
-  signal?: AbortSignal,
-): Promise<void> {
+export async function hashToEnd(stream: ReadableStream<Uint8Array>, options: HashOptions): Promise<SourceDigests> {
+  const { clock, stallMs, signal } = options;
   const reader = stream.getReader();
+  const hashes = [...new Set(options.algos)].map((algo) => [algo, createHash(algo)] as const);
+  const hash = (chunk: Uint8Array) => {
+    for (const [, each] of hashes) each.update(chunk);
+  };
+  let stopped: Error | undefined;
+  const stop = (error: Error) => {
+    stopped ??= error;
+    // A pending read ends (done) once the source is cancelled; the loop then throws `stopped`.
+    reader.cancel(error).catch(() => undefined);
+  };
   let last = clock.now();
   let cancelTimer = () => {};
-  let stop: (error: Error) => void = () => {};
-  const stopped = new Promise<never>((_resolve, reject) => {
-    stop = reject;
-  });
-  stopped.catch(() => undefined);
   const arm = (ms: number) => {
     cancelTimer = clock.setTimer(ms, () => {
       const idle = clock.now() - last;
@@ -71,17 +87,52 @@ export async function drain(
   arm(stallMs);
   signal?.addEventListener('abort', abort, { once: true });
   if (signal?.aborted) abort();
+  const head = options.head && new HeadCheck(options.head.bytes, options.head.check);
+  let size = 0;
   try {
     for (;;) {
-      const next = await Promise.race([reader.read(), stopped]);
-      if (next.done) return;
+      const next = await reader.read();
+      if (stopped) throw stopped;
+      if (next.done) break;
       last = clock.now();
+      size += next.value.byteLength;
+      if (head?.pending) head.take(next.value, hash);
+      else hash(next.value);
     }
+    head?.end(hash);
+    return { digests: Object.fromEntries(hashes.map(([algo, each]) => [algo, each.digest('hex')])), size };
   } catch (error) {
-    reader.cancel(error).catch(() => undefined);
+    stop(error instanceof Error ? error : new Error(String(error)));
     throw error;
   } finally {
     cancelTimer();
     signal?.removeEventListener('abort', abort);
+  }
+}
+
+/** The first bytes of a read, held back until they are enough for the check, then checked and passed on. */
+class HeadCheck {
+  private chunks: Uint8Array[] = [];
+  private length = 0;
+  pending = true;
+
+  constructor(
+    private readonly bytes: number,
+    private readonly check: (head: Uint8Array) => void,
+  ) {}
+
+  take(chunk: Uint8Array, pass: (chunk: Uint8Array) => void): void {
+    this.chunks.push(chunk);
+    this.length += chunk.byteLength;
+    if (this.length >= this.bytes) this.end(pass);
+  }
+
+  /** Checks what came (all of it, when the source was shorter) and passes it on; once. */
+  end(pass: (chunk: Uint8Array) => void): void {
+    if (!this.pending) return;
+    this.pending = false;
+    this.check(Buffer.concat(this.chunks, Math.min(this.length, this.bytes)));
+    for (const chunk of this.chunks) pass(chunk);
+    this.chunks = [];
   }
 }

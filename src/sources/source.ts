@@ -8,7 +8,7 @@ import { maskUserinfo } from '../net/redact.js';
 import { fetchFailure } from '../net/fetch-failure.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { formatMismatch, SNIFF_BYTES, SourceFormatError } from './format.js';
-import { digesting, drain, type SourceDigests } from './read-through.js';
+import { hashToEnd, type SourceDigests } from './read-through.js';
 
 export { SourceFormatError } from './format.js';
 
@@ -169,13 +169,26 @@ export class SourceReader {
   /**
    * Reads the whole source once (checked against `format` first, like `open`) and hashes it with each of
    * `algos`: the tool's own look at the bytes Glance fetches. Memory stays flat; a source that sends nothing
-   * for the timeout fails, and so does an abort of `signal`.
+   * for the timeout fails, and so does an abort of `signal`. One loop over the source's own stream does the
+   * format check, the hashing and the stall watch (`hashToEnd`).
    */
-  async digest(url: string, options: OpenOptions & { algos: readonly string[]; signal?: AbortSignal }) {
-    const { stream } = await this.open(url, options.format !== undefined ? { format: options.format } : {});
-    const read = digesting(stream, options.algos);
-    await drain(read.stream, this.timeoutMs, this.clock, options.signal);
-    return read.result() satisfies SourceDigests;
+  async digest(
+    url: string,
+    options: OpenOptions & { algos: readonly string[]; signal?: AbortSignal },
+  ): Promise<SourceDigests> {
+    const { stream } = isFileUrl(url) ? await this.openFile(url) : await this.openHttp(url);
+    const { format, signal } = options;
+    const check = (declared: string) => (head: Uint8Array) => {
+      const found = formatMismatch(declared, head);
+      if (found) throw new SourceFormatError(url, declared, found);
+    };
+    return hashToEnd(stream, {
+      algos: options.algos,
+      stallMs: this.timeoutMs,
+      clock: this.clock,
+      ...(signal ? { signal } : {}),
+      ...(format !== undefined ? { head: { bytes: SNIFF_BYTES, check: check(format) } } : {}),
+    });
   }
 
   private async openFile(url: string): Promise<SourceStream> {

@@ -1,19 +1,5 @@
 import { toIsoDate } from '../definitions/schema.js';
 
-const EIGHT_DIGITS = /(?<!\d)\d{8}(?!\d)/g;
-
-/**
- * The first run of exactly 8 digits in a file or folder name that is a real calendar date between 1990 and
- * 2099, as `YYYYMMDD`. The range keeps build numbers and sizes that happen to have 8 digits out.
- */
-export function dateInName(name: string): string | undefined {
-  for (const [digits] of name.matchAll(EIGHT_DIGITS)) {
-    const year = Number(digits.slice(0, 4));
-    if (year >= 1990 && year <= 2099 && toIsoDate(ymdToIsoDate(digits)) !== undefined) return digits;
-  }
-  return undefined;
-}
-
 /**
  * The last day a build may be dated, YYYYMMDD: the UTC day after `now` (a day of slack for time zones). A
  * build dated later is from the future: taken, it would hold every real build after it off as "older".

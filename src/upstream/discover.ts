@@ -16,14 +16,13 @@ export async function findNewestBuild(
 ): Promise<UpstreamBuild> {
   if (layout === undefined) throw new UpstreamError(source.latestUrl, unrecognised(source));
   const build: UpstreamBuild = { layout, ...(await layoutNamed(layout).newestBuild(source, http)) };
-  // The file that offered the build's name: the checksum file, or the marker (latest_url) of a marker layout.
-  const offeredBy = source.latestChecksumUrl ?? source.latestUrl;
   // What an upstream names ends up in image properties, logs and definition files.
+  const listedAt = source.latestChecksumUrl ?? source.latestUrl;
   const odd = firstControlCharacter(build.url) ?? (/\s/.test(build.url) ? 'a space' : undefined);
-  if (odd) throw new UpstreamError(offeredBy, `offers a file whose name holds ${odd}: not taken`);
+  if (odd) throw new UpstreamError(listedAt, `offers a file whose name holds ${odd}: not taken`);
   // Long or invisible: what a layout pinned by the definition's own URL (a sidecar) is checked here too.
   const problem = urlProblem(build.url);
-  if (problem) throw new UpstreamError(offeredBy, `offers ${shownUrl(build.url)}, which ${problem}: not taken`);
+  if (problem) throw new UpstreamError(listedAt, `offers ${shownUrl(build.url)}, which ${problem}: not taken`);
   return build;
 }
 

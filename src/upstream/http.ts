@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { Checksum } from '../definitions/types.js';
 import type { FetchLike, FetchResponse } from '../net/fetch.js';
 import { maskUserinfo } from '../net/redact.js';
 import { fetchFailure } from '../net/fetch-failure.js';
@@ -20,6 +22,8 @@ export interface UpstreamHttpOptions {
   timeoutMs?: number;
   /** Index and checksum files are small; a bigger answer is a wrong URL (an image, say), not read to the end. */
   maxBytes?: number;
+  /** What the answers are, for the message that refuses a bigger one; default "an index or checksum file". */
+  expected?: string;
   /** The time of the timeouts; default the system's. */
   clock?: Clock;
 }
@@ -32,6 +36,7 @@ export class UpstreamHttp {
   requests = 0;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
+  private readonly expected: string;
   private readonly clock: Clock;
 
   constructor(
@@ -40,6 +45,7 @@ export class UpstreamHttp {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+    this.expected = options.expected ?? 'an index or checksum file';
     this.clock = options.clock ?? systemClock;
   }
 
@@ -63,19 +69,45 @@ export class UpstreamHttp {
   }
 
   /**
+   * The sha256 of the artifact at `url`, streamed through the hash and never kept: for an upstream that
+   * publishes no checksum. Bounded by `limits` (its own timeout, for an image is no index file) and, when
+   * upstream announced one, by its exact size.
+   */
+  async sha256Of(url: string, limits: DigestLimits): Promise<Checksum> {
+    if (limits.size !== undefined && limits.size > limits.maxBytes) {
+      throw new UpstreamError(url, `announces ${limits.size} bytes, more than the ${limits.maxBytes} hashed at most`);
+    }
+    const { response, at } = await this.send(url, 'GET', limits.timeoutMs);
+    if (response.status < 200 || response.status >= 300) {
+      await response.body?.cancel();
+      throw failed(at, url, `answered HTTP ${response.status}`);
+    }
+    const hash = createHash('sha256');
+    const size = await this.readInto(at, url, response, limits, (chunk) => hash.update(chunk));
+    if (limits.size !== undefined && size !== limits.size) {
+      throw failed(at, url, `answered ${size} bytes, not the ${limits.size} announced: not hashed`);
+    }
+    return { algo: 'sha256', hex: hash.digest('hex') };
+  }
+
+  /**
    * The answer of `url`, redirects followed here (so an error names the URL that failed, not the first),
    * the whole chain and the body within one timeout; `at` is the URL that answered.
    */
-  private async send(url: string, method: 'GET' | 'HEAD'): Promise<{ response: FetchResponse; at: string }> {
+  private async send(
+    url: string,
+    method: 'GET' | 'HEAD',
+    timeoutMs = this.timeoutMs,
+  ): Promise<{ response: FetchResponse; at: string }> {
     this.requests++;
-    const signal = this.clock.timeoutSignal(this.timeoutMs);
+    const signal = this.clock.timeoutSignal(timeoutMs);
     let at = url;
     for (let hops = 0; ; hops++) {
       let response: FetchResponse;
       try {
         response = await this.fetch(at, { method, headers: {}, redirect: 'manual', signal });
       } catch (error) {
-        throw failed(at, url, describeFailure(error, this.timeoutMs));
+        throw failed(at, url, describeFailure(error, timeoutMs));
       }
       const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
       if (location === null) return { response, at };
@@ -87,26 +119,46 @@ export class UpstreamHttp {
 
   private async readLimited(at: string, url: string, response: FetchResponse): Promise<string> {
     if (!response.body) return response.text();
-    const reader = response.body.getReader();
     const chunks: Uint8Array[] = [];
+    const limits = { maxBytes: this.maxBytes, timeoutMs: this.timeoutMs, tooBig: `not ${this.expected}` };
+    await this.readInto(at, url, response, limits, (chunk) => chunks.push(chunk));
+    return decodeUtf8(at, url, Buffer.concat(chunks));
+  }
+
+  /** Hands each chunk of the body on, refusing more than `maxBytes`; the number of bytes read. */
+  private async readInto(
+    at: string,
+    url: string,
+    response: FetchResponse,
+    limits: { maxBytes: number; timeoutMs: number; tooBig?: string },
+    take: (chunk: Uint8Array) => unknown,
+  ): Promise<number> {
+    if (!response.body) return 0;
+    const reader = response.body.getReader();
     let size = 0;
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) break;
+        if (done) return size;
         size += value.byteLength;
-        if (size > this.maxBytes) {
+        if (size > limits.maxBytes) {
           await reader.cancel();
-          throw failed(at, url, `answered more than ${this.maxBytes} bytes: not an index or checksum file`);
+          throw failed(at, url, `answered more than ${limits.maxBytes} bytes: ${limits.tooBig ?? 'not read on'}`);
         }
-        chunks.push(value);
+        take(value);
       }
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      throw failed(at, url, describeFailure(error, this.timeoutMs));
+      throw failed(at, url, describeFailure(error, limits.timeoutMs));
     }
-    return decodeUtf8(at, url, Buffer.concat(chunks));
   }
+}
+
+/** How much of an artifact `sha256Of` reads, and for how long; `size` is what upstream announced, if anything. */
+export interface DigestLimits {
+  maxBytes: number;
+  timeoutMs: number;
+  size?: number;
 }
 
 /** Undici's limit, kept now that redirects are followed here. */

@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import { dateInName } from './dates.js';
+import { dateInName } from '../definitions/version-order.js';
 
 /** A dated build folder of an index page. */
 export interface DatedFolder {

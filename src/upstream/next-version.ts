@@ -1,16 +1,15 @@
-import { naturalCompare } from '../definitions/natural-sort.js';
 import type { Checksum, ImageDefinition, VersionDefinition } from '../definitions/types.js';
-import { toIsoDate } from '../definitions/schema.js';
-import { dateInName, ymdToIsoDate } from './dates.js';
-import { UpstreamError } from './http.js';
+import { inBuildOrder, versionBuildDay } from '../definitions/version-order.js';
+import { ymdToIsoDate } from './dates.js';
 
 /** A build as it will be written into a definition. */
 export interface FoundBuild {
   url: string;
-  checksum: Checksum;
+  /** Absent when upstream publishes none and none was computed (a run's --update). */
+  checksum?: Checksum;
   /** YYYYMMDD */
   date: string;
-  /** The version upstream names it by (`v1.33.5`); absent, its date is its version. */
+  /** The label upstream gives the build (a release tag); absent: the date is the label. */
   version?: string;
 }
 
@@ -22,80 +21,65 @@ export type UpdateDecision =
   /** A new newest version; `drop` is the oldest version, left out so the definition keeps its length. */
   | { kind: 'new'; version: VersionDefinition; drop?: VersionDefinition };
 
-/** Whether a definition already lists a build: the same digest, or the same URL where no digest is written. */
+/** Whether a definition already lists a build: the same digest, or the same URL where either has no digest. */
 export function listsBuild(
   def: ImageDefinition,
   build: Pick<FoundBuild, 'url' | 'checksum'>,
 ): VersionDefinition | undefined {
+  const { checksum } = build;
   return def.versions.find((version) =>
-    version.checksum ? sameDigest(version.checksum, build.checksum) : version.url === build.url,
+    version.checksum && checksum ? sameDigest(version.checksum, checksum) : version.url === build.url,
   );
 }
 
 /**
  * What a newly found build does to a definition. It is new unless it is older than the newest build the
- * definition holds, by build date (never by how the versions are labelled). Its version is the build's date;
- * if a different build already holds that version (a second build on one day), the first free `DATE.N`.
+ * definition holds, by build date (never by how the versions are labelled). A held version dated after
+ * `latestDay` (YYYYMMDD, see `latestBuildDay`) is not counted: it would hold every real build off for good
+ * (`futureVersions` names it for a warning). Its version is upstream's label for it, else the build's date; if a
+ * different build already holds that version (a second build on one day), the first free `LABEL.N`.
  */
-export function decideUpdate(def: ImageDefinition, build: FoundBuild): UpdateDecision {
+export function decideUpdate(def: ImageDefinition, build: FoundBuild, latestDay: string): UpdateDecision {
   const listed = listsBuild(def, build);
   if (listed) return { kind: 'current', version: listed.version };
-  const newest = newestHeld(def.versions);
+  const newest = newestHeld(def.versions, latestDay);
   // A build of the newest one's day is not older than it: a second build that day becomes `DATE.N`.
   if (newest && build.date < newest.date) return { kind: 'older', newest: newest.version, offered: build.date };
   const version: VersionDefinition = {
     line: def.line,
-    version: versionOf(def, build),
+    version: freeVersion(build.version ?? build.date, new Set(def.versions.map((entry) => entry.version))),
     url: build.url,
-    checksum: build.checksum,
+    ...(build.checksum && { checksum: build.checksum }),
     build_date: ymdToIsoDate(build.date),
     meta: {},
   };
-  return { kind: 'new', version, ...(def.versions[0] ? { drop: def.versions[0] } : {}) };
+  const [oldest] = inBuildOrder(def.versions);
+  return { kind: 'new', version, ...(oldest ? { drop: oldest } : {}) };
 }
 
-/** The version with the latest build date (the last of them in file order on a tie), and that date. */
-function newestHeld(versions: VersionDefinition[]): { version: string; date: string } | undefined {
+/** The versions a definition holds that are dated after `latestDay` (YYYYMMDD): no build can be. */
+export function futureVersions(def: ImageDefinition, latestDay: string): VersionDefinition[] {
+  return def.versions.filter((entry) => (versionBuildDay(entry) ?? '') > latestDay);
+}
+
+/** The version with the latest build date up to `latestDay` (the last of them in file order on a tie). */
+function newestHeld(versions: VersionDefinition[], latestDay: string): { version: string; date: string } | undefined {
   let newest: { version: string; date: string } | undefined;
   for (const entry of versions) {
-    const date = heldDate(entry);
-    if (date !== undefined && (newest === undefined || date >= newest.date)) newest = { version: entry.version, date };
+    const date = versionBuildDay(entry);
+    if (date === undefined || date > latestDay) continue;
+    if (newest === undefined || date >= newest.date) newest = { version: entry.version, date };
   }
   return newest;
 }
 
-/**
- * A written version's build date, YYYYMMDD: its `build_date`, else the date its label tells (`20260301`,
- * `20260301.1`, `v20260301`, `2026-03-01`); undefined for a label that tells none (`9.4`).
- */
-function heldDate(entry: VersionDefinition): string | undefined {
-  const iso = toIsoDate(entry.build_date) ?? toIsoDate(entry.version);
-  return iso === undefined ? dateInName(entry.version) : iso.replaceAll('-', '');
-}
-
-/** The definition as `update` writes it: the new version in, the oldest out. */
+/** The definition as `update` writes it: the new version in, the oldest out, in build order. */
 export function withNewVersion(
   def: ImageDefinition,
   decision: Extract<UpdateDecision, { kind: 'new' }>,
 ): ImageDefinition {
   const kept = def.versions.filter((version) => version !== decision.drop);
-  return { ...def, versions: [...kept, decision.version].sort((a, b) => naturalCompare(a.version, b.version)) };
-}
-
-/**
- * The version a new build is written as: the one upstream names it by, else its date (`DATE.N` when taken).
- * A named version the definition already holds with another digest is a rebuild under the same name: not
- * taken, as the image already imported under that name holds other bytes.
- */
-function versionOf(def: ImageDefinition, build: FoundBuild): string {
-  if (build.version === undefined) return freeVersion(build.date, new Set(def.versions.map((entry) => entry.version)));
-  const held = def.versions.find((entry) => entry.version === build.version);
-  if (held === undefined) return build.version;
-  const had = held.checksum ? formatChecksum(held.checksum) : `no checksum (${held.url})`;
-  const problem =
-    `offers version ${build.version} as ${formatChecksum(build.checksum)}, but ${def.name} holds ${build.version} ` +
-    `with ${had}: a rebuild under a version already held is not taken (remove that version from the file to take it)`;
-  throw new UpstreamError(build.url, problem);
+  return { ...def, versions: inBuildOrder([...kept, decision.version]) };
 }
 
 /** A build's date as its version, or `DATE.N` (the first free N) when another build already has that version. */

@@ -10,6 +10,7 @@ import { e2e, wwwPath } from './harness.js';
  * - Ubuntu's layout: `<root>/<series>/YYYYMMDD/` build folders, each with the image and `SHA256SUMS`, and a
  *   moving `current/` alias holding a copy of the newest;
  * - a rolling file with a `SHA256SUMS` beside it, for OIM's `version: latest`.
+ * `FeedTree` below is a releases feed (GitHub's JSON) and its assets.
  */
 export class UpstreamTree {
   readonly root: string;
@@ -64,6 +65,79 @@ export class UpstreamTree {
     writeFileSync(`${image}.CHECKSUM`, `${sha256}  ${path.basename(file)}\n`);
     writeFileSync(path.join(this.root, bucket, marker), `${day} ${file}\n`);
     return { url: `${this.base}/${bucket}/${file}`, sha256, markerUrl: `${this.base}/${bucket}/${marker}` };
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** One release of a feed: its assets are qcow2 images (`sizeMiB`), or a `sha256sum.txt` of the others. */
+export interface FeedRelease {
+  tag: string;
+  publishedAt: string;
+  draft?: boolean;
+  prerelease?: boolean;
+  /** `digest`: the feed carries GitHub's `sha256:…` of the asset; `sums`: a sha256sum.txt lists it. */
+  assets: Array<{ name: string; sizeMiB: number; checksum?: 'digest' | 'sums' }>;
+}
+
+/**
+ * A GitHub-style releases feed as GitHub publishes it: `releases.json` (newest created first, drafts and
+ * prereleases among them) and each release's assets under `download/<tag>/`, served by the local HTTP server.
+ */
+export class FeedTree {
+  readonly root: string;
+  readonly base: string;
+  private readonly releases: object[] = [];
+
+  constructor() {
+    const name = `feed-${randomUUID().slice(0, 8)}`;
+    this.root = wwwPath(name);
+    this.base = `${e2e.httpBase}/${name}`;
+    mkdirSync(this.root, { recursive: true });
+    this.writeFeed();
+  }
+
+  get feedUrl(): string {
+    return `${this.base}/releases.json`;
+  }
+
+  /** Publishes a release (listed first, as GitHub lists the newest created); the sha256 and URL of each asset. */
+  publish(release: FeedRelease): Record<string, { url: string; sha256: string }> {
+    const folder = path.join(this.root, 'download', release.tag);
+    mkdirSync(folder, { recursive: true });
+    const made: Record<string, { url: string; sha256: string }> = {};
+    const assets: object[] = [];
+    const sums: string[] = [];
+    for (const spec of release.assets) {
+      const sha256 = writeQcow2(path.join(folder, spec.name), spec.sizeMiB);
+      const url = `${this.base}/download/${release.tag}/${spec.name}`;
+      made[spec.name] = { url, sha256 };
+      const size = readFileSync(path.join(folder, spec.name)).length;
+      const digest = spec.checksum === 'digest' ? `sha256:${sha256}` : null;
+      assets.push({
+        name: spec.name,
+        browser_download_url: url,
+        size,
+        digest,
+        content_type: 'application/x-qemu-disk',
+      });
+      if (spec.checksum === 'sums') sums.push(`${sha256}  ${spec.name}\n`);
+    }
+    if (sums.length > 0) {
+      writeFileSync(path.join(folder, 'sha256sum.txt'), sums.join(''));
+      const url = `${this.base}/download/${release.tag}/sha256sum.txt`;
+      assets.push({ name: 'sha256sum.txt', browser_download_url: url, size: sums.join('').length, digest: null });
+    }
+    const { tag, publishedAt, draft = false, prerelease = false } = release;
+    this.releases.unshift({ tag_name: tag, name: tag, draft, prerelease, published_at: publishedAt, assets });
+    this.writeFeed();
+    return made;
+  }
+
+  private writeFeed(): void {
+    writeFileSync(path.join(this.root, 'releases.json'), JSON.stringify(this.releases, null, 2));
   }
 
   remove(): void {

@@ -39,6 +39,14 @@ export interface Job {
   phase?: ImportPhase;
 }
 
+/**
+ * The format the job's source must carry: the definition's, not the image's, which a converting Glance
+ * (image_conversion) sets to raw while the import still runs (a later run resuming it reads it so).
+ */
+export function declaredFormat(job: Job): string | undefined {
+  return job.desired.disk_format ?? job.image.disk_format ?? undefined;
+}
+
 /** Tells the import's watcher (if any) its new phase. */
 export function report(job: Job, phase: ImportPhase, detail?: string): void {
   job.phase = phase;

@@ -1,6 +1,6 @@
 import { ConnectionError, outcomeUnknown } from '../../openstack/errors.js';
 import type { ImportProgress } from '../observer.js';
-import { type ImportContext, type Job, report } from './job.js';
+import { declaredFormat, type ImportContext, type Job, report } from './job.js';
 import { messageOf } from './outcome.js';
 import { digesting, type SourceDigests } from '../../sources/read-through.js';
 
@@ -15,7 +15,7 @@ const STAGE_REPEATS = 2;
 export async function stage(context: ImportContext, job: Job, algos: readonly string[]): Promise<SourceDigests> {
   const { glance, log, sources } = context;
   for (let attempt = 0; ; attempt++) {
-    const format = job.image.disk_format ?? job.desired.disk_format;
+    const format = declaredFormat(job);
     const { stream, size } = await sources.open(job.source.url, format ? { format } : {});
     log.info(`Uploading ${job.source.url} to the staging area of ${job.image.name}${size ? ` (${size} bytes)` : ''}`);
     report(job, 'uploading');

@@ -2,7 +2,7 @@ import { SourceFormatError } from '../../sources/format.js';
 import type { SourceDigests } from '../../sources/read-through.js';
 import type { GlanceImage } from '../../openstack/image.js';
 import { algosFor, GLANCE_HASH_ALGO, verdict } from './checksum.js';
-import { type ImportContext, type Job, report } from './job.js';
+import { declaredFormat, type ImportContext, type Job, report } from './job.js';
 import { ImportFailure, type ImportOutcome, messageOf } from './outcome.js';
 
 /** The tool's own read of an image's source: settles with the digests or the error, never rejects. */
@@ -10,6 +10,8 @@ export interface SourceRead {
   done: Promise<SourceDigests | Error>;
   /** Stops the read (the attempt it belongs to ended without the image). */
   cancel(): void;
+  /** Its bytes are the ones this run sent Glance (glance-direct), not a read beside Glance's own copy. */
+  sent?: true;
 }
 
 /** The algorithms a read hashes with: the definition's and the one Glance stores. */
@@ -23,7 +25,7 @@ export function readAlgos(context: ImportContext, job: Job): string[] {
  */
 export function readSource(context: ImportContext, job: Job): SourceRead {
   const controller = new AbortController();
-  const format = job.image.disk_format ?? job.desired.disk_format;
+  const format = declaredFormat(job);
   const done = context.sources
     .digest(job.source.url, {
       algos: readAlgos(context, job),
@@ -36,7 +38,7 @@ export function readSource(context: ImportContext, job: Job): SourceRead {
 
 /** A read made already: the bytes glance-direct streamed into Glance. */
 export function readDone(digests: SourceDigests): SourceRead {
-  return { done: Promise.resolve(digests), cancel: () => {} };
+  return { done: Promise.resolve(digests), cancel: () => {}, sent: true };
 }
 
 /**
@@ -53,7 +55,7 @@ export async function verifiedActive(
 ): Promise<ImportOutcome> {
   report(job, 'verifying');
   const digests = await digestsOf(context, job, read);
-  const verification = verdict(image, job.desired.disk_format, job.source.checksum, digests);
+  const verification = verdict(image, job.desired.disk_format, job.source.checksum, digests, read?.sent === true);
   const name = image.name ?? image.id;
   if (verification.state === 'verified') context.log.info(`Verified ${name}: ${verification.detail}`);
   else context.log.warn(`${name} ${verification.state.replace('-', ' ')}: ${verification.detail}`);

@@ -10,19 +10,32 @@ import { trackedName } from '../../upstream/tracks.js';
 
 /** What --update found and what failed upstream, as log lines. */
 export function reportDiscovery(run: RunDefinitions, log: Logger): void {
-  for (const entry of run.discovered) if (!entry.error) logDecision(entry, log);
-  for (const failure of run.failures) log.error(`[${failure.definition}] upstream failed: ${failure.message}`);
+  for (const entry of run.discovered) logDecision(entry, log);
+  const logged = new Set(run.discovered.map((entry) => `${entry.definition.name}\n${entry.error}`));
+  for (const failure of run.failures) {
+    if (!logged.has(`${failure.definition}\n${failure.message}`)) {
+      log.error(`[${failure.definition}] upstream failed: ${failure.message}`);
+    }
+  }
 }
 
-/** One log line for what discovery found for a definition (update and --update alike). */
+/** Said of a new build whose upstream publishes no checksum, as `update` computed it. */
+export const COMPUTED = 'upstream publishes no checksum of it: this tool computed its sha256 from the artifact';
+const UNPUBLISHED =
+  'upstream publishes no checksum of it: planned without one (`image-manager update` computes one and writes it)';
+
+/** What discovery found for a definition as a log line (update and --update alike), after its warning if any. */
 export function logDecision(entry: DefinitionUpdate, log: Logger): void {
   const { decision, definition } = entry;
   const name = trackedName(definition.name, entry.track);
+  if (entry.warning) log.warn(`[${name}] ${entry.warning}`);
   if (entry.error) {
     log.error(`[${name}] upstream failed: ${entry.error}`);
   } else if (decision?.kind === 'new') {
     const dropped = decision.drop ? `; ${decision.drop.version} drops out` : '';
     log.info(`[${name}] found build ${decision.version.version}: ${maskUserinfo(decision.version.url)}${dropped}`);
+    if (entry.checksumComputed) log.info(`[${name}] ${COMPUTED}`);
+    else if (!decision.version.checksum) log.warn(`[${name}] ${UNPUBLISHED}`);
   } else if (decision?.kind === 'current') {
     log.info(`[${name}] up to date: the newest upstream build is version ${decision.version}`);
   } else if (decision?.kind === 'older') {
@@ -44,6 +57,7 @@ export function discoveryOutput(run: RunDefinitions): DiscoveryOutput {
     ...(entry.offered ? offeredOutput(entry.offered) : {}),
     ...(entry.decision?.kind === 'new' ? { version: entry.decision.version.version } : {}),
     ...(entry.error ? { error: entry.error } : {}),
+    ...(entry.warning ? { warning: entry.warning } : {}),
   }));
   const asked = new Set(found.map((entry) => entry.definition));
   const others = run.failures
@@ -53,7 +67,8 @@ export function discoveryOutput(run: RunDefinitions): DiscoveryOutput {
 }
 
 function offeredOutput(offered: NonNullable<DefinitionUpdate['offered']>) {
-  return { url: maskUserinfo(offered.url), checksum: formatChecksum(offered.checksum), date: offered.date ?? null };
+  const checksum = offered.checksum ? formatChecksum(offered.checksum) : null;
+  return { url: maskUserinfo(offered.url), checksum, date: offered.date ?? null };
 }
 
 /**

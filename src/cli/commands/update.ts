@@ -5,7 +5,7 @@ import { compileFilter, formatIssue, loadDefinitions, selectDefinitions } from '
 import { rewriteFile, writeAtomically, type NewVersion } from '../../definitions/rewrite.js';
 import { VersionEditError } from '../../definitions/errors.js';
 import type { FetchLike } from '../../net/fetch.js';
-import { discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
+import { COMPUTE_LIMITS, discoverUpdates, hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { shippedImagesDir } from './selection.js';
 import { logDecision } from './discovery-report.js';
@@ -51,7 +51,8 @@ export async function update(
   );
 
   const { parallel, timeout } = options;
-  const updates = await discoverUpdates(asked, { fetch, parallel, timeoutMs: timeout * 1000, clock });
+  const discovery = { fetch, parallel, timeoutMs: timeout * 1000, clock, computeChecksums: COMPUTE_LIMITS };
+  const updates = await discoverUpdates(asked, discovery);
   for (const entry of updates) logDecision(entry, log);
   return { dryRun: options.dryRun, updates, files: rewriteFiles(updates, digests, options.dryRun, log) };
 }

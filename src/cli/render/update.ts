@@ -3,6 +3,7 @@ import { heldVersions, trackedName } from '../../upstream/tracks.js';
 import { formatChecksum } from '../../upstream/next-version.js';
 import type { DefinitionUpdate } from '../../upstream/refresh.js';
 import type { FileOutcome, UpdateResult } from '../commands/update.js';
+import { COMPUTED } from '../commands/discovery-report.js';
 import { safeLines, safeText } from '../safe-text.js';
 import { type Format, jsonDocumentText, render } from './format.js';
 
@@ -17,7 +18,10 @@ function updateDocument({ dryRun, updates, files }: UpdateResult) {
 
 function updateText({ dryRun, updates, files }: UpdateResult): string {
   if (dryRun) return safeLines(files.map((file) => file.diff ?? '').join(''));
-  const lines = updates.map((entry) => safeText(summaryLine(entry, files)));
+  const lines = updates.flatMap((entry) => [
+    ...(entry.warning ? [safeText(`${entry.definition.name}: warning: ${entry.warning}`)] : []),
+    safeText(summaryLine(entry, files)),
+  ]);
   return `${lines.join('\n')}${updates.length > 0 ? '\n' : ''}`;
 }
 
@@ -33,7 +37,8 @@ function summaryLine(entry: DefinitionUpdate, files: FileOutcome[]): string {
   const file = files.find((outcome) => outcome.file === entry.definition.file);
   const from = heldVersions(entry.definition, entry.track).at(-1)?.version ?? 'none';
   const found = decision.version.version;
-  return file?.error ? `${name}: ${found} found: ${file.error}` : `${name}: ${from} -> ${found}`;
+  if (file?.error) return `${name}: ${found} found: ${file.error}`;
+  return `${name}: ${from} -> ${found}${entry.checksumComputed ? ` (${COMPUTED})` : ''}`;
 }
 
 function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
@@ -53,7 +58,8 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
       ? {
           version: offeredVersion,
           url: entry.offered.url,
-          checksum: formatChecksum(entry.offered.checksum),
+          checksum: entry.offered.checksum ? formatChecksum(entry.offered.checksum) : null,
+          checksumComputed: entry.checksumComputed === true,
           date: entry.offered.date ?? null,
         }
       : null,
@@ -61,6 +67,7 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
     changed: decision?.kind === 'new' && file?.changed === true,
     requests: entry.requests,
     ...(entry.error ? { error: entry.error } : file?.error ? { error: file.error } : {}),
+    ...(entry.warning ? { warning: entry.warning } : {}),
   };
 }
 

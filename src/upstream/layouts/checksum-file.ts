@@ -21,10 +21,11 @@ const ALIAS_FILE = /[-.]latest[-.]/i;
  */
 export const checksumFile: UpstreamLayout = {
   name: 'checksum-file',
+  reads: ['latest_url', 'latest_checksum_url'],
 
   recognises(source: UpstreamSource): boolean {
-    const { file } = splitUrl(source.latestUrl);
     if (source.latestChecksumUrl === undefined) return false;
+    const { file } = splitUrl(source.latestUrl);
     // A checksum file named after the image is its sidecar, wherever it sits; a placeholder has no sidecar.
     return hasPlaceholder(file) || !splitUrl(source.latestChecksumUrl).file.startsWith(`${file}.`);
   },

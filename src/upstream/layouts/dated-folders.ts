@@ -15,11 +15,12 @@ const ALIAS_FOLDERS = new Set(['current', 'release', 'latest']);
  */
 export const datedFolders: UpstreamLayout = {
   name: 'dated-folders',
+  reads: ['latest_url', 'latest_checksum_url'],
 
   recognises(source: UpstreamSource): boolean {
+    if (source.latestChecksumUrl === undefined) return false;
     const image = splitUrl(source.latestUrl);
-    const sums = source.latestChecksumUrl;
-    if (sums === undefined || hasPlaceholder(image.file) || splitUrl(sums).dir !== image.dir) return false;
+    if (hasPlaceholder(image.file) || splitUrl(source.latestChecksumUrl).dir !== image.dir) return false;
     const folder = folderOf(image.dir);
     return ALIAS_FOLDERS.has(folder) || isDatedFolderName(folder);
   },

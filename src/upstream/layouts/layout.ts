@@ -1,25 +1,34 @@
 import type { Checksum } from '../../definitions/types.js';
-import { dateInName } from '../dates.js';
+import { dateInName } from '../../definitions/version-order.js';
 import { UpstreamError, type UpstreamHttp } from '../http.js';
 
-/** Where a definition's upstream publishes: OIM's image-level `latest_url` and `latest_checksum_url`. */
+/**
+ * Where a definition's upstream publishes: OIM's image-level `latest_url` and `latest_checksum_url`, or this
+ * tool's `latest_asset` (the file a release feed at `latest_url` attaches to its releases).
+ */
 export interface UpstreamSource {
   latestUrl: string;
-  /** Absent only for a layout that reads `latest_url` alone (`latestUrlOnly`). */
   latestChecksumUrl?: string;
+  asset?: string;
   /** The track (`upstream_tracks`) this source is, its `{track}` already put into `latestUrl`. */
   track?: string;
 }
+
+/** The definition keys a layout reads, each named as in the YAML. */
+export type SourceKey = 'latest_url' | 'latest_checksum_url' | 'latest_asset';
 
 /** The newest build upstream publishes: a pinned URL, its checksum, and its date when the URL tells it. */
 export interface UpstreamBuild {
   layout: string;
   url: string;
-  checksum: Checksum;
+  /** Absent: upstream publishes none, so `update` computes it from the artifact (see refresh.ts). */
+  checksum?: Checksum;
   /** YYYYMMDD from the dated folder or the file name; otherwise the caller asks Last-Modified. */
   date?: string;
-  /** The version the upstream names the build by (`v1.33.5`); absent, the build's date labels it. */
+  /** The version label upstream gives the build (a release's tag); absent: the build date is the label. */
   version?: string;
+  /** The artifact's size in bytes as upstream announces it, which a computed checksum must read exactly. */
+  size?: number;
 }
 
 /** A build as a layout finds it; discovery adds which layout found it. */
@@ -28,8 +37,10 @@ export type NewestBuild = Omit<UpstreamBuild, 'layout'>;
 /** One way an upstream publishes its builds (one file per layout in this folder, listed in registry.ts). */
 export interface UpstreamLayout {
   readonly name: string;
-  /** It reads `latest_url` alone (a marker file), and takes `upstream_tracks`; the others read both URLs. */
-  readonly latestUrlOnly?: boolean;
+  /** The keys it reads, all required; the first is always `latest_url`. */
+  readonly reads: readonly SourceKey[];
+  /** It takes `upstream_tracks`: its builds name their version (`v1.33.5`), so each track tells its own. */
+  readonly tracks?: boolean;
   /** Whether a definition that names no layout is laid out this way, told from the shape of its two URLs. */
   recognises(source: UpstreamSource): boolean;
   /** Finds the newest build with one or two small GETs; an UpstreamError names the URL that failed. */
@@ -42,10 +53,9 @@ export function withDateFromName(build: NewestBuild, name: string): NewestBuild 
   return date === undefined ? build : { ...build, date };
 }
 
-/** The checksum file URL of a layout that reads one: the registry gives one to every such layout. */
+/** The checksum file a layout reads; an UpstreamError when the definition names none. */
 export function checksumUrlOf(source: UpstreamSource): string {
-  if (source.latestChecksumUrl === undefined) {
-    throw new UpstreamError(source.latestUrl, 'names no latest_checksum_url, which its layout reads');
-  }
+  if (source.latestChecksumUrl === undefined)
+    throw new UpstreamError(source.latestUrl, 'latest_checksum_url is missing');
   return source.latestChecksumUrl;
 }

@@ -20,7 +20,8 @@ const SEMVER_IN_NAME = /(?:^|[-_])v(\d+\.\d+\.\d+)(?=[-_]|\.[A-Za-z]|$)/;
  */
 export const marker: UpstreamLayout = {
   name: 'marker',
-  latestUrlOnly: true,
+  reads: ['latest_url'],
+  tracks: true,
 
   // Named only (upstream_layout: marker): a marker's URL has no shape that tells it apart.
   recognises: () => false,

@@ -2,15 +2,16 @@ import type { ImageDefinition } from '../../definitions/types.js';
 import { maskUserinfo } from '../../net/redact.js';
 import { checksumFile } from './checksum-file.js';
 import { datedFolders } from './dated-folders.js';
-import type { UpstreamLayout, UpstreamSource } from './layout.js';
+import type { SourceKey, UpstreamLayout, UpstreamSource } from './layout.js';
 import { marker } from './marker.js';
+import { assetProblem, releaseFeed } from './release-feed.js';
 import { sidecar } from './sidecar.js';
 
 /**
  * Every upstream layout, most specific first: a definition that names none with `upstream_layout` gets the
  * first that recognises its URLs. Adding a layout: its file, its test and a line here.
  */
-export const LAYOUTS: readonly UpstreamLayout[] = [sidecar, datedFolders, checksumFile, marker];
+export const LAYOUTS: readonly UpstreamLayout[] = [releaseFeed, sidecar, datedFolders, checksumFile, marker];
 
 /** How discovery reads a definition's upstream, or why it cannot; `tracks`: its `upstream_tracks`. */
 export type DefinitionUpstream = { layout: string; source: UpstreamSource; tracks?: string[] } | { problem: string };
@@ -37,42 +38,41 @@ export function layoutOf(source: UpstreamSource): string | undefined {
 }
 
 /**
- * The upstream a definition names: the layout it names, else the one its URLs' shape tells. Undefined when it
- * names none (no `upstream_layout`, and not both URLs, which every layout reads).
+ * The upstream a definition names: the layout it names, else the one its keys tell. Undefined when it names
+ * none (no `upstream_layout`, and not `latest_url` with `latest_checksum_url` or `latest_asset`).
  */
 export function upstreamOf(
-  def: Pick<ImageDefinition, 'latest_url' | 'latest_checksum_url' | 'upstream_layout' | 'upstream_tracks'>,
+  def: Pick<ImageDefinition, SourceKey | 'upstream_layout' | 'upstream_tracks'>,
 ): DefinitionUpstream | undefined {
-  const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl, upstream_layout: named } = def;
+  const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl, latest_asset: asset } = def;
+  const named = def.upstream_layout;
   const unknown = unknownLayout(named);
   if (unknown !== undefined) return { problem: `upstream_layout ${unknown}` };
-  if (named !== undefined && layoutNamed(named).latestUrlOnly) return latestUrlOnly(def, named);
-  if (def.upstream_tracks !== undefined) {
-    const readers = LAYOUTS.filter((layout) => layout.latestUrlOnly).map((layout) => layout.name);
-    return { problem: `upstream_tracks is read by upstream_layout ${readers.join(', ')} only; name it` };
+  if (named !== undefined) {
+    const { reads } = layoutNamed(named);
+    const missing = reads.find((key) => def[key] === undefined);
+    if (missing !== undefined)
+      return { problem: `upstream_layout ${named} reads ${reads.join(' and ')}; ${missing} is missing` };
+  } else if (latestUrl === undefined || (latestChecksumUrl === undefined && asset === undefined)) {
+    return asset === undefined ? undefined : { problem: 'latest_asset names a release asset; latest_url is missing' };
   }
-  if (latestUrl === undefined || latestChecksumUrl === undefined) {
-    if (named === undefined) return undefined;
-    const missing = latestUrl === undefined ? 'latest_url' : 'latest_checksum_url';
-    return { problem: `upstream_layout ${named} reads latest_url and latest_checksum_url; ${missing} is missing` };
-  }
-  const source = { latestUrl, latestChecksumUrl };
+  const problem = asset === undefined ? undefined : assetProblem(asset);
+  if (problem !== undefined) return { problem: `latest_asset ${problem}` };
+  const source: UpstreamSource = {
+    latestUrl: latestUrl as string,
+    ...(latestChecksumUrl && { latestChecksumUrl }),
+    ...(asset && { asset }),
+  };
   const layout = named ?? layoutOf(source);
-  return layout === undefined ? { problem: unrecognised(source) } : { layout, source };
+  if (layout === undefined) return { problem: unrecognised(source) };
+  return def.upstream_tracks === undefined ? { layout, source } : tracked(layout, source, def.upstream_tracks);
 }
 
-/** A layout that reads latest_url alone: a checksum URL is refused rather than left unread. */
-function latestUrlOnly(
-  def: Pick<ImageDefinition, 'latest_url' | 'latest_checksum_url' | 'upstream_tracks'>,
-  layout: string,
-) {
-  if (def.latest_url === undefined) return { problem: `upstream_layout ${layout} reads latest_url, which is missing` };
-  if (def.latest_checksum_url !== undefined) {
-    const why = 'the checksum is the .CHECKSUM file beside the file the marker names';
-    return { problem: `upstream_layout ${layout} reads latest_url only (${why}); remove latest_checksum_url` };
-  }
-  const tracks = def.upstream_tracks;
-  return { layout, source: { latestUrl: def.latest_url }, ...(tracks !== undefined && { tracks }) };
+/** `upstream_tracks` is read by a layout whose builds name their version; for any other it is a problem. */
+function tracked(layout: string, source: UpstreamSource, tracks: string[]): DefinitionUpstream {
+  if (layoutNamed(layout).tracks) return { layout, source, tracks };
+  const readers = LAYOUTS.filter((candidate) => candidate.tracks).map((candidate) => candidate.name);
+  return { problem: `upstream_tracks is read by upstream_layout ${readers.join(', ')} only; name it` };
 }
 
 /** Why a source has no layout: a definition whose URLs no layout recognises must name one. */

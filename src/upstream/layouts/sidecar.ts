@@ -16,6 +16,7 @@ import {
  */
 export const sidecar: UpstreamLayout = {
   name: 'sidecar',
+  reads: ['latest_url', 'latest_checksum_url'],
 
   recognises(source: UpstreamSource): boolean {
     if (source.latestChecksumUrl === undefined) return false;

@@ -378,6 +378,23 @@ describe('resume-import', () => {
     expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public' });
   });
 
+  it('an importing image a converting Glance already set to raw: the source still checked as the qcow2 it is', async () => {
+    const h = withSource(harness(server));
+    h.cloud.stores = (bytes) => ({ bytes: Uint8Array.from(bytes).reverse(), disk_format: 'raw' });
+    const image = h.cloud.seed(
+      { ...leftBehind(h, 'importing'), disk_format: 'raw' },
+      { running: { method: 'web-download', bytes: DATA } },
+    );
+    const report = await h.run([resumeOf(image)]);
+    expect(report.results[0]).toMatchObject({
+      status: 'done',
+      imageId: image.id,
+      verification: { state: 'source-verified', detail: expect.stringMatching(/^source sha512 = the definition's; /) },
+    });
+    expect(h.cloud.of('DELETE')).toEqual([]);
+    expect(h.cloud.images.get(image.id)).toMatchObject({ status: 'active', visibility: 'public' });
+  });
+
   it('a queued image whose import task is still running: waits, no second import', async () => {
     const h = withSource(harness(server));
     const image = h.cloud.seed(leftBehind(h, 'queued'), {

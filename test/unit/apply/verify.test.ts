@@ -85,22 +85,29 @@ describe('verified by default', () => {
     neverPublished(h);
   });
 
-  it('a converting Glance (image_conversion to raw): source verified, the link not checked named', async () => {
-    const h = serving(DATA);
-    h.cloud.stores = (bytes) => ({ bytes: Uint8Array.from(bytes).reverse(), disk_format: 'raw' });
-    const result = await runOne(h, digest('sha256', DATA));
-    expect(result).toMatchObject({
-      status: 'done',
-      message: 'source verified, not end to end: Glance converted it to raw; its sha512 is of the converted data',
-      verification: {
-        state: 'source-verified',
-        detail:
-          "source sha256 = the definition's; not end to end: Glance converted it to raw; its sha512 is of the " +
-          'converted data',
-      },
-    });
-    expect(h.cloud.firstPublic.size).toBe(1);
-  });
+  const CONVERTED = [
+    ['web-download', {}, 'its own copy of the source'],
+    ['glance-direct (--prefetch always)', { prefetch: 'always' }, 'the bytes the tool sent'],
+  ] as const;
+
+  it.each(CONVERTED)(
+    'a converting Glance (image_conversion to raw), by %s: source verified, the link not checked named',
+    async (_method, settings, what) => {
+      const h = serving(DATA, settings);
+      h.cloud.stores = (bytes) => ({ bytes: Uint8Array.from(bytes).reverse(), disk_format: 'raw' });
+      const result = await runOne(h, digest('sha256', DATA));
+      const glance = `Glance converted ${what} to raw; its sha512 is of the raw data, not compared`;
+      expect(result).toMatchObject({
+        status: 'done',
+        message: `source verified, not end to end: ${glance}`,
+        verification: {
+          state: 'source-verified',
+          detail: `source sha256 = the definition's; not end to end: ${glance}`,
+        },
+      });
+      expect(h.cloud.firstPublic.size).toBe(1);
+    },
+  );
 });
 
 describe('the format inspector on every method', () => {

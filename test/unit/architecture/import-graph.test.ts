@@ -11,7 +11,7 @@ const SRC = path.resolve(import.meta.dirname, '../../../src');
 const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
   ['run'],
-  ['plan', 'status', 'scs', 'upstream', 'apply'],
+  ['plan', 'status', 'scs', 'upstream', 'apply', 'eol'],
   ['definitions', 'sources', 'openstack'],
   ['net', 'config', 'yaml'],
   ['util'],

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { warnStale } from '../../../src/cli/commands/discovery-report.js';
+import { discoveryOutput, reportDiscovery, warnStale } from '../../../src/cli/commands/discovery-report.js';
+import type { RunDefinitions } from '../../../src/upstream/for-run.js';
 import { def, version } from '../plan/helpers.js';
 
 function capture(): { log: pino.Logger; lines: () => string[] } {
@@ -51,5 +52,47 @@ describe('warnStale: definitions whose newest build is past scs-0102 replacement
     const { log, lines } = capture();
     warnStale([def({ name: 'Old', meta: { replace_frequency: 'weekly' }, versions: ['20261101'] })], log, now);
     expect(lines()).toEqual([expect.stringMatching(/^\[Old\] version 20261101 is stale .*: define a newer version$/)]);
+  });
+});
+
+describe('reportDiscovery and discoveryOutput (--update)', () => {
+  const held = def({ name: 'Ubuntu 24.04', versions: ['20261101', '20990101'] });
+  const warning = 'images.yml: Ubuntu 24.04 holds 1 version dated after tomorrow (2026-12-01): 20990101 (line 10). …';
+  const failed = def({ name: 'Failed', versions: ['20990101'] });
+  const run: RunDefinitions = {
+    definitions: [held, failed],
+    discovered: [
+      { definition: held, requests: 2, warning, decision: { kind: 'current', version: '20261101' } },
+      {
+        definition: failed,
+        requests: 1,
+        warning: 'images.yml: Failed holds …',
+        error: 'https://x/: answered HTTP 404',
+      },
+    ],
+    failures: [{ definition: 'Failed', message: 'https://x/: answered HTTP 404' }],
+  };
+
+  it('logs each warning and each failure once, whether the upstream answered or not', () => {
+    const { log, lines } = capture();
+    reportDiscovery(run, log);
+    expect(lines()).toEqual([
+      `[Ubuntu 24.04] ${warning}`,
+      '[Ubuntu 24.04] up to date: the newest upstream build is version 20261101',
+      '[Failed] images.yml: Failed holds …',
+      '[Failed] upstream failed: https://x/: answered HTTP 404',
+    ]);
+  });
+
+  it('carries the warning in the JSON document', () => {
+    expect(discoveryOutput(run).upstream).toEqual([
+      { definition: 'Ubuntu 24.04', status: 'current', warning },
+      {
+        definition: 'Failed',
+        status: 'failed',
+        error: 'https://x/: answered HTTP 404',
+        warning: 'images.yml: Failed holds …',
+      },
+    ]);
   });
 });

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_IMPORTING } from '../../../src/apply/executor.js';
 import { DEFAULT_RETRY_BUDGET_MS } from '../../../src/openstack/retry.js';
-import { declareProgram } from '../../../src/cli/options.js';
+import { DEFAULT_EOL_API, declareProgram } from '../../../src/cli/options.js';
+import { DEFAULT_EOL_API as EOL_API } from '../../../src/upstream/end-of-life.js';
 import { runMain } from './run-main.js';
 
-const COMMANDS = ['info', 'status', 'check', 'update'] as const;
+const COMMANDS = ['info', 'status', 'check', 'update', 'eol'] as const;
 
 /** The options only a run without a command takes. */
 const MANAGE_ONLY = ['--hide', '--delete', '--latest', '--check-only', '--share-image', '--max-importing', '--no-wait'];
@@ -32,6 +33,10 @@ describe('help, as a modern command line gives it', () => {
       ['--scs-version', '--cloud', '--timeout', '--retry-budget', '--output', '--log-format', '--debug', '--help'],
     ],
     ['update', ['--images', '--filter', '--dry-run', '--parallel', '--timeout', '--output', '--log-format', '--debug']],
+    [
+      'eol',
+      ['--images', '--filter', '--force', '--today', '--warn-days', '--eol-api', '--timeout', '--output', '--debug'],
+    ],
     [
       'status',
       [
@@ -118,6 +123,10 @@ describe('help, as a modern command line gives it', () => {
 
   it('prints the version', async () => {
     expect((await runMain(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("declares --eol-api's default as the end-of-life reader's", () => {
+    expect(DEFAULT_EOL_API).toBe(EOL_API);
   });
 
   it("declares --max-importing's default as the executor's", () => {

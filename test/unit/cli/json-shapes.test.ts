@@ -15,6 +15,7 @@ import {
   cloudsDocument,
   dryRunDocument,
   type ERROR_KINDS,
+  eolDocument,
   errorDocument,
   fatalLine,
   infoDocument,
@@ -24,6 +25,7 @@ import {
   updateDocument,
 } from './json-shapes.js';
 import { runMain } from './run-main.js';
+import { answerText } from '../eol/helpers.js';
 
 // Every stdout document of `--output json`, and every line of `--log-format json`, produced for real
 // (in-process, against a fake Keystone and Glance) and checked against the README's shapes (json-shapes.ts).
@@ -400,6 +402,53 @@ describe('the stdout documents of --output json have the README shapes', () => {
   });
 });
 
+/** endoflife.date's API v0 as the fixtures answer it, at http://eol.test/ (else 404); other URLs the source's. */
+const endOfLifeApi: FetchLike = async (url, init) => {
+  if (!url.startsWith('http://eol.test/')) return sourceFetch(url, init);
+  const product = /^http:\/\/eol\.test\/(v0\/[\w-]+\.json)$/.exec(url)?.[1];
+  if (product === undefined) return new Response('not found', { status: 404 }) as never;
+  return new Response(answerText(product)) as never;
+};
+const SHIPPED = path.resolve(import.meta.dirname, '../../../images');
+const EOL_ARGS = [
+  'eol',
+  '--images',
+  SHIPPED,
+  '--today',
+  '2026-12-07',
+  '--eol-api',
+  'http://eol.test/v0/{product}.json',
+];
+
+describe('the eol document', () => {
+  it('the shipped catalogue: past, supported, unknown, releases not defined (exit 1)', async () => {
+    const result = await run([...EOL_ARGS, '--output', 'json'], clouds, endOfLifeApi);
+    expect(result.code, result.stderr).toBe(1);
+    const document = expectShape(eolDocument, result.stdout);
+    expect(new Set(document.definitions.map((entry) => entry.state))).toEqual(new Set(['supported', 'unknown']));
+    expect(document.notDefined.some((release) => release.newer)).toBe(true);
+    const past = await run(
+      [...EOL_ARGS, '--filter', 'Debian', '--today', '2028-07-01', '--output', 'json'],
+      clouds,
+      endOfLifeApi,
+    );
+    expect(expectShape(eolDocument, past.stdout).definitions.map((entry) => entry.state)).toEqual([
+      'past',
+      'supported',
+    ]);
+  });
+
+  it('an API that answers something else: the ERROR, kind upstream', async () => {
+    const result = await run(
+      [...EOL_ARGS, '--eol-api', 'http://eol.test/{product}', '--output', 'json'],
+      clouds,
+      endOfLifeApi,
+    );
+    expect(result.code).toBe(2);
+    expect(expectShape(errorDocument, result.stdout).error.kind).toBe('upstream');
+  });
+});
+
 describe('every error kind is the README ERROR', () => {
   const cases: Array<[(typeof ERROR_KINDS)[number], string[]]> = [
     ['usage', ['--no-such-flag']],
@@ -470,11 +519,12 @@ describe('--log-format json: every line on both streams is JSON of the README sh
     ['info', ['info', '--cloud', 'good'], infoDocument],
     ['status', ['status', '--cloud', 'good', '--images', images], statusDocument],
     ['check', ['check', '--cloud', 'good'], checkDocument],
+    ['eol', EOL_ARGS, eolDocument],
     ['a usage error', ['--parallel', '0'], errorDocument],
     ['a definition error', ['--images', badDefinitions()], errorDocument],
     ['an authentication error', ['--cloud', 'broken', '--images', images], errorDocument],
   ] as const)('%s', async (_name, args, document) => {
-    const result = await run([...args, '--output', 'text', '--log-format', 'json']);
+    const result = await run([...args, '--output', 'text', '--log-format', 'json'], clouds, endOfLifeApi);
     const lines = expectJsonLines(result, document);
     if (result.code === 2) expect(lines.at(-1)?.level).toBe('fatal');
   });
@@ -518,6 +568,11 @@ describe('the schemas reject what the README does not document', () => {
       { cloud: 'c', scsVersion: 'v2', verdict: 'PASS', images: [], standardImages: [], recencyNameWarnings: [] },
     ],
     ['update', updateDocument, { dryRun: false, definitions: [], files: [] }],
+    [
+      'eol',
+      eolDocument,
+      { today: '2026-12-07', warnDays: 90, api: 'a', findings: 0, definitions: [], notDefined: [], products: [] },
+    ],
     ['fatal', fatalLine, { level: 'fatal', time, msg: 'm', exitCode: 2, meaning: error.meaning, kind: 'usage' }],
   ];
 

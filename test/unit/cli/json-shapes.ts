@@ -24,6 +24,7 @@ export const ERROR_KINDS = [
   'authentication',
   'connection',
   'http',
+  'upstream',
   'internal',
 ] as const;
 export const ACTION_KINDS = ['import', 'resume-import', 'update', 'rename', 'delete'] as const;
@@ -163,7 +164,7 @@ export const updateDocument = z.strictObject({
     z.strictObject({
       name: z.string(),
       file: z.string(),
-      layout: z.enum(['dated-folders', 'checksum-file', 'sidecar', 'marker']).nullable(),
+      layout: z.enum(['release-feed', 'dated-folders', 'checksum-file', 'sidecar', 'marker']).nullable(),
       track: z.string().optional(),
       current: z
         .strictObject({
@@ -177,7 +178,8 @@ export const updateDocument = z.strictObject({
         .strictObject({
           version: z.string().nullable(),
           url: z.string(),
-          checksum: z.string(),
+          checksum: z.string().nullable(),
+          checksumComputed: z.boolean(),
           date: z.string().nullable(),
         })
         .nullable(),
@@ -185,6 +187,7 @@ export const updateDocument = z.strictObject({
       changed: z.boolean(),
       requests: int.nonnegative(),
       error: z.string().optional(),
+      warning: z.string().optional(),
     }),
   ),
   files: z.array(
@@ -195,6 +198,41 @@ export const updateDocument = z.strictObject({
       error: z.string().optional(),
     }),
   ),
+});
+
+/** `eol` ("End of life"). */
+const day = z.iso.date();
+export const EOL_STATES = ['past', 'near', 'supported', 'unknown'] as const;
+export const eolDocument = z.strictObject({
+  today: day,
+  warnDays: int.nonnegative(),
+  api: z.string(),
+  findings: int.nonnegative(),
+  definitions: z.array(
+    z.strictObject({
+      definition: z.string(),
+      file: z.string(),
+      enabled: z.boolean(),
+      versions: z.array(z.string()),
+      product: z.string().nullable(),
+      cycle: z.string().nullable(),
+      state: z.enum(EOL_STATES),
+      endOfLife: day.nullable(),
+      judgedOn: z.enum(['eol', 'extendedSupport']).nullable(),
+      daysLeft: int.nullable(),
+      why: z.string(),
+    }),
+  ),
+  notDefined: z.array(
+    z.strictObject({
+      product: z.string(),
+      cycle: z.string(),
+      releaseDate: day.nullable(),
+      endOfLife: day.nullable(),
+      newer: z.boolean(),
+    }),
+  ),
+  products: z.array(z.strictObject({ product: z.string(), url: z.url(), cycles: int.positive() })),
 });
 
 /** `IMAGE` of `status`. */

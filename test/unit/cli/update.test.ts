@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../../src/net/fetch.js';
+import { FakeClock } from '../net/fake-clock.js';
 import { runMain } from './run-main.js';
 
 const UBUNTU = 'https://cloud-images.ubuntu.com/releases/noble';
@@ -129,6 +130,7 @@ describe('image-manager update', () => {
           version: '20261120',
           url: `${UBUNTU}/release-20261120/ubuntu-24.04-server-cloudimg-amd64.img`,
           checksum: `sha256:${hex('2')}`,
+          checksumComputed: false,
           date: '20261120',
         },
         requests: 2,
@@ -168,6 +170,35 @@ describe('image-manager update', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Ubuntu 24.04: upstream offers 20260901, older than 20260926: not taken');
     expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('a version held dated after tomorrow blocks nothing: the build is written, the version stays, a warning says so', async () => {
+    const { dir, file, text } = catalogue();
+    const future = `      - version: '20990101'
+        url: ${UBUNTU}/release-20990101/ubuntu-24.04-server-cloudimg-amd64.img
+        checksum: sha256:${hex('9')}
+        build_date: 2099-01-01
+`;
+    writeFileSync(file, text.replace(ubuntuVersion, `${ubuntuVersion}${future}`));
+    const line = readFileSync(file, 'utf8').split('\n').indexOf("      - version: '20990101'") + 1;
+    const clock = new FakeClock(Date.parse('2026-12-07T12:00:00Z'));
+    const { fetch } = upstream({ ...ubuntuPages('20261120', hex('2')), ...almaPages });
+    const warning =
+      `${file}: Ubuntu 24.04 holds 1 version dated after tomorrow (2026-12-08): 20990101 (line ${line}). ` +
+      'No real build is dated so: it does not count as the newest build and upstream builds are still taken; ' +
+      'correct its build_date or remove it (until then it sorts as the newest)';
+    const json = await runMain(['update', '--images', dir, '--dry-run', '--output', 'json'], { fetch, clock });
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).definitions[0]).toMatchObject({ name: 'Ubuntu 24.04', status: 'new', warning });
+    expect(json.stderr.split(warning)).toHaveLength(2);
+
+    const written = await runMain(['update', '--images', dir], { fetch, clock });
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout.startsWith(`Ubuntu 24.04: warning: ${warning}\nUbuntu 24.04: `)).toBe(true);
+    const after = readFileSync(file, 'utf8');
+    expect(after).toContain(newUbuntuEntry);
+    expect(after).toContain(future);
+    expect(after).not.toContain("version: '20260926'");
   });
 
   it('a failing upstream fails its definition (exit 1, named with its URL), other files are written, its file is not', async () => {

@@ -21,6 +21,11 @@ const LAYOUTS: Readonly<Record<string, string>> = {
   'Fedora 44': 'checksum-file',
 };
 
+/** Definitions that follow a releases feed (`latest_url`) and the asset its releases attach (`latest_asset`). */
+const FEEDS: Readonly<Record<string, RegExp>> = {
+  'Garden Linux': /^openstack-gardener_prod-amd64-1877\.\d+-[0-9a-f]{8}\.tar\.xz$/,
+};
+
 /** Marker files (OSISM's buckets): the tracks each follows, none for one marker. */
 const MARKERS: Readonly<Record<string, string[] | undefined>> = {
   'ubuntu-capi-image': ['1.35', '1.36', '1.37'],
@@ -28,7 +33,7 @@ const MARKERS: Readonly<Record<string, string[] | undefined>> = {
 };
 
 /** Pinned versions: nothing upstream to follow. */
-const PINNED = ['Cirros', 'Flatcar Container Linux', 'Talos Linux', 'Garden Linux', 'openSUSE Leap 16.0'];
+const PINNED = ['Cirros', 'Flatcar Container Linux', 'Talos Linux', 'openSUSE Leap 16.0'];
 
 type WithUpstream = ImageDefinition & { latest_url: string; latest_checksum_url: string };
 
@@ -51,12 +56,30 @@ function newestUrl(def: ImageDefinition): string {
 describe('upstreams of the shipped catalogue (images/)', () => {
   it('loads without warnings, and the tables name every definition once', () => {
     expect(warnings).toEqual([]);
-    const named = [...Object.keys(LAYOUTS), ...Object.keys(MARKERS), ...PINNED];
+    const named = [...Object.keys(LAYOUTS), ...Object.keys(FEEDS), ...Object.keys(MARKERS), ...PINNED];
     expect(definitions.map((def) => def.name).sort()).toEqual(named.sort());
   });
 
+  it.each(Object.entries(FEEDS))(
+    '%s follows a GitHub releases feed, its version in the shape update pins',
+    (name, asset) => {
+      const def = definitions.find((candidate) => candidate.name === name) as ImageDefinition;
+      expect(upstreamOf(def)).toEqual({
+        layout: 'release-feed',
+        source: { latestUrl: def.latest_url, asset: def.latest_asset },
+      });
+      expect(def.latest_url).toMatch(/^https:\/\/api\.github\.com\/repos\/[^/]+\/[^/]+\/releases(?:\?per_page=100)?$/);
+      const written = splitUrl(newestUrl(def));
+      expect(written.file).toMatch(asset);
+      expect(written.file).toMatch(placeholderPattern(def.latest_asset as string));
+      expect(written.dir).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/[^/]+$/);
+    },
+  );
+
   it('names latest_url and latest_checksum_url for every enabled definition that is replaced upstream', () => {
-    const rolling = definitions.filter((def) => def.enable && def.meta.replace_frequency !== 'never');
+    const rolling = definitions.filter(
+      (def) => def.enable && def.meta.replace_frequency !== 'never' && def.latest_asset === undefined,
+    );
     expect(rolling.length).toBeGreaterThan(0);
     for (const def of rolling) withUpstream(def);
   });
@@ -82,6 +105,7 @@ describe('upstreams of the shipped catalogue (images/)', () => {
     expect(def, name).toBeDefined();
     expect(def?.latest_url).toBeUndefined();
     expect(def?.latest_checksum_url).toBeUndefined();
+    expect(def?.latest_asset).toBeUndefined();
   });
 
   it('uses https and keeps the checksum file on the image host', () => {

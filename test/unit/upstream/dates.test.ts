@@ -1,36 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateInName, httpDateToYmd, ymdToIsoDate } from '../../../src/upstream/dates.js';
-
-describe('dateInName', () => {
-  it('finds the build date in upstream file names', () => {
-    expect(dateInName('AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2')).toBe('20260526');
-    expect(dateInName('debian-13-genericcloud-amd64-daily-20251127-2309.qcow2')).toBe('20251127');
-    expect(dateInName('CentOS-Stream-GenericCloud-9-20260714.1.x86_64.qcow2')).toBe('20260714');
-    expect(dateInName('noble-server-cloudimg-riscv64.daily.20260615.20260705.image_changelog.json')).toBe('20260615');
-  });
-
-  it('gives undefined for names without a date', () => {
-    expect(dateInName('ubuntu-24.04-server-cloudimg-amd64.img')).toBeUndefined();
-    expect(dateInName('Fedora-Cloud-Base-Generic-44-1.7.x86_64.qcow2')).toBeUndefined();
-    expect(dateInName('CentOS-7-x86_64-GenericCloud-2211.qcow2')).toBeUndefined();
-    expect(dateInName('')).toBeUndefined();
-  });
-
-  it('only takes runs of exactly 8 digits', () => {
-    expect(dateInName('image-202605261.qcow2')).toBeUndefined();
-    expect(dateInName('image-1202605260.qcow2')).toBeUndefined();
-    expect(dateInName('image-2026052.qcow2')).toBeUndefined();
-  });
-
-  it('skips 8-digit runs that are no calendar date between 1990 and 2099', () => {
-    expect(dateInName('size-12345678-built-20260102.qcow2')).toBe('20260102');
-    expect(dateInName('x-20260230.qcow2')).toBeUndefined();
-    expect(dateInName('x-19891231.qcow2')).toBeUndefined();
-    expect(dateInName('x-19900101.qcow2')).toBe('19900101');
-    expect(dateInName('x-20991231.qcow2')).toBe('20991231');
-    expect(dateInName('x-21000101.qcow2')).toBeUndefined();
-  });
-});
+import { httpDateToYmd, ymdToIsoDate } from '../../../src/upstream/dates.js';
 
 describe('httpDateToYmd', () => {
   it('reads an IMF-fixdate', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VersionDefinition } from '../../../src/definitions/types.js';
 import type { FetchLike } from '../../../src/net/fetch.js';
 import { definitionsForRun } from '../../../src/upstream/for-run.js';
-import { decideUpdate } from '../../../src/upstream/next-version.js';
+import { decideUpdate, withNewVersion } from '../../../src/upstream/next-version.js';
 import { discoverUpdates } from '../../../src/upstream/refresh.js';
 import { FakeClock } from '../net/fake-clock.js';
 import { FakeUpstream, upstreamDefinition, writtenVersion } from './fake-upstream.js';
@@ -10,6 +10,8 @@ import { FakeUpstream, upstreamDefinition, writtenVersion } from './fake-upstrea
 // Dates an upstream gives cannot hold a definition back: each case below was taken before.
 
 const DIGEST = 'c'.repeat(64);
+/** The last day a build may be dated on 2026-12-07. */
+const LATEST_DAY = '20261208';
 
 const UBUNTU = 'https://cloud-images.ubuntu.com/noble/';
 const ubuntu = upstreamDefinition(
@@ -94,7 +96,7 @@ describe('the newest build is told by build date, never by version labels', () =
   const def = (versions: VersionDefinition[]) => upstreamDefinition('Image', undefined, versions);
 
   it('a build older than a version labelled 2026-03-01 is not written (no downgrade)', () => {
-    expect(decideUpdate(def([writtenVersion('2026-03-01')]), { ...build, date: '20260201' })).toEqual({
+    expect(decideUpdate(def([writtenVersion('2026-03-01')]), { ...build, date: '20260201' }, LATEST_DAY)).toEqual({
       kind: 'older',
       newest: '2026-03-01',
       offered: '20260201',
@@ -103,16 +105,83 @@ describe('the newest build is told by build date, never by version labels', () =
 
   it('a build older than a version labelled 9.4 built 2026-03-01 is not written', () => {
     const held = def([writtenVersion('9.4', { build_date: '2026-03-01' })]);
-    expect(decideUpdate(held, { ...build, date: '20260201' })).toMatchObject({ kind: 'older', newest: '9.4' });
+    expect(decideUpdate(held, { ...build, date: '20260201' }, LATEST_DAY)).toMatchObject({
+      kind: 'older',
+      newest: '9.4',
+    });
   });
 
   it('the newest held build counts wherever it stands in the file', () => {
     const held = def([writtenVersion('20260301'), writtenVersion('20260101')]);
-    expect(decideUpdate(held, { ...build, date: '20260201' })).toMatchObject({ kind: 'older', newest: '20260301' });
+    expect(decideUpdate(held, { ...build, date: '20260201' }, LATEST_DAY)).toMatchObject({
+      kind: 'older',
+      newest: '20260301',
+    });
   });
 
   it('a version labelled v20260301 is still updated by a newer build', () => {
-    const decision = decideUpdate(def([writtenVersion('v20260301')]), { ...build, date: '20260401' });
+    const decision = decideUpdate(def([writtenVersion('v20260301')]), { ...build, date: '20260401' }, LATEST_DAY);
     expect(decision).toMatchObject({ kind: 'new', version: { version: '20260401', build_date: '2026-04-01' } });
+  });
+});
+
+describe('a version already held dated after tomorrow (written by hand or an older tool)', () => {
+  // 2026-12-07, as above: 20261201 is a real build, 20990101 none.
+  const clock = new FakeClock(Date.parse('2026-12-07T23:30:00Z'));
+  const options = (fetch: FetchLike) => ({ fetch, parallel: 2, timeoutMs: 5000, clock });
+  const future = writtenVersion('20990101', { build_date: '2099-01-01', line: 31 });
+  const held = { ...ubuntu, file: 'images/ubuntu.yml', versions: [...ubuntu.versions, future] };
+
+  it('no longer blocks a real build, stays in the definition, and is warned about once', async () => {
+    const [result] = await discoverUpdates([held], options(ubuntuWith('20261130').fetch));
+    expect(result?.error).toBeUndefined();
+    expect(result?.decision).toMatchObject({
+      kind: 'new',
+      version: { version: '20261201' },
+      drop: { version: '20261101' },
+    });
+    expect(result?.warning).toBe(
+      'images/ubuntu.yml: Ubuntu 24.04 holds 1 version dated after tomorrow (2026-12-08): 20990101 (line 31). ' +
+        'No real build is dated so: it does not count as the newest build and upstream builds are still taken; ' +
+        'correct its build_date or remove it (until then it sorts as the newest)',
+    );
+    if (result?.decision?.kind !== 'new') return;
+    expect(withNewVersion(held, result.decision).versions.map((entry) => entry.version)).toEqual([
+      '20261201',
+      '20990101',
+    ]);
+  });
+
+  it('is not counted by its label either, and a build older than the real newest is still not taken', () => {
+    const byLabel = { ...held, versions: [writtenVersion('20261101'), writtenVersion('v20990101')] };
+    const build = {
+      url: `${UBUNTU}20261201/noble-server-cloudimg-amd64.img`,
+      checksum: { algo: 'sha256', hex: DIGEST },
+    };
+    expect(decideUpdate(byLabel, { ...build, date: '20261201' }, LATEST_DAY)).toMatchObject({ kind: 'new' });
+    expect(decideUpdate(byLabel, { ...build, date: '20261001' }, LATEST_DAY)).toEqual({
+      kind: 'older',
+      newest: '20261101',
+      offered: '20261001',
+    });
+  });
+
+  it('--update plans the real build, with the warning', async () => {
+    const run = await definitionsForRun([held], [], {
+      ...options(ubuntuWith('20261130').fetch),
+      update: true,
+      tag: 'managed_by_image_manager',
+    });
+    expect(run.failures).toEqual([]);
+    expect(run.definitions[0]?.versions.map((entry) => entry.version)).toEqual(['20261201', '20990101']);
+    expect(run.discovered[0]?.warning).toMatch(
+      /^images\/ubuntu\.yml: Ubuntu 24\.04 holds 1 version .*20990101 \(line 31\)/,
+    );
+  });
+
+  it('a definition without one gets no warning', async () => {
+    const [result] = await discoverUpdates([ubuntu], options(ubuntuWith('20261130').fetch));
+    expect(result?.decision?.kind).toBe('new');
+    expect(result).not.toHaveProperty('warning');
   });
 });

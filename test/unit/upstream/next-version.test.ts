@@ -12,6 +12,8 @@ import {
 import { upstreamDefinition, writtenVersion } from './fake-upstream.js';
 
 const digest = (char: string) => ({ algo: 'sha256', hex: char.repeat(64) });
+/** The last day a build may be dated, after every date below. */
+const LATEST_DAY = '20261208';
 
 function build(
   date: string,
@@ -73,7 +75,7 @@ describe('listsBuild', () => {
 
 describe('decideUpdate', () => {
   it('current: the definition lists the digest', () => {
-    expect(decideUpdate(definition('20260101', '20260201'), build('20260301', '1'))).toEqual({
+    expect(decideUpdate(definition('20260101', '20260201'), build('20260301', '1'), LATEST_DAY)).toEqual({
       kind: 'current',
       version: '20260101',
     });
@@ -83,11 +85,14 @@ describe('decideUpdate', () => {
     const url = 'https://cloud-images.ubuntu.com/noble/20260201/noble-server-cloudimg-amd64.img';
     const { checksum: _dropped, ...withoutDigest } = writtenVersion('20260201', { url });
     const def = upstreamDefinition('Ubuntu 24.04', undefined, [withoutDigest]);
-    expect(decideUpdate(def, build('20260201', '9', url))).toEqual({ kind: 'current', version: '20260201' });
+    expect(decideUpdate(def, build('20260201', '9', url), LATEST_DAY)).toEqual({
+      kind: 'current',
+      version: '20260201',
+    });
   });
 
   it('older: a build dated before the newest defined version is not taken', () => {
-    expect(decideUpdate(definition('20260101', '20260201'), build('20260115', '9'))).toEqual({
+    expect(decideUpdate(definition('20260101', '20260201'), build('20260115', '9'), LATEST_DAY)).toEqual({
       kind: 'older',
       newest: '20260201',
       offered: '20260115',
@@ -96,7 +101,7 @@ describe('decideUpdate', () => {
 
   it('new: the build dated after the newest, dropping the oldest so the length stays', () => {
     const def = definition('20260101', '20260201', '20260301');
-    const decision = newDecision(decideUpdate(def, build('20260401', '9')));
+    const decision = newDecision(decideUpdate(def, build('20260401', '9'), LATEST_DAY));
     expect(decision.version).toEqual({
       line: def.line,
       version: '20260401',
@@ -115,7 +120,7 @@ describe('decideUpdate', () => {
 
   it('new: a single version stays single', () => {
     const def = definition('20260101');
-    const decision = newDecision(decideUpdate(def, build('20260201', '9')));
+    const decision = newDecision(decideUpdate(def, build('20260201', '9'), LATEST_DAY));
     expect(decision.drop?.version).toBe('20260101');
     const updated = withNewVersion(def, decision);
     expect(updated.versions.map((version) => version.version)).toEqual(['20260201']);
@@ -124,27 +129,27 @@ describe('decideUpdate', () => {
 
   it('new: zero versions adds one and drops nothing', () => {
     const def = definition();
-    const decision = newDecision(decideUpdate(def, build('20260201', '9')));
+    const decision = newDecision(decideUpdate(def, build('20260201', '9'), LATEST_DAY));
     expect(decision).not.toHaveProperty('drop');
     expect(withNewVersion(def, decision).versions.map((version) => version.version)).toEqual(['20260201']);
   });
 
   it('a second build on the same day is DATE.1, a third DATE.2', () => {
     let def = definition('20260101', '20260201');
-    const second = newDecision(decideUpdate(def, build('20260201', '8')));
+    const second = newDecision(decideUpdate(def, build('20260201', '8'), LATEST_DAY));
     expect(second.version.version).toBe('20260201.1');
     expect(second.version.build_date).toBe('2026-02-01');
     def = withNewVersion(def, second);
     expect(def.versions.map((version) => version.version)).toEqual(['20260201', '20260201.1']);
 
-    const third = newDecision(decideUpdate(def, build('20260201', '9')));
+    const third = newDecision(decideUpdate(def, build('20260201', '9'), LATEST_DAY));
     expect(third.version.version).toBe('20260201.2');
     def = withNewVersion(def, third);
     expect(def.versions.map((version) => version.version)).toEqual(['20260201.1', '20260201.2']);
 
     // Each of them is current once written, and an older day is still older.
-    expect(decideUpdate(def, build('20260201', '8'))).toEqual({ kind: 'current', version: '20260201.1' });
-    expect(decideUpdate(def, build('20260131', '7'))).toEqual({
+    expect(decideUpdate(def, build('20260201', '8'), LATEST_DAY)).toEqual({ kind: 'current', version: '20260201.1' });
+    expect(decideUpdate(def, build('20260131', '7'), LATEST_DAY)).toEqual({
       kind: 'older',
       newest: '20260201.2',
       offered: '20260131',
@@ -153,12 +158,47 @@ describe('decideUpdate', () => {
 
   it('a new build after a DATE.N version takes its plain date', () => {
     const def = definition('20260201', '20260201.1');
-    expect(newDecision(decideUpdate(def, build('20260202', '9'))).version.version).toBe('20260202');
+    expect(newDecision(decideUpdate(def, build('20260202', '9'), LATEST_DAY)).version.version).toBe('20260202');
+  });
+});
+
+describe('the order of mixed labels is the build order (issue 16)', () => {
+  const held = (...labels: string[]) =>
+    upstreamDefinition(
+      'Image',
+      undefined,
+      labels.map((label, index) => writtenVersion(label, { checksum: digest(String(index + 1)) })),
+    );
+
+  it('v20260301 held, build 20260401: new, and the newest of the definition', () => {
+    const def = held('v20260301', '20260115');
+    const decision = newDecision(decideUpdate(def, build('20260401', '9'), LATEST_DAY));
+    expect(decision.drop?.version).toBe('20260115');
+    expect(withNewVersion(def, decision).versions.map((version) => version.version)).toEqual(['v20260301', '20260401']);
+  });
+
+  it('drops the oldest build, not the first label: 20260215 before 2026-03-01', () => {
+    // The loader of old gave them in this natural label order and dropped 2026-03-01, the newest.
+    const def = held('2026-03-01', '20260215');
+    const decision = newDecision(decideUpdate(def, build('20260401', '9'), LATEST_DAY));
+    expect(decision.drop?.version).toBe('20260215');
+    expect(withNewVersion(def, decision).versions.map((version) => version.version)).toEqual([
+      '2026-03-01',
+      '20260401',
+    ]);
+  });
+
+  it('2026-03-01 held, build 20260201: not taken', () => {
+    expect(decideUpdate(held('2026-03-01'), build('20260201', '9'), LATEST_DAY)).toEqual({
+      kind: 'older',
+      newest: '2026-03-01',
+      offered: '20260201',
+    });
   });
 });
 
 describe('withNewVersion', () => {
-  it('returns the versions in natural order and leaves the input alone', () => {
+  it('returns the versions in build order, naturally within a day, and leaves the input alone', () => {
     // Written out of order on purpose: the result must be sorted naturally, not appended.
     const def = definition('20260201', '20260201.10', '20260201.9');
     const decision: Extract<UpdateDecision, { kind: 'new' }> = {

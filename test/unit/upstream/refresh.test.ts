@@ -11,7 +11,7 @@ import {
   type RealUpstream,
 } from './fake-upstream.js';
 import { fixture } from './helpers.js';
-import { turns } from '../net/fake-clock.js';
+import { FakeClock, turns } from '../net/fake-clock.js';
 
 const OPTIONS = { parallel: 3, timeoutMs: 5_000 };
 
@@ -96,7 +96,9 @@ describe('discoverUpdates on the real shapes', () => {
   it('a build older than the newest defined version is offered but not taken', async () => {
     const fake = new FakeUpstream(realRoutes());
     const definitions = reals.map((real) => upstreamDefinition(real.name, real, [writtenVersion('20270101')]));
-    const results = await discoverUpdates(definitions, { ...OPTIONS, fetch: fake.fetch });
+    // On 2027-01-01: a version dated after tomorrow would not count (hostile-dates.test.ts).
+    const clock = new FakeClock(Date.parse('2027-01-01T12:00:00Z'));
+    const results = await discoverUpdates(definitions, { ...OPTIONS, fetch: fake.fetch, clock });
     for (const real of reals) {
       expect(byName(results, real.name).decision, real.name).toEqual({
         kind: 'older',
@@ -324,7 +326,7 @@ describe('discoverUpdates and the layout registry', () => {
       definition: upstreamDefinition('Elsewhere', source),
       error:
         `no upstream layout recognises latest_url ${source.latestUrl} with latest_checksum_url ` +
-        `${source.latestChecksumUrl}; name one with upstream_layout (sidecar, dated-folders, checksum-file, marker)`,
+        `${source.latestChecksumUrl}; name one with upstream_layout (release-feed, sidecar, dated-folders, checksum-file, marker)`,
       requests: 0,
     });
     expect(fake.requests).toEqual([]);
