@@ -9,7 +9,7 @@ import {
   type BlockEntry,
 } from './version-lists/nodes.js';
 import { assertRemovable, checkIndices } from './version-lists/shapes.js';
-import { defaultStyle, renderEntry, siblingStyle, type EntryField } from './version-lists/style.js';
+import { defaultStyle, renderEntry, siblingStyle, type EntryField, type EntryStyle } from './version-lists/style.js';
 import { applySplices, fitBlock, type Splice } from './version-lists/splices.js';
 import { expectEntry, verifyOutput, type ExpectedList } from './version-lists/read-back.js';
 
@@ -27,8 +27,8 @@ export interface VersionListEdit {
   image: number;
   /** Indices, in file order, of entries of that image's `versions:` list to remove. */
   remove: number[];
-  /** The entry to add: before the first remaining entry, or after the last one. */
-  insert?: { entry: NewVersionEntry; at: 'start' | 'end' };
+  /** The entry (or entries, in this order) to add: before the first remaining entry, or after the last one. */
+  insert?: { entry: NewVersionEntry | readonly NewVersionEntry[]; at: 'start' | 'end' };
 }
 
 /** One image's edit as splices of the text, and what its versions list must read back as. */
@@ -84,10 +84,11 @@ function planEmptyFlow(src: EditedText, pair: Pair, list: YAMLSeq, edit: Version
   const lineEnd = lineEndAfter(text, end);
   const rest = text.slice(end, lineEnd);
   const kept = rest.trim() === '' ? rest.slice(rest.search(/\r?\n|$/)) : rest;
-  const block = renderEntry(edit.insert.entry, style, src.eol);
+  const block = renderEntries(edit.insert, style, src.eol);
   const replacement = kept.endsWith('\n') ? kept + block : kept + src.eol + block.slice(0, -src.eol.length);
   const splices = [{ start: cut, end: lineEnd, text: replacement }];
-  return { splices, count: 1, expect: expectEntry(0, edit.insert.entry) };
+  const added = entriesOf(edit.insert);
+  return { splices, count: added.length, expect: added.flatMap((entry, i) => expectEntry(i, entry)) };
 }
 
 function planBlockList(src: EditedText, list: YAMLSeq, edit: VersionListEdit): Omit<Plan, 'image'> {
@@ -101,11 +102,13 @@ function planBlockList(src: EditedText, list: YAMLSeq, edit: VersionListEdit): O
     return { start: entry.lineStart, end: entry.end, text: '' };
   });
   const remaining = entries.filter((entry) => !removed.has(entry.index));
-  const count = remaining.length + (edit.insert === undefined ? 0 : 1);
+  const added = edit.insert === undefined ? [] : entriesOf(edit.insert);
+  const count = remaining.length + added.length;
   if (count === 0) throw editError(src.text, listOffset, 'removing every entry without inserting one is not supported');
   if (edit.insert === undefined) return { splices, count, expect: [] };
   splices.push(...insertSplice(src, entries, remaining, splices, edit.insert));
-  return { splices, count, expect: expectEntry(edit.insert.at === 'start' ? 0 : count - 1, edit.insert.entry) };
+  const first = edit.insert.at === 'start' ? 0 : count - added.length;
+  return { splices, count, expect: added.flatMap((entry, i) => expectEntry(first + i, entry)) };
 }
 
 /**
@@ -121,7 +124,7 @@ function insertSplice(
 ): Splice[] {
   const pool = remaining.length > 0 ? remaining : entries;
   const sibling = (insert.at === 'start' ? pool[0] : pool[pool.length - 1]) as BlockEntry;
-  const block = renderEntry(insert.entry, siblingStyle(src, sibling), src.eol);
+  const block = renderEntries(insert, siblingStyle(src, sibling), src.eol);
   if (remaining.length === 0) {
     const removal = splices.find((splice) => splice.start === sibling.lineStart) as Splice;
     removal.text = fitBlock(src, removal.start, removal.end, block);
@@ -129,4 +132,14 @@ function insertSplice(
   }
   const at = insert.at === 'start' ? sibling.lineStart : sibling.end;
   return [{ start: at, end: at, text: fitBlock(src, at, at, block) }];
+}
+
+function entriesOf(insert: NonNullable<VersionListEdit['insert']>): readonly NewVersionEntry[] {
+  return Array.isArray(insert.entry) ? insert.entry : [insert.entry as NewVersionEntry];
+}
+
+function renderEntries(insert: NonNullable<VersionListEdit['insert']>, style: EntryStyle, eol: string): string {
+  return entriesOf(insert)
+    .map((entry) => renderEntry(entry, style, eol))
+    .join('');
 }

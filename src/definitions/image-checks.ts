@@ -42,3 +42,18 @@ export function checkImageVersions(
     }
   });
 }
+
+/** `{track}` in latest_url and `upstream_tracks` go together: each track is put there. */
+export function checkUpstreamTracks(image: ParsedImage, report: Report): void {
+  const holds = image.latest_url?.includes('{track}') === true;
+  if (image.upstream_tracks !== undefined && !holds) {
+    const example = 'e.g. https://example.org/images/last-{track}';
+    report('error', ['upstream_tracks'], `latest_url must hold {track}, where each track goes (${example})`);
+  } else if (holds && image.upstream_tracks === undefined) {
+    report(
+      'error',
+      ['latest_url'],
+      "holds {track} but upstream_tracks names no track (e.g. upstream_tracks: ['1.35'])",
+    );
+  }
+}

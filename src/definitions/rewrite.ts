@@ -32,18 +32,19 @@ export function rewriteFile(file: string, changes: NewVersion[], loaded?: string
   }
   const before = snapshot.text;
   const indexByLine = imageIndexByLine(file, before);
-  const edits = changes.map((change): VersionListEdit => {
-    const image = indexByLine.get(change.definition.line);
+  const edits = byDefinition(changes).map((group): VersionListEdit => {
+    const { definition } = group[0] as NewVersion;
+    const image = indexByLine.get(definition.line);
     if (image === undefined) {
-      throw new VersionEditError(`${file}: image "${change.definition.name}" changed since it was read`);
+      throw new VersionEditError(`${file}: image "${definition.name}" changed since it was read`);
     }
-    const inFileOrder = [...change.definition.versions].sort((a, b) => a.line - b.line);
+    const inFileOrder = [...definition.versions].sort((a, b) => a.line - b.line);
     // A file that lists its newest version first gets the new one first too.
-    const newestFirst = inFileOrder.length > 1 && inFileOrder[0] === change.definition.versions.at(-1);
+    const newestFirst = inFileOrder.length > 1 && inFileOrder[0] === definition.versions.at(-1);
     return {
       image,
-      remove: change.drop ? [inFileOrder.indexOf(change.drop)] : [],
-      insert: { entry: entryOf(change.add), at: newestFirst ? 'start' : 'end' },
+      remove: group.flatMap((change) => (change.drop ? [inFileOrder.indexOf(change.drop)] : [])),
+      insert: { entry: group.map((change) => entryOf(change.add)), at: newestFirst ? 'start' : 'end' },
     };
   });
   const after = editVersionLists(before, edits);
@@ -57,6 +58,14 @@ export function rewriteFile(file: string, changes: NewVersion[], loaded?: string
  */
 export function writeAtomically(rewrite: FileRewrite): void {
   replaceFile(rewrite.snapshot, rewrite.after);
+}
+
+/** The changes of each definition together (a definition with tracks gets one per track), in first-seen order. */
+function byDefinition(changes: NewVersion[]): NewVersion[][] {
+  const groups = new Map<number, NewVersion[]>();
+  for (const change of changes)
+    groups.set(change.definition.line, [...(groups.get(change.definition.line) ?? []), change]);
+  return [...groups.values()];
 }
 
 function imageIndexByLine(file: string, text: string): Map<number, number> {
@@ -85,12 +94,14 @@ function checkRewrite(file: string, text: string, changes: NewVersion[]): void {
   for (const change of changes) {
     const def = result.images.find((image) => image.definition.name === change.definition.name)?.definition;
     const written = def?.versions.find((version) => version.version === change.add.version);
+    const ofDefinition = changes.filter((other) => other.definition === change.definition);
+    const length = change.definition.versions.length + ofDefinition.filter((other) => !other.drop).length;
     const same =
       written !== undefined &&
       written.url === change.add.url &&
       written.checksum?.hex === change.add.checksum?.hex &&
       written.build_date === change.add.build_date &&
-      def?.versions.length === change.definition.versions.length + (change.drop ? 0 : 1);
+      def?.versions.length === length;
     if (!same) {
       const missing = `the rewritten file does not define version ${change.add.version} as found`;
       problems.push(`image "${change.definition.name}": ${missing}`);

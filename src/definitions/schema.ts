@@ -214,6 +214,26 @@ const versionSchema = z.object({
   id: optional(matching(UUID, 'a UUID in lowercase hex (8-4-4-4-12)')),
 });
 
+/** A track goes into a URL's file name: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+const TRACK = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function upstreamTracks() {
+  return custom((value): string[] | { problem: string } => {
+    const quote = "a non-empty list of quoted texts such as ['1.35', '1.36'] (YAML reads unquoted 1.30 as 1.3)";
+    if (!Array.isArray(value) || value.length === 0) return { problem: `must be ${quote}` };
+    const odd = value.find((track) => typeof track !== 'string' || !TRACK.test(track));
+    if (odd !== undefined) {
+      const which =
+        typeof odd === 'string'
+          ? `"${odd}" holds a character other than letters, digits, . _ -`
+          : `${String(odd)} is no text`;
+      return { problem: `must be ${quote}; ${which}` };
+    }
+    const twice = value.find((track, i) => value.indexOf(track) !== i);
+    return twice === undefined ? (value as string[]) : { problem: `names track "${twice}" twice` };
+  });
+}
+
 export const imageSchema = z.object({
   // OIM's schema requires it, but OIM itself treats a missing `enable` as true.
   enable: z.boolean().default(true),
@@ -239,6 +259,8 @@ export const imageSchema = z.object({
   // Not OIM's: an unknown key there. Absent: the layout latest_url and latest_checksum_url have the shape of.
   // The registry of layouts (src/upstream/layouts/) knows the names; a run's preflight refuses unknown ones.
   upstream_layout: optional(z.string().min(1)),
+  // Not OIM's. Each track is put for `{track}` into latest_url: one definition follows several marker files.
+  upstream_tracks: optional(upstreamTracks()),
   versions: z.array(versionSchema),
   visibility: z.enum(VISIBILITIES),
 });

@@ -37,6 +37,7 @@ export function toImageDefinition(image: ParsedImage, origin: ImageOrigin): Imag
     latest_checksum_url: image.latest_checksum_url,
     latest_asset: image.latest_asset,
     upstream_layout: image.upstream_layout,
+    upstream_tracks: image.upstream_tracks,
     meta: toMeta(image.meta),
     versions,
   });

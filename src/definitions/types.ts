@@ -31,6 +31,8 @@ export interface ImageDefinition {
   latest_asset?: string;
   /** How the upstream is laid out, when not told from the two URLs' shape. */
   upstream_layout?: string;
+  /** The tracks one definition follows (Kubernetes minors), each put for `{track}` into `latest_url`. */
+  upstream_tracks?: string[];
   /** Image-level properties (SCS-0102 and hw_*), as written; values keep their YAML type. */
   meta: Meta;
   /** Oldest first, in build order (`inBuildOrder`). */

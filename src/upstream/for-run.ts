@@ -43,11 +43,17 @@ export async function definitionsForRun(
 ): Promise<RunDefinitions> {
   const failures: RunDefinitions['failures'] = [];
   const discovered = options.update ? await discoverUpdates(selected, options) : [];
-  const byName = new Map(discovered.map((entry) => [entry.definition.name, entry]));
+  // A definition with upstream_tracks has an entry per track: each new build goes in, each drops its own.
+  const byName = new Map<string, DefinitionUpdate[]>();
+  for (const entry of discovered)
+    byName.set(entry.definition.name, [...(byName.get(entry.definition.name) ?? []), entry]);
   let definitions = selected.map((def) => {
-    const found = byName.get(def.name);
-    if (found?.error) failures.push({ definition: def.name, message: found.error });
-    return found?.decision?.kind === 'new' ? withNewVersion(def, found.decision) : def;
+    let planned = def;
+    for (const found of byName.get(def.name) ?? []) {
+      if (found.error) failures.push({ definition: def.name, message: found.error });
+      if (found.decision?.kind === 'new') planned = withNewVersion(planned, found.decision);
+    }
+    return planned;
   });
   definitions = await resolvePointers(definitions, observed, options, failures);
   return { definitions, discovered, failures };

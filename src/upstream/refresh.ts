@@ -7,6 +7,7 @@ import { latestBuildDay, ymdToIsoDate } from './dates.js';
 import { buildDate, findNewestBuild } from './discover.js';
 import { type DigestLimits, UpstreamError, UpstreamHttp } from './http.js';
 import { upstreamOf, type DefinitionUpstream } from './layouts/registry.js';
+import { trackedUpstreams } from './tracks.js';
 import { decideUpdate, futureVersions, listsBuild, type FoundBuild, type UpdateDecision } from './next-version.js';
 
 /** What discovery found for one definition that names its upstream (`latest_url` and `latest_checksum_url`). */
@@ -14,6 +15,8 @@ export interface DefinitionUpdate {
   definition: ImageDefinition;
   /** Undefined when the definition names no layout and none recognises its URLs (see `error`). */
   layout?: string;
+  /** The track of `upstream_tracks` this entry is (a definition with tracks has one entry per track). */
+  track?: string;
   /** Upstream's newest build; its date is known unless the definition already lists it. */
   offered?: Omit<FoundBuild, 'date'> & { date?: string };
   /** Upstream published no checksum of the new build: this tool computed it from the artifact. */
@@ -56,9 +59,16 @@ export async function discoverUpdates(
   const limit = pLimit(options.parallel);
   const asked = definitions.flatMap((def) => {
     const upstream = upstreamOf(def);
-    return upstream === undefined ? [] : [{ def, upstream }];
+    return upstream === undefined ? [] : trackedUpstreams(def, upstream);
   });
-  return Promise.all(asked.map(({ def, upstream }) => limit(() => discoverOne(def, upstream, options))));
+  return Promise.all(
+    asked.map(({ definition, upstream, held, track }) =>
+      limit(async () => {
+        const found = await discoverOne(held, upstream, options);
+        return { ...found, definition, ...(track !== undefined && { track }) };
+      }),
+    ),
+  );
 }
 
 /** A build dated after tomorrow (UTC) is refused: written, it would hold every real build after it off. */

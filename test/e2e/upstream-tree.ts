@@ -53,6 +53,20 @@ export class UpstreamTree {
     return { url: `${this.base}/rolling/rolling.qcow2`, checksumsUrl: `${this.base}/rolling/SHA256SUMS`, sha256 };
   }
 
+  /**
+   * Publishes a build as OSISM's buckets do (CAPI images, Octavia amphorae): the image at `file` under
+   * `<base>/<bucket>/` (beside the marker or one folder down), its `FILE.CHECKSUM` as sha256sum writes it, and
+   * the marker `<bucket>/<marker>` holding `DAY FILE`.
+   */
+  publishMarked(bucket: string, marker: string, day: string, file: string, sizeMiB: number) {
+    const image = path.join(this.root, bucket, file);
+    mkdirSync(path.dirname(image), { recursive: true });
+    const sha256 = writeQcow2(image, sizeMiB);
+    writeFileSync(`${image}.CHECKSUM`, `${sha256}  ${path.basename(file)}\n`);
+    writeFileSync(path.join(this.root, bucket, marker), `${day} ${file}\n`);
+    return { url: `${this.base}/${bucket}/${file}`, sha256, markerUrl: `${this.base}/${bucket}/${marker}` };
+  }
+
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
   }

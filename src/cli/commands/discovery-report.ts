@@ -6,6 +6,7 @@ import { subjectOfDefinition } from '../../scs/subjects.js';
 import type { RunDefinitions } from '../../upstream/for-run.js';
 import { formatChecksum } from '../../upstream/next-version.js';
 import { hasUpstream, type DefinitionUpdate } from '../../upstream/refresh.js';
+import { trackedName } from '../../upstream/tracks.js';
 
 /** What --update found and what failed upstream, as log lines. */
 export function reportDiscovery(run: RunDefinitions, log: Logger): void {
@@ -26,7 +27,7 @@ const UNPUBLISHED =
 /** What discovery found for a definition as a log line (update and --update alike), after its warning if any. */
 export function logDecision(entry: DefinitionUpdate, log: Logger): void {
   const { decision, definition } = entry;
-  const name = definition.name;
+  const name = trackedName(definition.name, entry.track);
   if (entry.warning) log.warn(`[${name}] ${entry.warning}`);
   if (entry.error) {
     log.error(`[${name}] upstream failed: ${entry.error}`);
@@ -51,6 +52,7 @@ export function discoveryOutput(run: RunDefinitions): DiscoveryOutput {
   if (run.discovered.length === 0 && run.failures.length === 0) return {};
   const found = run.discovered.map((entry) => ({
     definition: entry.definition.name,
+    ...(entry.track !== undefined && { track: entry.track }),
     status: entry.error ? 'failed' : (entry.decision?.kind ?? 'failed'),
     ...(entry.offered ? offeredOutput(entry.offered) : {}),
     ...(entry.decision?.kind === 'new' ? { version: entry.decision.version.version } : {}),

@@ -1,4 +1,5 @@
-import type { ImageDefinition, VersionDefinition } from '../../definitions/types.js';
+import type { VersionDefinition } from '../../definitions/types.js';
+import { heldVersions, trackedName } from '../../upstream/tracks.js';
 import { formatChecksum } from '../../upstream/next-version.js';
 import type { DefinitionUpdate } from '../../upstream/refresh.js';
 import type { FileOutcome, UpdateResult } from '../commands/update.js';
@@ -25,7 +26,7 @@ function updateText({ dryRun, updates, files }: UpdateResult): string {
 }
 
 function summaryLine(entry: DefinitionUpdate, files: FileOutcome[]): string {
-  const name = entry.definition.name;
+  const name = trackedName(entry.definition.name, entry.track);
   const decision = entry.decision;
   if (entry.error) return `${name}: failed: ${entry.error}`;
   if (decision?.kind === 'current') return `${name}: up to date (${decision.version})`;
@@ -34,7 +35,7 @@ function summaryLine(entry: DefinitionUpdate, files: FileOutcome[]): string {
   }
   if (decision?.kind !== 'new') return `${name}: nothing found`;
   const file = files.find((outcome) => outcome.file === entry.definition.file);
-  const from = entry.definition.versions.at(-1)?.version ?? 'none';
+  const from = heldVersions(entry.definition, entry.track).at(-1)?.version ?? 'none';
   const found = decision.version.version;
   if (file?.error) return `${name}: ${found} found: ${file.error}`;
   return `${name}: ${from} -> ${found}${entry.checksumComputed ? ` (${COMPUTED})` : ''}`;
@@ -51,7 +52,8 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
     name: def.name,
     file: def.file,
     layout: entry.layout ?? null,
-    current: newestOf(def),
+    ...(entry.track !== undefined && { track: entry.track }),
+    current: newestOf(heldVersions(def, entry.track)),
     upstream: entry.offered
       ? {
           version: offeredVersion,
@@ -69,8 +71,8 @@ function describe(entry: DefinitionUpdate, files: FileOutcome[]) {
   };
 }
 
-function newestOf(def: ImageDefinition): Record<string, string | null> | null {
-  const newest: VersionDefinition | undefined = def.versions.at(-1);
+function newestOf(versions: VersionDefinition[]): Record<string, string | null> | null {
+  const newest: VersionDefinition | undefined = versions.at(-1);
   if (!newest) return null;
   return {
     version: newest.version,

@@ -10,6 +10,8 @@ export interface UpstreamSource {
   latestUrl: string;
   latestChecksumUrl?: string;
   asset?: string;
+  /** The track (`upstream_tracks`) this source is, its `{track}` already put into `latestUrl`. */
+  track?: string;
 }
 
 /** The definition keys a layout reads, each named as in the YAML. */
@@ -37,6 +39,8 @@ export interface UpstreamLayout {
   readonly name: string;
   /** The keys it reads, all required; the first is always `latest_url`. */
   readonly reads: readonly SourceKey[];
+  /** It takes `upstream_tracks`: its builds name their version (`v1.33.5`), so each track tells its own. */
+  readonly tracks?: boolean;
   /** Whether a definition that names no layout is laid out this way, told from the shape of its two URLs. */
   recognises(source: UpstreamSource): boolean;
   /** Finds the newest build with one or two small GETs; an UpstreamError names the URL that failed. */

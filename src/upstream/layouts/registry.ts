@@ -3,6 +3,7 @@ import { maskUserinfo } from '../../net/redact.js';
 import { checksumFile } from './checksum-file.js';
 import { datedFolders } from './dated-folders.js';
 import type { SourceKey, UpstreamLayout, UpstreamSource } from './layout.js';
+import { marker } from './marker.js';
 import { assetProblem, releaseFeed } from './release-feed.js';
 import { sidecar } from './sidecar.js';
 
@@ -10,10 +11,10 @@ import { sidecar } from './sidecar.js';
  * Every upstream layout, most specific first: a definition that names none with `upstream_layout` gets the
  * first that recognises its URLs. Adding a layout: its file, its test and a line here.
  */
-export const LAYOUTS: readonly UpstreamLayout[] = [releaseFeed, sidecar, datedFolders, checksumFile];
+export const LAYOUTS: readonly UpstreamLayout[] = [releaseFeed, sidecar, datedFolders, checksumFile, marker];
 
-/** How discovery reads a definition's upstream, or why it cannot. */
-export type DefinitionUpstream = { layout: string; source: UpstreamSource } | { problem: string };
+/** How discovery reads a definition's upstream, or why it cannot; `tracks`: its `upstream_tracks`. */
+export type DefinitionUpstream = { layout: string; source: UpstreamSource; tracks?: string[] } | { problem: string };
 
 export function layoutNamed(name: string): UpstreamLayout {
   const layout = LAYOUTS.find((candidate) => candidate.name === name);
@@ -40,7 +41,9 @@ export function layoutOf(source: UpstreamSource): string | undefined {
  * The upstream a definition names: the layout it names, else the one its keys tell. Undefined when it names
  * none (no `upstream_layout`, and not `latest_url` with `latest_checksum_url` or `latest_asset`).
  */
-export function upstreamOf(def: Pick<ImageDefinition, SourceKey | 'upstream_layout'>): DefinitionUpstream | undefined {
+export function upstreamOf(
+  def: Pick<ImageDefinition, SourceKey | 'upstream_layout' | 'upstream_tracks'>,
+): DefinitionUpstream | undefined {
   const { latest_url: latestUrl, latest_checksum_url: latestChecksumUrl, latest_asset: asset } = def;
   const named = def.upstream_layout;
   const unknown = unknownLayout(named);
@@ -61,7 +64,15 @@ export function upstreamOf(def: Pick<ImageDefinition, SourceKey | 'upstream_layo
     ...(asset && { asset }),
   };
   const layout = named ?? layoutOf(source);
-  return layout === undefined ? { problem: unrecognised(source) } : { layout, source };
+  if (layout === undefined) return { problem: unrecognised(source) };
+  return def.upstream_tracks === undefined ? { layout, source } : tracked(layout, source, def.upstream_tracks);
+}
+
+/** `upstream_tracks` is read by a layout whose builds name their version; for any other it is a problem. */
+function tracked(layout: string, source: UpstreamSource, tracks: string[]): DefinitionUpstream {
+  if (layoutNamed(layout).tracks) return { layout, source, tracks };
+  const readers = LAYOUTS.filter((candidate) => candidate.tracks).map((candidate) => candidate.name);
+  return { problem: `upstream_tracks is read by upstream_layout ${readers.join(', ')} only; name it` };
 }
 
 /** Why a source has no layout: a definition whose URLs no layout recognises must name one. */

@@ -77,7 +77,7 @@ describe('image-manager eol over the shipped catalogue', () => {
     const lines = result.stdout.split('\n');
     expect(lines.slice(0, 2)).toEqual([
       'FINDINGS on 2026-12-07: 0 definitions past the end of life, 4 new releases not defined',
-      '0 near it (within 90 days), 8 supported, 4 unknown; 3 older supported not defined',
+      '0 near it (within 90 days), 8 supported, 5 unknown; 3 older supported not defined',
     ]);
     expect(lines).toContain(
       'Debian 12                debian         12     supported  2028-06-30   571  extendedSupport',

@@ -164,7 +164,8 @@ export const updateDocument = z.strictObject({
     z.strictObject({
       name: z.string(),
       file: z.string(),
-      layout: z.enum(['release-feed', 'dated-folders', 'checksum-file', 'sidecar']).nullable(),
+      layout: z.enum(['release-feed', 'dated-folders', 'checksum-file', 'sidecar', 'marker']).nullable(),
+      track: z.string().optional(),
       current: z
         .strictObject({
           version: z.string(),

@@ -26,6 +26,12 @@ const FEEDS: Readonly<Record<string, RegExp>> = {
   'Garden Linux': /^openstack-gardener_prod-amd64-1877\.\d+-[0-9a-f]{8}\.tar\.xz$/,
 };
 
+/** Marker files (OSISM's buckets): the tracks each follows, none for one marker. */
+const MARKERS: Readonly<Record<string, string[] | undefined>> = {
+  'ubuntu-capi-image': ['1.35', '1.36', '1.37'],
+  'OpenStack Octavia Amphora': undefined,
+};
+
 /** Pinned versions: nothing upstream to follow. */
 const PINNED = ['Cirros', 'Flatcar Container Linux', 'Talos Linux', 'openSUSE Leap 16.0'];
 
@@ -50,7 +56,7 @@ function newestUrl(def: ImageDefinition): string {
 describe('upstreams of the shipped catalogue (images/)', () => {
   it('loads without warnings, and the tables name every definition once', () => {
     expect(warnings).toEqual([]);
-    const named = [...Object.keys(LAYOUTS), ...Object.keys(FEEDS), ...PINNED];
+    const named = [...Object.keys(LAYOUTS), ...Object.keys(FEEDS), ...Object.keys(MARKERS), ...PINNED];
     expect(definitions.map((def) => def.name).sort()).toEqual(named.sort());
   });
 
@@ -82,6 +88,16 @@ describe('upstreams of the shipped catalogue (images/)', () => {
     const def = definitions.find((candidate) => candidate.name === name);
     expect(def, name).toBeDefined();
     expect(layoutOf(source(withUpstream(def as ImageDefinition)))).toBe(layout);
+  });
+
+  it.each(Object.entries(MARKERS))('%s follows marker files on https, tracks %j', (name, tracks) => {
+    const def = definitions.find((candidate) => candidate.name === name) as ImageDefinition;
+    const upstream = upstreamOf(def);
+    expect(upstream).toMatchObject({ layout: 'marker', source: { latestUrl: def.latest_url } });
+    expect(upstream && 'tracks' in upstream ? upstream.tracks : undefined).toEqual(tracks);
+    expect(def.latest_url).toMatch(/^https:\/\/nbg1\.your-objectstorage\.com\/osism\/[^/]+\/last-/);
+    // Filled in by update: nothing invented (images/README.md).
+    expect(def.versions).toEqual([]);
   });
 
   it.each(PINNED)('%s names no upstream', (name) => {

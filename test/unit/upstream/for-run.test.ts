@@ -51,6 +51,32 @@ describe('definitionsForRun (--update and version: latest)', () => {
     ]);
   });
 
+  it('--update with upstream_tracks plans the newest build of every track, each replacing only its own track', async () => {
+    const capi = 'https://objects.example.org/capi';
+    const file = (minor: string, patch: number) =>
+      `ubuntu-2404-kube-v${minor}/ubuntu-2404-kube-v${minor}.${patch}.qcow2`;
+    const pages = {
+      [`${capi}/last-1.33`]: `2026-11-15 ${file('1.33', 5)}\n`,
+      [`${capi}/${file('1.33', 5)}.CHECKSUM`]: `${hex('5')}  ubuntu-2404-kube-v1.33.5.qcow2\n`,
+      [`${capi}/last-1.34`]: `2026-11-16 ${file('1.34', 2)}\n`,
+      [`${capi}/${file('1.34', 2)}.CHECKSUM`]: `${hex('6')}  ubuntu-2404-kube-v1.34.2.qcow2\n`,
+    };
+    const tracked = def({
+      name: 'ubuntu-capi-image',
+      multi: false,
+      upstream_layout: 'marker',
+      latest_url: `${capi}/last-{track}`,
+      upstream_tracks: ['1.33', '1.34'],
+      versions: ['v1.33.4', 'v1.34.1'],
+    });
+    const run = await definitionsForRun([tracked], [], runOptions(upstream(pages)));
+    expect(run.failures).toEqual([]);
+    expect(run.definitions[0]?.versions.map((version) => [version.version, version.url])).toEqual([
+      ['v1.33.5', `${capi}/${file('1.33', 5)}`],
+      ['v1.34.2', `${capi}/${file('1.34', 2)}`],
+    ]);
+  });
+
   it('without --update, no upstream is asked and the definitions are planned as written', async () => {
     const asked: string[] = [];
     const fetch: FetchLike = async (url) => {

@@ -62,6 +62,24 @@ describe('a build dated after tomorrow is refused', () => {
     expect(result?.error).toMatch(/offers a build dated 2099-01-01, after tomorrow/);
   });
 
+  it('a marker dated after tomorrow is refused, naming the build', async () => {
+    const base = 'https://objects.example.org/amphora';
+    const file = 'octavia-amphora-haproxy-2025.2.20261209.qcow2';
+    const fake = new FakeUpstream({
+      [`${base}/last-2025.2`]: `2026-12-09 ${file}\n`,
+      [`${base}/${file}.CHECKSUM`]: `${DIGEST}  ${file}\n`,
+    });
+    const def = {
+      ...upstreamDefinition('Amphora', undefined),
+      latest_url: `${base}/last-2025.2`,
+      upstream_layout: 'marker',
+    };
+    const [result] = await discoverUpdates([def], options(fake.fetch));
+    expect(result?.error).toBe(
+      `${base}/${file}: offers a build dated 2026-12-09, after tomorrow (2026-12-08): not taken`,
+    );
+  });
+
   it('--update plans no import of it: the definition is planned as written, and the run fails', async () => {
     const run = await definitionsForRun([ubuntu], [], {
       ...options(ubuntuWith('20990101').fetch),

@@ -326,7 +326,7 @@ describe('discoverUpdates and the layout registry', () => {
       definition: upstreamDefinition('Elsewhere', source),
       error:
         `no upstream layout recognises latest_url ${source.latestUrl} with latest_checksum_url ` +
-        `${source.latestChecksumUrl}; name one with upstream_layout (release-feed, sidecar, dated-folders, checksum-file)`,
+        `${source.latestChecksumUrl}; name one with upstream_layout (release-feed, sidecar, dated-folders, checksum-file, marker)`,
       requests: 0,
     });
     expect(fake.requests).toEqual([]);

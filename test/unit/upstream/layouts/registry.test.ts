@@ -26,7 +26,7 @@ describe('the layout registry', () => {
     for (const layout of LAYOUTS) expect(unknownLayout(layout.name)).toBeUndefined();
     expect(unknownLayout(undefined)).toBeUndefined();
     expect(unknownLayout('folders')).toBe(
-      'must be one of release-feed, sidecar, dated-folders, checksum-file; got "folders"',
+      'must be one of release-feed, sidecar, dated-folders, checksum-file, marker; got "folders"',
     );
   });
 });
@@ -102,7 +102,7 @@ describe('upstreamOf', () => {
     expect(upstreamOf(upstreamDefinition('x', source))).toEqual({
       problem:
         `no upstream layout recognises latest_url ${source.latestUrl} with latest_checksum_url ` +
-        `${source.latestChecksumUrl}; name one with upstream_layout (release-feed, sidecar, dated-folders, checksum-file)`,
+        `${source.latestChecksumUrl}; name one with upstream_layout (release-feed, sidecar, dated-folders, checksum-file, marker)`,
     });
   });
 });
@@ -117,10 +117,10 @@ describe('the shipped catalogue (images/)', () => {
       const upstream = upstreamOf(def);
       return upstream === undefined ? [] : [{ name: def.name, upstream }];
     });
-    expect(upstreams).toHaveLength(9);
+    expect(upstreams).toHaveLength(11);
     for (const { name, upstream } of upstreams) expect(upstream, name).toHaveProperty('layout');
     const used = new Set(upstreams.map(({ upstream }) => ('layout' in upstream ? upstream.layout : undefined)));
-    expect([...used].sort()).toEqual(['checksum-file', 'dated-folders', 'release-feed']);
+    expect([...used].sort()).toEqual(['checksum-file', 'dated-folders', 'marker', 'release-feed']);
   });
 });
 
@@ -156,11 +156,12 @@ describe('upstream_layout in a definition file', () => {
         line: def.line,
         image: def.name,
         path: 'upstream_layout',
-        message: 'must be one of release-feed, sidecar, dated-folders, checksum-file; got "folders"',
+        message: 'must be one of release-feed, sidecar, dated-folders, checksum-file, marker; got "folders"',
       },
     ]);
     expect(upstreamOf(def)).toEqual({
-      problem: 'upstream_layout must be one of release-feed, sidecar, dated-folders, checksum-file; got "folders"',
+      problem:
+        'upstream_layout must be one of release-feed, sidecar, dated-folders, checksum-file, marker; got "folders"',
     });
   });
 });
