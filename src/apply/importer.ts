@@ -6,7 +6,7 @@ import { bringToActive } from './import/attempts.js';
 import type { Prefetch } from './import/choose.js';
 import { createImage, OtherRun } from './import/claims.js';
 import { abandon } from './import/discard.js';
-import { type ImportContext, type Job, report, watchJob } from './import/job.js';
+import { type ImportContext, type Job, type JobSource, report, watchJob } from './import/job.js';
 import { ImportFailure, type ImportOutcome, messageOf } from './import/outcome.js';
 import { type ImportPermits, isFull, ProbesPerHost, within } from './import/permits.js';
 import type { ImportProgress } from './observer.js';
@@ -84,9 +84,69 @@ export class Importer {
     permits: ImportPermits = {},
     progress?: ImportProgress,
   ): Promise<ImportOutcome> {
-    const { log, sources } = this.context;
     progress?.phase('creating');
-    log.info(`Importing image ${desired.name}`);
+    this.context.log.info(`Importing image ${desired.name}`);
+    const ids = { next: 0 };
+    return this.fromEach(desired, source, (one) => this.importFrom(desired, one, ids, permits, progress));
+  }
+
+  /**
+   * An image of ours an earlier run left in queued/importing/saving: wait for it, or import it again, from the
+   * first source; when that cannot serve it, the image is discarded and a new one imported from the next.
+   */
+  resume(
+    image: GlanceImage,
+    source: ImportSource,
+    desired: DesiredImage,
+    permits: ImportPermits = {},
+    progress?: ImportProgress,
+  ): Promise<ImportOutcome> {
+    const ids = { next: 0 };
+    return this.fromEach(desired, source, (one, first) =>
+      first
+        ? this.resumeFrom(image, one, desired, permits, progress)
+        : this.importFrom(desired, one, ids, permits, progress),
+    );
+  }
+
+  /**
+   * Tries the plan's sources in order: the next one when an attempt from one failed and its image is gone
+   * (discarded, never published); the outcome records the source used when there was a choice.
+   */
+  private async fromEach(
+    desired: DesiredImage,
+    { from, ...rest }: ImportSource,
+    attempt: (one: JobSource, first: boolean) => Promise<ImportOutcome>,
+  ): Promise<ImportOutcome> {
+    const failures: string[] = [];
+    for (const [index, option] of from.entries()) {
+      try {
+        const outcome = await attempt({ ...rest, ...option }, index === 0);
+        if (outcome.state !== 'active' || from.length === 1) return outcome;
+        return { ...outcome, verification: { ...outcome.verification, from: option.origin } };
+      } catch (error) {
+        if (!(error instanceof ImportFailure) || error.leftBehind || from.length === 1) throw error;
+        failures.push(`${option.origin} ${option.url}: ${error.message}`);
+        const next = from[index + 1];
+        if (!next) break;
+        this.context.log.warn(
+          `The ${option.origin} ${option.url} cannot serve ${desired.name} (${error.message}); ` +
+            `importing it from the ${next.origin} ${next.url} instead`,
+        );
+      }
+    }
+    throw new ImportFailure(`${desired.name} not imported from any source: ${failures.join('; ')}`);
+  }
+
+  /** `ids.next`: the position in the version's id sequence the create starts from (after a discarded image's). */
+  private async importFrom(
+    desired: DesiredImage,
+    source: JobSource,
+    ids: { next: number },
+    permits: ImportPermits,
+    progress: ImportProgress | undefined,
+  ): Promise<ImportOutcome> {
+    const { log, sources } = this.context;
     log.info(`Importing from URL ${source.url}`);
     const probe = await this.probesPerHost.of(source.url)(() => sources.probe(source.url));
     if (!probe.ok) {
@@ -96,18 +156,22 @@ export class Importer {
     }
     log.info(`Tested URL ${source.url}: ${probe.status}`);
 
-    const created = await createImage(this.context, desired, source, 0);
+    const created = await createImage(this.context, desired, source, ids.next);
     if (created.state === 'other-run') return this.otherRun(desired, created.image);
-    return this.finish(this.job(desired, source, created.image, created.position + 1, permits, progress), false);
+    const job = this.job(desired, source, created.image, created.position + 1, permits, progress);
+    try {
+      return await this.finish(job, false);
+    } finally {
+      ids.next = job.nextPosition;
+    }
   }
 
-  /** An image of ours an earlier run left in queued/importing/saving: wait for it, or import it again. */
-  async resume(
+  private async resumeFrom(
     image: GlanceImage,
-    source: ImportSource,
+    source: JobSource,
     desired: DesiredImage,
-    permits: ImportPermits = {},
-    progress?: ImportProgress,
+    permits: ImportPermits,
+    progress: ImportProgress | undefined,
   ): Promise<ImportOutcome> {
     const { glance, log, settings } = this.context;
     progress?.phase('waiting', `Glance: ${image.status}`);
@@ -138,7 +202,7 @@ export class Importer {
 
   private job(
     desired: DesiredImage,
-    source: ImportSource,
+    source: JobSource,
     image: GlanceImage,
     nextPosition: number,
     permits: ImportPermits,

@@ -4,9 +4,13 @@ import { type Verification, VERIFICATION_PROPERTY, verificationRecord } from '..
 
 /**
  * `verified`; `source verified, not end to end: Glance converted its own copy of the source to raw; …`;
- * `not verifiable: no checksum …`.
+ * `not verifiable: no checksum …`; with a mirror, the source used first: `from mirror, verified`.
  */
-export function verificationText({ state, detail }: Verification): string {
+export function verificationText({ state, detail, from }: Verification): string {
+  return `${from ? `from ${from}, ` : ''}${verdictText(state, detail)}`;
+}
+
+function verdictText(state: Verification['state'], detail: string): string {
   if (state === 'verified') return 'verified';
   const notEndToEnd = detail.indexOf('not end to end');
   if (state === 'source-verified') return `source verified, ${notEndToEnd < 0 ? detail : detail.slice(notEndToEnd)}`;

@@ -7,6 +7,8 @@ export interface Verification {
   state: 'verified' | 'source-verified' | 'not-verifiable';
   /** Each link checked, or why not: "source sha256 = the definition's; Glance's sha512 = the source's". */
   detail: string;
+  /** The source the data came from, when the version has a mirror as well as its `url`. */
+  from?: 'mirror' | 'url';
 }
 
 /** The property the tool records an image's Verification in when it publishes it, for `status` to read. */
@@ -18,10 +20,15 @@ const WORDS: Readonly<Record<Verification['state'], string>> = {
   'not-verifiable': 'not verifiable',
 };
 
-/** The record's text: `STATE: DETAIL` (`source verified: …`), within Glance's 255 characters of a property. */
-export function verificationRecord({ state, detail }: Verification): string {
-  return `${WORDS[state]}: ${detail}`.slice(0, 255);
+/**
+ * The record's text: `STATE: DETAIL` (`source verified: …`), or `STATE: from SOURCE; DETAIL` (`verified: from
+ * mirror; …`), within Glance's 255 characters of a property.
+ */
+export function verificationRecord({ state, detail, from }: Verification): string {
+  return `${WORDS[state]}: ${from ? `from ${from}; ` : ''}${detail}`.slice(0, 255);
 }
+
+const FROM = /^from (mirror|url); /;
 
 /**
  * What an image is created with in that property, until a run has verified its data and published it: an image
@@ -39,7 +46,10 @@ export function verificationPending(text: unknown): boolean {
 export function readVerificationRecord(text: unknown): Verification | undefined {
   if (typeof text !== 'string') return undefined;
   for (const [state, words] of Object.entries(WORDS) as [Verification['state'], string][]) {
-    if (text.startsWith(`${words}: `)) return { state, detail: text.slice(words.length + 2) };
+    if (!text.startsWith(`${words}: `)) continue;
+    const rest = text.slice(words.length + 2);
+    const from = FROM.exec(rest)?.[1] as Verification['from'];
+    return { state, detail: from ? rest.slice(`from ${from}; `.length) : rest, ...(from ? { from } : {}) };
   }
   return undefined;
 }

@@ -1,11 +1,12 @@
 import { versionedName } from '../definitions/publishes.js';
-import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
+import type { ImageDefinition } from '../definitions/types.js';
 import type { GlanceImage } from '../openstack/image.js';
 import { diffImage, type SharedChanges } from './diff.js';
 import { asCreated } from './new-image.js';
 import { reasonText } from './reasons.js';
 import type { Arrival, Deleted, Kept, Target } from './targets.js';
-import type { Change, DesiredImage, Field, ImportSource } from './types.js';
+import { importSource } from './sources.js';
+import type { Change, DesiredImage, Field, ImportSource, PlanOptions } from './types.js';
 
 interface DraftBase {
   definition: string;
@@ -75,12 +76,15 @@ const NOTHING_HELD: ReadonlySet<Field> = new Set<Field>();
  * an image's later changes after its earlier ones and after the import they wait for, the plain name taken
  * only once every image leaving it has left, retention after every import and rename of the definition.
  */
-export function actions(def: ImageDefinition, decided: Target[], tag: string): Draft[] {
+/** What an arrival's drafts take from the plan's options: the managed tag, and --mirror-base. */
+type ArrivalOptions = Pick<PlanOptions, 'tag' | 'mirrorBase'>;
+
+export function actions(def: ImageDefinition, decided: Target[], options: ArrivalOptions): Draft[] {
   const shared: SharedChanges = new Map();
   const arrivals = new Map<Arrival, { arrival: ArrivalDraft; rename?: ChangeDraft }>();
   for (const target of decided) {
     if (target.fate === 'import' || target.fate === 'resume')
-      arrivals.set(target, arrivalDrafts(def, target, namingOf(def, target, decided), tag, shared));
+      arrivals.set(target, arrivalDrafts(def, target, namingOf(def, target, decided), options, shared));
   }
   // The arrival of the version that becomes current: the images current now hand over to it.
   const successor = def.multi ? [...arrivals].find(([target]) => target.role === 'current')?.[1].arrival : undefined;
@@ -146,12 +150,14 @@ function arrivalDrafts(
   def: ImageDefinition,
   target: Arrival,
   naming: Naming,
-  tag: string,
+  { tag, mirrorBase }: ArrivalOptions,
   shared: SharedChanges,
 ): { arrival: ArrivalDraft; rename?: ChangeDraft } {
   const name = startName(def, target, naming);
   const desired = name === target.desired.name ? target.desired : { ...target.desired, name };
-  const source = importSource(target.slot.defined);
+  const version = target.slot.defined;
+  if (!version) throw new Error('planner bug: an import of a version the definition does not list');
+  const source = importSource(def, version, mirrorBase);
   const from = target.fate === 'import' ? asCreated(desired, tag) : { ...target.image, status: 'active' as const };
   const changes = diffImage(target.desired, from, shared);
   const [later, now] = naming === 'rotation' ? split(changes, TAKING_FIELDS) : [[], changes];
@@ -174,15 +180,6 @@ function startName(def: ImageDefinition, target: Arrival, naming: Naming): strin
   if (naming === 'direct' || (naming === 'fold' && target.fate === 'resume')) return target.desired.name;
   const versioned = versionedName(def, target.slot.version);
   return target.fate === 'resume' && naming === 'rotation' ? (target.image.name ?? versioned) : versioned;
-}
-
-function importSource(version: VersionDefinition | undefined): ImportSource {
-  if (!version) throw new Error('planner bug: an import of a version the definition does not list');
-  return {
-    url: version.mirror_url ?? version.url,
-    ...(version.checksum ? { checksum: version.checksum } : {}),
-    ...(version.id ? { id: version.id } : {}),
-  };
 }
 
 /**

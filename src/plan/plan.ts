@@ -123,7 +123,7 @@ export function plan(input: PlanInput): Plan {
     const decided = targets(def, slots, input.options);
     for (const note of notesOf(def, slots, decided, strangers, untagged)) notes.push(note);
     definitions.push(decisionsOf(def.name, slots, decided));
-    sequencer.add(actions(def, decided, tag));
+    sequencer.add(actions(def, decided, input.options));
   }
   return { actions: sequencer.plan(), notes, definitions };
 }

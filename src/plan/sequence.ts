@@ -129,7 +129,7 @@ const SUMMARY: PropertyDescriptor = {
 function summaryOf(action: Action): string {
   switch (action.kind) {
     case 'import':
-      return `import ${action.desired.name} from ${action.source.url}`;
+      return `import ${action.desired.name} from ${action.source.from.map((option) => option.url).join(', else ')}`;
     case 'resume-import':
       return `finish the import of ${action.image.name ?? action.image.id} (${action.image.status})`;
     case 'update':

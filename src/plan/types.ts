@@ -28,6 +28,11 @@ export interface PlanOptions {
    * `outdated_names`; undefined: each definition's, else `oim` (rule 5).
    */
   outdatedNames?: OutdatedNameStyle;
+  /**
+   * --mirror-base: the mirror a version without `mirror_url` is read from first, in OIM's layout
+   * (`<base>/<shortname>/<version>-<shortname>.<format>`; definitions without `shortname` have none).
+   */
+  mirrorBase?: string;
 }
 
 /**
@@ -49,9 +54,21 @@ export interface DesiredImage {
   status?: 'active' | 'deactivated';
 }
 
-export interface ImportSource {
-  /** Where Glance (web-download) or the tool (glance-direct) reads the image: mirror_url, else url. */
+/** Where an image's data comes from: the operator's mirror (`mirror_url`, or derived from --mirror-base), or `url`. */
+export type SourceOrigin = 'mirror' | 'url';
+
+/** One place Glance (web-download) or the tool (glance-direct) reads the image from. */
+export interface SourceOption {
+  origin: SourceOrigin;
   url: string;
+}
+
+export interface ImportSource {
+  /**
+   * The places to read the image from, in order: the mirror first when there is one, then `url`. The importer
+   * takes the next one when the one before cannot serve the image.
+   */
+  from: [SourceOption, ...SourceOption[]];
   checksum?: Checksum;
   /** A fixed UUID for the new image. */
   id?: string;

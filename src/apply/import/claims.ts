@@ -33,7 +33,7 @@ export class OtherRun extends Error {
 export async function createImage(
   context: ImportContext,
   desired: DesiredImage,
-  source: ImportSource,
+  source: Pick<ImportSource, 'id'>,
   from: number,
 ): Promise<Created> {
   const { tag, projectId } = context.settings;

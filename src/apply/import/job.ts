@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { GlanceClient, GlanceImage } from '../../openstack/image.js';
-import type { DesiredImage, ImportSource } from '../../plan/types.js';
+import type { DesiredImage, ImportSource, SourceOption } from '../../plan/types.js';
 import type { SourceReader } from '../../sources/source.js';
 import type { ImportSettings } from '../importer.js';
 import type { ImportPhase, ImportProgress } from '../observer.js';
@@ -18,10 +18,13 @@ export interface ImportContext {
   settings: ImportSettings;
 }
 
+/** The one source a job reads (one of the plan's `from`), with the version's checksum and fixed id. */
+export type JobSource = Omit<ImportSource, 'from'> & SourceOption;
+
 /** One version's import in this run. A stuck image that is no longer queued is replaced by a fresh one. */
 export interface Job {
   desired: DesiredImage;
-  source: ImportSource;
+  source: JobSource;
   image: GlanceImage;
   deadline: number;
   /** The position in the version's id sequence a replacement starts from. */

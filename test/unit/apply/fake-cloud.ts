@@ -124,6 +124,8 @@ export class FakeCloud {
   readonly inUse = new Set<string>();
   /** Bytes the source server holds, by URL; any other URL answers 404. */
   readonly sources = new Map<string, Uint8Array>();
+  /** URLs the source server refuses with this status (403: a mirror that does not let the reader in). */
+  readonly refused = new Map<string, number>();
   readonly sourceRequests: string[] = [];
   /** The bytes that arrived in each image's staging area. */
   readonly staged = new Map<string, Uint8Array>();
@@ -354,12 +356,16 @@ export class FakeCloud {
       ),
       http.head(`${SOURCES}/:file`, ({ request }) => {
         this.sourceRequests.push(`HEAD ${request.url}`);
+        const refused = this.refused.get(request.url);
+        if (refused) return new HttpResponse(null, { status: refused });
         const bytes = this.sources.get(request.url);
         if (!bytes) return new HttpResponse(null, { status: 404 });
         return new HttpResponse(null, { status: 200, headers: { 'Content-Length': String(bytes.length) } });
       }),
       http.get(`${SOURCES}/:file`, ({ request }) => {
         this.sourceRequests.push(`GET ${request.url}`);
+        const refused = this.refused.get(request.url);
+        if (refused) return new HttpResponse('refused', { status: refused });
         const bytes = this.sources.get(request.url);
         if (!bytes) return new HttpResponse('not here', { status: 404 });
         // In two chunks, so that a hash over the stream has to see both.
@@ -734,9 +740,10 @@ export function desired(definition: string, version: string, overrides: Partial<
 export function importOf(
   seq: number,
   want: DesiredImage,
-  source: { url?: string; checksum?: Checksum } = {},
+  source: { url?: string; mirror?: string; checksum?: Checksum } = {},
   after: number[] = [],
 ): ImportAction {
+  const url = { origin: 'url' as const, url: source.url ?? `${SOURCES}/${want.version}.qcow2` };
   return {
     kind: 'import',
     seq,
@@ -745,7 +752,7 @@ export function importOf(
     after,
     desired: want,
     source: {
-      url: source.url ?? `${SOURCES}/${want.version}.qcow2`,
+      from: source.mirror ? [{ origin: 'mirror', url: source.mirror }, url] : [url],
       ...(source.checksum ? { checksum: source.checksum } : {}),
     },
     // As the planner finishes a new image: from the image as created to `want`.

@@ -312,7 +312,7 @@ describe('resume-import', () => {
       after: [],
       image,
       desired: WANT,
-      source: { url: URL, checksum: digest('sha512', DATA) },
+      source: { from: [{ origin: 'url', url: URL }], checksum: digest('sha512', DATA) },
       // As the planner finishes it: from the image as found, once active, to WANT.
       changes: diffImage(WANT, { ...image, status: 'active' }),
     };

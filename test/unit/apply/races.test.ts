@@ -268,7 +268,7 @@ describe('the final update of a resumed image fails', () => {
       after: [],
       image: { ...image, status: 'importing' },
       desired: WANT,
-      source: { url: URL, checksum: CHECKSUM },
+      source: { from: [{ origin: 'url', url: URL }], checksum: CHECKSUM },
       changes: diffImage(WANT, image),
     };
     const report = await h.run([resume]);

@@ -118,7 +118,7 @@ describe('stuck: resumed imports (an image an earlier run left importing)', () =
       after: [],
       image,
       desired: WANT,
-      source: { url: URL, checksum: CHECKSUM },
+      source: { from: [{ origin: 'url', url: URL }], checksum: CHECKSUM },
       changes: diffImage(WANT, { ...image, status: 'active' }),
     };
   }

@@ -24,7 +24,7 @@ describe('plan: imports (rule 2)', () => {
       'Ubuntu 24.04 (20240201)',
       'Ubuntu 24.04',
     ]);
-    expect([a, b, c].map((i) => i?.source.url)).toEqual([
+    expect([a, b, c].map((i) => i?.source.from[0].url)).toEqual([
       'https://images.example.com/img-20240101.qcow2',
       'https://images.example.com/img-20240201.qcow2',
       'https://images.example.com/img-20240301.qcow2',

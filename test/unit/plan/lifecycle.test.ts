@@ -92,7 +92,7 @@ describe('plan: images left unfinished (rule 8)', () => {
         image: { id: pending.id },
         desired: { name: 'Ubuntu 24.04', visibility: 'public' },
       });
-      expect(resume?.source.url).toBe('https://images.example.com/img-20240201.qcow2');
+      expect(resume?.source.from[0].url).toBe('https://images.example.com/img-20240201.qcow2');
       expect(resume?.changes).toEqual(
         expect.arrayContaining([
           { field: 'name', before: 'Ubuntu 24.04 (20240201)', after: 'Ubuntu 24.04' },

@@ -74,13 +74,13 @@ describe('plan: the properties an image gets (rule 3)', () => {
   ])('publishes as image_source %s', (_, overrides, imageSource, importUrl) => {
     const action = importOf(def({ versions: [version('20240301', overrides)] }));
     expect(action.desired.properties.image_source).toBe(imageSource);
-    expect(action.source.url).toBe(importUrl);
+    expect(action.source.from[0].url).toBe(importUrl);
   });
 
   it('passes the checksum and a fixed id on to the import', () => {
     const action = importOf(def({ versions: [version('20240301', { id: '0b5e1a8c-0000-4000-8000-000000000001' })] }));
     expect(action.source).toEqual({
-      url: 'https://images.example.com/img-20240301.qcow2',
+      from: [{ origin: 'url', url: 'https://images.example.com/img-20240301.qcow2' }],
       checksum: { algo: 'sha256', hex: 'a'.repeat(64) },
       id: '0b5e1a8c-0000-4000-8000-000000000001',
     });

@@ -179,7 +179,7 @@ describe('stage 3: actions', () => {
       d,
       observed.map((i) => owned(i, i.internal_version as string)),
     );
-    return actions(d, targets(d, slots, options(opts)), TAG);
+    return actions(d, targets(d, slots, options(opts)), { tag: TAG });
   };
   const imageOf = (draft: Draft) =>
     (draft.kind === 'update' || draft.kind === 'rename') && 'found' in draft.image ? draft.image.found.id : undefined;
@@ -229,7 +229,7 @@ describe('sequence: drafts numbered into the plan', () => {
   it('numbers imports first and every draft after what it waits for; an import is named by its number', () => {
     const old = glanceImage(d, '20240101', { current: true });
     const slots = inventory(d, [owned(old, '20240101')]);
-    const drafts = actions(d, targets(d, slots, options()), TAG);
+    const drafts = actions(d, targets(d, slots, options()), { tag: TAG });
     // Given in another order, the numbering still puts each draft after what it waits for.
     const plan = sequence([...drafts].reverse());
     expect(plan.map((a) => [a.seq, a.kind, a.after])).toEqual([
@@ -258,7 +258,7 @@ describe('sequence: drafts numbered into the plan', () => {
           ),
           options(),
         ),
-        TAG,
+        { tag: TAG },
       );
     const first = draftsOf(d, [glanceImage(d, '20240101', { current: true })]);
     const second = draftsOf(e, [glanceImage(e, '12.1', { current: true, hw_disk_bus: 'ide' })]);
@@ -281,7 +281,7 @@ describe('sequence: drafts numbered into the plan', () => {
   });
 
   it('writes a summary when it is read, and shows it like any other field', () => {
-    const [action] = sequence(actions(d, targets(d, inventory(d, []), options()), TAG));
+    const [action] = sequence(actions(d, targets(d, inventory(d, []), options()), { tag: TAG }));
     if (!action) throw new Error('no action');
     expect(Object.keys(action)).toEqual([
       'kind',

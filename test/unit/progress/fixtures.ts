@@ -9,7 +9,7 @@ export function importOf(seq: number, name: string): ImportAction {
     summary: `import ${name} from https://example.org/${seq}.qcow2`,
     after: [],
     desired: { definition: 'd', version: 'v', name, properties: {} },
-    source: { url: `https://example.org/${seq}.qcow2` },
+    source: { from: [{ origin: 'url', url: `https://example.org/${seq}.qcow2` }] },
     changes: [{ field: 'visibility', before: 'private', after: 'public' }],
   };
 }

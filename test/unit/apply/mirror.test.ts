@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { useMsw } from '../openstack/helpers.js';
+import { versionImageId } from '../../../src/apply/image-ids.js';
+import { bytesOf, desired, digest, harness, importOf, PROJECT, SOURCES, type Harness } from './fake-cloud.js';
+
+const { server } = useMsw();
+
+const URL = `${SOURCES}/20240301.qcow2`;
+const MIRROR = `${SOURCES}/mirror-20240301-ubuntu.qcow2`;
+const DATA = bytesOf('qcow2 bytes of Ubuntu 24.04 built 2024-03-01, long enough to split');
+const WANT = desired('Ubuntu 24.04', '20240301');
+const CHECKSUM = digest('sha512', DATA);
+const action = importOf(1, WANT, { mirror: MIRROR, checksum: CHECKSUM });
+
+const imported = (h: Harness) => h.cloud.of('POST', '/import').map((r) => (r.body as { uri?: string }).uri);
+const record = (h: Harness) =>
+  h.cloud
+    .of('PATCH')
+    .flatMap((r) => (r.body as { path: string; value: unknown }[]).map((op) => op))
+    .find((op) => op.path === '/image_verification')?.value;
+
+/** The only image left, which must be public, and that no other image ever was. */
+function onlyPublished(h: Harness): string {
+  const ids = [...h.cloud.images.keys()];
+  expect(ids).toHaveLength(1);
+  expect([...h.cloud.firstPublic.keys()]).toEqual(ids);
+  return ids[0] as string;
+}
+
+describe('import from the mirror, and the fallback to url', () => {
+  it('the mirror serves: imported from it, the record and the result say so, no warning', async () => {
+    const h = harness(server);
+    h.cloud.sources.set(MIRROR, DATA);
+    const report = await h.run([action]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from mirror, verified' });
+    expect(report.results[0]?.verification).toMatchObject({ state: 'verified', from: 'mirror' });
+    expect(imported(h)).toEqual([MIRROR]);
+    expect(record(h)).toMatch(/^verified: from mirror; source sha512 = the definition's/);
+    expect(h.warnings()).toEqual([]);
+    // url is gone upstream: never asked, the mirror had it.
+    expect(h.cloud.sourceRequests.some((r) => r.endsWith(URL))).toBe(false);
+    onlyPublished(h);
+  });
+
+  it.each([
+    ['404', 404],
+    ['403', 403],
+    ['500', 500],
+  ])('the mirror answers %s: a warning naming it and why, no image from it, imported from url', async (_, code) => {
+    const h = harness(server);
+    h.cloud.sources.set(URL, DATA);
+    if (code !== 404) h.cloud.refused.set(MIRROR, code);
+    const report = await h.run([action]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from url, verified' });
+    expect(h.cloud.of('POST', '/images')).toHaveLength(1);
+    expect(imported(h)).toEqual([URL]);
+    expect(record(h)).toMatch(/^verified: from url; /);
+    const [warning, ...others] = h.warnings();
+    expect(others).toEqual([]);
+    expect(warning).toContain(`The mirror ${MIRROR} cannot serve Ubuntu 24.04`);
+    expect(warning).toContain(String(code));
+    expect(warning).toContain(`from the url ${URL} instead`);
+    onlyPublished(h);
+  });
+
+  it("Glance's web-download of the mirror fails: that image is deleted, a new one imported from url", async () => {
+    const h = harness(server);
+    h.cloud.sources.set(MIRROR, DATA);
+    h.cloud.sources.set(URL, DATA);
+    h.cloud.webDownload = (image) =>
+      h.cloud.of('POST', '/import').at(-1)?.imageId === image.id && imported(h).length === 1
+        ? { outcome: { fail: 'mirror unreachable from Glance' } }
+        : {};
+    const report = await h.run([action]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from url, verified' });
+    expect(imported(h)).toEqual([MIRROR, URL]);
+    // The next id of the version's sequence: the discarded image's is not asked for again.
+    expect(h.cloud.of('POST', '/images').map((r) => (r.body as { id: string }).id)).toEqual([
+      versionImageId(PROJECT, WANT, 0),
+      versionImageId(PROJECT, WANT, 1),
+    ]);
+    expect(h.warnings().join('\n')).toMatch(/The mirror .* cannot serve Ubuntu 24.04 \(.*mirror unreachable/);
+    onlyPublished(h);
+  });
+
+  it('the mirror holds other bytes than the checksum: never published, imported again from url', async () => {
+    const h = harness(server);
+    h.cloud.sources.set(MIRROR, bytesOf('a corrupted copy on the mirror'));
+    h.cloud.sources.set(URL, DATA);
+    const report = await h.run([action]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from url, verified' });
+    expect(imported(h)).toEqual([MIRROR, URL]);
+    const [first] = h.cloud.of('POST', '/images').map((r) => r.imageId);
+    const id = onlyPublished(h);
+    expect(id).not.toBe(first);
+    expect(h.cloud.images.get(id)?.checksum).toBeDefined();
+    expect(h.warnings().join('\n')).toMatch(/The mirror .* cannot serve Ubuntu 24.04 \(.*sha512/);
+  });
+
+  it('both fail: the action fails naming both reasons, nothing left, nothing published', async () => {
+    const h = harness(server);
+    h.cloud.refused.set(MIRROR, 403);
+    const report = await h.run([action]);
+    expect(report.results[0]?.status).toBe('failed');
+    const message = report.results[0]?.message ?? '';
+    expect(message).toContain(`mirror ${MIRROR}: Tested URL ${MIRROR}: 403`);
+    expect(message).toContain(`url ${URL}: Tested URL ${URL}: 404`);
+    expect(h.cloud.images.size).toBe(0);
+    expect(h.cloud.firstPublic.size).toBe(0);
+  });
+});
