@@ -108,7 +108,7 @@ export function declareStatus(program: Program) {
   const status = program
     .command('status')
     .description('show, per definition, what the cloud holds, what differs and what the next run would do (read-only)');
-  const named = definitionOptions(status).addOption(outdatedNamesOption());
+  const named = definitionOptions(status).addOption(outdatedNamesOption()).addOption(mirrorBaseOption());
   return outputOptions(connectionOptions(cloudOption(named, 'one')));
 }
 
@@ -211,6 +211,7 @@ function runOptions<A extends unknown[], O extends Values, G extends Values>(com
     .option('--use-os-hidden', 'hide outdated images with os_hidden=true instead', false)
     .option('--unhide', 'show outdated images again that an earlier --hide (or a hand) hid', false)
     .addOption(outdatedNamesOption())
+    .addOption(mirrorBaseOption())
     .option('--deactivate', 'deactivate outdated images past their retention', false)
     .option('--delete', 'delete outdated images past their retention (uuid_validity)', false)
     .option(
@@ -308,6 +309,14 @@ function outdatedNamesOption() {
   ).choices(OUTDATED_NAMES);
 }
 
+function mirrorBaseOption() {
+  return new Option(
+    '--mirror-base <url>',
+    'import a version without mirror_url from <url>/<shortname>/<version>-<shortname>.<format> first, ' +
+      'then from its url',
+  ).argParser(parseBaseUrl);
+}
+
 /**
  * An option's line in --help, as commander writes it, but without "(default: false)" for a flag or
  * "(default: [])" for a repeatable option: a flag's default is that it is off, which says nothing.
@@ -353,6 +362,20 @@ function parseApiTemplate(value: string): string {
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new InvalidArgumentError(`expected an http(s) URL with {product} in it, got "${value}"`);
+  }
+  return value;
+}
+
+function parseBaseUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const plain = url && !url.username && !url.password && !url.search && !url.hash;
+  if (!plain || (url?.protocol !== 'http:' && url?.protocol !== 'https:')) {
+    throw new InvalidArgumentError(`expected an http(s) URL without user, query or fragment, got "${value}"`);
   }
   return value;
 }

@@ -13,6 +13,8 @@ export interface PlanFlags {
   delete: boolean;
   keep: boolean;
   outdatedNames?: OutdatedNameStyle | undefined;
+  /** --mirror-base: the mirror a version without mirror_url is imported from first. */
+  mirrorBase?: string | undefined;
 }
 
 /** What a run reads of the options before it changes anything: the plan's flags, and how upstreams are asked. */
@@ -32,7 +34,11 @@ export interface RunOptions extends PlanFlags {
 export function planOptionsOf(flags: PlanFlags, today: string): PlanOptions {
   const { tag, latest, hide, unhide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep } = flags;
   const plan = { tag, latest, hide, unhide, hiddenVisibility, useOsHidden, deactivate, delete: remove, keep, today };
-  return flags.outdatedNames ? { ...plan, outdatedNames: flags.outdatedNames } : plan;
+  return {
+    ...plan,
+    ...(flags.outdatedNames ? { outdatedNames: flags.outdatedNames } : {}),
+    ...(flags.mirrorBase ? { mirrorBase: flags.mirrorBase } : {}),
+  };
 }
 
 /** The day of `now`, as the plan reads dates: YYYY-MM-DD, in UTC. */

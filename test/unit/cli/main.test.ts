@@ -31,6 +31,18 @@ describe('the CLI, in-process', () => {
     expect(result.stderr).not.toContain('does-not-matter');
   });
 
+  it.each([
+    'ftp://mirror.example/images',
+    'https://user:secret@mirror.example/images',
+    'https://mirror.example/images?sig=1',
+    'not a url',
+  ])('exits 2 on --mirror-base %s: an http(s) URL without user, query or fragment', async (base) => {
+    const result = await run(['--check-only', '--images', oimCatalogue, '--mirror-base', base]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--mirror-base');
+    expect(result.stderr).not.toContain('secret');
+  });
+
   it('exits 2 on a bad --filter regex, naming the pattern', async () => {
     const result = await run(['--check-only', '--images', oimCatalogue, '--filter', 'Ubuntu (']);
     expect(result.code).toBe(2);

@@ -130,4 +130,10 @@ describe('manage: every flag that shapes a plan reaches the planner', () => {
     );
     expect(planOptions).toMatchObject({ hiddenVisibility: 'private', outdatedNames: 'scs', tag: 'mine', today: TODAY });
   });
+
+  it('--mirror-base reaches the plan', () => {
+    const base = 'https://swift.example/v1/AUTH_p/images';
+    expect(planOptionsOf({ ...options, mirrorBase: base }, TODAY).mirrorBase).toBe(base);
+    expect(planOptionsOf(options, TODAY)).not.toHaveProperty('mirrorBase');
+  });
 });
