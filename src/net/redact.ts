@@ -20,11 +20,14 @@ export class Redactor {
     this.secrets.add(new URLSearchParams({ s: secret }).toString().slice(2));
   }
 
-  /** The text with every known secret and the user part of every URL in it (`https://user:***@host`) masked. */
+  /**
+   * The text with every known secret, the user part of every URL in it (`https://user:***@host`) and the
+   * signature of every signed URL (`?temp_url_sig=***`) masked.
+   */
   text(input: string): string {
     let out = input;
     for (const secret of this.secrets) out = out.split(secret).join(MASK);
-    return maskUserinfo(out);
+    return maskSignatures(maskUserinfo(out));
   }
 
   /** A deep copy with secret keys masked and known secret values removed from strings. */
@@ -59,6 +62,17 @@ export function maskUserinfo(text: string): string {
     const colon = userinfo.indexOf(':');
     return `${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:${MASK}` : MASK}@`;
   });
+}
+
+/**
+ * The query parameters of a signed URL that let anyone read the object: Swift TempURL's signature, S3's
+ * presigned signature and session token. Their value ends where the URL or the parameter does.
+ */
+const SIGNATURE = /([?&](?:temp_url_sig|x-amz-signature|x-amz-security-token)=)[^&\s"'<>#\\]*/gi;
+
+/** Masks the signature of every signed URL in the text: `?temp_url_sig=***&temp_url_expires=…`. */
+export function maskSignatures(text: string): string {
+  return text.replace(SIGNATURE, `$1${MASK}`);
 }
 
 /** Whether the text holds a URL with a user part (`https://user:password@host/`, or a token as the user). */

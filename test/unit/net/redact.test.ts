@@ -77,3 +77,23 @@ describe('the user part of URLs', () => {
     });
   });
 });
+
+describe('signed URLs', () => {
+  it('masks a TempURL or presigned signature and session token wherever a URL appears, the rest kept', () => {
+    const redactor = new Redactor();
+    const swift = 'https://swift.example/v1/AUTH_p/c/o.qcow2?temp_url_sig=0123abcdef&temp_url_expires=1700000000';
+    const s3 =
+      'http://127.0.0.1:9000/b/o.qcow2?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Security-Token=tok%2Fen' +
+      '&X-Amz-Signature=aeeed9bb';
+    expect(redactor.text(`Importing from URL ${swift}: 200`)).toBe(
+      'Importing from URL https://swift.example/v1/AUTH_p/c/o.qcow2?temp_url_sig=***&temp_url_expires=1700000000: 200',
+    );
+    expect(redactor.text(`"uri":"${s3}"`)).toBe(
+      '"uri":"http://127.0.0.1:9000/b/o.qcow2?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Security-Token=***' +
+        '&X-Amz-Signature=***"',
+    );
+    expect(redactor.value({ error: `GET ${s3} failed` })).toEqual({
+      error: expect.not.stringMatching(/aeeed9bb|tok%2Fen/),
+    });
+  });
+});

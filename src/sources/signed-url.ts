@@ -1,0 +1,84 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/**
+ * Makes a private mirror's object URL readable for a while without credentials: Swift's TempURL or an S3
+ * presigned URL. The result carries a signature (temp_url_sig, X-Amz-Signature) the redactor masks.
+ */
+export interface UrlSigner {
+  /** The URL, readable by a GET until `nowMs` + `validForS` seconds. */
+  sign(url: string, validForS: number, nowMs: number): string;
+}
+
+/** Swift TempURL (`tempurl` middleware): HMAC-SHA256 over `GET\n<expires>\n<path>` with the account's key. */
+export function swiftTempUrl(key: string): UrlSigner {
+  return {
+    sign(url, validForS, nowMs) {
+      const target = new URL(url);
+      const expires = Math.floor(nowMs / 1000) + Math.ceil(validForS);
+      const signature = createHmac('sha256', key).update(`GET\n${expires}\n${target.pathname}`).digest('hex');
+      target.searchParams.set('temp_url_sig', signature);
+      target.searchParams.set('temp_url_expires', String(expires));
+      return target.toString();
+    },
+  };
+}
+
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  sessionToken?: string;
+}
+
+/** SigV4 allows a presigned URL a week at most. */
+const S3_MAX_VALID_S = 604_800;
+
+/**
+ * An S3 presigned GET (Signature Version 4, query string, `UNSIGNED-PAYLOAD`): path-style or virtual-hosted,
+ * as the URL is written (Ceph RGW, MinIO, AWS).
+ */
+export function s3Presign(credentials: S3Credentials): UrlSigner {
+  return {
+    sign(url, validForS, nowMs) {
+      const target = new URL(url);
+      const stamp = new Date(nowMs)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+      const day = stamp.slice(0, 8);
+      const scope = `${day}/${credentials.region}/s3/aws4_request`;
+      const query: [string, string][] = [
+        ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
+        ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
+        ['X-Amz-Date', stamp],
+        ['X-Amz-Expires', String(Math.min(Math.ceil(validForS), S3_MAX_VALID_S))],
+        ...(credentials.sessionToken ? [['X-Amz-Security-Token', credentials.sessionToken] as [string, string]] : []),
+        ['X-Amz-SignedHeaders', 'host'],
+      ];
+      const canonicalQuery = query
+        .map(([name, value]) => `${rfc3986(name)}=${rfc3986(value)}`)
+        .sort()
+        .join('&');
+      const request = ['GET', target.pathname, canonicalQuery, `host:${target.host}\n`, 'host', 'UNSIGNED-PAYLOAD'];
+      const toSign = ['AWS4-HMAC-SHA256', stamp, scope, sha256Hex(request.join('\n'))].join('\n');
+      let key: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);
+      for (const part of [credentials.region, 's3', 'aws4_request']) key = hmac(key, part);
+      const signature = createHmac('sha256', key).update(toSign).digest('hex');
+      target.search = `${canonicalQuery}&X-Amz-Signature=${signature}`;
+      return target.toString();
+    },
+  };
+}
+
+function hmac(key: string | Buffer, data: string): Buffer {
+  return createHmac('sha256', key).update(data).digest();
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Percent-encoding as SigV4 wants it: everything but unreserved characters. */
+function rfc3986(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
