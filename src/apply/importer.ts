@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import type { GlanceClient, GlanceImage } from '../openstack/image.js';
 import type { DesiredImage, ImportSource } from '../plan/types.js';
+import { maskSignatures } from '../net/redact.js';
+import type { UrlSigner } from '../sources/signed-url.js';
 import type { SourceReader } from '../sources/source.js';
 import { bringToActive } from './import/attempts.js';
 import type { Prefetch } from './import/choose.js';
 import { createImage, OtherRun } from './import/claims.js';
 import { abandon } from './import/discard.js';
-import { type ImportContext, type Job, type JobSource, report, watchJob } from './import/job.js';
+import { type ImportContext, type Job, type JobSource, readUrlOf, report, watchJob } from './import/job.js';
 import { ImportFailure, type ImportOutcome, messageOf } from './import/outcome.js';
 import { type ImportPermits, isFull, ProbesPerHost, within } from './import/permits.js';
 import type { ImportProgress } from './observer.js';
@@ -51,6 +53,8 @@ export interface ImportDeps {
   now: () => number;
   /** The run's one watcher of the imports in flight; by default the importer makes its own. */
   watcher?: Watcher;
+  /** --mirror-signing: signs each mirror URL for the import that reads it. */
+  signer?: UrlSigner;
 }
 
 /**
@@ -66,7 +70,7 @@ export class Importer {
   private readonly probesPerHost = new ProbesPerHost();
 
   constructor(deps: ImportDeps, settings: ImportSettings) {
-    const { glance, sources, log, now } = deps;
+    const { glance, sources, log, now, signer } = deps;
     const watcher =
       deps.watcher ??
       new Watcher(deps, {
@@ -75,7 +79,7 @@ export class Importer {
         ...(settings.stuckAfterMs !== undefined ? { stuckAfterMs: settings.stuckAfterMs } : {}),
         ...(settings.taskStaleMs !== undefined ? { taskStaleMs: settings.taskStaleMs } : {}),
       });
-    this.context = { glance, sources, log, now, watcher, settings };
+    this.context = { glance, sources, log, now, watcher, settings, ...(signer ? { signer } : {}) };
   }
 
   async importNew(
@@ -121,10 +125,11 @@ export class Importer {
     const failures: string[] = [];
     for (const [index, option] of from.entries()) {
       try {
-        const outcome = await attempt({ ...rest, ...option }, index === 0);
+        const outcome = await attempt(this.signed({ ...rest, ...option }), index === 0);
         if (outcome.state !== 'active' || from.length === 1) return outcome;
         return { ...outcome, verification: { ...outcome.verification, from: option.origin } };
-      } catch (error) {
+      } catch (thrown) {
+        const error = withoutSignatures(thrown);
         if (!(error instanceof ImportFailure) || error.leftBehind || from.length === 1) throw error;
         failures.push(`${option.origin} ${option.url}: ${error.message}`);
         const next = from[index + 1];
@@ -138,6 +143,16 @@ export class Importer {
     throw new ImportFailure(`${desired.name} not imported from any source: ${failures.join('; ')}`);
   }
 
+  /**
+   * A mirror source with its URL signed (--mirror-signing), valid for twice the import timeout: a wait for an
+   * import slot, then the import and its verification.
+   */
+  private signed(source: JobSource): JobSource {
+    const { signer, now, settings } = this.context;
+    if (!signer || source.origin !== 'mirror') return source;
+    return { ...source, signed: signer.sign(source.url, (2 * settings.importTimeoutMs) / 1000, now()) };
+  }
+
   /** `ids.next`: the position in the version's id sequence the create starts from (after a discarded image's). */
   private async importFrom(
     desired: DesiredImage,
@@ -148,7 +163,7 @@ export class Importer {
   ): Promise<ImportOutcome> {
     const { log, sources } = this.context;
     log.info(`Importing from URL ${source.url}`);
-    const probe = await this.probesPerHost.of(source.url)(() => sources.probe(source.url));
+    const probe = await this.probesPerHost.of(source.url)(() => sources.probe(readUrlOf(source)));
     if (!probe.ok) {
       throw new ImportFailure(
         `Tested URL ${source.url}: ${probe.message ?? probe.status}; ${desired.name} not imported`,
@@ -250,4 +265,11 @@ export class Importer {
       throw await this.abandon(job.image, error);
     }
   }
+}
+
+/** An error whose message may hold a signed mirror URL (a reader's), with the signature masked. */
+function withoutSignatures(error: unknown): unknown {
+  if (!(error instanceof Error) || maskSignatures(error.message) === error.message) return error;
+  if (error instanceof ImportFailure) return new ImportFailure(maskSignatures(error.message), error.leftBehind);
+  return new Error(maskSignatures(error.message), { cause: error });
 }

@@ -4,6 +4,7 @@ import type { FetchLike } from '../net/fetch.js';
 import type { Redactor } from '../net/redact.js';
 import type { EolOptions } from './commands/eol.js';
 import type { ManageOptions, SourceAccess } from './commands/manage.js';
+import type { UrlSigner } from '../sources/signed-url.js';
 import type { LoadedSelection } from './commands/selection.js';
 import type { CloudContext, GlobalOptions } from './context.js';
 import { EXIT_OK } from './exit.js';
@@ -74,11 +75,13 @@ export const manageOrShare = machineReadable(async (options, run) => {
     setExit(EXIT_OK);
     return;
   }
+  const { mirrorSignerOf } = await import('./mirror-signing.js');
+  const signer = mirrorSignerOf(options.mirrorSigning, io.env, redactor);
   const { cloudsOfRun, runOnClouds } = await import('./several-clouds.js');
   const names = cloudsOfRun(options, io.env);
   if (names.length > 1) {
     // Several live views would fight over one terminal: with several clouds, plain log lines.
-    const runEach = await cloudRun(selection, { ...options, progress: false }, io);
+    const runEach = await cloudRun(selection, { ...options, progress: false }, io, signer);
     const [ended, { renderClouds }] = await Promise.all([
       runOnClouds({ names, options, redactor, log, io }, runEach),
       import('./render/clouds.js'),
@@ -87,7 +90,7 @@ export const manageOrShare = machineReadable(async (options, run) => {
     setExit(ended.exitCode);
     return;
   }
-  const runOne = await cloudRun(selection, options, io);
+  const runOne = await cloudRun(selection, options, io, signer);
   // On a terminal, a live view of the imports, the run's log lines above it (see progress/index.ts).
   const progress = options.dryRun ? undefined : await startProgress(options, io.stderr);
   const runLog = progress?.observer ? createRunLogger(options, redactor, progress.stderr) : log;
@@ -101,12 +104,13 @@ export const manageOrShare = machineReadable(async (options, run) => {
 });
 
 /** The run on one cloud: the lock (not for a dry run), then manage. */
-async function cloudRun(selection: LoadedSelection, options: ManageOptions, io: MainIo) {
+async function cloudRun(selection: LoadedSelection, options: ManageOptions, io: MainIo, signer?: UrlSigner) {
   const [{ manage }, { acquireRunLock, lockScopeOf }] = await Promise.all([
     import('./commands/manage.js'),
     import('./lock.js'),
   ]);
-  const sources = io.fetch ? { fetch: io.fetch } : await productionSources();
+  const reach = io.fetch ? { fetch: io.fetch } : await productionSources();
+  const sources = signer ? { ...reach, signer } : reach;
   return async (
     context: CloudContext,
     log: Logger,

@@ -34,6 +34,9 @@ export const DEFAULT_EOL_API = 'https://endoflife.date/api/{product}.json';
 const DEFAULT_WARN_DAYS = 90;
 /** How outdated versions are named (repeated from definitions/types.ts: this module loads nothing else). */
 const OUTDATED_NAMES = ['oim', 'scs'] as const;
+/** How --mirror-signing signs a private mirror's URLs (cli/mirror-signing.ts makes the signer). */
+const MIRROR_SIGNINGS = ['swift-tempurl', 's3-presign'] as const;
+export type MirrorSigning = (typeof MIRROR_SIGNINGS)[number];
 
 const DESCRIPTION =
   'Registers SCS-compliant images in OpenStack Glance and keeps them current.\n' +
@@ -258,6 +261,12 @@ function importOptions<A extends unknown[], O extends Values, G extends Values>(
       '--verify-checksum',
       'stream every image through this tool (glance-direct); every import is verified either way',
       false,
+    )
+    .addOption(
+      new Option(
+        '--mirror-signing <kind>',
+        'read the mirror through a URL signed per import (key or credentials from the environment)',
+      ).choices(MIRROR_SIGNINGS),
     );
 }
 

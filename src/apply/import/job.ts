@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { GlanceClient, GlanceImage } from '../../openstack/image.js';
 import type { DesiredImage, ImportSource, SourceOption } from '../../plan/types.js';
+import type { UrlSigner } from '../../sources/signed-url.js';
 import type { SourceReader } from '../../sources/source.js';
 import type { ImportSettings } from '../importer.js';
 import type { ImportPhase, ImportProgress } from '../observer.js';
@@ -16,10 +17,19 @@ export interface ImportContext {
   now: () => number;
   watcher: Watcher;
   settings: ImportSettings;
+  signer?: UrlSigner;
 }
 
-/** The one source a job reads (one of the plan's `from`), with the version's checksum and fixed id. */
-export type JobSource = Omit<ImportSource, 'from'> & SourceOption;
+/**
+ * The one source a job reads (one of the plan's `from`), with the version's checksum and fixed id; `signed`: a
+ * private mirror's URL signed for this import, which Glance and the tool read and no log line shows.
+ */
+export type JobSource = Omit<ImportSource, 'from'> & SourceOption & { signed?: string };
+
+/** The URL the source is read from: the signed one when there is one. */
+export function readUrlOf(source: JobSource): string {
+  return source.signed ?? source.url;
+}
 
 /** One version's import in this run. A stuck image that is no longer queued is replaced by a fresh one. */
 export interface Job {

@@ -1,6 +1,6 @@
 import { ConnectionError, outcomeUnknown } from '../../openstack/errors.js';
 import type { ImportProgress } from '../observer.js';
-import { declaredFormat, type ImportContext, type Job, report } from './job.js';
+import { declaredFormat, type ImportContext, type Job, readUrlOf, report } from './job.js';
 import { messageOf } from './outcome.js';
 import type { HashPlan, SourceDigests } from '../../sources/read-through.js';
 
@@ -17,7 +17,7 @@ export async function stage(context: ImportContext, job: Job, hash: HashPlan): P
   const { glance, log, sources } = context;
   for (let attempt = 0; ; attempt++) {
     const format = declaredFormat(job);
-    const read = await sources.open(job.source.url, { hash, ...(format ? { format } : {}) });
+    const read = await sources.open(readUrlOf(job.source), { hash, ...(format ? { format } : {}) });
     const { size } = read;
     const digests = read.digests as () => SourceDigests;
     const what = size ? ` (${size} bytes)` : read.fault ? ' (unpacked on the way)' : '';

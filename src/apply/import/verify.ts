@@ -3,7 +3,7 @@ import { SourceUnpackError } from '../../sources/unpack.js';
 import type { HashPlan, SourceDigests } from '../../sources/read-through.js';
 import type { GlanceImage } from '../../openstack/image.js';
 import { GLANCE_HASH_ALGO, hashPlanFor, verdict } from './checksum.js';
-import { declaredFormat, type ImportContext, type Job, report } from './job.js';
+import { declaredFormat, type ImportContext, type Job, readUrlOf, report } from './job.js';
 import { ImportFailure, type ImportOutcome, messageOf } from './outcome.js';
 
 /** The tool's own read of an image's source: settles with the digests or the error, never rejects. */
@@ -28,7 +28,7 @@ export function readSource(context: ImportContext, job: Job): SourceRead {
   const controller = new AbortController();
   const format = declaredFormat(job);
   const done = context.sources
-    .digest(job.source.url, {
+    .digest(readUrlOf(job.source), {
       hash: readHashes(context, job),
       signal: controller.signal,
       ...(format ? { format } : {}),

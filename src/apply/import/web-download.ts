@@ -1,5 +1,5 @@
 import { isHttpStatus } from '../../openstack/errors.js';
-import type { ImportContext, Job } from './job.js';
+import { type ImportContext, type Job, readUrlOf } from './job.js';
 import type { ImportStrategy, Started } from './strategy.js';
 import { ensureQueued } from './replacement.js';
 import { readSource } from './verify.js';
@@ -28,7 +28,7 @@ export const webDownload: ImportStrategy = {
 async function startWebDownload(context: ImportContext, job: Job): Promise<Started> {
   const { glance, log } = context;
   try {
-    await glance.importImage(job.image.id, { name: 'web-download', uri: job.source.url });
+    await glance.importImage(job.image.id, { name: 'web-download', uri: readUrlOf(job.source) });
     if (!context.settings.wait) return { state: 'started' };
     job.read ??= readSource(context, job);
     return { state: 'started', read: job.read };

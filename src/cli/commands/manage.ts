@@ -10,6 +10,7 @@ import { carryOut } from '../../run/apply.js';
 import { prepareRun } from '../../run/prepare.js';
 import { reportDiscovery, discoveryOutput, warnStale } from './discovery-report.js';
 import type { LoadedSelection, ManageOptions } from './selection.js';
+import type { UrlSigner } from '../../sources/signed-url.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit.js';
 import { renderDryRun, renderRunSummary } from '../render/run.js';
@@ -28,6 +29,8 @@ export interface ManageResult {
 export interface SourceAccess {
   fetch: FetchLike;
   download?: FetchLike;
+  /** --mirror-signing: how a private mirror's URLs are signed for each import. */
+  signer?: UrlSigner;
 }
 
 export async function manage(
@@ -89,7 +92,7 @@ function importerFor(
   context: CloudContext,
   options: ManageOptions,
   observation: Observation,
-  { fetch, download }: SourceAccess,
+  { fetch, download, signer }: SourceAccess,
   log: Logger,
 ): Importer {
   const readerOptions = {
@@ -103,6 +106,7 @@ function importerFor(
     sources: new SourceReader(fetch, download ? { ...readerOptions, download } : readerOptions),
     log,
     ...timeOf(context),
+    ...(signer ? { signer } : {}),
   };
   return new Importer(deps, {
     tag: options.tag,

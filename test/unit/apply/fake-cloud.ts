@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { http, HttpResponse, type PathParams } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { pino, type Logger } from 'pino';
 import { type ApplyLimits, applyPlan, type RunReport } from '../../../src/apply/executor.js';
-import { Importer, type ImportSettings } from '../../../src/apply/importer.js';
+import { type ImportDeps, Importer, type ImportSettings } from '../../../src/apply/importer.js';
 import { diffImage } from '../../../src/plan/diff.js';
 import { asCreated } from '../../../src/plan/new-image.js';
 import type { Action, DesiredImage, ImportAction } from '../../../src/plan/types.js';
@@ -19,6 +19,8 @@ export const TAG = 'managed_by_osism';
 /** The project the harness's runs work in (the fake's images are owned by it). */
 export const PROJECT = 'p-1';
 export const SOURCES = 'http://images.test';
+/** The files of the source server a private mirror holds (see FakeCloud.tempUrlKey): `${SOURCES}/mirror-…`. */
+const MIRRORED = '/mirror-';
 const JSON_PATCH = 'application/openstack-images-v2.1-json-patch';
 
 /**
@@ -126,6 +128,8 @@ export class FakeCloud {
   readonly sources = new Map<string, Uint8Array>();
   /** URLs the source server refuses with this status (403: a mirror that does not let the reader in). */
   readonly refused = new Map<string, number>();
+  /** A private mirror: URLs under MIRRORED serve only with a Swift TempURL signed with this key. */
+  tempUrlKey?: string;
   readonly sourceRequests: string[] = [];
   /** The bytes that arrived in each image's staging area. */
   readonly staged = new Map<string, Uint8Array>();
@@ -356,17 +360,17 @@ export class FakeCloud {
       ),
       http.head(`${SOURCES}/:file`, ({ request }) => {
         this.sourceRequests.push(`HEAD ${request.url}`);
-        const refused = this.refused.get(request.url);
+        const refused = this.refused.get(request.url) ?? this.unsigned(request.url);
         if (refused) return new HttpResponse(null, { status: refused });
-        const bytes = this.sources.get(request.url);
+        const bytes = this.sourceBytes(request.url);
         if (!bytes) return new HttpResponse(null, { status: 404 });
         return new HttpResponse(null, { status: 200, headers: { 'Content-Length': String(bytes.length) } });
       }),
       http.get(`${SOURCES}/:file`, ({ request }) => {
         this.sourceRequests.push(`GET ${request.url}`);
-        const refused = this.refused.get(request.url);
+        const refused = this.refused.get(request.url) ?? this.unsigned(request.url);
         if (refused) return new HttpResponse('refused', { status: refused });
-        const bytes = this.sources.get(request.url);
+        const bytes = this.sourceBytes(request.url);
         if (!bytes) return new HttpResponse('not here', { status: 404 });
         // In two chunks, so that a hash over the stream has to see both.
         const half = Math.floor(bytes.length / 2);
@@ -505,7 +509,7 @@ export class FakeCloud {
       this.attempts.set(id, attempt + 1);
       script = this.webDownload(image, attempt);
       // web-download fetches nothing here: the bytes are the ones the source server holds for the URI.
-      bytes = method.uri ? this.sources.get(method.uri) : undefined;
+      bytes = method.uri && !this.unsigned(method.uri) ? this.sourceBytes(method.uri) : undefined;
     } else if (name === 'glance-direct') {
       if (image.status !== 'uploading') return error(409, `Image ${id} has no staged data (status ${image.status})`);
       script = this.glanceDirect(image);
@@ -516,6 +520,22 @@ export class FakeCloud {
     const task = script.task === false ? undefined : this.addTask(id, name);
     this.startPending(id, name, script, task, bytes);
     return new HttpResponse(null, { status: 202 });
+  }
+
+  /** The bytes a source URL serves: a signed one's are those of the URL without its query. */
+  private sourceBytes(url: string): Uint8Array | undefined {
+    const plain = new URL(url);
+    plain.search = '';
+    return this.sources.get(url) ?? this.sources.get(plain.toString());
+  }
+
+  /** 401 for a private mirror's URL without a valid TempURL signature, as Swift's tempurl middleware answers. */
+  private unsigned(url: string): number | undefined {
+    const target = new URL(url);
+    if (!this.tempUrlKey || !target.pathname.startsWith(MIRRORED)) return undefined;
+    const expires = target.searchParams.get('temp_url_expires') ?? '';
+    const want = createHmac('sha256', this.tempUrlKey).update(`GET\n${expires}\n${target.pathname}`).digest('hex');
+    return target.searchParams.get('temp_url_sig') === want ? undefined : 401;
   }
 
   private startPending(
@@ -651,7 +671,11 @@ export interface Harness {
 }
 
 /** The fake cloud on the msw server, a Glance client on it, and an Importer with fake time. */
-export function harness(server: SetupServer, settings: Partial<ImportSettings> = {}): Harness {
+export function harness(
+  server: SetupServer,
+  settings: Partial<ImportSettings> = {},
+  deps: Pick<ImportDeps, 'signer'> = {},
+): Harness {
   const clock = new FakeClock(1_000_000);
   const cloud = new FakeCloud(clock);
   const { handler } = keystoneTokens();
@@ -670,6 +694,7 @@ export function harness(server: SetupServer, settings: Partial<ImportSettings> =
       // Fake time moves on at once; the turn of the event loop lets real work (an upload) move on meanwhile.
       sleep: (ms) => clock.pass(ms),
       now: () => clock.now(),
+      ...deps,
     },
     {
       tag: TAG,

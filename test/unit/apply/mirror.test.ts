@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../../src/net/redact.js';
+import { swiftTempUrl } from '../../../src/sources/signed-url.js';
 import { useMsw } from '../openstack/helpers.js';
 import { versionImageId } from '../../../src/apply/image-ids.js';
 import { bytesOf, desired, digest, harness, importOf, PROJECT, SOURCES, type Harness } from './fake-cloud.js';
@@ -107,5 +109,50 @@ describe('import from the mirror, and the fallback to url', () => {
     expect(message).toContain(`url ${URL}: Tested URL ${URL}: 404`);
     expect(h.cloud.images.size).toBe(0);
     expect(h.cloud.firstPublic.size).toBe(0);
+  });
+});
+
+describe('a private mirror read through a signed URL (--mirror-signing)', () => {
+  const KEY = 'tempurl-key-of-the-account';
+
+  it('Glance and the tool read a TempURL made for the import; no log line or result shows its signature', async () => {
+    const h = harness(server, {}, { signer: swiftTempUrl(KEY) });
+    h.cloud.tempUrlKey = KEY;
+    h.cloud.sources.set(MIRROR, DATA);
+    const report = await h.run([action]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from mirror, verified' });
+    const [uri] = imported(h);
+    expect(new globalThis.URL(uri ?? '').searchParams.get('temp_url_sig')).toMatch(/^[0-9a-f]{64}$/);
+    // Valid for twice the import timeout (a slot, then the import), from the run's clock.
+    const expires = Number(new globalThis.URL(uri ?? '').searchParams.get('temp_url_expires'));
+    expect(expires).toBe(Math.floor(1_000_000 / 1000) + 2 * 3600);
+    expect(h.cloud.sourceRequests.every((r) => r.includes('temp_url_sig='))).toBe(true);
+    const said = JSON.stringify([h.logs, report]);
+    expect(said).not.toContain('temp_url_sig');
+    expect(said).toContain(MIRROR);
+  });
+
+  it('without the signer the private mirror refuses (401): imported from url, and the warning says why', async () => {
+    const h = harness(server);
+    h.cloud.tempUrlKey = KEY;
+    h.cloud.sources.set(MIRROR, DATA);
+    h.cloud.sources.set(URL, DATA);
+    const report = await h.run([action]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from url, verified' });
+    expect(h.warnings().join('\n')).toMatch(/The mirror .* cannot serve Ubuntu 24.04 .*\(Tested URL .*: 401/);
+  });
+
+  it("a reader's error naming the signed URL reaches the result with the signature masked", async () => {
+    const h = harness(server, {}, { signer: swiftTempUrl(KEY) });
+    h.cloud.tempUrlKey = KEY;
+    h.cloud.sources.set(MIRROR, DATA);
+    // Glance's task message names the URI it could not fetch.
+    h.cloud.webDownload = () => ({ outcome: { fail: `no route to ${imported(h).at(-1)}` } });
+    const report = await h.run([action]);
+    expect(report.results[0]?.status).toBe('failed');
+    expect(report.results[0]?.message).toContain(`no route to ${MIRROR}?temp_url_sig=***&temp_url_expires=`);
+    expect(JSON.stringify(report)).not.toMatch(/temp_url_sig=[0-9a-f]/);
+    // Glance's own message in a log line: the run's logger passes every line through the redactor.
+    expect(new Redactor().text(JSON.stringify(h.logs))).not.toMatch(/temp_url_sig=[0-9a-f]/);
   });
 });

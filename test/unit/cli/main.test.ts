@@ -43,6 +43,18 @@ describe('the CLI, in-process', () => {
     expect(result.stderr).not.toContain('secret');
   });
 
+  it.each([
+    ['swift-tempurl', 'IMAGE_MANAGER_TEMPURL_KEY'],
+    ['s3-presign', 'AWS_ACCESS_KEY_ID'],
+  ])('exits 2 on --mirror-signing %s without %s, before any cloud is asked', async (kind, name) => {
+    const result = await run(['--images', oimCatalogue, '--mirror-signing', kind, '--cloud', 'nowhere'], {
+      OS_CLIENT_CONFIG_FILE: '/nonexistent',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--mirror-signing ${kind} needs ${name} in the environment`);
+    expect(result.stderr).not.toContain('nowhere');
+  });
+
   it('exits 2 on a bad --filter regex, naming the pattern', async () => {
     const result = await run(['--check-only', '--images', oimCatalogue, '--filter', 'Ubuntu (']);
     expect(result.code).toBe(2);
