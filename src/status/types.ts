@@ -45,6 +45,8 @@ export interface Recency {
 export interface VerificationStatus {
   state: Verification['state'] | 'pending' | 'not-recorded';
   detail: string;
+  /** The source the data came from, recorded when the version had a mirror: `url` means the mirror failed. */
+  from?: Verification['from'];
 }
 
 export interface VersionStatus {

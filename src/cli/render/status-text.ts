@@ -123,9 +123,11 @@ function versionTable(rows: VersionStatus[]): string[] {
   return table(columns, cells, { indent: '  ' });
 }
 
+const FROM_TEXT = { mirror: 'the mirror', url: 'url: the mirror could not serve it' } as const;
+
 /**
  * Under the table: what the next run changes on an image (drift, rotation), retention past its term, how far
- * its data was verified unless end to end, SCS.
+ * its data was verified unless end to end, the source it came from when it had a mirror, SCS.
  */
 function rowDetails(row: VersionStatus): string[] {
   const name = row.image?.name ?? row.version;
@@ -134,6 +136,7 @@ function rowDetails(row: VersionStatus): string[] {
   if (row.retention?.state === 'past') lines.push(`  retention ${name}: ${row.retention.why}`);
   const check = row.verification;
   if (check && check.state !== 'verified') lines.push(`  ${check.state.replace('-', ' ')} ${name}: ${check.detail}`);
+  if (check?.from) lines.push(`  imported ${name} from ${FROM_TEXT[check.from]}`);
   if (row.why !== undefined && row.role === 'left-alone') lines.push(`  left alone ${name}: ${row.why}`);
   if (row.scsRecencyWarning !== undefined) lines.push(`  SCS recency WARN ${name}: ${row.scsRecencyWarning}`);
   return lines.map((line) => clip(safeText(line)));

@@ -304,5 +304,27 @@ describe('status: how each image was verified when it was imported (its image_ve
     );
     expect(text).toContain('  not recorded Ubuntu 24.04 (20240101): imported before verification by default');
     expect(text).not.toMatch(/ {2}verified Ubuntu 24.04:/);
+    expect(text).not.toContain('imported Ubuntu');
+  });
+
+  it('says which source an image with a mirror came from: the mirror, or url when the mirror could not serve it', () => {
+    const records: Record<string, string> = {
+      '20240201': "verified: from url; source sha256 = the definition's; Glance's sha512 = the source's",
+      '20240301': "verified: from mirror; source sha256 = the definition's; Glance's sha512 = the source's",
+    };
+    const cloud = threeInCloud().map((image) => {
+      const record = records[String(image.internal_version)];
+      return record === undefined ? image : { ...image, image_verification: record };
+    });
+    const view = statusOf([three], cloud);
+    expect(row(view, '20240301').verification).toEqual({
+      state: 'verified',
+      detail: "source sha256 = the definition's; Glance's sha512 = the source's",
+      from: 'mirror',
+    });
+    expect(row(view, '20240201').verification?.from).toBe('url');
+    const text = formatStatus(view);
+    expect(text).toContain('  imported Ubuntu 24.04 from the mirror\n');
+    expect(text).toContain('  imported Ubuntu 24.04 (20240201) from url: the mirror could not serve it\n');
   });
 });
