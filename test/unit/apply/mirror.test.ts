@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../../src/net/redact.js';
 import { swiftTempUrl } from '../../../src/sources/signed-url.js';
+import { diffImage } from '../../../src/plan/diff.js';
+import type { ResumeImportAction } from '../../../src/plan/types.js';
 import { useMsw } from '../openstack/helpers.js';
 import { versionImageId } from '../../../src/apply/image-ids.js';
-import { bytesOf, desired, digest, harness, importOf, PROJECT, SOURCES, type Harness } from './fake-cloud.js';
+import { bytesOf, desired, digest, harness, importOf, PROJECT, SOURCES, TAG, type Harness } from './fake-cloud.js';
 
 const { server } = useMsw();
 
@@ -97,6 +99,46 @@ describe('import from the mirror, and the fallback to url', () => {
     expect(id).not.toBe(first);
     expect(h.cloud.images.get(id)?.checksum).toBeDefined();
     expect(h.warnings().join('\n')).toMatch(/The mirror .* cannot serve Ubuntu 24.04 \(.*sha512/);
+  });
+
+  it("Glance's web-download of the mirror stalls past the import timeout: a fresh image from url", async () => {
+    const h = harness(server, { importTimeoutMs: 30_000 });
+    h.cloud.sources.set(MIRROR, DATA);
+    h.cloud.sources.set(URL, DATA);
+    h.cloud.webDownload = () => (imported(h).length === 1 ? { outcome: 'stay' } : {});
+    const report = await h.run([action]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from url, verified' });
+    expect(imported(h)).toEqual([MIRROR, URL]);
+    expect(h.warnings().join('\n')).toMatch(/The mirror .* cannot serve .*import timeout/);
+    onlyPublished(h);
+  });
+
+  it('an import an earlier run left, failing from the mirror: discarded, imported afresh from url', async () => {
+    const h = harness(server);
+    h.cloud.sources.set(URL, DATA);
+    const left = h.cloud.seed(
+      h.cloud.image({
+        name: WANT.name,
+        status: 'importing',
+        tags: [TAG],
+        min_disk: 8,
+        min_ram: 512,
+        image_name: 'Ubuntu 24.04',
+        internal_version: '20240301',
+      }),
+      { running: { method: 'web-download', script: { outcome: { fail: 'mirror object gone' } } } },
+    );
+    const resume: ResumeImportAction = {
+      ...action,
+      kind: 'resume-import',
+      image: left,
+      changes: diffImage(WANT, { ...left, status: 'active' }),
+    };
+    const report = await h.run([resume]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from url, verified' });
+    expect(h.cloud.images.has(left.id)).toBe(false);
+    expect(imported(h)).toEqual([URL]);
+    onlyPublished(h);
   });
 
   it('both fail: the action fails naming both reasons, nothing left, nothing published', async () => {
