@@ -38,6 +38,11 @@ function run(images: string, ...extra: string[]) {
   return runCli(['--cloud', e2e.adminCloud, '--images', images, '--tag', tag, '--output', 'json', ...extra]);
 }
 
+function runWith(env: Record<string, string>, images: string, ...extra: string[]) {
+  const args = ['--cloud', e2e.adminCloud, '--images', images, '--tag', tag, '--output', 'json', ...extra];
+  return runCli(args, env);
+}
+
 async function held(name: string) {
   return (await managedImages(glance, tag)).filter((image) => image.name?.startsWith(name));
 }
@@ -100,5 +105,36 @@ describe('imports from the mirror, and the fallback to url', () => {
     const [image] = await held(name);
     expect(image).toMatchObject({ status: 'active', image_source: gone });
     expect(image?.image_verification).toMatch(/^verified: from mirror; /);
+  });
+
+  it('--mirror-signing: Glance reads a signed URL; no log line, even with --debug, shows the key or the signature', async () => {
+    const source = makeQcow2(2);
+    const name = `E2E Mirror Signed ${suffix}`;
+    const shortname = `signed-${suffix}`;
+    mkdirSync(path.join(wwwPath(mirrorDir), shortname), { recursive: true });
+    copyFileSync(source.file, path.join(wwwPath(mirrorDir), shortname, `1.0-${shortname}.qcow2`));
+    const key = `tempurl-key-${randomUUID()}`;
+    const images = catalogue(name, shortname, source.url, source.file);
+    // The stack's web server ignores the query: it serves the object to whoever holds the signed URL.
+    const result = runWith(
+      { IMAGE_MANAGER_TEMPURL_KEY: key },
+      images,
+      '--mirror-base',
+      mirrorBase,
+      '--mirror-signing',
+      'swift-tempurl',
+      '--debug',
+      '--log-format',
+      'json',
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const { report } = JSON.parse(result.stdout) as Run;
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from mirror, verified' });
+    // Glance's import task holds the URL it fetched: the signed one, valid for twice the import timeout.
+    const [image] = await held(name);
+    const tasks = JSON.stringify(await glance.listTasks(image?.id ?? ''));
+    expect(tasks).toMatch(/temp_url_sig=[0-9a-f]{64}&temp_url_expires=\d+/);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/temp_url_sig=[0-9a-f]/);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(key);
   });
 });
