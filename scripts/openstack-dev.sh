@@ -462,8 +462,7 @@ blob = json.dumps({"access": env["S3_ACCESS_KEY"], "secret": env["S3_SECRET_KEY"
 ec2 = [c for c in find("credentials", "credentials", user_id=admin_user["id"], type="ec2")
        if json.loads(c["blob"]).get("access") == env["S3_ACCESS_KEY"]]
 if ec2:
-    call("PATCH", f"/credentials/{ec2[0]['id']}", {"credential": {"blob": blob, "project_id": admin_project["id"]}},
-         token=tok)
+    call("PATCH", f"/credentials/{ec2[0]['id']}", {"credential": {"blob": blob}}, token=tok)
 else:
     call("POST", "/credentials", {"credential": {"type": "ec2", "user_id": admin_user["id"],
                                                  "project_id": admin_project["id"], "blob": blob}}, token=tok)
@@ -661,7 +660,7 @@ EOF
   write_swift_server_conf container "$SWIFT_CONTAINER_PORT"
   write_swift_server_conf object "$SWIFT_OBJECT_PORT"
   # Swift 2.30's proxy-server.conf-sample order, with only what the stack needs: no memcached (cache left out:
-  # authtoken then caches tokens in the process), Keystone auth, TempURL, the S3 API (s3api + s3token before
+  # authtoken then caches tokens in the process), Keystone auth, TempURL, the S3 API (s3api + s3token after
   # authtoken) and SLO/DLO.
   cat >"$SWIFT_DIR/proxy-server.conf" <<EOF
 [DEFAULT]
@@ -673,7 +672,7 @@ swift_dir = $SWIFT_DIR
 log_name = swift-proxy
 
 [pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging listing_formats tempurl s3api s3token authtoken keystoneauth copy slo dlo proxy-logging proxy-server
+pipeline = catch_errors gatekeeper healthcheck proxy-logging listing_formats tempurl authtoken s3api s3token keystoneauth copy slo dlo versioned_writes proxy-logging proxy-server
 
 [app:proxy-server]
 use = egg:swift#proxy
@@ -705,6 +704,14 @@ location = $REGION
 use = egg:swift#s3token
 auth_uri = $KEYSTONE_URL/v3
 reseller_prefix = AUTH_
+# Keystone (since the fix of OSSA-2025-002) answers /v3/s3tokens only to an authenticated service.
+auth_type = password
+auth_url = $KEYSTONE_URL
+user_domain_name = Default
+project_domain_name = Default
+project_name = service
+username = swift
+password = $SWIFT_SERVICE_PASSWORD
 
 [filter:authtoken]
 paste.filter_factory = keystonemiddleware.auth_token:filter_factory
@@ -731,6 +738,9 @@ use = egg:swift#slo
 
 [filter:dlo]
 use = egg:swift#dlo
+
+[filter:versioned_writes]
+use = egg:swift#versioned_writes
 EOF
 }
 
