@@ -378,7 +378,16 @@ def call(method, path, body=None, token=None):
             raw = r.read()
             return r, (json.loads(raw) if raw else None)
     except urllib.error.HTTPError as e:
-        raise SystemExit(f"{method} {path} -> {e.code}: {e.read().decode(errors='replace')}")
+        raise SystemExit(redact(f"{method} {path} -> {e.code}: {e.read().decode(errors='replace')}"))
+
+# Keystone's error answers quote the request body: no password or secret reaches the log that way.
+SECRETS = [env[k] for k in ("ADMIN_PASSWORD", "DEMO_PASSWORD", "GLANCE_SERVICE_PASSWORD",
+                            "SWIFT_SERVICE_PASSWORD", "S3_SECRET_KEY") if env.get(k)]
+
+def redact(text):
+    for secret in SECRETS:
+        text = text.replace(secret, "***")
+    return text
 
 r, _ = call("POST", "/auth/tokens", {"auth": {
     "identity": {"methods": ["password"], "password": {"user": {
