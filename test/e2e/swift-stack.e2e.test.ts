@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2e, glanceFor, waitForStatus } from './harness.js';
 import { type S3Credential, signV4 } from './sigv4.js';
 
@@ -65,6 +65,7 @@ describe.skipIf(!up)('the stack’s Swift and S3 API', () => {
   const container = `e2e-swift-${suffix}`;
   const bucket = `e2e-s3-${suffix}`;
   const publicContainer = `${container}-public`;
+  const privateContainer = `${container}-private`;
   const images: string[] = [];
   let account = '';
   let token = '';
@@ -79,7 +80,7 @@ describe.skipIf(!up)('the stack’s Swift and S3 API', () => {
     if (!token) return;
     const mirror = mirrorCloud ? glanceFor(mirrorCloud).glance : undefined;
     for (const id of images) await mirror?.deleteImage(id).catch(() => undefined);
-    for (const name of [container, publicContainer, bucket]) {
+    for (const name of [container, publicContainer, privateContainer, bucket]) {
       const listing = await swift('GET', `/${name}?format=json`);
       if (listing.status !== 200) continue;
       for (const { name: object } of JSON.parse(listing.body.toString()) as Array<{ name: string }>) {
@@ -89,9 +90,14 @@ describe.skipIf(!up)('the stack’s Swift and S3 API', () => {
     }
   });
 
-  it('finds the object-store endpoint in the catalog, and Swift limits objects to the stack’s max_file_size', async () => {
+  // The token and the account (the object-store endpoint of the catalog) every test uses, and its container.
+  beforeAll(async () => {
     token = (await session.currentToken()).value;
     account = await session.endpoint('object-store');
+    expect((await swift('PUT', `/${container}`)).status).toBe(201);
+  });
+
+  it('finds the object-store endpoint in the catalog, and Swift limits objects to the stack’s max_file_size', async () => {
     expect(account).toBe(`${swiftUrl}/v1/AUTH_${(await session.currentToken()).projectId}`);
     const info = JSON.parse((await call('GET', `${swiftUrl}/info`)).body.toString());
     expect(info.swift.max_file_size).toBe(maxFileSize);
@@ -99,7 +105,6 @@ describe.skipIf(!up)('the stack’s Swift and S3 API', () => {
   });
 
   it('PUTs, HEADs and GETs an object with a Keystone token, and refuses one without', async () => {
-    expect((await swift('PUT', `/${container}`)).status).toBe(201);
     const data = randomBytes(4096);
     const put = await swift('PUT', `/${container}/plain`, { 'x-object-meta-sha256': 'abc' }, data);
     expect(put.status).toBe(201);
@@ -163,11 +168,12 @@ describe.skipIf(!up)('the stack’s Swift and S3 API', () => {
     const sha512 = createHash('sha512').update(data).digest('hex');
     expect((await swift('PUT', `/${publicContainer}`, { 'x-container-read': '.r:*' })).status).toBe(201);
     await swift('PUT', `/${publicContainer}/image.raw`, {}, data);
-    await swift('PUT', `/${container}/image.raw`, {}, data);
-    const key = (await swift('HEAD', `/${container}`)).headers['x-container-meta-temp-url-key'] as string;
+    const key = randomBytes(16).toString('hex');
+    await swift('PUT', `/${privateContainer}`, { 'x-container-meta-temp-url-key': key });
+    await swift('PUT', `/${privateContainer}/image.raw`, {}, data);
     const sources = {
       public: `${account}/${publicContainer}/image.raw`,
-      tempurl: tempUrl(`${account}/${container}/image.raw`, key).url,
+      tempurl: tempUrl(`${account}/${privateContainer}/image.raw`, key).url,
       upstream: `${e2e.httpBase}/cirros-tiny.qcow2`,
     };
     const created: Record<string, string> = {};
