@@ -5,7 +5,10 @@
 # database, store and config) serves region RegionTwo of the same Keystone, so
 # that a run can reach two clouds that are really separate Glances. A third one
 # (region RegionConvert) converts every import to raw with Glance's
-# image_conversion plugin, as a Glance on Ceph does.
+# image_conversion plugin, as a Glance on Ceph does. Swift (proxy, account,
+# container and object server, one replica, Keystone auth, TempURL, SLO and
+# the S3 API through s3api + s3token) is the object store of RegionOne, and a
+# fourth glance-api (region RegionMirror) may web-download from Swift only.
 #
 #   scripts/openstack-dev.sh up              install (if needed), start, provision
 #   scripts/openstack-dev.sh down [--purge]  stop (and delete the state dir)
@@ -27,15 +30,28 @@ KEYSTONE_PORT=${OPENSTACK_DEV_KEYSTONE_PORT:-15000}
 GLANCE_PORT=${OPENSTACK_DEV_GLANCE_PORT:-19292}
 GLANCE2_PORT=${OPENSTACK_DEV_GLANCE2_PORT:-$((GLANCE_PORT + 1))}
 GLANCE_CONVERT_PORT=${OPENSTACK_DEV_GLANCE_CONVERT_PORT:-$((GLANCE_PORT + 2))}
+GLANCE_MIRROR_PORT=${OPENSTACK_DEV_GLANCE_MIRROR_PORT:-$((GLANCE_PORT + 3))}
 HTTP_PORT=${OPENSTACK_DEV_HTTP_PORT:-18080}
+# The Swift proxy; the account, container and object servers listen on the next three ports.
+SWIFT_PORT=${OPENSTACK_DEV_SWIFT_PORT:-$((GLANCE_PORT - 12))}
+SWIFT_ACCOUNT_PORT=$((SWIFT_PORT + 1))
+SWIFT_CONTAINER_PORT=$((SWIFT_PORT + 2))
+SWIFT_OBJECT_PORT=$((SWIFT_PORT + 3))
+# Swift's single-object limit, small so that e2e exercises SLO with small images (a real Swift: 5 GiB).
+SWIFT_MAX_FILE_SIZE=${OPENSTACK_DEV_SWIFT_MAX_FILE_SIZE:-67108864}
 REGION=RegionOne
 REGION2=RegionTwo
 REGION_CONVERT=RegionConvert
+REGION_MIRROR=RegionMirror
 ADMIN_PASSWORD=${OPENSTACK_DEV_ADMIN_PASSWORD:-admin-secret}
 DEMO_PASSWORD=${OPENSTACK_DEV_DEMO_PASSWORD:-demo-secret}
 GLANCE_SERVICE_PASSWORD=${OPENSTACK_DEV_GLANCE_PASSWORD:-glance-secret}
 KEYSTONE_DB_PASSWORD=${OPENSTACK_DEV_KEYSTONE_DB_PASSWORD:-keystone-db-secret}
 GLANCE_DB_PASSWORD=${OPENSTACK_DEV_GLANCE_DB_PASSWORD:-glance-db-secret}
+SWIFT_SERVICE_PASSWORD=${OPENSTACK_DEV_SWIFT_PASSWORD:-swift-secret}
+# The EC2 credential of admin in project admin: the S3 API's access key and secret.
+S3_ACCESS_KEY=${OPENSTACK_DEV_S3_ACCESS_KEY:-admin-s3-access}
+S3_SECRET_KEY=${OPENSTACK_DEV_S3_SECRET_KEY:-admin-s3-secret}
 TIMEOUT=${OPENSTACK_DEV_TIMEOUT:-120}
 
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -43,6 +59,8 @@ KEYSTONE_URL=http://127.0.0.1:$KEYSTONE_PORT
 GLANCE_URL=http://127.0.0.1:$GLANCE_PORT
 GLANCE2_URL=http://127.0.0.1:$GLANCE2_PORT
 GLANCE_CONVERT_URL=http://127.0.0.1:$GLANCE_CONVERT_PORT
+GLANCE_MIRROR_URL=http://127.0.0.1:$GLANCE_MIRROR_PORT
+SWIFT_URL=http://127.0.0.1:$SWIFT_PORT
 HTTP_URL=http://127.0.0.1:$HTTP_PORT
 
 LOGS=$STATE/logs
@@ -53,10 +71,13 @@ KEYSTONE_CONF=$STATE/keystone/keystone.conf
 GLANCE_CONF=$STATE/glance/glance-api.conf
 GLANCE2_CONF=$STATE/glance2/glance-api.conf
 GLANCE_CONVERT_CONF=$STATE/glance-convert/glance-api.conf
+GLANCE_MIRROR_CONF=$STATE/glance-mirror/glance-api.conf
+SWIFT_DIR=$STATE/swift
 WWW=$STATE/www
 
 # xz-utils, bzip2 and zstd: the e2e suite serves compressed images made with them (bzip2 also decodes .bz2 sources)
-PACKAGES=(postgresql python3-psycopg2 keystone glance-api qemu-utils xz-utils bzip2 zstd)
+PACKAGES=(postgresql python3-psycopg2 keystone glance-api qemu-utils xz-utils bzip2 zstd
+  swift-proxy swift-account swift-container swift-object)
 
 log() { printf '[openstack-dev] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -123,7 +144,7 @@ install_packages() {
 stop_system_services() {
   # In case a postinst started them anyway (no policy-rc.d, systemd present…).
   local svc
-  for svc in keystone glance-api apache2; do
+  for svc in keystone glance-api apache2 swift-proxy swift-account swift-container swift-object; do
     if [[ -x /etc/init.d/$svc ]] && /etc/init.d/$svc status >/dev/null 2>&1; then
       log "stopping system service $svc"
       /etc/init.d/$svc stop >/dev/null 2>&1 || true
@@ -332,12 +353,14 @@ start_keystone() {
 PROVISIONED=
 provision_keystone() {
   [[ -n $PROVISIONED ]] && return 0
-  log "provisioning keystone (glance service, image endpoints, demo user)"
+  log "provisioning keystone (glance and swift services and endpoints, demo user, S3 credential)"
   KEYSTONE_URL=$KEYSTONE_URL GLANCE_URL=$GLANCE_URL REGION=$REGION \
     GLANCE2_URL=$GLANCE2_URL REGION2=$REGION2 \
     GLANCE_CONVERT_URL=$GLANCE_CONVERT_URL REGION_CONVERT=$REGION_CONVERT \
+    GLANCE_MIRROR_URL=$GLANCE_MIRROR_URL REGION_MIRROR=$REGION_MIRROR SWIFT_URL=$SWIFT_URL \
     ADMIN_PASSWORD=$ADMIN_PASSWORD DEMO_PASSWORD=$DEMO_PASSWORD \
-    GLANCE_SERVICE_PASSWORD=$GLANCE_SERVICE_PASSWORD \
+    GLANCE_SERVICE_PASSWORD=$GLANCE_SERVICE_PASSWORD SWIFT_SERVICE_PASSWORD=$SWIFT_SERVICE_PASSWORD \
+    S3_ACCESS_KEY=$S3_ACCESS_KEY S3_SECRET_KEY=$S3_SECRET_KEY \
     $PY - <<'PY' >>"$LOGS/provision.log" 2>&1 || fail_with_log "provisioning keystone failed" "$LOGS/provision.log"
 import json, os, urllib.request, urllib.error, urllib.parse
 
@@ -355,7 +378,16 @@ def call(method, path, body=None, token=None):
             raw = r.read()
             return r, (json.loads(raw) if raw else None)
     except urllib.error.HTTPError as e:
-        raise SystemExit(f"{method} {path} -> {e.code}: {e.read().decode(errors='replace')}")
+        raise SystemExit(redact(f"{method} {path} -> {e.code}: {e.read().decode(errors='replace')}"))
+
+# Keystone's error answers quote the request body: no password or secret reaches the log that way.
+SECRETS = [env[k] for k in ("ADMIN_PASSWORD", "DEMO_PASSWORD", "GLANCE_SERVICE_PASSWORD",
+                            "SWIFT_SERVICE_PASSWORD", "S3_SECRET_KEY") if env.get(k)]
+
+def redact(text):
+    for secret in SECRETS:
+        text = text.replace(secret, "***")
+    return text
 
 r, _ = call("POST", "/auth/tokens", {"auth": {
     "identity": {"methods": ["password"], "password": {"user": {
@@ -392,29 +424,58 @@ demo_project = ensure("projects", "project", {"name": "demo", "domain_id": "defa
                       {"name": "demo", "domain_id": "default", "description": "Demo project"})
 glance = ensure_user("glance", env["GLANCE_SERVICE_PASSWORD"], service_project["id"])
 demo = ensure_user("demo", env["DEMO_PASSWORD"], demo_project["id"])
-call("PUT", f"/projects/{service_project['id']}/users/{glance['id']}/roles/{roles['admin']}", token=tok)
+swift = ensure_user("swift", env["SWIFT_SERVICE_PASSWORD"], service_project["id"])
+for service_user in (glance, swift):
+    call("PUT", f"/projects/{service_project['id']}/users/{service_user['id']}/roles/{roles['admin']}", token=tok)
 call("PUT", f"/projects/{demo_project['id']}/users/{demo['id']}/roles/{roles['member']}", token=tok)
 
 image = ensure("services", "service", {"type": "image"},
                {"type": "image", "name": "glance", "description": "OpenStack Image", "enabled": True})
 regions = {region["id"] for region in find("regions", "regions")}
 for region, description in ((env["REGION2"], "the second glance-api"),
-                            (env["REGION_CONVERT"], "the glance-api that converts imports to raw")):
+                            (env["REGION_CONVERT"], "the glance-api that converts imports to raw"),
+                            (env["REGION_MIRROR"], "the glance-api that may web-download from Swift only")):
     if region not in regions:
         call("POST", "/regions", {"region": {"id": region, "description": description}}, token=tok)
         print(f"created region {region}")
-for region, url in ((env["REGION"], env["GLANCE_URL"]), (env["REGION2"], env["GLANCE2_URL"]),
-                    (env["REGION_CONVERT"], env["GLANCE_CONVERT_URL"])):
+
+def ensure_endpoints(service, region, url):
     for iface in ("public", "internal", "admin"):
-        eps = [ep for ep in find("endpoints", "endpoints", service_id=image["id"], interface=iface)
+        eps = [ep for ep in find("endpoints", "endpoints", service_id=service["id"], interface=iface)
                if ep.get("region_id") == region]
         if len(eps) == 1 and eps[0]["url"] == url:
             continue
         for ep in eps:
             call("DELETE", f"/endpoints/{ep['id']}", token=tok)
-        call("POST", "/endpoints", {"endpoint": {"service_id": image["id"], "interface": iface,
+        call("POST", "/endpoints", {"endpoint": {"service_id": service["id"], "interface": iface,
                                                  "url": url, "region_id": region, "enabled": True}}, token=tok)
-        print(f"created image endpoint {iface} {url} in {region}")
+        print(f"created {service['type']} endpoint {iface} {url} in {region}")
+
+for region, url in ((env["REGION"], env["GLANCE_URL"]), (env["REGION2"], env["GLANCE2_URL"]),
+                    (env["REGION_CONVERT"], env["GLANCE_CONVERT_URL"]),
+                    (env["REGION_MIRROR"], env["GLANCE_MIRROR_URL"])):
+    ensure_endpoints(image, region, url)
+
+# One Swift; its endpoint also in RegionMirror, so that the mirror cloud finds the store it imports from.
+object_store = ensure("services", "service", {"type": "object-store"},
+                      {"type": "object-store", "name": "swift", "description": "OpenStack Object Storage",
+                       "enabled": True})
+for region in (env["REGION"], env["REGION_MIRROR"]):
+    ensure_endpoints(object_store, region, env["SWIFT_URL"] + "/v1/AUTH_%(tenant_id)s")
+
+# The S3 API's credential: an EC2 credential of admin in project admin, with the configured access key and
+# secret (Keystone names an ec2 credential by the sha256 of its access key).
+admin_user = find("users", "users", name="admin", domain_id="default")[0]
+admin_project = find("projects", "projects", name="admin", domain_id="default")[0]
+blob = json.dumps({"access": env["S3_ACCESS_KEY"], "secret": env["S3_SECRET_KEY"]})
+ec2 = [c for c in find("credentials", "credentials", user_id=admin_user["id"], type="ec2")
+       if json.loads(c["blob"]).get("access") == env["S3_ACCESS_KEY"]]
+if ec2:
+    call("PATCH", f"/credentials/{ec2[0]['id']}", {"credential": {"blob": blob}}, token=tok)
+else:
+    call("POST", "/credentials", {"credential": {"type": "ec2", "user_id": admin_user["id"],
+                                                 "project_id": admin_project["id"], "blob": blob}}, token=tok)
+    print("created the ec2 credential of admin")
 print("provisioning done")
 PY
   PROVISIONED=1
@@ -422,10 +483,11 @@ PY
 
 # ---------------------------------------------------------------- glance
 
-# write_glance_conf NAME PORT DATABASE [EXTRA]: the config of one glance-api, all its state under $STATE/NAME;
-# EXTRA (ini sections) is appended.
+# write_glance_conf NAME PORT DATABASE ALLOWED_PORTS [EXTRA]: the config of one glance-api, all its state under
+# $STATE/NAME; web-download may reach 127.0.0.1 on ALLOWED_PORTS (comma-separated); EXTRA (ini sections) is
+# appended.
 write_glance_conf() {
-  local dir=$STATE/$1 port=$2 db=$3 extra=${4:-}
+  local dir=$STATE/$1 port=$2 db=$3 allowed_ports=$4 extra=${5:-}
   install -d "$dir/images" "$dir/staging" "$dir/tasks" "$dir/lock" "$dir/cache"
   cp /usr/share/glance-common/glance-api-paste.ini "$dir/glance-api-paste.ini"
   cat >"$dir/glance-api.conf" <<EOF
@@ -471,7 +533,7 @@ work_dir = $dir/tasks
 [import_filtering_opts]
 allowed_schemes = [http,https]
 allowed_hosts = [127.0.0.1]
-allowed_ports = [$HTTP_PORT]
+allowed_ports = [$allowed_ports]
 
 [oslo_concurrency]
 lock_path = $dir/lock
@@ -479,7 +541,7 @@ EOF
   if [[ -n $extra ]]; then printf '\n%s\n' "$extra" >>"$dir/glance-api.conf"; fi
 }
 
-# setup_glance NAME PORT DATABASE [EXTRA]
+# setup_glance NAME PORT DATABASE ALLOWED_PORTS [EXTRA]
 setup_glance() {
   write_glance_conf "$@"
   log "$1 db_sync"
@@ -501,7 +563,7 @@ start_glance2() {
   is_running glance-api2 "$GLANCE2_CONF" && return 0
   ensure_port_free "$GLANCE2_PORT" "second glance-api" OPENSTACK_DEV_GLANCE2_PORT
   ensure_glance_db glance2
-  setup_glance glance2 "$GLANCE2_PORT" glance2
+  setup_glance glance2 "$GLANCE2_PORT" glance2 "$HTTP_PORT,$SWIFT_PORT"
   log "starting the second glance-api ($REGION2) on $GLANCE2_URL"
   start_bg glance-api2 "$LOGS/glance2-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE2_CONF"
 }
@@ -519,9 +581,20 @@ start_glance_convert() {
   is_running glance-convert "$GLANCE_CONVERT_CONF" && return 0
   ensure_port_free "$GLANCE_CONVERT_PORT" "converting glance-api" OPENSTACK_DEV_GLANCE_CONVERT_PORT
   ensure_glance_db glance_convert
-  setup_glance glance-convert "$GLANCE_CONVERT_PORT" glance_convert "$GLANCE_CONVERT_EXTRA"
+  setup_glance glance-convert "$GLANCE_CONVERT_PORT" glance_convert "$HTTP_PORT,$SWIFT_PORT" "$GLANCE_CONVERT_EXTRA"
   log "starting the converting glance-api ($REGION_CONVERT) on $GLANCE_CONVERT_URL"
   start_bg glance-convert "$LOGS/glance-convert-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE_CONVERT_CONF"
+}
+
+# Glance's import_filtering_opts check scheme, host and port each on its own, and the upstream http server and
+# Swift are both on 127.0.0.1: only the port tells them apart. This one may web-download from Swift only.
+start_glance_mirror() {
+  is_running glance-mirror "$GLANCE_MIRROR_CONF" && return 0
+  ensure_port_free "$GLANCE_MIRROR_PORT" "mirror-only glance-api" OPENSTACK_DEV_GLANCE_MIRROR_PORT
+  ensure_glance_db glance_mirror
+  setup_glance glance-mirror "$GLANCE_MIRROR_PORT" glance_mirror "$SWIFT_PORT"
+  log "starting the mirror-only glance-api ($REGION_MIRROR) on $GLANCE_MIRROR_URL"
+  start_bg glance-mirror "$LOGS/glance-mirror-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE_MIRROR_CONF"
 }
 
 start_glance() {
@@ -529,6 +602,206 @@ start_glance() {
   ensure_port_free "$GLANCE_PORT" glance-api OPENSTACK_DEV_GLANCE_PORT
   log "starting glance-api on $GLANCE_URL"
   start_bg glance-api "$LOGS/glance-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE_CONF"
+}
+
+# ---------------------------------------------------------------- swift
+
+# Every Swift server reads swift.conf (hash path, storage policy, constraints) from /etc/swift, a path compiled
+# in; this wrapper points it at our own before the server starts. Usage: server.py SERVER CONF SWIFT_CONF.
+write_swift_runner() {
+  cat >"$SWIFT_DIR/server.py" <<'PY'
+import sys
+from swift.common import utils
+utils.SWIFT_CONF_FILE = sys.argv[3]
+from swift.common import constraints, storage_policy
+constraints.reload_constraints()
+storage_policy.reload_storage_policies()
+from swift.common.wsgi import run_wsgi
+server, conf = sys.argv[1], sys.argv[2]
+extra = {}
+if server == "object-server":
+    from swift.obj import server as obj
+    extra["global_conf_callback"] = obj.global_conf_callback
+# verbose: every logger of the process also writes to stderr, our log file (there is no syslog here)
+sys.exit(run_wsgi(conf, server, verbose=True, **extra))
+PY
+}
+
+# write_swift_server_conf KIND PORT: the account, container or object server, storage in $SWIFT_DIR/devices/d1.
+write_swift_server_conf() {
+  cat >"$SWIFT_DIR/$1-server.conf" <<EOF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $2
+workers = 0
+user = root
+swift_dir = $SWIFT_DIR
+devices = $SWIFT_DIR/devices
+mount_check = false
+log_name = swift-$1
+
+[pipeline:main]
+pipeline = healthcheck $1-server
+
+[filter:healthcheck]
+use = egg:swift#healthcheck
+
+[app:$1-server]
+use = egg:swift#$1
+EOF
+}
+
+write_swift_conf() {
+  install -d "$SWIFT_DIR/devices/d1" "$SWIFT_DIR/cache"
+  cat >"$SWIFT_DIR/swift.conf" <<EOF
+[swift-hash]
+swift_hash_path_suffix = image-manager-dev
+swift_hash_path_prefix = image-manager-dev
+
+[storage-policy:0]
+name = Policy-0
+default = yes
+
+[swift-constraints]
+max_file_size = $SWIFT_MAX_FILE_SIZE
+EOF
+  write_swift_server_conf account "$SWIFT_ACCOUNT_PORT"
+  write_swift_server_conf container "$SWIFT_CONTAINER_PORT"
+  write_swift_server_conf object "$SWIFT_OBJECT_PORT"
+  # Swift 2.30's proxy-server.conf-sample order, with only what the stack needs: no memcached (cache left out:
+  # authtoken then caches tokens in the process), Keystone auth, TempURL, the S3 API (s3api + s3token after
+  # authtoken) and SLO/DLO.
+  cat >"$SWIFT_DIR/proxy-server.conf" <<EOF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $SWIFT_PORT
+workers = 1
+user = root
+swift_dir = $SWIFT_DIR
+log_name = swift-proxy
+
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging listing_formats tempurl authtoken s3api s3token keystoneauth copy slo dlo versioned_writes proxy-logging proxy-server
+
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+
+[filter:catch_errors]
+use = egg:swift#catch_errors
+
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+
+[filter:healthcheck]
+use = egg:swift#healthcheck
+
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+
+[filter:listing_formats]
+use = egg:swift#listing_formats
+
+[filter:tempurl]
+use = egg:swift#tempurl
+
+[filter:s3api]
+use = egg:swift#s3api
+location = $REGION
+
+[filter:s3token]
+use = egg:swift#s3token
+auth_uri = $KEYSTONE_URL/v3
+reseller_prefix = AUTH_
+# Keystone (since the fix of OSSA-2025-002) answers /v3/s3tokens only to an authenticated service.
+auth_type = password
+auth_url = $KEYSTONE_URL
+user_domain_name = Default
+project_domain_name = Default
+project_name = service
+username = swift
+password = $SWIFT_SERVICE_PASSWORD
+
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+www_authenticate_uri = $KEYSTONE_URL
+auth_url = $KEYSTONE_URL
+auth_type = password
+user_domain_name = Default
+project_domain_name = Default
+project_name = service
+username = swift
+password = $SWIFT_SERVICE_PASSWORD
+region_name = $REGION
+delay_auth_decision = true
+
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+operator_roles = admin, member
+
+[filter:copy]
+use = egg:swift#copy
+
+[filter:slo]
+use = egg:swift#slo
+
+[filter:dlo]
+use = egg:swift#dlo
+
+[filter:versioned_writes]
+use = egg:swift#versioned_writes
+EOF
+}
+
+# One replica, one device, one partition power small enough to build at once; rebuilt at each start so that
+# the rings always name the configured ports.
+build_swift_rings() {
+  SWIFT_DIR=$SWIFT_DIR $PY - "$SWIFT_ACCOUNT_PORT" "$SWIFT_CONTAINER_PORT" "$SWIFT_OBJECT_PORT" <<'PY' \
+    >>"$LOGS/swift-rings.log" 2>&1 || fail_with_log "building the swift rings failed" "$LOGS/swift-rings.log"
+import os, sys
+from swift.common.ring import RingBuilder
+for kind, port in zip(("account", "container", "object"), sys.argv[1:]):
+    builder = RingBuilder(6, 1, 1)
+    builder.add_dev({"id": 0, "region": 1, "zone": 1, "ip": "127.0.0.1", "port": int(port),
+                     "device": "d1", "weight": 100, "meta": ""})
+    builder.rebalance()
+    builder.get_ring().save(os.path.join(os.environ["SWIFT_DIR"], f"{kind}.ring.gz"))
+    print(f"{kind} ring: 127.0.0.1:{port}/d1")
+PY
+}
+
+SWIFT_SERVERS=(account container object proxy)
+
+swift_port() {
+  case $1 in
+    account) echo "$SWIFT_ACCOUNT_PORT" ;;
+    container) echo "$SWIFT_CONTAINER_PORT" ;;
+    object) echo "$SWIFT_OBJECT_PORT" ;;
+    proxy) echo "$SWIFT_PORT" ;;
+  esac
+}
+
+swift_running() {
+  local kind
+  for kind in "${SWIFT_SERVERS[@]}"; do is_running "swift-$kind" "$SWIFT_DIR/$kind-server.conf" || return 1; done
+}
+
+start_swift() {
+  swift_running && return 0
+  local kind
+  for kind in "${SWIFT_SERVERS[@]}"; do stop_bg "swift-$kind" "$SWIFT_DIR/$kind-server.conf"; done
+  for kind in "${SWIFT_SERVERS[@]}"; do
+    ensure_port_free "$(swift_port "$kind")" "swift $kind server" OPENSTACK_DEV_SWIFT_PORT
+  done
+  install -d "$SWIFT_DIR"
+  write_swift_runner
+  write_swift_conf
+  build_swift_rings
+  log "starting swift on $SWIFT_URL (account, container, object servers on ports $SWIFT_ACCOUNT_PORT-$SWIFT_OBJECT_PORT)"
+  for kind in "${SWIFT_SERVERS[@]}"; do
+    start_bg "swift-$kind" "$LOGS/swift-$kind.log" \
+      $PY "$SWIFT_DIR/server.py" "$kind-server" "$SWIFT_DIR/$kind-server.conf" "$SWIFT_DIR/swift.conf"
+  done
 }
 
 # ---------------------------------------------------------------- http server
@@ -575,6 +848,7 @@ write_clouds_yaml() {
     cloud_entry devstack-member demo "$DEMO_PASSWORD" demo "$REGION"
     cloud_entry devstack-region2 admin "$ADMIN_PASSWORD" admin "$REGION2"
     cloud_entry devstack-convert admin "$ADMIN_PASSWORD" admin "$REGION_CONVERT"
+    cloud_entry devstack-mirror admin "$ADMIN_PASSWORD" admin "$REGION_MIRROR"
   } >"$STATE/clouds.yaml.new"
   mv -f "$STATE/clouds.yaml.new" "$STATE/clouds.yaml"
 }
@@ -603,12 +877,20 @@ print_env() {
     "GLANCE_URL=$GLANCE_URL" \
     "GLANCE2_URL=$GLANCE2_URL" \
     "GLANCE_CONVERT_URL=$GLANCE_CONVERT_URL" \
+    "GLANCE_MIRROR_URL=$GLANCE_MIRROR_URL" \
     "IMAGE_MANAGER_E2E_HTTP=$HTTP_URL" \
     "IMAGE_MANAGER_E2E_WWW=$WWW" \
     "IMAGE_MANAGER_E2E_ADMIN_CLOUD=devstack-admin" \
     "IMAGE_MANAGER_E2E_MEMBER_CLOUD=devstack-member" \
     "IMAGE_MANAGER_E2E_REGION2_CLOUD=devstack-region2" \
-    "IMAGE_MANAGER_E2E_CONVERT_CLOUD=devstack-convert"; do
+    "IMAGE_MANAGER_E2E_CONVERT_CLOUD=devstack-convert" \
+    "IMAGE_MANAGER_E2E_MIRROR_CLOUD=devstack-mirror" \
+    "IMAGE_MANAGER_E2E_SWIFT_URL=$SWIFT_URL" \
+    "IMAGE_MANAGER_E2E_S3_ENDPOINT=$SWIFT_URL" \
+    "IMAGE_MANAGER_E2E_S3_REGION=$REGION" \
+    "IMAGE_MANAGER_E2E_S3_ACCESS_KEY=$S3_ACCESS_KEY" \
+    "IMAGE_MANAGER_E2E_S3_SECRET_KEY=$S3_SECRET_KEY" \
+    "IMAGE_MANAGER_E2E_SWIFT_MAX_FILE_SIZE=$SWIFT_MAX_FILE_SIZE"; do
     printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
   done
 }
@@ -628,28 +910,38 @@ cmd_up() {
     start_keystone
     wait_http "$KEYSTONE_URL/v3" 200 "$LOGS/keystone.log"
     provision_keystone
-    setup_glance glance "$GLANCE_PORT" glance
+    setup_glance glance "$GLANCE_PORT" glance "$HTTP_PORT,$SWIFT_PORT"
     start_http
     start_glance
   fi
-  if ! is_running glance-api2 "$GLANCE2_CONF" || ! is_running glance-convert "$GLANCE_CONVERT_CONF"; then
-    # Also on a stack started before these glances existed: added beside it, nothing restarted.
+  if ! is_running glance-api2 "$GLANCE2_CONF" || ! is_running glance-convert "$GLANCE_CONVERT_CONF" ||
+    ! is_running glance-mirror "$GLANCE_MIRROR_CONF" || ! swift_running; then
+    # Also on a stack started before these existed: added beside it, nothing else restarted.
     provision_keystone
+    start_swift
     start_glance2
     start_glance_convert
+    start_glance_mirror
   fi
   write_clouds_yaml
   wait_http "$HTTP_URL/cirros-tiny.qcow2" 200 "$LOGS/http.log"
+  local name
+  for name in account container object proxy; do
+    wait_http "http://127.0.0.1:$(swift_port "$name")/healthcheck" 200 "$LOGS/swift-$name.log"
+  done
   wait_http "$GLANCE_URL/versions" 200 "$LOGS/glance-api.log"
   wait_http "$GLANCE2_URL/versions" 200 "$LOGS/glance2-api.log"
   wait_http "$GLANCE_CONVERT_URL/versions" 200 "$LOGS/glance-convert-api.log"
+  wait_http "$GLANCE_MIRROR_URL/versions" 200 "$LOGS/glance-mirror-api.log"
   local token
   token=$(admin_token) || fail_with_log "cannot get an admin token" "$LOGS/keystone.log"
   wait_http "$GLANCE_URL/v2/images" 200 "$LOGS/glance-api.log" "$token"
   wait_http "$GLANCE2_URL/v2/images" 200 "$LOGS/glance2-api.log" "$token"
   wait_http "$GLANCE_CONVERT_URL/v2/images" 200 "$LOGS/glance-convert-api.log" "$token"
+  wait_http "$GLANCE_MIRROR_URL/v2/images" 200 "$LOGS/glance-mirror-api.log" "$token"
   log "up in $((SECONDS - t0))s; keystone $KEYSTONE_URL/v3, glance $GLANCE_URL ($REGION)," \
-    "$GLANCE2_URL ($REGION2) and $GLANCE_CONVERT_URL ($REGION_CONVERT, converts to raw), images $HTTP_URL"
+    "$GLANCE2_URL ($REGION2), $GLANCE_CONVERT_URL ($REGION_CONVERT, converts to raw) and" \
+    "$GLANCE_MIRROR_URL ($REGION_MIRROR, imports from Swift only), swift $SWIFT_URL, images $HTTP_URL"
   print_env
 }
 
@@ -668,6 +960,9 @@ cmd_down() {
     *) die "usage: $0 down [--purge]" ;;
   esac
   stop_bg http http.server
+  local kind
+  for kind in proxy object container account; do stop_bg "swift-$kind" "$SWIFT_DIR/$kind-server.conf"; done
+  stop_bg glance-mirror "$GLANCE_MIRROR_CONF"
   stop_bg glance-convert "$GLANCE_CONVERT_CONF"
   stop_bg glance-api2 "$GLANCE2_CONF"
   stop_bg glance-api glance-api
@@ -698,9 +993,9 @@ cmd_restart_glance() {
 # status_line NAME CMDLINE_PATTERN WHERE; sets rc=1 when down.
 status_line() {
   if is_running "$1" "$2"; then
-    printf '%-14s up    pid %-7s %s\n' "$1" "$(cat "$(pidfile "$1")")" "$3"
+    printf '%-15s up    pid %-7s %s\n' "$1" "$(cat "$(pidfile "$1")")" "$3"
   else
-    printf '%-14s down\n' "$1"
+    printf '%-15s down\n' "$1"
     rc=1
   fi
 }
@@ -708,15 +1003,20 @@ status_line() {
 cmd_status() {
   rc=0
   if [[ -f $PGDATA/PG_VERSION ]] && pg_running; then
-    printf '%-14s up    pid %-7s 127.0.0.1:%s\n' postgresql "$(head -1 "$PGDATA/postmaster.pid")" "$PG_PORT"
+    printf '%-15s up    pid %-7s 127.0.0.1:%s\n' postgresql "$(head -1 "$PGDATA/postmaster.pid")" "$PG_PORT"
   else
-    printf '%-14s down\n' postgresql
+    printf '%-15s down\n' postgresql
     rc=1
   fi
   status_line keystone keystone-wsgi-public "$KEYSTONE_URL/v3"
   status_line glance-api glance-api "$GLANCE_URL"
   status_line glance-api2 "$GLANCE2_CONF" "$GLANCE2_URL ($REGION2)"
   status_line glance-convert "$GLANCE_CONVERT_CONF" "$GLANCE_CONVERT_URL ($REGION_CONVERT, converts to raw)"
+  status_line glance-mirror "$GLANCE_MIRROR_CONF" "$GLANCE_MIRROR_URL ($REGION_MIRROR, imports from Swift only)"
+  local kind
+  for kind in "${SWIFT_SERVERS[@]}"; do
+    status_line "swift-$kind" "$SWIFT_DIR/$kind-server.conf" "http://127.0.0.1:$(swift_port "$kind")"
+  done
   status_line http http.server "$HTTP_URL ($WWW)"
   return $rc
 }

@@ -1,4 +1,4 @@
-import { localFileProblem } from '../sources/source.js';
+import { localFileProblem } from '../sources/local-file.js';
 import { unknownLayout } from '../upstream/layouts/registry.js';
 import { assetProblem } from '../upstream/layouts/release-feed.js';
 import { propertiesFor } from '../definitions/publishes.js';

@@ -1,7 +1,5 @@
-import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FetchInit, FetchLike, FetchResponse } from '../net/fetch.js';
 import { webStreamOf } from './web-stream.js';
 import { maskUserinfo } from '../net/redact.js';
@@ -11,6 +9,7 @@ import { formatMismatch, SNIFF_BYTES, SourceFormatError } from './format.js';
 import { packingOf, type Packing } from './packing.js';
 import { digesting, hashToEnd, type HashPlan, type SourceDigests } from './read-through.js';
 import { DEFAULT_MAX_UNPACKED_BYTES, unpacked } from './unpack.js';
+import { checkLocalFile, isFileUrl, LocalFileError } from './local-file.js';
 
 export { SourceFormatError } from './format.js';
 
@@ -62,65 +61,6 @@ export interface OpenOptions {
   format?: string;
   /** Hash what passes on the way (see `SourceStream.digests`). */
   hash?: HashPlan;
-}
-
-/** A file: URL refused by the allowlist, or an unreadable one. */
-export class LocalFileError extends Error {
-  override readonly name = 'LocalFileError';
-}
-
-export function isFileUrl(url: string): boolean {
-  return url.startsWith('file:');
-}
-
-/** A file: URL as a path; OIM accepts both `file:///path` and `file:path`. */
-export function filePath(url: string): string {
-  return url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length);
-}
-
-/**
- * Why a file: URL may not be read, or undefined when it may: its real path (symlinks and `..` resolved)
- * must be a regular file under the real path of one of `dirs`. Any other URL is not this check's business.
- */
-export function localFileProblem(url: string, dirs: readonly string[]): string | undefined {
-  if (!isFileUrl(url)) return undefined;
-  const checked = checkLocalFile(url, dirs);
-  return 'problem' in checked ? checked.problem : undefined;
-}
-
-function checkLocalFile(url: string, dirs: readonly string[]): { path: string } | { problem: string } {
-  if (!isFileUrl(url)) return { problem: `${maskUserinfo(url)} is not a file: URL` };
-  let given: string;
-  try {
-    given = filePath(url);
-  } catch (error) {
-    return { problem: `${url}: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  if (dirs.length === 0) {
-    return { problem: `${given}: file: URLs are refused unless --allow-local-files names a directory holding them` };
-  }
-  let real: string;
-  try {
-    real = realpathSync(given);
-  } catch {
-    return { problem: `${given} does not exist or cannot be reached` };
-  }
-  const allowed = dirs.flatMap((dir) => realDir(dir) ?? []);
-  if (!allowed.some((dir) => real.startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
-    const via = real === resolve(given) ? '' : ` (where ${given} leads)`;
-    return { problem: `${real}${via} lies outside the directories allowed by --allow-local-files: ${dirs.join(', ')}` };
-  }
-  if (!statSync(real).isFile()) return { problem: `${real} is not a regular file` };
-  return { path: real };
-}
-
-function realDir(dir: string): string | undefined {
-  if (!dir) return undefined;
-  try {
-    return realpathSync(dir);
-  } catch {
-    return undefined; // a directory that does not exist allows nothing
-  }
 }
 
 /**
