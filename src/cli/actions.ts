@@ -204,12 +204,12 @@ export const mirrorObjects = machineReadable<MirrorOptions>(async (options, { io
   ]);
   const { mirror, mirrorExitCode, mirrorSelection, openStore, storeChoice } = mirrorCommand;
   const choice = storeChoice(options);
-  const selected = mirrorSelection(options, log);
+  const selection = mirrorSelection(options, log);
   const sources = io.fetch ? { fetch: io.fetch } : await productionSources();
   const base = { log, redactor, env: io.env, clock: io.clock ?? systemClock, sources };
   const run = async (cloud?: CloudContext) => {
     const mirrorIo = { ...base, ...(cloud && { cloud }), ...(io.fetch && { s3Fetch: io.fetch }) };
-    const report = await mirror(selected, openStore(choice, options, mirrorIo), options, mirrorIo);
+    const report = await mirror(selection, openStore(choice, options, mirrorIo), options, mirrorIo);
     io.stdout.write(renderMirror(report, options.output));
     setExit(mirrorExitCode(report));
   };

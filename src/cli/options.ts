@@ -161,6 +161,7 @@ export function declareMirror(program: Program) {
       DEFAULT_SEGMENT_MIB,
     )
     .option('--prune', 'delete objects this tool wrote of versions no longer defined', false)
+    .option('--write-mirror-url', "write each mirrored version's mirror_url into its definition file", false)
     .option('--dry-run', 'HEAD only: say what would be copied and pruned', false)
     .option('--allow-local-files <dir>', 'read file: URLs only under this directory (repeatable)', collect, [])
     .option('--max-unpacked-size <GiB>', 'a packed source that unpacks to more is refused', parseCount(1), 64);

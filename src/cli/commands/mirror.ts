@@ -18,6 +18,7 @@ import { plural } from '../../util/plural.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.js';
 import type { declareMirror } from '../options.js';
+import { type MirrorUrlFile, writeMirrorUrls } from './mirror-urls.js';
 import { shippedImagesDir } from './selection.js';
 
 export type MirrorOptions = ReturnType<ReturnType<typeof declareMirror>['opts']>;
@@ -61,7 +62,7 @@ export function s3Credentials(env: NodeJS.ProcessEnv, redactor: Redactor): S3Cre
 export function mirrorSelection(options: MirrorOptions, log: Logger) {
   if (options.filter !== undefined) compileFilter(options.filter);
   const source = options.images ?? shippedImagesDir();
-  const { definitions, warnings } = loadDefinitions(source);
+  const { definitions, warnings, digests } = loadDefinitions(source);
   for (const warning of warnings) log.warn(formatIssue(warning));
   const selected = selectDefinitions(definitions, { filter: options.filter, force: options.force });
   // Only the checks every run makes (file: URLs, layouts); a mirror publishes no properties.
@@ -71,7 +72,7 @@ export function mirrorSelection(options: MirrorOptions, log: Logger) {
   });
   if (refused.length > 0) throw new DefinitionError(refused, warnings);
   log.info(`Loaded ${plural(definitions.length, 'image definition')} from ${source}; ${selected.length} selected`);
-  return selected;
+  return { selected, digests };
 }
 
 export interface MirrorIo {
@@ -105,13 +106,19 @@ export function openStore(choice: StoreChoice, options: MirrorOptions, io: Mirro
   return new S3Store(http, { endpoint: choice.endpoint, bucket: choice.bucket }, credentials, io.clock);
 }
 
-/** `image-manager mirror`: copies the selected versions into the store, then prunes (asked). */
+/** What `mirror` did: the store's report, and the files --write-mirror-url wrote. */
+export interface MirrorResult extends MirrorReport {
+  files: MirrorUrlFile[];
+}
+
+/** `image-manager mirror`: copies the selected versions into the store, prunes (asked), writes mirror_url (asked). */
 export async function mirror(
-  selected: Parameters<typeof mirrorAll>[0]['definitions'],
+  selection: ReturnType<typeof mirrorSelection>,
   store: ObjectStore,
   options: MirrorOptions,
   io: MirrorIo,
-): Promise<MirrorReport> {
+): Promise<MirrorResult> {
+  const { selected, digests } = selection;
   const reader = new SourceReader(io.sources.fetch, {
     timeoutMs: options.timeout * 1000,
     localFileDirs: options.allowLocalFiles,
@@ -133,9 +140,11 @@ export async function mirror(
     warn: (message) => io.log.warn(message),
     done: (outcome) => logOutcome(outcome, io.log),
   });
-  for (const pruned of report.pruned)
+  for (const pruned of report.pruned) {
     io.log.info(`${pruned.object}: ${pruned.action}${pruned.reason ? `: ${pruned.reason}` : ''}`);
-  return report;
+  }
+  const write = options.writeMirrorUrl && !options.dryRun;
+  return { ...report, files: write ? writeMirrorUrls(selected, report.objects, digests, io.log) : [] };
 }
 
 function logOutcome(outcome: MirrorOutcome, log: Logger): void {
@@ -145,6 +154,6 @@ function logOutcome(outcome: MirrorOutcome, log: Logger): void {
   else log.info(`${what}: ${outcome.action}${why}`);
 }
 
-export function mirrorExitCode(report: MirrorReport): number {
-  return mirrorFailed(report) ? EXIT_FAILED : EXIT_OK;
+export function mirrorExitCode(result: MirrorResult): number {
+  return mirrorFailed(result) || result.files.some((file) => file.error) ? EXIT_FAILED : EXIT_OK;
 }

@@ -368,4 +368,5 @@ export const mirrorDocument = z.strictObject({
     }),
   ),
   pruned: z.array(z.strictObject({ object: z.string(), action: z.enum(PRUNE_ACTIONS), reason: z.string().optional() })),
+  files: z.array(z.strictObject({ file: z.string(), changed: z.boolean(), error: z.string().optional() })),
 });

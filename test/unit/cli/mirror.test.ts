@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,27 @@ describe('image-manager mirror', () => {
     expect(fake.objects.get('images/demo/1.0-demo.raw')?.data.equals(DATA)).toBe(true);
     const second = await runMain(args, { env: ENV, fetch: testFetch });
     expect(mirrorDocument.parse(JSON.parse(second.stdout)).objects[0]?.action).toBe('present');
+  });
+
+  it('writes mirror_url into the definition file with --write-mirror-url (--mirror-base), once', async () => {
+    fakeS3(server);
+    upstream(server, { '1.0.raw': DATA });
+    const dir = definitions();
+    const file = path.join(dir, 'demo.yml');
+    const before = readFileSync(file, 'utf8');
+    const args = ['mirror', '--images', dir, ...S3_ARGS.slice(0, 4), '--mirror-base', 'https://m.example/img'];
+    const dry = await runMain([...args, '--write-mirror-url', '--dry-run'], { env: ENV, fetch: testFetch });
+    expect(dry.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const result = await runMain([...args, '--write-mirror-url', '--output', 'json'], { env: ENV, fetch: testFetch });
+    expect(result.code, result.stderr).toBe(0);
+    expect(mirrorDocument.parse(JSON.parse(result.stdout)).files).toEqual([{ file, changed: true }]);
+    const url = `        url: ${UPSTREAM}/1.0.raw\n`;
+    expect(readFileSync(file, 'utf8')).toBe(
+      before.replace(url, `${url}        mirror_url: https://m.example/img/demo/1.0-demo.raw\n`),
+    );
+    const again = await runMain([...args, '--write-mirror-url', '--output', 'json'], { env: ENV, fetch: testFetch });
+    expect(mirrorDocument.parse(JSON.parse(again.stdout)).files).toEqual([]);
   });
 
   it('exits 1 naming the URL when the source lies, and leaves no object', async () => {
