@@ -43,7 +43,7 @@ export class SwiftStore implements ObjectStore {
           const path = `${prefix}${String(segments.length + 1).padStart(6, '0')}`;
           written.push(path);
           const etag = await this.swift.putStream(this.container, path, segmenter.segment());
-          segments.push({ path: `${this.container}/${path}`, etag, size_bytes: segmenter.lastSize });
+          segments.push({ path: `/${this.container}/${path}`, etag, size_bytes: segmenter.lastSize });
         }
         plan.verify();
         await this.swift.putManifest(this.container, name, segments, plan.metadata);

@@ -99,13 +99,13 @@ async function put(objects: Map<string, FakeObject>, key: string, url: URL, requ
   const segments = JSON.parse(data.toString()) as { path: string; etag: string; size_bytes: number }[];
   const parts: Buffer[] = [];
   for (const segment of segments) {
-    const part = objects.get(segment.path);
+    const part = objects.get(segment.path.replace(/^\//, ''));
     if (!part || md5(part.data) !== segment.etag || part.data.length !== segment.size_bytes) {
       return new HttpResponse(`bad segment ${segment.path}`, { status: 400 });
     }
     parts.push(part.data);
   }
-  objects.set(key, { data: Buffer.concat(parts), meta, segments: segments.map((s) => s.path) });
+  objects.set(key, { data: Buffer.concat(parts), meta, segments: segments.map((s) => s.path.replace(/^\//, '')) });
   return new HttpResponse(null, { status: 201 });
 }
 

@@ -12,10 +12,10 @@ import { bytes, definition, request, sha256, UPSTREAM, upstream, version } from 
 const { server } = useMsw();
 const NAME = 'demo/1.0-demo.raw';
 
-function swiftStore() {
+function swiftStore(url = SWIFT) {
   const catalog: CatalogEntry[] = [
     ...catalogWithImage(),
-    { type: 'object-store', name: 'swift', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: SWIFT }] },
+    { type: 'object-store', name: 'swift', endpoints: [{ interface: 'public', region_id: 'RegionOne', url }] },
   ];
   server.use(keystoneTokens({ catalog }).handler);
   const t = makeHttp();
@@ -37,6 +37,11 @@ describe('mirror into Swift', () => {
     expect(object?.meta).toEqual({ 'image-manager': 'mirror', checksum: `sha256:${sha256(data)}` });
     expect(object?.segments).toHaveLength(3);
     expect(object?.segments?.every((s) => s.startsWith(`images/${SEGMENT_PREFIX}${NAME}/`))).toBe(true);
+  });
+
+  it('keeps an endpoint that ends in a version (Ceph RGW: /swift/v1): it is the account URL', async () => {
+    const { store } = swiftStore('http://rgw.test/swift/v1/');
+    expect(await store.urlOf(NAME)).toBe(`http://rgw.test/swift/v1/images/${NAME}`);
   });
 
   it('copies nothing the second time: a HEAD finds the same checksum', async () => {
