@@ -3,6 +3,7 @@ import { ConnectionError } from '../openstack/errors.js';
 import type { FetchLike } from '../net/fetch.js';
 import type { Redactor } from '../net/redact.js';
 import type { EolOptions } from './commands/eol.js';
+import type { MirrorOptions } from './commands/mirror.js';
 import type { ManageOptions, SourceAccess } from './commands/manage.js';
 import type { UrlSigner } from '../sources/signed-url.js';
 import type { LoadedSelection } from './commands/selection.js';
@@ -196,6 +197,28 @@ export const endOfLife = machineReadable<EolOptions>(async (options, { io, redac
   const result = await report(options, io.fetch ?? (await sourceFetch()), log, io.clock ?? systemClock);
   io.stdout.write(renderEol(result, options.output));
   setExit(eolExitCode(result));
+});
+
+export const mirrorObjects = machineReadable<MirrorOptions>(async (options, { io, redactor, setExit }) => {
+  const log = createRunLogger(options, redactor, io.stderr);
+  const [mirrorCommand, { renderMirror }, { systemClock }] = await Promise.all([
+    import('./commands/mirror.js'),
+    import('./render/mirror.js'),
+    import('../util/clock.js'),
+  ]);
+  const { mirror, mirrorExitCode, mirrorSelection, openStore, storeChoice } = mirrorCommand;
+  const choice = storeChoice(options);
+  const selection = mirrorSelection(options, log);
+  const sources = io.fetch ? { fetch: io.fetch } : await productionSources();
+  const base = { log, redactor, env: io.env, clock: io.clock ?? systemClock, sources };
+  const run = async (cloud?: CloudContext) => {
+    const mirrorIo = { ...base, ...(cloud && { cloud }), ...(io.fetch && { s3Fetch: io.fetch }) };
+    const report = await mirror(selection, openStore(choice, options, mirrorIo), options, mirrorIo);
+    io.stdout.write(renderMirror(report, options.output));
+    setExit(mirrorExitCode(report));
+  };
+  if (choice.kind === 's3') return run();
+  await withCloud('mirror', { ...options, allClouds: false }, io, redactor, log, run);
 });
 
 /** How upstream indexes are read when the caller gave no fetch: undici's. */

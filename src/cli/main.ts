@@ -11,6 +11,7 @@ import {
   declareEol,
   declareHelp,
   declareInfo,
+  declareMirror,
   declareProgram,
   declareStatus,
   declareUpdate,
@@ -94,6 +95,7 @@ function buildProgram(run: Run) {
   declareCheck(program).action(async (_, command) => (await actions()).checkCloud(command.optsWithGlobals(), run));
   declareUpdate(program).action(async (_, command) => (await actions()).updateFiles(command.optsWithGlobals(), run));
   declareEol(program).action(async (_, command) => (await actions()).endOfLife(command.optsWithGlobals(), run));
+  declareMirror(program).action(async (_, command) => (await actions()).mirrorObjects(command.optsWithGlobals(), run));
   declareHelp(program).action((name) => showHelpOf(program, name));
   return program
     .hook('preSubcommand', (_, command) => refuseOptionsNotOf(program, command))

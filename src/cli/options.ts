@@ -138,6 +138,39 @@ export function declareEol(program: Program) {
   return outputOptions(eol);
 }
 
+/** Swift's default max_file_size is 5 GiB: a segment may not be larger. */
+const DEFAULT_SEGMENT_MIB = 5120;
+
+/** `image-manager mirror`, without its action. */
+export function declareMirror(program: Program) {
+  const mirror = program
+    .command('mirror')
+    .description(
+      "copy each selected version's source into a Swift container or S3 bucket (unpacked, verified), " +
+        'named <shortname>/<version>-<shortname>.<format> as OIM names it',
+    )
+    .addOption(imagesOption())
+    .addOption(filterOption())
+    .option('--force', 'also take definitions with enable: false', false)
+    .option('--latest', 'mirror only the newest version of each definition', false)
+    .option('--container <name>', "the Swift container (the cloud's object-store endpoint)")
+    .option('--s3-bucket <name>', 'the S3 bucket (credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)')
+    .option('--s3-endpoint <url>', 'the S3 service (path-style: URL/BUCKET/KEY)')
+    .option('--mirror-base <url>', "the public base URL of the objects (default: the store's URL of the container)")
+    .option(
+      '--segment-size <MiB>',
+      'largest segment (Swift SLO) or part (S3, at most 64)',
+      parseCount(5),
+      DEFAULT_SEGMENT_MIB,
+    )
+    .option('--prune', 'delete objects this tool wrote of versions no longer defined', false)
+    .option('--write-mirror-url', "write each mirrored version's mirror_url into its definition file", false)
+    .option('--dry-run', 'HEAD only: say what would be copied and pruned', false)
+    .option('--allow-local-files <dir>', 'read file: URLs only under this directory (repeatable)', collect, [])
+    .option('--max-unpacked-size <GiB>', 'a packed source that unpacks to more is refused', parseCount(1), 64);
+  return outputOptions(connectionOptions(cloudOption(mirror, 'one')));
+}
+
 /** `image-manager help [command]`, without its action. */
 export function declareHelp(program: Program) {
   return program.command('help').argument('[command]').description('show the help of the program, or of a command');

@@ -68,7 +68,7 @@ function byDefinition(changes: NewVersion[]): NewVersion[][] {
   return [...groups.values()];
 }
 
-function imageIndexByLine(file: string, text: string): Map<number, number> {
+export function imageIndexByLine(file: string, text: string): Map<number, number> {
   const tree = readYamlTree(text);
   const result = validateDefinitionFile(tree.value, tree.sourceMap, file);
   if (tree.errors.length > 0 || result.errors.length > 0) {

@@ -88,12 +88,16 @@ export class Session {
     }
   }
 
-  /** The endpoint of a service type for the cloud's interface and region, without a trailing version. */
-  async endpoint(serviceType: string, override?: string): Promise<string> {
-    if (override) return stripVersion(override);
+  /**
+   * The endpoint of a service type for the cloud's interface and region, without a trailing version; `asIs`
+   * keeps it whole (Swift's `/v1/AUTH_project`, or Ceph RGW's `/swift/v1`, is the account, not a version).
+   */
+  async endpoint(serviceType: string, override?: string, asIs = false): Promise<string> {
+    const keep = asIs ? (url: string) => url.replace(/\/+$/, '') : stripVersion;
+    if (override) return keep(override);
     const token = await this.currentToken();
     const { interface: iface, regionName, name } = this.cloud;
-    return stripVersion(findEndpoint(token.catalog, serviceType, iface, regionName, name));
+    return keep(findEndpoint(token.catalog, serviceType, iface, regionName, name));
   }
 
   private authenticate(): Promise<Token> {

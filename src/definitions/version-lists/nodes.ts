@@ -113,7 +113,7 @@ function entryEnd(text: string, dash: number, dashCol: number): number {
   return end;
 }
 
-function findPair(src: EditedText, map: YAMLMap, key: string): Pair | undefined {
+export function findPair(src: EditedText, map: YAMLMap, key: string): Pair | undefined {
   const pairs = map.items.filter((pair) => isScalar(pair.key) && pair.key.value === key);
   if (pairs.length > 1) {
     throw editError(src.text, keyOffset(pairs[1] as Pair), `duplicate key \`${key}\` is not supported`);

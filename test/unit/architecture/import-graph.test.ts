@@ -11,7 +11,7 @@ const SRC = path.resolve(import.meta.dirname, '../../../src');
 const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
   ['run'],
-  ['plan', 'status', 'scs', 'upstream', 'apply', 'eol'],
+  ['plan', 'status', 'scs', 'upstream', 'apply', 'eol', 'mirror'],
   ['definitions', 'sources', 'openstack'],
   ['net', 'config', 'yaml'],
   ['util'],

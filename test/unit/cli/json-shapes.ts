@@ -340,3 +340,33 @@ export const fatalLine = z.strictObject({
   kind: errorReport.shape.kind,
   issues: errorReport.shape.issues,
 });
+
+export const MIRROR_ACTIONS = [
+  'copied',
+  'recopied',
+  'present',
+  'would-copy',
+  'would-recopy',
+  'skipped',
+  'failed',
+] as const;
+export const PRUNE_ACTIONS = ['pruned', 'would-prune', 'kept', 'failed'] as const;
+/** `mirror --output json` (README, "Mirror"). */
+export const mirrorDocument = z.strictObject({
+  store: z.string(),
+  dryRun: z.boolean(),
+  objects: z.array(
+    z.strictObject({
+      definition: z.string(),
+      version: z.string(),
+      source: z.string(),
+      object: z.string(),
+      mirrorUrl: z.string(),
+      action: z.enum(MIRROR_ACTIONS),
+      size: int.nonnegative().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+  pruned: z.array(z.strictObject({ object: z.string(), action: z.enum(PRUNE_ACTIONS), reason: z.string().optional() })),
+  files: z.array(z.strictObject({ file: z.string(), changed: z.boolean(), error: z.string().optional() })),
+});

@@ -1,0 +1,70 @@
+import type { ImageDefinition } from '../definitions/types.js';
+import { type CopyOptions, type MirrorOutcome, mirrorOne } from './copy.js';
+import { mirrorTargets, prunable } from './targets.js';
+
+export interface PruneOutcome {
+  object: string;
+  action: 'pruned' | 'would-prune' | 'kept' | 'failed';
+  reason?: string;
+}
+
+export interface MirrorReport {
+  store: string;
+  dryRun: boolean;
+  objects: MirrorOutcome[];
+  pruned: PruneOutcome[];
+}
+
+export interface MirrorRequest extends CopyOptions {
+  definitions: readonly ImageDefinition[];
+  latest: boolean;
+  prune: boolean;
+  /** Told after each version (the log, the progress). */
+  done?: (outcome: MirrorOutcome) => void;
+}
+
+/** Mirrors the versions of the definitions one after another, then prunes what is no longer defined (asked). */
+export async function mirrorAll(request: MirrorRequest): Promise<MirrorReport> {
+  const objects: MirrorOutcome[] = [];
+  for (const target of mirrorTargets(request.definitions, request.latest)) {
+    const outcome = await mirrorOne(target, request);
+    request.done?.(outcome);
+    objects.push(outcome);
+  }
+  const pruned = request.prune ? await pruneAll(request) : [];
+  return { store: request.store.where, dryRun: request.dryRun, objects, pruned };
+}
+
+/** Deletes objects of versions no longer defined, only those this tool wrote (its marker). */
+async function pruneAll(request: MirrorRequest): Promise<PruneOutcome[]> {
+  const { store, dryRun } = request;
+  const outcomes: PruneOutcome[] = [];
+  for (const definition of request.definitions) {
+    if (!definition.shortname) continue;
+    try {
+      for (const object of prunable(definition, await store.list(`${definition.shortname}/`))) {
+        outcomes.push(await pruneOne(request, object, dryRun));
+      }
+    } catch (error) {
+      outcomes.push({ object: `${definition.shortname}/`, action: 'failed', reason: messageOf(error) });
+    }
+  }
+  return outcomes;
+}
+
+async function pruneOne(request: MirrorRequest, object: string, dryRun: boolean): Promise<PruneOutcome> {
+  const found = await request.store.head(object);
+  if (!found?.ours) return { object, action: 'kept', reason: 'not written by this tool' };
+  if (dryRun) return { object, action: 'would-prune' };
+  await request.store.remove(object);
+  return { object, action: 'pruned' };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Exit 1 when a version or a prune failed; skipped versions are reported, not failures. */
+export function mirrorFailed(report: MirrorReport): boolean {
+  return report.objects.some((entry) => entry.action === 'failed') || report.pruned.some((p) => p.action === 'failed');
+}

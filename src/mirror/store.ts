@@ -1,0 +1,56 @@
+/** The metadata that marks an object as this tool's: only such objects are ever replaced or deleted. */
+export const MARKER_KEY = 'image-manager';
+export const MARKER_VALUE = 'mirror';
+/** The metadata holding the definition's checksum (`sha256:<hex>`) of the bytes as published. */
+export const CHECKSUM_KEY = 'checksum';
+
+/** An object found under a name: whether this tool wrote it, and the checksum it was verified against. */
+export interface StoredObject {
+  ours: boolean;
+  checksum?: string;
+}
+
+export interface UploadPlan {
+  /** User metadata of the object (keys as MARKER_KEY, values ASCII). */
+  metadata: Record<string, string>;
+  /** The largest segment (Swift) or part (S3). */
+  segmentBytes: number;
+  /** Called once the source has ended, before the object is committed: throws when its bytes are wrong. */
+  verify(): void;
+}
+
+/**
+ * A container (Swift) or bucket (S3). `upload` commits the object under its name only after `plan.verify()`
+ * passed; on any failure nothing is left under the name, and the parts written are removed.
+ */
+export interface ObjectStore {
+  /** `swift container NAME`, `s3 bucket NAME`: for messages. */
+  readonly where: string;
+  head(name: string): Promise<StoredObject | undefined>;
+  upload(name: string, stream: ReadableStream<Uint8Array>, plan: UploadPlan): Promise<void>;
+  /** Deletes an object this tool wrote (with its segments). */
+  remove(name: string): Promise<void>;
+  list(prefix: string): Promise<string[]>;
+  /** Where the object is reachable when the container or bucket is public. */
+  urlOf(name: string): Promise<string>;
+}
+
+/** A store's failure, naming where and which object. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** Runs a store call; its error names the store and the object. */
+export async function naming<T>(where: string, name: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new StoreError(`${where}, object ${name}: ${message}`, { cause: error });
+  }
+}
+
+export function encodeKey(name: string): string {
+  return name.split('/').map(encodeURIComponent).join('/');
+}

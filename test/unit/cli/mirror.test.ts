@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { testFetch, useMsw } from '../openstack/helpers.js';
+import { fakeS3, S3 } from '../mirror/fake-stores.js';
+import { bytes, sha256, UPSTREAM, upstream } from '../mirror/support.js';
+import { mirrorDocument } from './json-shapes.js';
+import { runMain } from './run-main.js';
+
+const { server } = useMsw();
+const SECRET = 'cli-secret-access-key-1234';
+const ENV = { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: SECRET };
+const DATA = bytes(3000);
+
+function definitions(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'im-mirror-'));
+  writeFileSync(
+    path.join(dir, 'demo.yml'),
+    `images:
+  - name: Demo
+    shortname: demo
+    format: raw
+    login: demo
+    min_disk: 1
+    min_ram: 128
+    status: active
+    visibility: public
+    multi: true
+    meta:
+      architecture: x86_64
+      hw_disk_bus: virtio
+      hypervisor_type: qemu
+      os_distro: demo
+      os_version: '1.0'
+      os_purpose: minimal
+      replace_frequency: never
+      uuid_validity: none
+      provided_until: none
+    tags: []
+    versions:
+      - version: '1.0'
+        url: ${UPSTREAM}/1.0.raw
+        checksum: sha256:${sha256(DATA)}
+        build_date: 2025-01-01
+`,
+  );
+  return dir;
+}
+
+const S3_ARGS = ['--s3-bucket', 'images', '--s3-endpoint', S3, '--no-check'];
+
+describe('image-manager mirror', () => {
+  it('mirrors into S3 and prints the documented JSON; a second run copies nothing', async () => {
+    const fake = fakeS3(server);
+    upstream(server, { '1.0.raw': DATA });
+    const args = ['mirror', '--images', definitions(), ...S3_ARGS.slice(0, 4), '--output', 'json'];
+    const first = await runMain(args, { env: ENV, fetch: testFetch });
+    expect(first.code, first.stderr).toBe(0);
+    const document = mirrorDocument.parse(JSON.parse(first.stdout));
+    expect(document.objects).toMatchObject([{ action: 'copied', object: 'demo/1.0-demo.raw', size: 3000 }]);
+    expect(fake.objects.get('images/demo/1.0-demo.raw')?.data.equals(DATA)).toBe(true);
+    const second = await runMain(args, { env: ENV, fetch: testFetch });
+    expect(mirrorDocument.parse(JSON.parse(second.stdout)).objects[0]?.action).toBe('present');
+  });
+
+  it('writes mirror_url into the definition file with --write-mirror-url (--mirror-base), once', async () => {
+    fakeS3(server);
+    upstream(server, { '1.0.raw': DATA });
+    const dir = definitions();
+    const file = path.join(dir, 'demo.yml');
+    const before = readFileSync(file, 'utf8');
+    const args = ['mirror', '--images', dir, ...S3_ARGS.slice(0, 4), '--mirror-base', 'https://m.example/img'];
+    const dry = await runMain([...args, '--write-mirror-url', '--dry-run'], { env: ENV, fetch: testFetch });
+    expect(dry.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const result = await runMain([...args, '--write-mirror-url', '--output', 'json'], { env: ENV, fetch: testFetch });
+    expect(result.code, result.stderr).toBe(0);
+    expect(mirrorDocument.parse(JSON.parse(result.stdout)).files).toEqual([{ file, changed: true }]);
+    const url = `        url: ${UPSTREAM}/1.0.raw\n`;
+    expect(readFileSync(file, 'utf8')).toBe(
+      before.replace(url, `${url}        mirror_url: https://m.example/img/demo/1.0-demo.raw\n`),
+    );
+    const again = await runMain([...args, '--write-mirror-url', '--output', 'json'], { env: ENV, fetch: testFetch });
+    expect(mirrorDocument.parse(JSON.parse(again.stdout)).files).toEqual([]);
+  });
+
+  it('exits 1 naming the URL when the source lies, and leaves no object', async () => {
+    const fake = fakeS3(server);
+    upstream(server, { '1.0.raw': bytes(3000, 9) });
+    const result = await runMain(['mirror', '--images', definitions(), ...S3_ARGS.slice(0, 4)], {
+      env: ENV,
+      fetch: testFetch,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${UPSTREAM}/1.0.raw`);
+    expect(fake.objects.size).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+  });
+
+  it('refuses to run without exactly one store, or without credentials (exit 2)', async () => {
+    const images = ['--images', definitions()];
+    expect((await runMain(['mirror', ...images], { env: ENV })).code).toBe(2);
+    expect((await runMain(['mirror', ...images, '--container', 'c', ...S3_ARGS.slice(0, 4)], { env: ENV })).code).toBe(
+      2,
+    );
+    const noKeys = await runMain(['mirror', ...images, ...S3_ARGS.slice(0, 4)], { env: {} });
+    expect(noKeys.code).toBe(2);
+    expect(noKeys.stderr).toContain('AWS_ACCESS_KEY_ID');
+  });
+});

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { http, HttpResponse } from 'msw';
+import type { SetupServer } from 'msw/node';
+
+export const SWIFT = 'http://swift.test/v1/AUTH_p';
+export const S3 = 'http://s3.test';
+
+export interface FakeObject {
+  data: Buffer;
+  meta: Record<string, string>;
+  /** A static large object: its segments' names. */
+  segments?: string[];
+}
+
+const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
+
+/** What a fake store holds and answers: objects by `container/name`, and faults a test puts in. */
+export interface FakeStore {
+  objects: Map<string, FakeObject>;
+  /** Answers every request whose method and URL match with this status (once each `times`). */
+  fail(method: string, pattern: RegExp, status: number, times?: number): void;
+  /** The requests it saw, `METHOD path?query`. */
+  seen: string[];
+}
+
+function faults() {
+  const list: { method: string; pattern: RegExp; status: number; times: number }[] = [];
+  return {
+    add: (method: string, pattern: RegExp, status: number, times = Number.POSITIVE_INFINITY) => {
+      list.push({ method, pattern, status, times });
+    },
+    take(method: string, url: string): number | undefined {
+      const found = list.find((f) => f.method === method && f.pattern.test(url) && f.times > 0);
+      if (!found) return undefined;
+      found.times--;
+      return found.status;
+    },
+  };
+}
+
+/** A Swift proxy: objects, SLO manifests (checked against their segments) and listings. */
+export function fakeSwift(server: SetupServer): FakeStore {
+  const objects = new Map<string, FakeObject>();
+  const seen: string[] = [];
+  const fault = faults();
+  const keyOf = (url: URL) => decodeURIComponent(url.pathname.slice(new URL(SWIFT).pathname.length + 1));
+  server.use(
+    http.all(`${SWIFT}/*`, async ({ request }) => {
+      const url = new URL(request.url);
+      const key = keyOf(url);
+      seen.push(`${request.method} ${key}${url.search}`);
+      const status = fault.take(request.method, `${key}${url.search}`);
+      if (status) return new HttpResponse('fault', { status });
+      if (request.method === 'GET' && !key.includes('/')) return listing(objects, key, url.searchParams);
+      const found = objects.get(key);
+      switch (request.method) {
+        case 'HEAD': {
+          if (!found) return new HttpResponse(null, { status: 404 });
+          const headers: Record<string, string> = { 'content-length': String(found.data.length) };
+          for (const [name, value] of Object.entries(found.meta)) headers[`x-object-meta-${name}`] = value;
+          return new HttpResponse(null, { status: 200, headers });
+        }
+        case 'PUT':
+          return put(objects, key, url, request);
+        case 'DELETE': {
+          if (!found) return new HttpResponse(null, { status: 404 });
+          objects.delete(key);
+          if (url.searchParams.has('multipart-manifest')) for (const s of found.segments ?? []) objects.delete(s);
+          return new HttpResponse(null, { status: 204 });
+        }
+      }
+      return new HttpResponse(null, { status: 405 });
+    }),
+  );
+  return { objects, seen, fail: fault.add };
+}
+
+function listing(objects: Map<string, FakeObject>, container: string, query: URLSearchParams) {
+  const prefix = `${container}/${query.get('prefix') ?? ''}`;
+  const marker = query.get('marker');
+  const names = [...objects.keys()]
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => key.slice(container.length + 1))
+    .sort()
+    .filter((name) => marker === null || name > marker);
+  return HttpResponse.json(names.map((name) => ({ name })));
+}
+
+async function put(objects: Map<string, FakeObject>, key: string, url: URL, request: Request) {
+  const data = Buffer.from(await request.arrayBuffer());
+  const meta: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    if (name.startsWith('x-object-meta-')) meta[name.slice('x-object-meta-'.length)] = value;
+  });
+  if (url.searchParams.get('multipart-manifest') !== 'put') {
+    objects.set(key, { data, meta });
+    return new HttpResponse(null, { status: 201, headers: { etag: md5(data) } });
+  }
+  const segments = JSON.parse(data.toString()) as { path: string; etag: string; size_bytes: number }[];
+  const parts: Buffer[] = [];
+  for (const segment of segments) {
+    const part = objects.get(segment.path.replace(/^\//, ''));
+    if (!part || md5(part.data) !== segment.etag || part.data.length !== segment.size_bytes) {
+      return new HttpResponse(`bad segment ${segment.path}`, { status: 400 });
+    }
+    parts.push(part.data);
+  }
+  objects.set(key, { data: Buffer.concat(parts), meta, segments: segments.map((s) => s.path.replace(/^\//, '')) });
+  return new HttpResponse(null, { status: 201 });
+}
+
+/** An S3 endpoint (path-style): objects, multipart uploads, ListObjectsV2; every request must be signed. */
+export function fakeS3(server: SetupServer): FakeStore & { uploads: Map<string, Map<number, Buffer>> } {
+  const objects = new Map<string, FakeObject>();
+  const uploads = new Map<string, Map<number, Buffer>>();
+  const pending = new Map<string, { key: string; meta: Record<string, string> }>();
+  const seen: string[] = [];
+  const fault = faults();
+  server.use(
+    http.all(`${S3}/*`, async ({ request }) => {
+      const url = new URL(request.url);
+      const key = decodeURIComponent(url.pathname.slice(1));
+      seen.push(`${request.method} ${key}${url.search}`);
+      if (!request.headers.get('authorization')?.startsWith('AWS4-HMAC-SHA256 Credential=')) {
+        return new HttpResponse('<Error><Code>AccessDenied</Code></Error>', { status: 403 });
+      }
+      const status = fault.take(request.method, `${key}${url.search}`);
+      if (status) return new HttpResponse('<Error><Code>Fault</Code></Error>', { status });
+      const q = url.searchParams;
+      if (request.method === 'GET' && !key.includes('/')) {
+        const prefix = `${key}/${q.get('prefix') ?? ''}`;
+        const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(key.length + 1));
+        return new HttpResponse(`<ListBucketResult>${keys.map((k) => `<Key>${k}</Key>`).join('')}</ListBucketResult>`);
+      }
+      if (request.method === 'POST' && q.has('uploads')) {
+        const id = `up${pending.size + 1}`;
+        const meta: Record<string, string> = {};
+        request.headers.forEach((value, name) => {
+          if (name.startsWith('x-amz-meta-')) meta[name.slice('x-amz-meta-'.length)] = value;
+        });
+        pending.set(id, { key, meta });
+        uploads.set(id, new Map());
+        return new HttpResponse(
+          `<InitiateMultipartUploadResult><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+        );
+      }
+      const uploadId = q.get('uploadId');
+      if (uploadId !== null) {
+        const parts = uploads.get(uploadId);
+        if (!parts) return new HttpResponse('<Error><Code>NoSuchUpload</Code></Error>', { status: 404 });
+        if (request.method === 'PUT') {
+          const data = Buffer.from(await request.arrayBuffer());
+          parts.set(Number(q.get('partNumber')), data);
+          return new HttpResponse(null, { headers: { etag: `"${md5(data)}"` } });
+        }
+        if (request.method === 'DELETE') {
+          uploads.delete(uploadId);
+          return new HttpResponse(null, { status: 204 });
+        }
+        const numbers = [...parts.keys()].sort((a, b) => a - b);
+        const upload = pending.get(uploadId) as { key: string; meta: Record<string, string> };
+        objects.set(upload.key, { data: Buffer.concat(numbers.map((n) => parts.get(n) as Buffer)), meta: upload.meta });
+        uploads.delete(uploadId);
+        return new HttpResponse('<CompleteMultipartUploadResult></CompleteMultipartUploadResult>');
+      }
+      const found = objects.get(key);
+      if (request.method === 'HEAD') {
+        if (!found) return new HttpResponse(null, { status: 404 });
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(found.meta)) headers[`x-amz-meta-${name}`] = value;
+        return new HttpResponse(null, { headers });
+      }
+      if (request.method === 'DELETE') {
+        objects.delete(key);
+        return new HttpResponse(null, { status: 204 });
+      }
+      return new HttpResponse(null, { status: 405 });
+    }),
+  );
+  return { objects, uploads, seen, fail: fault.add };
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { mirrorAll } from '../../../src/mirror/mirror.js';
+import { S3Store } from '../../../src/mirror/s3-store.js';
+import { makeHttp, useMsw } from '../openstack/helpers.js';
+import { fakeS3, S3 } from './fake-stores.js';
+import { bytes, definition, request, sha256, upstream, version } from './support.js';
+
+const { server } = useMsw();
+const SECRET = 'wJalrXUtnFEMI-secret-key-value';
+const NAME = 'demo/1.0-demo.raw';
+
+function s3Store() {
+  const t = makeHttp();
+  t.http.redactor.add(SECRET);
+  const fake = fakeS3(server);
+  const credentials = { accessKeyId: 'AKID', secretAccessKey: SECRET, region: 'us-east-1' };
+  return { fake, store: new S3Store(t.http, { endpoint: S3, bucket: 'images' }, credentials, t.clock), t };
+}
+
+describe('mirror into S3', () => {
+  it('uploads in parts, completes the multipart upload after verification, marked; a second run only HEADs', async () => {
+    const { fake, store } = s3Store();
+    const data = bytes(2500);
+    upstream(server, { '1.0.raw': data });
+    const { req } = request(store, [definition('demo', [version('1.0', sha256(data))])]);
+    const report = await mirrorAll(req);
+    expect(report.objects).toMatchObject([{ action: 'copied', mirrorUrl: `${S3}/images/${NAME}` }]);
+    const object = fake.objects.get(`images/${NAME}`);
+    expect(object?.data.equals(data)).toBe(true);
+    expect(object?.meta).toEqual({ 'image-manager': 'mirror', checksum: `sha256:${sha256(data)}` });
+    expect(fake.seen.filter((s) => s.includes('partNumber'))).toHaveLength(3);
+    fake.seen.length = 0;
+    expect((await mirrorAll(req)).objects[0]?.action).toBe('present');
+    expect(fake.seen).toEqual([`HEAD images/${NAME}`]);
+  });
+
+  it('aborts the upload, leaving no object, when the source does not match its checksum', async () => {
+    const { fake, store } = s3Store();
+    upstream(server, { '1.0.raw': bytes(2500) });
+    const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(bytes(9)))])]).req);
+    expect(report.objects[0]?.action).toBe('failed');
+    expect(fake.objects.size).toBe(0);
+    expect(fake.uploads.size).toBe(0);
+    expect(fake.seen.at(-1)).toMatch(/^DELETE images\/demo\/1.0-demo.raw\?uploadId=up1$/);
+  });
+
+  it('repeats a part that met a 503, within the retry budget', async () => {
+    const { fake, store } = s3Store();
+    fake.fail('PUT', /partNumber=2/, 503, 1);
+    const data = bytes(2500);
+    upstream(server, { '1.0.raw': data });
+    const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(data))])]).req);
+    expect(report.objects[0]?.action).toBe('copied');
+    expect(fake.objects.get(`images/${NAME}`)?.data.equals(data)).toBe(true);
+  });
+
+  it('reports a 403 naming bucket and object, never the secret', async () => {
+    const { fake, store } = s3Store();
+    fake.fail('HEAD', /demo/, 403);
+    upstream(server, { '1.0.raw': bytes(10) });
+    const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(bytes(10)))])]).req);
+    const reason = report.objects[0]?.reason ?? '';
+    expect(reason).toMatch(/^s3 bucket images, object demo\/1.0-demo.raw: .*403/);
+    expect(JSON.stringify(report)).not.toContain(SECRET);
+  });
+
+  it('reports a completion that S3 answered 200 with an error, and leaves no object', async () => {
+    const { fake, store } = s3Store();
+    fake.fail('POST', /uploadId=up1$/, 200, 1);
+    upstream(server, { '1.0.raw': bytes(10) });
+    const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(bytes(10)))])]).req);
+    expect(report.objects[0]).toMatchObject({ action: 'failed', reason: expect.stringContaining('CompleteMultipart') });
+    expect(fake.objects.size).toBe(0);
+    expect(fake.uploads.size).toBe(0);
+  });
+
+  it('prunes its own objects of versions no longer defined, and keeps others', async () => {
+    const { fake, store } = s3Store();
+    fake.objects.set('images/demo/0.9-demo.raw', { data: Buffer.from('x'), meta: { 'image-manager': 'mirror' } });
+    fake.objects.set('images/demo/0.8-demo.raw', { data: Buffer.from('x'), meta: {} });
+    const data = bytes(10);
+    upstream(server, { '1.0.raw': data });
+    const defs = [definition('demo', [version('1.0', sha256(data))])];
+    const dry = await mirrorAll(request(store, defs, { prune: true, dryRun: true }).req);
+    expect(dry.pruned.map((p) => p.action).sort()).toEqual(['kept', 'would-prune']);
+    const report = await mirrorAll(request(store, defs, { prune: true }).req);
+    expect(report.pruned).toContainEqual({ object: 'demo/0.9-demo.raw', action: 'pruned' });
+    expect([...fake.objects.keys()].sort()).toEqual(['images/demo/0.8-demo.raw', `images/${NAME}`]);
+  });
+});
