@@ -14,6 +14,8 @@ export const SEGMENT_PREFIX = '.image-manager-segments/';
  */
 export class SwiftStore implements ObjectStore {
   readonly where: string;
+  /** The container made sure of, once per run, before the first upload (a missing one is created). */
+  private created?: Promise<void>;
 
   constructor(
     private readonly swift: SwiftClient,
@@ -34,6 +36,8 @@ export class SwiftStore implements ObjectStore {
 
   upload(name: string, stream: ReadableStream<Uint8Array>, plan: UploadPlan): Promise<void> {
     return naming(this.where, name, async () => {
+      this.created ??= this.swift.createContainer(this.container);
+      await this.created;
       const prefix = `${SEGMENT_PREFIX}${name}/${this.clock.now()}/`;
       const segmenter = new Segmenter(stream, plan.segmentBytes);
       const written: string[] = [];

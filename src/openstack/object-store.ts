@@ -47,6 +47,11 @@ export class SwiftClient {
     }
   }
 
+  /** Creates the container if there is none (Swift answers 201 or, when it exists, 202; its ACLs stay). */
+  async createContainer(container: string): Promise<void> {
+    await this.session.request({ method: 'PUT', url: await this.url(container) });
+  }
+
   /** Streams one object (a segment) of unknown length; never repeated. Resolves with Swift's ETag (its MD5). */
   async putStream(container: string, name: string, body: StreamBody): Promise<string> {
     const response = await this.session.request({

@@ -41,6 +41,7 @@ function faults() {
 /** A Swift proxy: objects, SLO manifests (checked against their segments) and listings. */
 export function fakeSwift(server: SetupServer): FakeStore {
   const objects = new Map<string, FakeObject>();
+  const containers = new Set<string>();
   const seen: string[] = [];
   const fault = faults();
   const keyOf = (url: URL) => decodeURIComponent(url.pathname.slice(new URL(SWIFT).pathname.length + 1));
@@ -52,6 +53,15 @@ export function fakeSwift(server: SetupServer): FakeStore {
       const status = fault.take(request.method, `${key}${url.search}`);
       if (status) return new HttpResponse('fault', { status });
       if (request.method === 'GET' && !key.includes('/')) return listing(objects, key, url.searchParams);
+      // A container: created by a PUT (202 when it is there), and needed by every object PUT, as in Swift.
+      if (request.method === 'PUT' && !key.includes('/')) {
+        const made = !containers.has(key);
+        containers.add(key);
+        return new HttpResponse(null, { status: made ? 201 : 202 });
+      }
+      if (request.method === 'PUT' && !containers.has(key.split('/')[0] as string)) {
+        return new HttpResponse('The resource could not be found.', { status: 404 });
+      }
       const found = objects.get(key);
       switch (request.method) {
         case 'HEAD': {

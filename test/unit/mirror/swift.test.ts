@@ -37,6 +37,8 @@ describe('mirror into Swift', () => {
     expect(object?.meta).toEqual({ 'image-manager': 'mirror', checksum: `sha256:${sha256(data)}` });
     expect(object?.segments).toHaveLength(3);
     expect(object?.segments?.every((s) => s.startsWith(`images/${SEGMENT_PREFIX}${NAME}/`))).toBe(true);
+    // A container there is none of is created first (Swift answers an object PUT into it 404), once.
+    expect(fake.seen.filter((line) => line === 'PUT images')).toHaveLength(1);
   });
 
   it('keeps an endpoint that ends in a version (Ceph RGW: /swift/v1): it is the account URL', async () => {
