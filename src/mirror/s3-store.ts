@@ -3,7 +3,7 @@ import type { HttpClient } from '../openstack/http.js';
 import type { HttpResponse, Method } from '../openstack/request.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
-import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from './sigv4.js';
+import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from '../net/sigv4.js';
 import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, naming, type ObjectStore, type UploadPlan } from './store.js';
 
 /** S3's parts are sent with their length, so each is held in memory: at most this much. */

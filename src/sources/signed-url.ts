@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { amzDateOf, type S3Credentials, sign, strictEncode } from '../net/sigv4.js';
 
 /**
  * Makes a private mirror's object URL readable for a while without credentials: Swift's TempURL or an S3
@@ -23,13 +24,6 @@ export function swiftTempUrl(key: string): UrlSigner {
   };
 }
 
-export interface S3Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-  sessionToken?: string;
-}
-
 /** SigV4 allows a presigned URL a week at most. */
 const S3_MAX_VALID_S = 604_800;
 
@@ -41,12 +35,8 @@ export function s3Presign(credentials: S3Credentials): UrlSigner {
   return {
     sign(url, validForS, nowMs) {
       const target = new URL(url);
-      const stamp = new Date(nowMs)
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d{3}/, '');
-      const day = stamp.slice(0, 8);
-      const scope = `${day}/${credentials.region}/s3/aws4_request`;
+      const stamp = amzDateOf(nowMs);
+      const scope = `${stamp.slice(0, 8)}/${credentials.region}/s3/aws4_request`;
       const query: [string, string][] = [
         ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
         ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
@@ -56,29 +46,13 @@ export function s3Presign(credentials: S3Credentials): UrlSigner {
         ['X-Amz-SignedHeaders', 'host'],
       ];
       const canonicalQuery = query
-        .map(([name, value]) => `${rfc3986(name)}=${rfc3986(value)}`)
+        .map(([name, value]) => `${strictEncode(name)}=${strictEncode(value)}`)
         .sort()
         .join('&');
       const request = ['GET', target.pathname, canonicalQuery, `host:${target.host}\n`, 'host', 'UNSIGNED-PAYLOAD'];
-      const toSign = ['AWS4-HMAC-SHA256', stamp, scope, sha256Hex(request.join('\n'))].join('\n');
-      let key: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);
-      for (const part of [credentials.region, 's3', 'aws4_request']) key = hmac(key, part);
-      const signature = createHmac('sha256', key).update(toSign).digest('hex');
+      const { signature } = sign(credentials, stamp, 's3', request.join('\n'));
       target.search = `${canonicalQuery}&X-Amz-Signature=${signature}`;
       return target.toString();
     },
   };
-}
-
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** Percent-encoding as SigV4 wants it: everything but unreserved characters. */
-function rfc3986(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -5,7 +5,7 @@ import { DefinitionError } from '../../definitions/index.js';
 import type { MirrorOutcome } from '../../mirror/copy.js';
 import { type MirrorReport, mirrorAll, mirrorFailed } from '../../mirror/mirror.js';
 import { S3Store } from '../../mirror/s3-store.js';
-import type { S3Credentials } from '../../mirror/sigv4.js';
+import type { S3Credentials } from '../../net/sigv4.js';
 import type { ObjectStore } from '../../mirror/store.js';
 import { SwiftStore } from '../../mirror/swift-store.js';
 import type { FetchLike } from '../../net/fetch.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amzDateOf, authorization, EMPTY_SHA256, strictEncode } from '../../../src/mirror/sigv4.js';
+import { amzDateOf, authorization, EMPTY_SHA256, strictEncode } from '../../../src/net/sigv4.js';
 
 // AWS's Signature Version 4 test suite, case get-vanilla (and get-vanilla-query-order-key-case).
 const credentials = {

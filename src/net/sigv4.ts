@@ -41,18 +41,32 @@ export function authorization(input: SignInput, credentials: S3Credentials): str
     signedHeaders,
     input.payloadHash,
   ].join('\n');
-  const day = input.amzDate.slice(0, 8);
-  const scope = `${day}/${credentials.region}/${input.service}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', input.amzDate, scope, sha256(canonical)].join('\n');
-  let key: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);
-  for (const part of [credentials.region, input.service, 'aws4_request']) key = hmac(key, part);
-  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  const { scope, signature } = sign(credentials, input.amzDate, input.service, canonical);
   return (
     `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
     `SignedHeaders=${signedHeaders}, Signature=${signature}`
   );
 }
 
+/**
+ * The SigV4 signature of a canonical request (header or query signing alike) and its credential scope: the
+ * key derived from the secret by day, region and service.
+ */
+export function sign(
+  credentials: S3Credentials,
+  amzDate: string,
+  service: string,
+  canonicalRequest: string,
+): { scope: string; signature: string } {
+  const day = amzDate.slice(0, 8);
+  const scope = `${day}/${credentials.region}/${service}/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
+  let key: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);
+  for (const part of [credentials.region, service, 'aws4_request']) key = hmac(key, part);
+  return { scope, signature: createHmac('sha256', key).update(toSign).digest('hex') };
+}
+
+/** `YYYYMMDDTHHMMSSZ` of a time. */
 export function amzDateOf(ms: number): string {
   return new Date(ms)
     .toISOString()
