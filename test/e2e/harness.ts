@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -140,5 +141,18 @@ export async function waitForStatus(
       throw new Error(`image ${id} is ${image.status}, waited for ${wanted}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Whether the stack's Swift answers (a stack started before Swift existed exports none): its e2e files skip. */
+export async function swiftAnswers(): Promise<boolean> {
+  const swiftUrl = process.env.IMAGE_MANAGER_E2E_SWIFT_URL;
+  if (!swiftUrl || !process.env.IMAGE_MANAGER_E2E_MIRROR_CLOUD) return false;
+  try {
+    const res = await request(`${swiftUrl}/healthcheck`);
+    await res.body.dump();
+    return res.statusCode === 200;
+  } catch {
+    return false;
   }
 }

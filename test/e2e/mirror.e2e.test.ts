@@ -4,13 +4,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definition, writeCatalogue } from './catalogue.js';
-import { e2e, glanceFor, makeQcow2, managedImages, runCli, wwwPath } from './harness.js';
+import { e2e, glanceFor, makeQcow2, managedImages, runCli, wwwPath, swiftAnswers } from './harness.js';
 import { signV4 } from './sigv4.js';
 
 // `image-manager mirror` into the stack's real Swift, through the Swift API and through its S3 API (issue 18),
 // then a run whose Glance may fetch from Swift only (RegionMirror) importing from the mirror.
 
-const swiftUrl = process.env.IMAGE_MANAGER_E2E_SWIFT_URL;
 const mirrorCloud = process.env.IMAGE_MANAGER_E2E_MIRROR_CLOUD;
 const s3Endpoint = process.env.IMAGE_MANAGER_E2E_S3_ENDPOINT ?? '';
 const s3 = {
@@ -18,17 +17,6 @@ const s3 = {
   secretKey: process.env.IMAGE_MANAGER_E2E_S3_SECRET_KEY ?? '',
   region: process.env.IMAGE_MANAGER_E2E_S3_REGION ?? '',
 };
-
-async function swiftAnswers(): Promise<boolean> {
-  if (!swiftUrl || !mirrorCloud) return false;
-  try {
-    const res = await request(`${swiftUrl}/healthcheck`);
-    await res.body.dump();
-    return res.statusCode === 200;
-  } catch {
-    return false;
-  }
-}
 
 const up = await swiftAnswers();
 const suffix = randomUUID().slice(0, 8);

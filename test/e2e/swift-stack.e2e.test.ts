@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2e, glanceFor, waitForStatus } from './harness.js';
+import { e2e, glanceFor, waitForStatus, swiftAnswers } from './harness.js';
 import { type S3Credential, signV4 } from './sigv4.js';
 
 // The stack's Swift (issue 18): the object store a mirror lives in, through the Swift API (Keystone token,
@@ -16,18 +16,6 @@ const s3: S3Credential = {
   region: process.env.IMAGE_MANAGER_E2E_S3_REGION ?? '',
 };
 const maxFileSize = Number(process.env.IMAGE_MANAGER_E2E_SWIFT_MAX_FILE_SIZE);
-
-/** A stack started before Swift existed exports no Swift, or its proxy does not answer: the file is skipped. */
-async function swiftAnswers(): Promise<boolean> {
-  if (!swiftUrl || !mirrorCloud) return false;
-  try {
-    const res = await request(`${swiftUrl}/healthcheck`);
-    await res.body.dump();
-    return res.statusCode === 200;
-  } catch {
-    return false;
-  }
-}
 
 const up = await swiftAnswers();
 const suffix = randomUUID().slice(0, 8);
