@@ -77,7 +77,7 @@ export const manageOrShare = machineReadable(async (options, run) => {
     return;
   }
   const { mirrorSignerOf } = await import('./mirror-signing.js');
-  const signer = mirrorSignerOf(options.mirrorSigning, io.env, redactor);
+  const signer = mirrorSignerOf(options.mirrorSigning, io.env, redactor, options.s3Profile);
   const { cloudsOfRun, runOnClouds } = await import('./several-clouds.js');
   const names = cloudsOfRun(options, io.env);
   if (names.length > 1) {

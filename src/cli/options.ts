@@ -154,8 +154,9 @@ export function declareMirror(program: Program) {
     .option('--force', 'also take definitions with enable: false', false)
     .option('--latest', 'mirror only the newest version of each definition', false)
     .option('--container <name>', "the Swift container (the cloud's object-store endpoint)")
-    .option('--s3-bucket <name>', 'the S3 bucket (credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)')
-    .option('--s3-endpoint <url>', 'the S3 service (path-style: URL/BUCKET/KEY)')
+    .option('--s3-bucket <name>', 'the S3 bucket (created when missing)')
+    .option('--s3-endpoint <url>', "the S3 service (path-style: URL/BUCKET/KEY); default: the profile's endpoint_url")
+    .addOption(s3ProfileOption())
     .option('--mirror-base <url>', "the public base URL of the objects (default: the store's URL of the container)")
     .option(
       '--segment-size <MiB>',
@@ -300,7 +301,8 @@ function importOptions<A extends unknown[], O extends Values, G extends Values>(
         '--mirror-signing <kind>',
         'read the mirror through a URL signed per import (key or credentials from the environment)',
       ).choices(MIRROR_SIGNINGS),
-    );
+    )
+    .addOption(s3ProfileOption());
 }
 
 /** `--share-image`: share one image instead of managing images. */
@@ -349,6 +351,14 @@ function outdatedNamesOption() {
     "how outdated versions are named: oim 'NAME (VERSION)' or scs 'NAME YYYYMMDD'; unless given, as each " +
       "definition's outdated_names says, else oim",
   ).choices(OUTDATED_NAMES);
+}
+
+function s3ProfileOption() {
+  return new Option(
+    '--s3-profile <name>',
+    'S3 keys from this profile of ~/.aws/credentials (default: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ' +
+      'else AWS_PROFILE or default)',
+  );
 }
 
 function mirrorBaseOption() {

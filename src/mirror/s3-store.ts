@@ -32,6 +32,8 @@ interface S3Call {
  */
 export class S3Store implements ObjectStore {
   readonly where: string;
+  /** The bucket made sure of, once per run, before the first upload (a missing one is created). */
+  private created?: Promise<void>;
 
   constructor(
     private readonly http: HttpClient,
@@ -58,6 +60,8 @@ export class S3Store implements ObjectStore {
 
   upload(name: string, stream: ReadableStream<Uint8Array>, plan: UploadPlan): Promise<void> {
     return naming(this.where, name, async () => {
+      this.created ??= this.createBucket();
+      await this.created;
       const headers = Object.fromEntries(Object.entries(plan.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v]));
       const created = await this.call({ method: 'POST', key: name, query: { uploads: '' }, headers });
       const uploadId = xmlValues(created.text, 'UploadId')[0];
@@ -102,6 +106,27 @@ export class S3Store implements ObjectStore {
 
   async urlOf(name: string): Promise<string> {
     return this.urlFor(name).href;
+  }
+
+  /** A HEAD of the bucket; when there is none, a PUT (in the credentials' region outside us-east-1). */
+  private async createBucket(): Promise<void> {
+    try {
+      await this.call({ method: 'HEAD' });
+      return;
+    } catch (error) {
+      if (!isHttpStatus(error, 404)) throw error;
+    }
+    const { region } = this.credentials;
+    const body =
+      region === 'us-east-1'
+        ? undefined
+        : `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`;
+    try {
+      await this.call({ method: 'PUT', ...(body !== undefined && { body }), idempotent: true });
+    } catch (error) {
+      // Made meanwhile by another run (BucketAlreadyOwnedByYou).
+      if (!isHttpStatus(error, 409)) throw error;
+    }
   }
 
   private async sendParts(name: string, uploadId: string, segmenter: Segmenter): Promise<string[]> {

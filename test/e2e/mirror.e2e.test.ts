@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definition, writeCatalogue } from './catalogue.js';
 import { e2e, glanceFor, makeQcow2, managedImages, runCli, wwwPath, swiftAnswers } from './harness.js';
-import { signV4 } from './sigv4.js';
 
 // `image-manager mirror` into the stack's real Swift, through the Swift API and through its S3 API (issue 18),
 // then a run whose Glance may fetch from Swift only (RegionMirror) importing from the mirror.
@@ -121,16 +122,14 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     expect(second.stderr).not.toMatch(/method=(PUT|DELETE)/);
   });
 
-  it('fills an S3 bucket through the S3 API (multipart), the secret never shown; a second copies nothing', async () => {
-    const url = new URL(`${s3Endpoint}/${bucket}`);
-    const made = await request(url.href, {
-      method: 'PUT',
-      headers: signV4('PUT', url, Buffer.alloc(0), s3, new Date()),
-    });
-    await made.body.dump();
-    expect(made.statusCode).toBe(200);
-    const env = { AWS_ACCESS_KEY_ID: s3.accessKey, AWS_SECRET_ACCESS_KEY: s3.secretKey, AWS_REGION: s3.region };
-    const flags = ['--s3-bucket', bucket, '--s3-endpoint', s3Endpoint, '--output', 'json', '--debug'];
+  it('creates and fills an S3 bucket through the S3 API (multipart), keys from a profile, the secret never shown; a second copies nothing', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'im-e2e-home-'));
+    mkdirSync(join(home, '.aws'));
+    const keys = `[mirror]\naws_access_key_id = ${s3.accessKey}\naws_secret_access_key = ${s3.secretKey}\n`;
+    writeFileSync(join(home, '.aws', 'credentials'), keys, { mode: 0o600 });
+    writeFileSync(join(home, '.aws', 'config'), `[profile mirror]\nregion = ${s3.region}\n`);
+    const env = { HOME: home };
+    const flags = ['--s3-bucket', bucket, '--s3-endpoint', s3Endpoint, '--s3-profile', 'mirror', '--output', 'json'];
     const first = mirror(flags, env);
     expect(first.status, first.stderr).toBe(0);
     expect(objectsOf(first.stdout).map((o) => o.action)).toEqual(['copied', 'copied']);

@@ -20,6 +20,7 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.js';
 import type { declareMirror } from '../options.js';
 import { type MirrorUrlFile, writeMirrorUrls } from './mirror-urls.js';
 import { shippedImagesDir } from './selection.js';
+import { s3KeysOf } from '../s3-keys.js';
 
 export type MirrorOptions = ReturnType<ReturnType<typeof declareMirror>['opts']>;
 
@@ -27,35 +28,40 @@ const MIB = 2 ** 20;
 const GIB = 2 ** 30;
 
 /** Where the objects go, chosen by the flags: exactly one of --container and --s3-bucket. */
-export type StoreChoice = { kind: 'swift'; container: string } | { kind: 's3'; bucket: string; endpoint: string };
+export type StoreChoice = { kind: 'swift'; container: string } | { kind: 's3'; bucket: string };
 
-export function storeChoice(options: Pick<MirrorOptions, 'container' | 's3Bucket' | 's3Endpoint'>): StoreChoice {
-  const { container, s3Bucket, s3Endpoint } = options;
+export function storeChoice(options: Pick<MirrorOptions, 'container' | 's3Bucket'>): StoreChoice {
+  const { container, s3Bucket } = options;
   if ((container === undefined) === (s3Bucket === undefined)) {
     throw new UsageError('mirror needs exactly one of --container NAME (Swift) and --s3-bucket NAME (S3)');
   }
-  if (container !== undefined) return { kind: 'swift', container };
-  if (s3Endpoint === undefined) throw new UsageError('--s3-bucket needs --s3-endpoint URL');
-  if (!/^https?:\/\//.test(s3Endpoint)) throw new UsageError(`--s3-endpoint ${s3Endpoint}: not an http(s) URL`);
-  return { kind: 's3', bucket: s3Bucket as string, endpoint: s3Endpoint };
+  return container !== undefined ? { kind: 'swift', container } : { kind: 's3', bucket: s3Bucket as string };
 }
 
-/** S3 credentials from the environment, registered with the redactor; never from a definition. */
-export function s3Credentials(env: NodeJS.ProcessEnv, redactor: Redactor): S3Credentials {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new UsageError('--s3-bucket needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment');
+/**
+ * The S3 service and keys: --s3-endpoint, else the environment's or the profile's endpoint; the keys from the
+ * environment or the AWS credentials file (config/s3-profile.ts), made known to the redactor; never from a
+ * definition.
+ */
+export function s3Access(
+  options: Pick<MirrorOptions, 's3Endpoint' | 's3Profile'>,
+  io: Pick<MirrorIo, 'env' | 'redactor' | 'log'>,
+): { endpoint: string; credentials: S3Credentials } {
+  const profile = s3KeysOf(io.env, io.redactor, options.s3Profile);
+  for (const warning of profile.warnings) io.log.warn(warning);
+  const { accessKeyId, secretAccessKey, sessionToken, region } = profile;
+  const endpoint = options.s3Endpoint ?? profile.endpoint;
+  if (endpoint === undefined) {
+    throw new UsageError(`--s3-bucket needs --s3-endpoint URL (or endpoint_url in ${profile.origin})`);
   }
-  redactor.add(secretAccessKey);
-  redactor.add(env.AWS_SESSION_TOKEN);
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  return {
+  if (!/^https?:\/\//.test(endpoint)) throw new UsageError(`S3 endpoint ${endpoint}: not an http(s) URL`);
+  const credentials = {
     accessKeyId,
     secretAccessKey,
-    region,
-    ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }),
+    region: region ?? 'us-east-1',
+    ...(sessionToken && { sessionToken }),
   };
+  return { endpoint, credentials };
 }
 
 /** The selected definitions, checked as a run checks them before it reads a source (file: URLs allowed, …). */
@@ -94,7 +100,7 @@ export function openStore(choice: StoreChoice, options: MirrorOptions, io: Mirro
     if (!io.cloud) throw new Error('a Swift mirror needs the cloud');
     return new SwiftStore(new SwiftClient(io.cloud.session), choice.container, io.clock);
   }
-  const credentials = s3Credentials(io.env, io.redactor);
+  const { endpoint, credentials } = s3Access(options, io);
   const http = new HttpClient({
     redactor: io.redactor,
     log: io.log,
@@ -103,7 +109,7 @@ export function openStore(choice: StoreChoice, options: MirrorOptions, io: Mirro
     clock: io.clock,
     ...(io.s3Fetch && { fetch: io.s3Fetch }),
   });
-  return new S3Store(http, { endpoint: choice.endpoint, bucket: choice.bucket }, credentials, io.clock);
+  return new S3Store(http, { endpoint, bucket: choice.bucket }, credentials, io.clock);
 }
 
 /** What `mirror` did: the store's report, and the files --write-mirror-url wrote. */

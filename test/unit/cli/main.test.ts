@@ -44,14 +44,15 @@ describe('the CLI, in-process', () => {
   });
 
   it.each([
-    ['swift-tempurl', 'IMAGE_MANAGER_TEMPURL_KEY'],
-    ['s3-presign', 'AWS_ACCESS_KEY_ID'],
-  ])('exits 2 on --mirror-signing %s without %s, before any cloud is asked', async (kind, name) => {
+    ['swift-tempurl', '--mirror-signing swift-tempurl needs IMAGE_MANAGER_TEMPURL_KEY in the environment'],
+    ['s3-presign', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set, and /nonexistent/.aws/credentials has'],
+  ])('exits 2 on --mirror-signing %s without its key, before any cloud is asked', async (kind, message) => {
     const result = await run(['--images', oimCatalogue, '--mirror-signing', kind, '--cloud', 'nowhere'], {
       OS_CLIENT_CONFIG_FILE: '/nonexistent',
+      HOME: '/nonexistent',
     });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`--mirror-signing ${kind} needs ${name} in the environment`);
+    expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain('nowhere');
   });
 

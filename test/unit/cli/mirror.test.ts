@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,8 +104,32 @@ describe('image-manager mirror', () => {
     expect((await runMain(['mirror', ...images, '--container', 'c', ...S3_ARGS.slice(0, 4)], { env: ENV })).code).toBe(
       2,
     );
-    const noKeys = await runMain(['mirror', ...images, ...S3_ARGS.slice(0, 4)], { env: {} });
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'im-home-'));
+    const noKeys = await runMain(['mirror', ...images, ...S3_ARGS.slice(0, 4)], { env: { HOME: empty } });
     expect(noKeys.code).toBe(2);
     expect(noKeys.stderr).toContain('AWS_ACCESS_KEY_ID');
+    expect(noKeys.stderr).toContain(`${empty}/.aws/credentials has no profile [default]`);
+    const noEndpoint = await runMain(['mirror', ...images, '--s3-bucket', 'images'], { env: ENV });
+    expect(noEndpoint.code).toBe(2);
+    expect(noEndpoint.stderr).toContain('--s3-bucket needs --s3-endpoint URL');
+  });
+
+  it("takes the keys and the endpoint from the AWS files' profile (--s3-profile), never showing the secret", async () => {
+    const fake = fakeS3(server, { buckets: [] });
+    upstream(server, { '1.0.raw': DATA });
+    const home = mkdtempSync(path.join(os.tmpdir(), 'im-home-'));
+    mkdirSync(path.join(home, '.aws'));
+    const credentials = `[mirror]\naws_access_key_id = FILEID\naws_secret_access_key = ${SECRET}\n`;
+    writeFileSync(path.join(home, '.aws', 'credentials'), credentials, { mode: 0o600 });
+    writeFileSync(path.join(home, '.aws', 'config'), `[profile mirror]\nendpoint_url = ${S3}\nregion = RegionOne\n`);
+    const args = ['mirror', '--images', definitions(), '--s3-bucket', 'images', '--s3-profile', 'mirror'];
+    const result = await runMain([...args, '--output', 'json', '--debug'], {
+      env: { HOME: home },
+      fetch: testFetch,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(fake.objects.get('images/demo/1.0-demo.raw')?.data.equals(DATA)).toBe(true);
+    expect(fake.bodies[0]).toContain('<LocationConstraint>RegionOne</LocationConstraint>');
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
   });
 });

@@ -119,8 +119,16 @@ async function put(objects: Map<string, FakeObject>, key: string, url: URL, requ
   return new HttpResponse(null, { status: 201 });
 }
 
-/** An S3 endpoint (path-style): objects, multipart uploads, ListObjectsV2; every request must be signed. */
-export function fakeS3(server: SetupServer): FakeStore & { uploads: Map<string, Map<number, Buffer>> } {
+/**
+ * An S3 endpoint (path-style): buckets (`images` exists unless told otherwise), objects, multipart uploads,
+ * ListObjectsV2; every request must be signed.
+ */
+export function fakeS3(
+  server: SetupServer,
+  { buckets = ['images'] }: { buckets?: string[] } = {},
+): FakeStore & { uploads: Map<string, Map<number, Buffer>>; buckets: Set<string>; bodies: string[] } {
+  const existing = new Set(buckets);
+  const bodies: string[] = [];
   const objects = new Map<string, FakeObject>();
   const uploads = new Map<string, Map<number, Buffer>>();
   const pending = new Map<string, { key: string; meta: Record<string, string> }>();
@@ -137,6 +145,16 @@ export function fakeS3(server: SetupServer): FakeStore & { uploads: Map<string, 
       const status = fault.take(request.method, `${key}${url.search}`);
       if (status) return new HttpResponse('<Error><Code>Fault</Code></Error>', { status });
       const q = url.searchParams;
+      const bucket = key.split('/')[0] ?? '';
+      if (!key.includes('/') && request.method === 'PUT') {
+        bodies.push(await request.text());
+        if (existing.has(bucket))
+          return new HttpResponse('<Error><Code>BucketAlreadyOwnedByYou</Code></Error>', { status: 409 });
+        existing.add(bucket);
+        return new HttpResponse(null, { status: 200 });
+      }
+      if (!existing.has(bucket)) return new HttpResponse('<Error><Code>NoSuchBucket</Code></Error>', { status: 404 });
+      if (!key.includes('/') && request.method === 'HEAD') return new HttpResponse(null, { status: 200 });
       if (request.method === 'GET' && !key.includes('/')) {
         const prefix = `${key}/${q.get('prefix') ?? ''}`;
         const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(key.length + 1));
@@ -187,5 +205,5 @@ export function fakeS3(server: SetupServer): FakeStore & { uploads: Map<string, 
       return new HttpResponse(null, { status: 405 });
     }),
   );
-  return { objects, uploads, seen, fail: fault.add };
+  return { objects, uploads, seen, fail: fault.add, buckets: existing, bodies };
 }

@@ -9,11 +9,11 @@ const { server } = useMsw();
 const SECRET = 'wJalrXUtnFEMI-secret-key-value';
 const NAME = 'demo/1.0-demo.raw';
 
-function s3Store() {
+function s3Store({ buckets, region = 'us-east-1' }: { buckets?: string[]; region?: string } = {}) {
   const t = makeHttp();
   t.http.redactor.add(SECRET);
-  const fake = fakeS3(server);
-  const credentials = { accessKeyId: 'AKID', secretAccessKey: SECRET, region: 'us-east-1' };
+  const fake = fakeS3(server, buckets ? { buckets } : {});
+  const credentials = { accessKeyId: 'AKID', secretAccessKey: SECRET, region };
   return { fake, store: new S3Store(t.http, { endpoint: S3, bucket: 'images' }, credentials, t.clock), t };
 }
 
@@ -32,6 +32,29 @@ describe('mirror into S3', () => {
     fake.seen.length = 0;
     expect((await mirrorAll(req)).objects[0]?.action).toBe('present');
     expect(fake.seen).toEqual([`HEAD images/${NAME}`]);
+  });
+
+  it('creates a missing bucket once, in the region of its credentials, then uploads', async () => {
+    const { fake, store } = s3Store({ buckets: [], region: 'RegionOne' });
+    const data = bytes(10);
+    upstream(server, { '1.0.raw': data, '2.0.raw': data });
+    const versions = [version('1.0', sha256(data)), version('2.0', sha256(data))];
+    const report = await mirrorAll(request(store, [definition('demo', versions)]).req);
+    expect(report.objects.map((o) => o.action)).toEqual(['copied', 'copied']);
+    expect(fake.buckets.has('images')).toBe(true);
+    expect(fake.seen.filter((s) => s === 'PUT images' || s === 'HEAD images')).toEqual(['HEAD images', 'PUT images']);
+    expect(fake.bodies).toEqual([
+      '<CreateBucketConfiguration><LocationConstraint>RegionOne</LocationConstraint></CreateBucketConfiguration>',
+    ]);
+  });
+
+  it('leaves an existing bucket alone (a HEAD, no PUT)', async () => {
+    const { fake, store } = s3Store();
+    const data = bytes(10);
+    upstream(server, { '1.0.raw': data });
+    await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(data))])]).req);
+    expect(fake.seen).toContain('HEAD images');
+    expect(fake.seen).not.toContain('PUT images');
   });
 
   it('aborts the upload, leaving no object, when the source does not match its checksum', async () => {
