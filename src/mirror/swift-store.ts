@@ -50,13 +50,29 @@ export class SwiftStore implements ObjectStore {
           segments.push({ path: `/${this.container}/${path}`, etag, size_bytes: segmenter.lastSize });
         }
         plan.verify();
+        const replaced = await this.segmentsOfOurs(name);
         await this.swift.putManifest(this.container, name, segments, plan.metadata);
+        await this.removeSegments(replaced.filter((path) => !path.startsWith(`/${this.container}/${prefix}`)));
       } catch (error) {
         await segmenter.cancel(error);
-        await this.removeSegments(written);
+        await this.removeSegments(written.map((path) => `/${this.container}/${path}`));
         throw error;
       }
     });
+  }
+
+  /**
+   * The segments of the object this upload replaces, when it is this tool's manifest: deleted once the new
+   * manifest is in place, else every copy again leaves the old image's size behind. Only paths under this
+   * object's own segment folder: a manifest may list any object, and nothing else is ever deleted.
+   */
+  private async segmentsOfOurs(name: string): Promise<string[]> {
+    const found = await this.swift.head(this.container, name);
+    if (!found?.manifest || found.meta(MARKER_KEY) !== MARKER_VALUE) return [];
+    const own = `/${this.container}/${SEGMENT_PREFIX}${name}/`;
+    return (await this.swift.manifestSegments(this.container, name)).filter(
+      (path) => path.startsWith(own) && !path.slice(own.length).split('/').includes('..'),
+    );
   }
 
   remove(name: string): Promise<void> {
@@ -73,6 +89,9 @@ export class SwiftStore implements ObjectStore {
 
   /** Best effort: a segment that cannot be deleted is garbage under SEGMENT_PREFIX, never a wrong image. */
   private async removeSegments(paths: string[]): Promise<void> {
-    for (const path of paths) await this.swift.delete(this.container, path).catch(() => undefined);
+    const inContainer = `/${this.container}/`;
+    for (const path of paths) {
+      await this.swift.delete(this.container, path.slice(inContainer.length)).catch(() => undefined);
+    }
   }
 }

@@ -6,6 +6,8 @@ import type { StreamBody } from '../net/upload.js';
 export interface SwiftObject {
   meta(key: string): string | undefined;
   size?: number;
+  /** A static large object: a manifest whose segments are objects of their own. */
+  manifest: boolean;
 }
 
 /** One segment of a static large object, as its manifest lists it. */
@@ -40,7 +42,8 @@ export class SwiftClient {
       const response = await this.session.request({ method: 'HEAD', url: await this.url(container, name) });
       const meta = (key: string) => response.headers.get(`${META}${key}`) ?? undefined;
       const size = Number(response.headers.get('content-length'));
-      return { meta, ...(Number.isFinite(size) ? { size } : {}) };
+      const manifest = response.headers.get('x-static-large-object')?.toLowerCase() === 'true';
+      return { meta, manifest, ...(Number.isFinite(size) ? { size } : {}) };
     } catch (error) {
       if (isHttpStatus(error, 404)) return undefined;
       throw error;
@@ -77,6 +80,20 @@ export class SwiftClient {
       body: JSON.stringify(segments),
       contentType: 'application/json',
     });
+  }
+
+  /** The segments a static large object's manifest lists (`/container/name` paths); none when it is gone. */
+  async manifestSegments(container: string, name: string): Promise<string[]> {
+    try {
+      const url = await this.url(container, name, '?multipart-manifest=get&format=raw');
+      const response = await this.session.request({ method: 'GET', url });
+      const listed = response.json<unknown>();
+      if (!Array.isArray(listed)) return [];
+      return listed.flatMap((entry) => (typeof entry?.path === 'string' ? [entry.path as string] : []));
+    } catch (error) {
+      if (isHttpStatus(error, 404)) return [];
+      throw error;
+    }
   }
 
   /** Deletes an object; a manifest with its segments (`manifest`). Gone already counts as done. */

@@ -122,6 +122,26 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     expect(second.stderr).not.toMatch(/method=(PUT|DELETE)/);
   });
 
+  it("copies again an object whose checksum changed, and deletes the replaced copy's segments", async () => {
+    const name = `mr${suffix}/20261102-mr${suffix}.raw`;
+    const segmentsOf = async () => {
+      const listing = await swift('GET', `/${container}?format=json&prefix=.image-manager-segments/${name}/`);
+      return (JSON.parse(listing.body.toString()) as Array<{ name: string }>).map((entry) => entry.name);
+    };
+    const before = await segmentsOf();
+    expect(before.length).toBeGreaterThan(0);
+    // A POST replaces all of an object's metadata: the marker is sent again with the other checksum.
+    const meta = { 'x-object-meta-image-manager': 'mirror', 'x-object-meta-checksum': 'sha256:00' };
+    expect((await swift('POST', `/${container}/${name}`, meta)).status).toBe(202);
+    const again = mirror(['--container', container, '--output', 'json', '--filter', 'Raw']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(objectsOf(again.stdout).map((o) => o.action)).toEqual(['recopied']);
+    const after = await segmentsOf();
+    expect(after.length).toBe(before.length);
+    expect(after.filter((segment) => before.includes(segment))).toEqual([]);
+    expect(sha256((await swift('GET', `/${container}/${name}`)).body)).toBe(sha256(raw));
+  });
+
   it('creates and fills an S3 bucket through the S3 API (multipart), keys from a profile, the secret never shown; a second copies nothing', async () => {
     const home = mkdtempSync(join(tmpdir(), 'im-e2e-home-'));
     mkdirSync(join(home, '.aws'));

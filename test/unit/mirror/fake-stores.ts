@@ -63,10 +63,15 @@ export function fakeSwift(server: SetupServer): FakeStore {
         return new HttpResponse('The resource could not be found.', { status: 404 });
       }
       const found = objects.get(key);
+      if (request.method === 'GET' && url.searchParams.get('multipart-manifest') === 'get') {
+        if (!found) return new HttpResponse(null, { status: 404 });
+        return HttpResponse.json((found.segments ?? []).map((path) => ({ path: `/${path}` })));
+      }
       switch (request.method) {
         case 'HEAD': {
           if (!found) return new HttpResponse(null, { status: 404 });
           const headers: Record<string, string> = { 'content-length': String(found.data.length) };
+          if (found.segments) headers['x-static-large-object'] = 'True';
           for (const [name, value] of Object.entries(found.meta)) headers[`x-object-meta-${name}`] = value;
           return new HttpResponse(null, { status: 200, headers });
         }

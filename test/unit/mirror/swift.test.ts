@@ -119,6 +119,38 @@ describe('mirror into Swift', () => {
     expect(fake.objects.get(`images/${NAME}`)?.data.equals(data)).toBe(true);
   });
 
+  it("deletes the replaced copy's segments once the new manifest is in, and nothing its manifest lists elsewhere", async () => {
+    const { fake, store } = swiftStore();
+    const old = `images/${SEGMENT_PREFIX}${NAME}/1/000001`;
+    const foreign = ['images/keep-me', `images/${SEGMENT_PREFIX}other/1/000001`, `images/${SEGMENT_PREFIX}${NAME}/../x`];
+    for (const key of [old, ...foreign]) fake.objects.set(key, { data: Buffer.from('seg'), meta: {} });
+    fake.objects.set(`images/${NAME}`, {
+      data: Buffer.from('old'),
+      meta: { 'image-manager': 'mirror', checksum: 'sha256:00' },
+      segments: [old, ...foreign],
+    });
+    const data = bytes(10);
+    upstream(server, { '1.0.raw': data });
+    const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(data))])]).req);
+    expect(report.objects[0]?.action).toBe('recopied');
+    const object = fake.objects.get(`images/${NAME}`);
+    expect(object?.data.equals(data)).toBe(true);
+    const left = [...fake.objects.keys()].filter((key) => key.includes(SEGMENT_PREFIX) || key.includes('keep'));
+    expect(left.sort()).toEqual([...foreign, ...(object?.segments ?? [])].sort());
+  });
+
+  it('keeps the old copy and its segments when the new one fails verification', async () => {
+    const { fake, store } = swiftStore();
+    const old = `images/${SEGMENT_PREFIX}${NAME}/1/000001`;
+    fake.objects.set(old, { data: Buffer.from('old'), meta: {} });
+    const meta = { 'image-manager': 'mirror', checksum: 'sha256:00' };
+    fake.objects.set(`images/${NAME}`, { data: Buffer.from('old'), meta, segments: [old] });
+    upstream(server, { '1.0.raw': bytes(10, 3) });
+    const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(bytes(10)))])]).req);
+    expect(report.objects[0]?.action).toBe('failed');
+    expect([...fake.objects.keys()].sort()).toEqual([old, `images/${NAME}`]);
+  });
+
   it('only HEADs in a dry run', async () => {
     const { fake, store } = swiftStore();
     upstream(server, { '1.0.raw': bytes(10) });
