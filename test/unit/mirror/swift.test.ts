@@ -122,7 +122,11 @@ describe('mirror into Swift', () => {
   it("deletes the replaced copy's segments once the new manifest is in, and nothing its manifest lists elsewhere", async () => {
     const { fake, store } = swiftStore();
     const old = `images/${SEGMENT_PREFIX}${NAME}/1/000001`;
-    const foreign = ['images/keep-me', `images/${SEGMENT_PREFIX}other/1/000001`, `images/${SEGMENT_PREFIX}${NAME}/../x`];
+    const foreign = [
+      'images/keep-me',
+      `images/${SEGMENT_PREFIX}other/1/000001`,
+      `images/${SEGMENT_PREFIX}${NAME}/../x`,
+    ];
     for (const key of [old, ...foreign]) fake.objects.set(key, { data: Buffer.from('seg'), meta: {} });
     fake.objects.set(`images/${NAME}`, {
       data: Buffer.from('old'),
