@@ -57,3 +57,21 @@ export function checkUpstreamTracks(image: ParsedImage, report: Report): void {
     );
   }
 }
+
+/**
+ * `shortname` and each `version` name a mirror object (`<shortname>/<version>-<shortname>.<format>`) and its
+ * URL: one path segment each, never `.` or `..` (a URL would resolve them, and the copy would be written or read
+ * outside its container). Control characters are refused in every field already.
+ */
+export function checkPathSegments(image: ParsedImage, report: Report): void {
+  const problem = (text: string) => {
+    if (text.includes('/')) return 'must not hold "/"';
+    return text === '.' || text === '..' ? `must not be "${text}"` : undefined;
+  };
+  const shortname = image.shortname === undefined ? undefined : problem(image.shortname);
+  if (shortname) report('error', ['shortname'], `${shortname}: it names the mirror's folder`);
+  image.versions.forEach((version, j) => {
+    const why = problem(version.version);
+    if (why) report('error', ['versions', j, 'version'], `${why}: it names the version's mirror object`);
+  });
+}

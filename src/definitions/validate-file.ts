@@ -1,5 +1,5 @@
 import { coerceTextFields, type Report } from './coerce-text.js';
-import { checkImageVersions, checkUpstreamTracks } from './image-checks.js';
+import { checkImageVersions, checkPathSegments, checkUpstreamTracks } from './image-checks.js';
 import { imageSchema } from './schema.js';
 import { issueAt } from './issues.js';
 import type { FieldPath, SourceMap } from '../yaml/source-map.js';
@@ -60,6 +60,7 @@ export function validateDefinitionFile(root: unknown, sourceMap: SourceMap, file
     const errorsBefore = errors.length;
     checkImageVersions(result.data, (path) => sourceMap.line([...imagePath, ...path]), inImage);
     checkUpstreamTracks(result.data, inImage);
+    checkPathSegments(result.data, inImage);
     if (errors.length > errorsBefore) return;
     const versionLines = result.data.versions.map((_, j) => sourceMap.line([...imagePath, 'versions', j]) ?? 0);
     const definition = toImageDefinition(result.data, { file, line: sourceMap.line(imagePath) ?? 0, versionLines });

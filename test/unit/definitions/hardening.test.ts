@@ -168,3 +168,26 @@ describe('checkBeforeRun: what every run checks, --no-check or not', () => {
     expect(checkBeforeRun(definitions, { ...options, localFileDirs: [dir] })[0]?.message).toMatch(/missing\.qcow2/);
   });
 });
+
+describe('names that become mirror object paths', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['images[0].shortname', '    tags: []\n    shortname: ".."\n', /must not be "\.\."/],
+    ['images[0].shortname', '    tags: []\n    shortname: debian/12\n', /must not hold "\/"/],
+    ['images[0].versions[0].version', "      - version: '../../other'\n", /must not hold "\/"/],
+    ['images[0].versions[0].version', "      - version: '..'\n", /must not be "\.\."/],
+  ];
+
+  it.each(cases)('%s that would leave the mirror folder is an error', (path, line, message) => {
+    const base = definitionFile();
+    const text = line.startsWith('    tags')
+      ? edit(base, '    tags: []\n', line)
+      : edit(base, "      - version: '20240101'\n", line);
+    const issue = dirs.fail(text).issues.find((i) => i.path === path);
+    expect(issue?.message).toMatch(message);
+  });
+
+  it('an ordinary shortname and version with dots are fine', () => {
+    const text = edit(definitionFile(), '    tags: []\n', '    tags: []\n    shortname: ubuntu-24.04\n');
+    expect(dirs.load(text).definitions[0]?.shortname).toBe('ubuntu-24.04');
+  });
+});
