@@ -35,7 +35,12 @@ export function storeChoice(options: Pick<MirrorOptions, 'container' | 's3Bucket
   if ((container === undefined) === (s3Bucket === undefined)) {
     throw new UsageError('mirror needs exactly one of --container NAME (Swift) and --s3-bucket NAME (S3)');
   }
-  return container !== undefined ? { kind: 'swift', container } : { kind: 's3', bucket: s3Bucket as string };
+  const name = (container ?? s3Bucket) as string;
+  if (name === '' || name === '.' || name === '..' || name.includes('/')) {
+    const flag = container !== undefined ? '--container' : '--s3-bucket';
+    throw new UsageError(`${flag} ${JSON.stringify(name)}: a container or bucket name is one path segment`);
+  }
+  return container !== undefined ? { kind: 'swift', container } : { kind: 's3', bucket: name };
 }
 
 /**

@@ -104,6 +104,11 @@ describe('image-manager mirror', () => {
     expect((await runMain(['mirror', ...images, '--container', 'c', ...S3_ARGS.slice(0, 4)], { env: ENV })).code).toBe(
       2,
     );
+    for (const bad of [['--container', '..'], ['--s3-bucket', 'a/b']]) {
+      const refused = await runMain(['mirror', ...images, ...bad], { env: ENV });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('a container or bucket name is one path segment');
+    }
     const empty = mkdtempSync(path.join(os.tmpdir(), 'im-home-'));
     const noKeys = await runMain(['mirror', ...images, ...S3_ARGS.slice(0, 4)], { env: { HOME: empty } });
     expect(noKeys.code).toBe(2);
