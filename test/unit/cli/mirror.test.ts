@@ -104,7 +104,10 @@ describe('image-manager mirror', () => {
     expect((await runMain(['mirror', ...images, '--container', 'c', ...S3_ARGS.slice(0, 4)], { env: ENV })).code).toBe(
       2,
     );
-    for (const bad of [['--container', '..'], ['--s3-bucket', 'a/b']]) {
+    for (const bad of [
+      ['--container', '..'],
+      ['--s3-bucket', 'a/b'],
+    ]) {
       const refused = await runMain(['mirror', ...images, ...bad], { env: ENV });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('a container or bucket name is one path segment');
