@@ -4,6 +4,7 @@ import { checkBeforeRun } from '../../run/preflight.js';
 import { DefinitionError } from '../../definitions/index.js';
 import type { MirrorOutcome } from '../../mirror/copy.js';
 import { type MirrorReport, mirrorAll, mirrorFailed } from '../../mirror/mirror.js';
+import type { MirrorObserver } from '../../mirror/observer.js';
 import { S3Store } from '../../mirror/s3-store.js';
 import type { S3Credentials } from '../../net/sigv4.js';
 import type { ObjectStore } from '../../mirror/store.js';
@@ -86,6 +87,8 @@ export interface MirrorIo {
   cloud?: CloudContext;
   /** The S3 client's HTTP, for tests; default a client of its own. */
   s3Fetch?: FetchLike;
+  /** The live view of the copies, when one is shown. */
+  watch?: MirrorObserver;
 }
 
 /** Builds the store the flags name. */
@@ -138,7 +141,7 @@ export async function mirror(
     stallMs: options.timeout * 1000,
     clock: io.clock,
     warn: (message) => io.log.warn(message),
-    done: (outcome) => logOutcome(outcome, io.log),
+    observers: [{ ended: (outcome) => logOutcome(outcome, io.log) }, ...(io.watch ? [io.watch] : [])],
   });
   for (const pruned of report.pruned) {
     io.log.info(`${pruned.object}: ${pruned.action}${pruned.reason ? `: ${pruned.reason}` : ''}`);
