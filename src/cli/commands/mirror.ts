@@ -141,7 +141,8 @@ export async function mirror(
     stallMs: options.timeout * 1000,
     clock: io.clock,
     warn: (message) => io.log.warn(message),
-    observers: [{ ended: (outcome) => logOutcome(outcome, io.log) }, ...(io.watch ? [io.watch] : [])],
+    // The live view first: the finished copy's row is gone before its log line is printed.
+    observers: [...(io.watch ? [io.watch] : []), { ended: (outcome) => logOutcome(outcome, io.log) }],
   });
   for (const pruned of report.pruned) {
     io.log.info(`${pruned.object}: ${pruned.action}${pruned.reason ? `: ${pruned.reason}` : ''}`);
