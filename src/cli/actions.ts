@@ -15,7 +15,7 @@ import type { ProgramOptions } from './options.js';
 import { renderCheckOnly } from './render/check-only.js';
 import { type Formats, stdoutFormat } from './render/format.js';
 import type { ApplyObserver } from '../apply/observer.js';
-import { startProgress } from './progress/index.js';
+import { COPIES, IMPORTS, startProgress } from './progress/index.js';
 
 // The commands' actions, loaded by main.ts when one runs. Each imports what it works with when it runs:
 // --check-only the definitions and the SCS rules, a command that talks to a cloud also the OpenStack
@@ -93,7 +93,7 @@ export const manageOrShare = machineReadable(async (options, run) => {
   }
   const runOne = await cloudRun(selection, options, io, signer);
   // On a terminal, a live view of the imports, the run's log lines above it (see progress/index.ts).
-  const progress = options.dryRun ? undefined : await startProgress(options, io.stderr);
+  const progress = options.dryRun ? undefined : await startProgress(options, io.stderr, IMPORTS, io.clock);
   const runLog = progress?.observer ? createRunLogger(options, redactor, progress.stderr) : log;
   try {
     await onCloud(names[0], options, io, redactor, runLog, async (context) => {
@@ -210,15 +210,25 @@ export const mirrorObjects = machineReadable<MirrorOptions>(async (options, { io
   const choice = storeChoice(options);
   const selection = mirrorSelection(options, log);
   const sources = io.fetch ? { fetch: io.fetch } : await productionSources();
-  const base = { log, redactor, env: io.env, clock: io.clock ?? systemClock, sources };
+  // On a terminal, a live view of the copies, the log lines above it (see progress/index.ts).
+  const progress = await startProgress(options, io.stderr, COPIES, io.clock);
+  const runLog = progress.observer ? createRunLogger(options, redactor, progress.stderr) : log;
+  const watch = progress.observer && { watch: progress.observer };
+  const base = { log: runLog, redactor, env: io.env, clock: io.clock ?? systemClock, sources, ...watch };
   const run = async (cloud?: CloudContext) => {
     const mirrorIo = { ...base, ...(cloud && { cloud }), ...(io.fetch && { s3Fetch: io.fetch }) };
     const report = await mirror(selection, openStore(choice, options, mirrorIo), options, mirrorIo);
+    // The live area goes before stdout is written: on a terminal both streams share the screen.
+    progress.stop();
     io.stdout.write(renderMirror(report, options.output));
     setExit(mirrorExitCode(report));
   };
-  if (choice.kind === 's3') return run();
-  await withCloud('mirror', { ...options, allClouds: false }, io, redactor, log, run);
+  try {
+    if (choice.kind === 's3') return await run();
+    await withCloud('mirror', { ...options, allClouds: false }, io, redactor, runLog, run);
+  } finally {
+    progress.stop();
+  }
 });
 
 /** How upstream indexes are read when the caller gave no fetch: undici's. */

@@ -169,7 +169,10 @@ export function declareMirror(program: Program) {
     .option('--dry-run', 'HEAD only: say what would be copied and pruned', false)
     .option('--allow-local-files <dir>', 'read file: URLs only under this directory (repeatable)', collect, [])
     .option('--max-unpacked-size <GiB>', 'a packed source that unpacks to more is refused', parseCount(1), 64);
-  return outputOptions(connectionOptions(cloudOption(mirror, 'one')));
+  return outputOptions(connectionOptions(cloudOption(mirror, 'one'))).option(
+    '--no-progress',
+    'no live view of the copies on a terminal: plain log lines, as when not on a terminal',
+  );
 }
 
 /** `image-manager help [command]`, without its action. */

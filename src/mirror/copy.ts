@@ -1,6 +1,8 @@
 import type { SourceDigests } from '../sources/read-through.js';
 import type { SourceReader } from '../sources/source.js';
 import type { Clock } from '../util/clock.js';
+import { counted } from '../sources/web-stream.js';
+import type { MirrorObserver } from './observer.js';
 import { inTime, stallGuard } from './segments.js';
 import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, type ObjectStore } from './store.js';
 import type { MirrorTarget } from './targets.js';
@@ -45,7 +47,11 @@ export class SourceMismatchError extends Error {
  * object someone else wrote is never replaced; otherwise the source is streamed (unpacked on the way) into
  * the store and committed only when the checksum of the bytes as published matches the definition's.
  */
-export async function mirrorOne(target: MirrorTarget, options: CopyOptions): Promise<MirrorOutcome> {
+export async function mirrorOne(
+  target: MirrorTarget,
+  options: CopyOptions,
+  observer: Required<MirrorObserver>,
+): Promise<MirrorOutcome> {
   const { store } = options;
   const base = {
     definition: target.definition,
@@ -67,7 +73,8 @@ export async function mirrorOne(target: MirrorTarget, options: CopyOptions): Pro
     const reason = again ? `its checksum is ${found.checksum ?? 'unknown'}, the definition's ${want}` : undefined;
     if (again) options.warn(`${store.where}, object ${target.object}: ${reason}: copying it again`);
     if (options.dryRun) return { ...base, action: again ? 'would-recopy' : 'would-copy', ...(reason && { reason }) };
-    const size = await copy(target, target.checksum, want, options);
+    observer.phase(target, 'reading');
+    const size = await copy(target, target.checksum, want, options, observer);
     return { ...base, action: again ? 'recopied' : 'copied', size, ...(reason && { reason }) };
   } catch (error) {
     return { ...base, action: 'failed', reason: error instanceof Error ? error.message : String(error) };
@@ -79,6 +86,7 @@ async function copy(
   checksum: { algo: string; hex: string },
   want: string,
   options: CopyOptions,
+  observer: Required<MirrorObserver>,
 ): Promise<number> {
   const { algo } = checksum;
   // The format check reads the first bytes before the stream is handed out: a source stalling there fails too.
@@ -86,6 +94,7 @@ async function copy(
   const source = await inTime(opening, target.url, options.stallMs, options.clock);
   let size = 0;
   const verify = () => {
+    observer.phase(target, 'committing');
     const fault = source.fault?.();
     if (fault) throw new SourceMismatchError(`${target.url}: ${fault.message}`);
     const read = (source.digests as () => SourceDigests)();
@@ -99,7 +108,12 @@ async function copy(
     }
   };
   const metadata = { [MARKER_KEY]: MARKER_VALUE, [CHECKSUM_KEY]: want };
-  const stream = stallGuard(source.stream, target.url, options.stallMs, options.clock);
+  const total = source.size;
+  const stream = counted(stallGuard(source.stream, target.url, options.stallMs, options.clock), (sent) =>
+    observer.bytes(target, sent, total),
+  );
+  observer.phase(target, 'uploading');
+  observer.bytes(target, 0, total);
   await options.store.upload(target.object, stream, { metadata, segmentBytes: options.segmentBytes, verify });
   return size;
 }

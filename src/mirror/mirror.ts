@@ -1,5 +1,6 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import { type CopyOptions, type MirrorOutcome, mirrorOne } from './copy.js';
+import { type MirrorObserver, told } from './observer.js';
 import { mirrorTargets, prunable } from './targets.js';
 
 export interface PruneOutcome {
@@ -19,16 +20,20 @@ export interface MirrorRequest extends CopyOptions {
   definitions: readonly ImageDefinition[];
   latest: boolean;
   prune: boolean;
-  /** Told after each version (the log, the progress). */
-  done?: (outcome: MirrorOutcome) => void;
+  /** Told as each version is mirrored, in this order (the log, the live view). */
+  observers?: readonly MirrorObserver[];
 }
 
 /** Mirrors the versions of the definitions one after another, then prunes what is no longer defined (asked). */
 export async function mirrorAll(request: MirrorRequest): Promise<MirrorReport> {
   const objects: MirrorOutcome[] = [];
-  for (const target of mirrorTargets(request.definitions, request.latest)) {
-    const outcome = await mirrorOne(target, request);
-    request.done?.(outcome);
+  const observer = told(request.observers);
+  const targets = mirrorTargets(request.definitions, request.latest);
+  observer.planned(targets);
+  for (const target of targets) {
+    observer.started(target);
+    const outcome = await mirrorOne(target, request, observer);
+    observer.ended(outcome);
     objects.push(outcome);
   }
   const pruned = request.prune ? await pruneAll(request) : [];

@@ -35,3 +35,17 @@ export function webStreamOf(source: Readable): ReadableStream<Uint8Array> {
     { highWaterMark: 2 ** 18, size: (chunk) => chunk.byteLength },
   );
 }
+
+/** The stream as it is, the running count of its bytes told to `tell` as each chunk passes. */
+export function counted(stream: ReadableStream<Uint8Array>, tell: (sent: number) => void): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        sent += chunk.byteLength;
+        tell(sent);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}

@@ -1,8 +1,8 @@
 import { ConnectionError, outcomeUnknown } from '../../openstack/errors.js';
-import type { ImportProgress } from '../observer.js';
 import { declaredFormat, type ImportContext, type Job, readUrlOf, report } from './job.js';
 import { messageOf } from './outcome.js';
 import type { HashPlan, SourceDigests } from '../../sources/read-through.js';
+import { counted } from '../../sources/web-stream.js';
 
 /** Uploads of the staging data again after an answer was lost before Glance took it. */
 const STAGE_REPEATS = 2;
@@ -23,7 +23,9 @@ export async function stage(context: ImportContext, job: Job, hash: HashPlan): P
     const what = size ? ` (${size} bytes)` : read.fault ? ' (unpacked on the way)' : '';
     log.info(`Uploading ${job.source.url} to the staging area of ${job.image.name}${what}`);
     report(job, 'uploading');
-    const body = counted(read.stream, job.progress, size);
+    const { progress } = job;
+    progress?.bytes(0, size);
+    const body = progress ? counted(read.stream, (sent) => progress.bytes(sent, size)) : read.stream;
     try {
       await glance.stageImage(job.image.id, body, size !== undefined ? { size } : {});
       return digests();
@@ -37,24 +39,4 @@ export async function stage(context: ImportContext, job: Job, hash: HashPlan): P
       log.warn(`Uploading to the staging area of ${job.image.name} failed (${messageOf(error)}); uploading again`);
     }
   }
-}
-
-/** The stream as it is, each chunk's bytes told to `progress` (the running total) as it passes. */
-function counted(
-  stream: ReadableStream<Uint8Array>,
-  progress: ImportProgress | undefined,
-  total: number | undefined,
-): ReadableStream<Uint8Array> {
-  if (!progress) return stream;
-  let sent = 0;
-  progress.bytes(0, total);
-  return stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        sent += chunk.byteLength;
-        progress.bytes(sent, total);
-        controller.enqueue(chunk);
-      },
-    }),
-  );
 }

@@ -4,6 +4,7 @@ import { checkBeforeRun } from '../../run/preflight.js';
 import { DefinitionError } from '../../definitions/index.js';
 import type { MirrorOutcome } from '../../mirror/copy.js';
 import { type MirrorReport, mirrorAll, mirrorFailed } from '../../mirror/mirror.js';
+import type { MirrorObserver } from '../../mirror/observer.js';
 import { S3Store } from '../../mirror/s3-store.js';
 import type { S3Credentials } from '../../net/sigv4.js';
 import type { ObjectStore } from '../../mirror/store.js';
@@ -97,6 +98,8 @@ export interface MirrorIo {
   cloud?: CloudContext;
   /** The S3 client's HTTP, for tests; default a client of its own. */
   s3Fetch?: FetchLike;
+  /** The live view of the copies, when one is shown. */
+  watch?: MirrorObserver;
 }
 
 /** Builds the store the flags name. */
@@ -149,7 +152,8 @@ export async function mirror(
     stallMs: options.timeout * 1000,
     clock: io.clock,
     warn: (message) => io.log.warn(message),
-    done: (outcome) => logOutcome(outcome, io.log),
+    // The live view first: the finished copy's row is gone before its log line is printed.
+    observers: [...(io.watch ? [io.watch] : []), { ended: (outcome) => logOutcome(outcome, io.log) }],
   });
   for (const pruned of report.pruned) {
     io.log.info(`${pruned.object}: ${pruned.action}${pruned.reason ? `: ${pruned.reason}` : ''}`);

@@ -1,6 +1,4 @@
 import { Writable } from 'node:stream';
-import type { ApplyObserver } from '../../apply/observer.js';
-import { ProgressBoard } from './board.js';
 
 /** What the live view needs of log-update: draw a frame, clear it, print above it. */
 export interface FrameWriter {
@@ -16,17 +14,23 @@ export interface Terminal {
   columns?: number;
 }
 
-/** How often the live area is drawn again while imports run (elapsed times, bytes and rates move on). */
+/** What the live area shows: lines of at most `width` characters, none when there is nothing to show. */
+export interface Board {
+  lines(width: number): string[];
+}
+
+/** How often the live area is drawn again while something runs (elapsed times, bytes and rates move on). */
 export const REDRAW_MS = 250;
 
 /**
- * The live area at the bottom of the terminal: the board's lines, redrawn every REDRAW_MS and at once when an
- * import appears, changes phase or ends. Log lines (`logStream`) are printed above it: the area is cleared,
- * the line written, the area drawn again, so neither garbles the other. With no import running, nothing is
- * drawn and log lines pass straight through.
+ * The live area at the bottom of the terminal: the board's lines (the imports of a run, the copies of a
+ * mirror), redrawn every REDRAW_MS and at once when the board says it changed. Log lines (`logStream`) are
+ * printed above it: the area is cleared, the line written, the area drawn again, so neither garbles the
+ * other. While the board has no lines, nothing is drawn and log lines pass straight through.
  */
-export class LiveView {
-  readonly board: ProgressBoard;
+export class LiveView<B extends Board = Board> {
+  /** The board, made with the function that tells the view it changed. */
+  readonly board: B;
   private drawn = false;
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -34,13 +38,9 @@ export class LiveView {
   constructor(
     private readonly terminal: Terminal,
     private readonly frames: FrameWriter,
-    now: () => number = Date.now,
+    board: (changed: () => void) => B,
   ) {
-    this.board = new ProgressBoard(now, () => this.draw());
-  }
-
-  get observer(): ApplyObserver {
-    return this.board;
+    this.board = board(() => this.draw());
   }
 
   /** Where the logger writes its text lines while the view runs. */
@@ -69,7 +69,7 @@ export class LiveView {
     this.draw();
   }
 
-  /** Draws the board as it is now, or clears the area when nothing runs. */
+  /** Draws the board as it is now, or clears the area when it has no lines. */
   draw(): void {
     if (this.stopped) return;
     const lines = this.board.lines(this.width());
@@ -84,6 +84,7 @@ export class LiveView {
 
   /** Clears the live area for good; later log lines pass straight through. */
   stop(): void {
+    if (this.stopped) return;
     clearInterval(this.timer);
     if (this.drawn) this.frames.clear();
     this.drawn = false;

@@ -7,6 +7,7 @@ import { fakeS3, S3 } from '../mirror/fake-stores.js';
 import { bytes, sha256, UPSTREAM, upstream } from '../mirror/support.js';
 import { mirrorDocument } from './json-shapes.js';
 import { runMain } from './run-main.js';
+import { hasControl } from '../progress/fixtures.js';
 
 const { server } = useMsw();
 const SECRET = 'cli-secret-access-key-1234';
@@ -96,6 +97,30 @@ describe('image-manager mirror', () => {
     expect(result.stdout).toContain(`${UPSTREAM}/1.0.raw`);
     expect(fake.objects.size).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
+  });
+
+  it('shows the copies live when stderr is a terminal; into a pipe, or with --no-progress, not a control character', async () => {
+    fakeS3(server);
+    upstream(server, { '1.0.raw': DATA });
+    const args = ['mirror', '--images', definitions(), ...S3_ARGS.slice(0, 4), '--output', 'json'];
+    const live = await runMain(args, { env: ENV, fetch: testFetch }, true);
+    expect(live.code, live.stderr).toBe(0);
+    expect(hasControl(live.stderr)).toBe(true);
+    expect(live.stderr).toContain('mirroring 1 of 1 version');
+    expect(live.stderr).toMatch(/demo\/1\.0-demo\.raw +checking/);
+    expect(live.stderr).toContain('demo/1.0-demo.raw: copied');
+    expect(hasControl(live.stdout)).toBe(false);
+    expect(mirrorDocument.parse(JSON.parse(live.stdout)).objects[0]?.action).toBe('copied');
+    for (const [extra, terminal] of [
+      [[], false],
+      [['--no-progress'], true],
+    ] as const) {
+      const plain = await runMain([...args, ...extra], { env: ENV, fetch: testFetch }, terminal);
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(plain.stderr).toContain('demo/1.0-demo.raw: present');
+      expect(hasControl(plain.stderr)).toBe(false);
+      expect(plain.stderr).not.toContain('mirroring');
+    }
   });
 
   it('refuses to run without exactly one store, or without credentials (exit 2)', async () => {

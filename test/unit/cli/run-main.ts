@@ -7,13 +7,14 @@ export interface MainResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process, as `image-manager ARGS`, and collects what it wrote. */
+/** Runs the CLI in-process, as `image-manager ARGS`, and collects what it wrote; `terminal`: stderr is a TTY. */
 export async function runMain(
   args: string[],
   io: Partial<Omit<MainIo, 'stdout' | 'stderr'>> = {},
+  terminal = false,
 ): Promise<MainResult> {
   const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stderr = terminal ? Object.assign(new PassThrough(), { isTTY: true, columns: 100 }) : new PassThrough();
   const out: string[] = [];
   const err: string[] = [];
   stdout.on('data', (chunk) => out.push(String(chunk)));

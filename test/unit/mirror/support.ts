@@ -22,13 +22,17 @@ export function bytes(length: number, seed = 1): Buffer {
   return data;
 }
 
-/** Serves files at UPSTREAM; a function makes a body of its own (a stream that errors, one that stalls). */
+/**
+ * Serves files at UPSTREAM, with their length as a web server says it; a function makes a body of its own (a
+ * stream that errors, one that stalls), without a length.
+ */
 export function upstream(server: SetupServer, files: Record<string, Buffer | (() => ReadableStream<Uint8Array>)>) {
   server.use(
     http.get(`${UPSTREAM}/:file`, ({ params }) => {
       const file = files[String(params.file)];
       if (file === undefined) return new HttpResponse(null, { status: 404 });
-      return new HttpResponse(typeof file === 'function' ? file() : file);
+      if (typeof file === 'function') return new HttpResponse(file());
+      return new HttpResponse(file, { headers: { 'content-length': String(file.length) } });
     }),
   );
 }

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { mirrorAll, mirrorFailed } from '../../../src/mirror/mirror.js';
+import type { MirrorObserver } from '../../../src/mirror/observer.js';
 import { SEGMENT_PREFIX, SwiftStore } from '../../../src/mirror/swift-store.js';
 import { Session } from '../../../src/openstack/identity.js';
 import { SwiftClient } from '../../../src/openstack/object-store.js';
@@ -213,5 +214,83 @@ describe('mirror into Swift', () => {
       'images/demo/1.0-demo.raw',
       'images/demo/notes.txt',
     ]);
+  });
+});
+
+/** An observer that writes down what it is told: a line an event, byte counts apart. */
+function recorder() {
+  const events: string[] = [];
+  const counts: [sent: number, total: number | undefined][] = [];
+  const observer: MirrorObserver = {
+    planned: (targets) => events.push(`planned ${targets.map((t) => t.object).join(' ')}`),
+    started: (target) => events.push(`started ${target.object}`),
+    phase: (target, phase) => events.push(`${phase} ${target.object}`),
+    bytes: (target, sent, total) => {
+      if (events.at(-1) !== `bytes ${target.object}`) events.push(`bytes ${target.object}`);
+      counts.push([sent, total]);
+    },
+    ended: (outcome) => events.push(`ended ${outcome.object} ${outcome.action}`),
+  };
+  return { events, counts, observer };
+}
+
+describe("the mirror's observer", () => {
+  it('is told in order: the plan, then per version its start, phases, byte counts and end', async () => {
+    const { fake, store } = swiftStore();
+    const data = bytes(2500);
+    upstream(server, { '1.0.raw': data });
+    fake.objects.set('images/demo/0.9-demo.raw', {
+      data: bytes(10),
+      meta: { 'image-manager': 'mirror', checksum: `sha256:${sha256(bytes(10))}` },
+    });
+    const versions = [version('0.9', sha256(bytes(10))), version('1.0', sha256(data)), version('1.1', undefined)];
+    const { events, counts, observer } = recorder();
+    const report = await mirrorAll(request(store, [definition('demo', versions)], { observers: [observer] }).req);
+    expect(report.objects.map((o) => o.action)).toEqual(['present', 'copied', 'skipped']);
+    expect(events).toEqual([
+      'planned demo/0.9-demo.raw demo/1.0-demo.raw demo/1.1-demo.raw',
+      'started demo/0.9-demo.raw',
+      'ended demo/0.9-demo.raw present',
+      'started demo/1.0-demo.raw',
+      'reading demo/1.0-demo.raw',
+      'uploading demo/1.0-demo.raw',
+      'bytes demo/1.0-demo.raw',
+      'committing demo/1.0-demo.raw',
+      'ended demo/1.0-demo.raw copied',
+      'started demo/1.1-demo.raw',
+      'ended demo/1.1-demo.raw skipped',
+    ]);
+    // Counted from 0 as the bytes reach the store, up to all of them; the source said its length.
+    expect(counts[0]).toEqual([0, 2500]);
+    expect(counts.at(-1)).toEqual([2500, 2500]);
+    expect(counts.map(([sent]) => sent)).toEqual(counts.map(([sent]) => sent).sort((a, b) => a - b));
+  });
+
+  it('counts the unpacked bytes of a packed source, with no total (its length is not the image)', async () => {
+    const { store } = swiftStore();
+    const data = bytes(3000, 7);
+    const packed = gzipSync(data);
+    upstream(server, { '1.0.raw.gz': packed });
+    const v = version('1.0', sha256(packed), `${UPSTREAM}/1.0.raw.gz`);
+    const { counts, observer } = recorder();
+    await mirrorAll(request(store, [definition('demo', [v])], { observers: [observer] }).req);
+    expect(counts.at(-1)).toEqual([3000, undefined]);
+    expect(counts.every(([, total]) => total === undefined)).toBe(true);
+  });
+
+  it('copies all the same when an observer throws at every event, and still tells the next one', async () => {
+    const { fake, store } = swiftStore();
+    const data = bytes(2500);
+    upstream(server, { '1.0.raw': data });
+    const fail = () => {
+      throw new Error('the view broke');
+    };
+    const broken: MirrorObserver = { planned: fail, started: fail, phase: fail, bytes: fail, ended: fail };
+    const { events, observer } = recorder();
+    const definitions = [definition('demo', [version('1.0', sha256(data))])];
+    const report = await mirrorAll(request(store, definitions, { observers: [broken, observer] }).req);
+    expect(report.objects[0]?.action).toBe('copied');
+    expect(fake.objects.get(`images/${NAME}`)?.data.equals(data)).toBe(true);
+    expect(events.at(-1)).toBe(`ended ${NAME} copied`);
   });
 });
