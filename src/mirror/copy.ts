@@ -1,8 +1,16 @@
+import { packingOf } from '../sources/packing.js';
 import type { SourceDigests } from '../sources/read-through.js';
 import type { SourceReader } from '../sources/source.js';
 import type { Clock } from '../util/clock.js';
 import { inTime, stallGuard } from './segments.js';
-import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, type ObjectStore } from './store.js';
+import {
+  CHECKSUM_KEY,
+  IMAGE_SHA256_KEY,
+  MARKER_KEY,
+  MARKER_VALUE,
+  type ObjectStore,
+  type StoredObject,
+} from './store.js';
 import type { MirrorTarget } from './targets.js';
 
 /** What became of one version: copied, already there, (would be) copied again, skipped or failed. */
@@ -18,6 +26,11 @@ export interface MirrorOutcome {
   action: MirrorAction;
   /** Bytes written (copied, recopied). */
   size?: number;
+  /**
+   * Of a packed source: `sha256:<hex>` of the image the object holds, unpacked (computed while copying, else
+   * the object's IMAGE_SHA256_KEY): the version's mirror_checksum.
+   */
+  mirrorChecksum?: string;
   /** Why it was skipped or failed; why it is copied again. */
   reason?: string;
 }
@@ -62,30 +75,50 @@ export async function mirrorOne(target: MirrorTarget, options: CopyOptions): Pro
       const reason = `${store.where}, object ${target.object}: an object this tool did not write is there; left alone`;
       return { ...base, action: 'failed', reason };
     }
-    if (found?.checksum === want) return { ...base, action: 'present' };
+    const packed = packingOf(target.url) !== undefined;
+    const reason = found && whyAgain(found, want, packed);
+    if (found && reason === undefined) return { ...base, action: 'present', ...mirrorChecksumOf(found.imageSha256) };
     const again = found !== undefined;
-    const reason = again ? `its checksum is ${found.checksum ?? 'unknown'}, the definition's ${want}` : undefined;
     if (again) options.warn(`${store.where}, object ${target.object}: ${reason}: copying it again`);
     if (options.dryRun) return { ...base, action: again ? 'would-recopy' : 'would-copy', ...(reason && { reason }) };
-    const size = await copy(target, target.checksum, want, options);
-    return { ...base, action: again ? 'recopied' : 'copied', size, ...(reason && { reason }) };
+    const { size, imageSha256 } = await copy(target, target.checksum, want, options);
+    const action = again ? 'recopied' : 'copied';
+    return { ...base, action, size, ...(reason && { reason }), ...mirrorChecksumOf(imageSha256) };
   } catch (error) {
     return { ...base, action: 'failed', reason: error instanceof Error ? error.message : String(error) };
   }
 }
 
+/** Why an object of ours is copied again: its checksum is not the definition's, or it lacks its image's digest. */
+function whyAgain(found: StoredObject, want: string, packed: boolean): string | undefined {
+  if (found.checksum !== want) return `its checksum is ${found.checksum ?? 'unknown'}, the definition's ${want}`;
+  if (packed && !found.imageSha256)
+    return `it does not record the sha256 of the image unpacked into it (${IMAGE_SHA256_KEY})`;
+  return undefined;
+}
+
+function mirrorChecksumOf(imageSha256: string | undefined): { mirrorChecksum?: string } {
+  return imageSha256 ? { mirrorChecksum: `sha256:${imageSha256}` } : {};
+}
+
+/**
+ * Streams the source into the store. Of a packed source the image unpacked from it is hashed (sha256) in the
+ * same pass: its digest goes into the object's metadata and the outcome (the version's mirror_checksum).
+ */
 async function copy(
   target: MirrorTarget,
   checksum: { algo: string; hex: string },
   want: string,
   options: CopyOptions,
-): Promise<number> {
+): Promise<{ size: number; imageSha256?: string }> {
   const { algo } = checksum;
+  const image = packingOf(target.url) ? ['sha256'] : [];
   // The format check reads the first bytes before the stream is handed out: a source stalling there fails too.
-  const opening = options.reader.open(target.url, { format: target.format, hash: { source: [algo], image: [] } });
+  const opening = options.reader.open(target.url, { format: target.format, hash: { source: [algo], image } });
   const source = await inTime(opening, target.url, options.stallMs, options.clock);
   let size = 0;
-  const verify = () => {
+  let imageSha256: string | undefined;
+  const verify = (): Record<string, string> => {
     const fault = source.fault?.();
     if (fault) throw new SourceMismatchError(`${target.url}: ${fault.message}`);
     const read = (source.digests as () => SourceDigests)();
@@ -97,11 +130,13 @@ async function copy(
         `${target.url}: its ${algo}${what && ` ${what}`} is ${got}, the definition says ${checksum.hex}`,
       );
     }
+    imageSha256 = read.packed ? read.digests.sha256 : undefined;
+    return imageSha256 ? { [IMAGE_SHA256_KEY]: imageSha256 } : {};
   };
   const metadata = { [MARKER_KEY]: MARKER_VALUE, [CHECKSUM_KEY]: want };
   const stream = stallGuard(source.stream, target.url, options.stallMs, options.clock);
   await options.store.upload(target.object, stream, { metadata, segmentBytes: options.segmentBytes, verify });
-  return size;
+  return { size, ...(imageSha256 && { imageSha256 }) };
 }
 
 async function mirrorUrlOf(object: string, options: CopyOptions): Promise<string> {

@@ -4,7 +4,7 @@ import type { HttpResponse, Method } from '../openstack/request.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
 import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from '../net/sigv4.js';
-import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, naming, type ObjectStore, type UploadPlan } from './store.js';
+import { encodeKey, naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
 
 /** S3's parts are sent with their length, so each is held in memory: at most this much. */
 export const MAX_PART_BYTES = 64 * 2 ** 20;
@@ -46,9 +46,7 @@ export class S3Store implements ObjectStore {
     return naming(this.where, name, async () => {
       try {
         const response = await this.call({ method: 'HEAD', key: name });
-        const checksum = response.headers.get(`x-amz-meta-${CHECKSUM_KEY}`) ?? undefined;
-        const ours = response.headers.get(`x-amz-meta-${MARKER_KEY}`) === MARKER_VALUE;
-        return { ours, ...(checksum ? { checksum } : {}) };
+        return storedObject((key) => response.headers.get(`x-amz-meta-${key}`));
       } catch (error) {
         if (isHttpStatus(error, 404)) return undefined;
         throw error;
@@ -58,14 +56,15 @@ export class S3Store implements ObjectStore {
 
   upload(name: string, stream: ReadableStream<Uint8Array>, plan: UploadPlan): Promise<void> {
     return naming(this.where, name, async () => {
-      const headers = Object.fromEntries(Object.entries(plan.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v]));
+      const headers = metaHeaders(plan.metadata);
       const created = await this.call({ method: 'POST', key: name, query: { uploads: '' }, headers });
       const uploadId = xmlValues(created.text, 'UploadId')[0];
       if (!uploadId) throw new Error('CreateMultipartUpload answered without an UploadId');
       const segmenter = new Segmenter(stream, Math.min(plan.segmentBytes, MAX_PART_BYTES));
+      let known: Record<string, string>;
       try {
         const etags = await this.sendParts(name, uploadId, segmenter);
-        plan.verify();
+        known = plan.verify();
         await this.complete(name, uploadId, etags);
       } catch (error) {
         await segmenter.cancel(error);
@@ -73,6 +72,7 @@ export class S3Store implements ObjectStore {
         await this.call(abort).catch(() => undefined);
         throw error;
       }
+      if (Object.keys(known).length > 0) await this.replaceMetadata(name, { ...plan.metadata, ...known });
     });
   }
 
@@ -113,6 +113,24 @@ export class S3Store implements ObjectStore {
       etags.push(response.headers.get('etag') ?? '');
     }
     return etags;
+  }
+
+  /**
+   * A multipart upload's metadata is given when it starts, before the source's digest is known: the object is
+   * copied onto itself with the whole metadata (CopyObject, up to 5 GiB; a failure names the object, which stays,
+   * verified, without that metadata).
+   */
+  private async replaceMetadata(name: string, metadata: Record<string, string>): Promise<void> {
+    const headers = {
+      ...metaHeaders(metadata),
+      'x-amz-copy-source': `/${encodeKey(this.location.bucket)}/${encodeKey(name)}`,
+      'x-amz-metadata-directive': 'REPLACE',
+    };
+    const response = await this.call({ method: 'PUT', key: name, headers, idempotent: true });
+    if (/<Error>/.test(response.text)) {
+      const why = xmlValues(response.text, 'Message')[0] ?? response.text;
+      throw new Error(`copied and verified, but its metadata could not be completed (CopyObject): ${why}`);
+    }
   }
 
   /** S3 may answer 200 and put its error in the body of a completion. */
@@ -157,6 +175,10 @@ export class S3Store implements ObjectStore {
       ...(call.idempotent !== undefined ? { idempotent: call.idempotent } : {}),
     });
   }
+}
+
+function metaHeaders(metadata: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`x-amz-meta-${key}`, value]));
 }
 
 /** The texts of the elements named `tag` in an S3 XML answer, entities decoded. */

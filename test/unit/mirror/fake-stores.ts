@@ -174,6 +174,19 @@ export function fakeS3(server: SetupServer): FakeStore & { uploads: Map<string, 
         return new HttpResponse('<CompleteMultipartUploadResult></CompleteMultipartUploadResult>');
       }
       const found = objects.get(key);
+      const copySource = request.headers.get('x-amz-copy-source');
+      if (request.method === 'PUT' && copySource !== null) {
+        const directive = request.headers.get('x-amz-metadata-directive') ?? 'COPY';
+        seen[seen.length - 1] = `PUT ${key} (copy of ${decodeURIComponent(copySource)}, metadata ${directive})`;
+        const from = objects.get(decodeURIComponent(copySource).slice(1));
+        if (!from) return new HttpResponse('<Error><Code>NoSuchKey</Code></Error>', { status: 404 });
+        const meta: Record<string, string> = {};
+        request.headers.forEach((value, name) => {
+          if (name.startsWith('x-amz-meta-')) meta[name.slice('x-amz-meta-'.length)] = value;
+        });
+        objects.set(key, { data: from.data, meta: directive === 'REPLACE' ? meta : from.meta });
+        return new HttpResponse('<CopyObjectResult><ETag>"x"</ETag></CopyObjectResult>');
+      }
       if (request.method === 'HEAD') {
         if (!found) return new HttpResponse(null, { status: 404 });
         const headers: Record<string, string> = {};

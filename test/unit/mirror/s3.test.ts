@@ -1,9 +1,10 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { mirrorAll } from '../../../src/mirror/mirror.js';
 import { S3Store } from '../../../src/mirror/s3-store.js';
 import { makeHttp, useMsw } from '../openstack/helpers.js';
 import { fakeS3, S3 } from './fake-stores.js';
-import { bytes, definition, request, sha256, upstream, version } from './support.js';
+import { bytes, definition, request, sha256, UPSTREAM, upstream, version } from './support.js';
 
 const { server } = useMsw();
 const SECRET = 'wJalrXUtnFEMI-secret-key-value';
@@ -31,6 +32,30 @@ describe('mirror into S3', () => {
     expect(fake.seen.filter((s) => s.includes('partNumber'))).toHaveLength(3);
     fake.seen.length = 0;
     expect((await mirrorAll(req)).objects[0]?.action).toBe('present');
+    expect(fake.seen).toEqual([`HEAD images/${NAME}`]);
+  });
+
+  it("a packed source: the image's sha256 is added by copying the object onto itself, metadata replaced", async () => {
+    const { fake, store } = s3Store();
+    const data = bytes(2500, 5);
+    const packed = gzipSync(data);
+    upstream(server, { '1.0.raw.gz': packed });
+    const { req } = request(store, [definition('demo', [version('1.0', sha256(packed), `${UPSTREAM}/1.0.raw.gz`)])]);
+    const report = await mirrorAll(req);
+    expect(report.objects[0]).toMatchObject({ action: 'copied', mirrorChecksum: `sha256:${sha256(data)}` });
+    const object = fake.objects.get(`images/${NAME}`);
+    expect(object?.data.equals(data)).toBe(true);
+    expect(object?.meta).toEqual({
+      'image-manager': 'mirror',
+      checksum: `sha256:${sha256(packed)}`,
+      'image-sha256': sha256(data),
+    });
+    expect(fake.seen.at(-1)).toBe(`PUT images/${NAME} (copy of /images/${NAME}, metadata REPLACE)`);
+    fake.seen.length = 0;
+    expect((await mirrorAll(req)).objects[0]).toMatchObject({
+      action: 'present',
+      mirrorChecksum: `sha256:${sha256(data)}`,
+    });
     expect(fake.seen).toEqual([`HEAD images/${NAME}`]);
   });
 
