@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definition, writeCatalogue } from './catalogue.js';
@@ -27,6 +28,7 @@ interface MirrorObject {
   object: string;
   mirrorUrl: string;
   action: string;
+  mirrorChecksum?: string;
 }
 
 describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then imports from it', () => {
@@ -119,6 +121,8 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     expect(second.status, second.stderr).toBe(0);
     expect(objectsOf(second.stdout).map((o) => o.action)).toEqual(['present', 'present']);
     expect(second.stderr).not.toMatch(/method=(PUT|DELETE)/);
+    // The raw image's sha256, from the object's metadata: what --write-mirror-url writes as mirror_checksum.
+    expect(objectsOf(second.stdout).map((o) => o.mirrorChecksum)).toEqual([undefined, `sha256:${sha256(raw)}`]);
   });
 
   it('fills an S3 bucket through the S3 API (multipart), the secret never shown; a second copies nothing', async () => {
@@ -141,6 +145,8 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     const second = mirror(flags, env);
     expect(second.status, second.stderr).toBe(0);
     expect(objectsOf(second.stdout).map((o) => o.action)).toEqual(['present', 'present']);
+    // Added after the multipart upload by a CopyObject onto itself: the S3 API has it.
+    expect(objectsOf(second.stdout)[1]?.mirrorChecksum).toBe(`sha256:${sha256(raw)}`);
   });
 
   it('a Glance that can reach only Swift imports from the mirror (--mirror-base), verified', async () => {
@@ -163,5 +169,40 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     const [image] = await managedImages(glanceFor(mirrorCloud as string).glance, tag);
     expect(image).toMatchObject({ status: 'active', os_hash_value: qcow2.sha512, image_source: qcow2.url });
     expect(String(image?.image_verification)).toMatch(/^verified: from mirror/);
+  });
+
+  it('a packed upstream: --write-mirror-url records mirror_checksum, and the Swift-only Glance imports it', async () => {
+    expect((await swift('POST', `/${container}`, { 'x-container-read': '.r:*' })).status).toBe(204);
+    const object = `${account}/${container}/mr${suffix}/20261102-mr${suffix}.raw`;
+    const runRaw = (flags: string[]) =>
+      runCli(['--cloud', mirrorCloud as string, '--images', catalogue, '--filter', 'Raw', '--tag', tag, ...flags]);
+    // Without mirror_checksum the mirror's unpacked copy cannot be verified: url is planned, and the log says why.
+    const before = runRaw(['--mirror-base', `${account}/${container}`, '--dry-run']);
+    expect(before.status, before.stderr).toBe(0);
+    expect(before.stdout).toContain(`from ${e2e.httpBase}/${xzName}`);
+    expect(before.stdout).not.toContain(object);
+    expect(before.stderr).toContain("no mirror_checksum to verify the mirror's unpacked copy by; importing from url");
+
+    // The object is there (copied above, its image's sha256 in its metadata): written without copying again.
+    const written = mirror(['--container', container, '--filter', 'Raw', '--write-mirror-url', '--output', 'json']);
+    expect(written.status, written.stderr).toBe(0);
+    expect(objectsOf(written.stdout).map((o) => o.action)).toEqual(['present']);
+    const text = readFileSync(path.join(catalogue, 'images.yml'), 'utf8');
+    expect(text).toContain(`mirror_url: ${object}\n`);
+    expect(text).toContain(`mirror_checksum: sha256:${sha256(raw)}\n`);
+
+    const dry = runRaw(['--dry-run']);
+    expect(dry.stdout).toContain(`from ${object}, else ${e2e.httpBase}/${xzName}`);
+    const run = runRaw(['--output', 'json']);
+    expect(run.status, run.stderr).toBe(0);
+    const [image] = await managedImages(glanceFor(mirrorCloud as string).glance, tag).then((images) =>
+      images.filter((i) => i.name?.includes('Raw')),
+    );
+    expect(image).toMatchObject({ status: 'active', disk_format: 'raw', image_source: `${e2e.httpBase}/${xzName}` });
+    expect(image?.os_hash_value).toBe(createHash('sha512').update(raw).digest('hex'));
+    expect(String(image?.image_verification)).toBe(
+      "verified: from mirror; sha256 of the unpacked image = the definition's mirror_checksum; " +
+        "Glance's sha512 = the source's",
+    );
   });
 });
