@@ -15,9 +15,9 @@ export interface MirrorUrlSet {
 }
 
 /**
- * A definition file with `mirror_url` (and `mirror_checksum`) set in the given versions, in place (see `setVersionKeys`). The result
- * must load and define the same versions with exactly these mirror URLs, or nothing is written. `loaded`: the
- * digest of the file as the definitions were read; a file changed since is refused.
+ * A definition file with `mirror_url` (and `mirror_checksum`) set in the given versions, in place (see
+ * `setVersionKeys`). The result must load and define the same versions with exactly these values, or nothing is
+ * written. `loaded`: the digest of the file as the definitions were read; a file changed since is refused.
  */
 export function rewriteMirrorUrls(file: string, sets: readonly MirrorUrlSet[], loaded?: string): FileRewrite {
   const snapshot = readSnapshot(file);
