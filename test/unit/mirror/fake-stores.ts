@@ -158,6 +158,17 @@ export function fakeS3(server: SetupServer): FakeStore & { uploads: Map<string, 
       if (uploadId !== null) {
         const parts = uploads.get(uploadId);
         if (!parts) return new HttpResponse('<Error><Code>NoSuchUpload</Code></Error>', { status: 404 });
+        const copied = request.headers.get('x-amz-copy-source');
+        if (request.method === 'PUT' && copied !== null) {
+          const from = objects.get(decodeURIComponent(copied).slice(1));
+          const [first, last] = (request.headers.get('x-amz-copy-source-range') ?? '').slice(6).split('-').map(Number);
+          if (!from || first === undefined || last === undefined || last >= from.data.length) {
+            return new HttpResponse('<Error><Code>InvalidRange</Code></Error>', { status: 416 });
+          }
+          const data = from.data.subarray(first, last + 1);
+          parts.set(Number(q.get('partNumber')), data);
+          return new HttpResponse(`<CopyPartResult><ETag>&quot;${md5(data)}&quot;</ETag></CopyPartResult>`);
+        }
         if (request.method === 'PUT') {
           const data = Buffer.from(await request.arrayBuffer());
           parts.set(Number(q.get('partNumber')), data);

@@ -10,12 +10,13 @@ const { server } = useMsw();
 const SECRET = 'wJalrXUtnFEMI-secret-key-value';
 const NAME = 'demo/1.0-demo.raw';
 
-function s3Store() {
+function s3Store(maxCopyBytes?: number) {
   const t = makeHttp();
   t.http.redactor.add(SECRET);
   const fake = fakeS3(server);
   const credentials = { accessKeyId: 'AKID', secretAccessKey: SECRET, region: 'us-east-1' };
-  return { fake, store: new S3Store(t.http, { endpoint: S3, bucket: 'images' }, credentials, t.clock), t };
+  const location = { endpoint: S3, bucket: 'images' };
+  return { fake, store: new S3Store(t.http, location, credentials, t.clock, maxCopyBytes), t };
 }
 
 describe('mirror into S3', () => {
@@ -57,6 +58,21 @@ describe('mirror into S3', () => {
       mirrorChecksum: `sha256:${sha256(data)}`,
     });
     expect(fake.seen).toEqual([`HEAD images/${NAME}`]);
+  });
+
+  it('an object over what one CopyObject takes gets its metadata by a multipart copy of ranges', async () => {
+    const { fake, store } = s3Store(1000);
+    const data = bytes(2500, 6);
+    const packed = gzipSync(data);
+    upstream(server, { '1.0.raw.gz': packed });
+    const { req } = request(store, [definition('demo', [version('1.0', sha256(packed), `${UPSTREAM}/1.0.raw.gz`)])]);
+    const report = await mirrorAll(req);
+    expect(report.objects[0]).toMatchObject({ action: 'copied', mirrorChecksum: `sha256:${sha256(data)}` });
+    const object = fake.objects.get(`images/${NAME}`);
+    expect(object?.data.equals(data)).toBe(true);
+    expect(object?.meta['image-sha256']).toBe(sha256(data));
+    expect(fake.seen.filter((line) => line.startsWith('PUT') && line.includes('uploadId=up2'))).toHaveLength(3);
+    expect(fake.uploads.size).toBe(0);
   });
 
   it('aborts the upload, leaving no object, when the source does not match its checksum', async () => {
