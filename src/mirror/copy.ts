@@ -77,7 +77,9 @@ export async function mirrorOne(target: MirrorTarget, options: CopyOptions): Pro
     }
     const packed = packingOf(target.url) !== undefined;
     const reason = found && whyAgain(found, want, packed);
-    if (found && reason === undefined) return { ...base, action: 'present', ...mirrorChecksumOf(found.imageSha256) };
+    if (found && reason === undefined) {
+      return { ...base, action: 'present', ...(packed && mirrorChecksumOf(found.imageSha256)) };
+    }
     const again = found !== undefined;
     if (again) options.warn(`${store.where}, object ${target.object}: ${reason}: copying it again`);
     if (options.dryRun) return { ...base, action: again ? 'would-recopy' : 'would-copy', ...(reason && { reason }) };
@@ -92,7 +94,7 @@ export async function mirrorOne(target: MirrorTarget, options: CopyOptions): Pro
 /** Why an object of ours is copied again: its checksum is not the definition's, or it lacks its image's digest. */
 function whyAgain(found: StoredObject, want: string, packed: boolean): string | undefined {
   if (found.checksum !== want) return `its checksum is ${found.checksum ?? 'unknown'}, the definition's ${want}`;
-  if (packed && !found.imageSha256)
+  if (packed && !/^[0-9a-f]{64}$/.test(found.imageSha256 ?? ''))
     return `it does not record the sha256 of the image unpacked into it (${IMAGE_SHA256_KEY})`;
   return undefined;
 }

@@ -81,13 +81,16 @@ describe('mirror into Swift', () => {
     expect(fake.seen).toEqual([`HEAD images/${NAME}`]);
   });
 
-  it("copies a packed source's object again when it does not record its image's sha256 (an older mirror)", async () => {
+  it.each([
+    ['does not record it (an older mirror)', {}],
+    ['records something else', { 'image-sha256': 'not-a-digest' }],
+  ])("copies a packed source's object again when it %s its image's sha256", async (_, extra) => {
     const { fake, store } = swiftStore();
     const data = bytes(1000, 3);
     const packed = gzipSync(data);
     fake.objects.set(`images/${NAME}`, {
       data: Buffer.from(data),
-      meta: { 'image-manager': 'mirror', checksum: `sha256:${sha256(packed)}` },
+      meta: { 'image-manager': 'mirror', checksum: `sha256:${sha256(packed)}`, ...extra },
     });
     upstream(server, { '1.0.raw.gz': packed });
     const { req, warnings } = request(store, [
