@@ -35,10 +35,12 @@ export function checkImageVersions(
     } else if (version.build_date === undefined) {
       report('error', [...path, 'build_date'], 'required field is missing (only a "latest" version may go without it)');
     }
-    const algo = version.checksum?.algo;
-    if (algo !== undefined && !VERIFIABLE_ALGOS.has(algo)) {
-      const message = `unknown digest algorithm "${algo}": the image cannot be verified against it`;
-      report('warning', [...path, 'checksum'], message);
+    for (const key of ['checksum', 'mirror_checksum'] as const) {
+      const algo = version[key]?.algo;
+      if (algo !== undefined && !VERIFIABLE_ALGOS.has(algo)) {
+        const message = `unknown digest algorithm "${algo}": the image cannot be verified against it`;
+        report('warning', [...path, key], message);
+      }
     }
   });
 }

@@ -209,6 +209,8 @@ const versionSchema = z.object({
   source: optional(url(SOURCE, "an http(s):// or ftp(s):// URL, or 'private'")),
   url: url(IMAGE_URL, 'an http(s)://, ftp(s):// or file: URL'),
   mirror_url: optional(url(IMAGE_URL, 'an http(s)://, ftp(s):// or file: URL')),
+  // Not OIM's: an unknown key there. The mirror's copy of a packed url is the image unpacked, not what checksum is of.
+  mirror_checksum: optional(checksum),
   version: z.string().min(1),
   visibility: optional(z.enum(VISIBILITIES)),
   id: optional(matching(UUID, 'a UUID in lowercase hex (8-4-4-4-12)')),

@@ -49,6 +49,7 @@ function toVersionDefinition(version: ParsedVersion, line: number): VersionDefin
     version: version.version,
     url: version.url,
     mirror_url: version.mirror_url,
+    mirror_checksum: version.mirror_checksum,
     checksum: version.checksum,
     checksum_url: version.checksum_url,
     checksums_url: version.checksums_url,

@@ -45,6 +45,8 @@ export interface VersionDefinition {
   version: string;
   url: string;
   mirror_url?: string;
+  /** The checksum of the image as its mirror holds it: unpacked, when `url` is packed (and `checksum` of that). */
+  mirror_checksum?: Checksum;
   checksum?: Checksum;
   checksum_url?: string;
   checksums_url?: string;

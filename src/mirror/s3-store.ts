@@ -4,10 +4,12 @@ import type { HttpResponse, Method } from '../openstack/request.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
 import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from '../net/sigv4.js';
-import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, naming, type ObjectStore, type UploadPlan } from './store.js';
+import { encodeKey, naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
 
 /** S3's parts are sent with their length, so each is held in memory: at most this much. */
 export const MAX_PART_BYTES = 64 * 2 ** 20;
+/** The most S3 copies in one request (CopyObject, UploadPartCopy). */
+export const MAX_COPY_BYTES = 5 * 2 ** 30;
 
 export interface S3Location {
   /** The service's base URL; buckets are addressed by path (`ENDPOINT/BUCKET/KEY`), as RGW and MinIO take. */
@@ -40,6 +42,8 @@ export class S3Store implements ObjectStore {
     private readonly location: S3Location,
     private readonly credentials: S3Credentials,
     private readonly clock: Clock,
+    /** MAX_COPY_BYTES but in tests. */
+    private readonly maxCopyBytes = MAX_COPY_BYTES,
   ) {
     this.where = `s3 bucket ${location.bucket}`;
   }
@@ -48,9 +52,7 @@ export class S3Store implements ObjectStore {
     return naming(this.where, name, async () => {
       try {
         const response = await this.call({ method: 'HEAD', key: name });
-        const checksum = response.headers.get(`x-amz-meta-${CHECKSUM_KEY}`) ?? undefined;
-        const ours = response.headers.get(`x-amz-meta-${MARKER_KEY}`) === MARKER_VALUE;
-        return { ours, ...(checksum ? { checksum } : {}) };
+        return storedObject((key) => response.headers.get(`x-amz-meta-${key}`));
       } catch (error) {
         if (isHttpStatus(error, 404)) return undefined;
         throw error;
@@ -62,21 +64,21 @@ export class S3Store implements ObjectStore {
     return naming(this.where, name, async () => {
       this.created ??= this.createBucket();
       await this.created;
-      const headers = Object.fromEntries(Object.entries(plan.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v]));
-      const created = await this.call({ method: 'POST', key: name, query: { uploads: '' }, headers });
-      const uploadId = xmlValues(created.text, 'UploadId')[0];
-      if (!uploadId) throw new Error('CreateMultipartUpload answered without an UploadId');
+      const uploadId = await this.begin(name, plan.metadata);
       const segmenter = new Segmenter(stream, Math.min(plan.segmentBytes, MAX_PART_BYTES));
+      let known: Record<string, string>;
+      let size: number;
       try {
-        const etags = await this.sendParts(name, uploadId, segmenter);
-        plan.verify();
-        await this.complete(name, uploadId, etags);
+        const sent = await this.sendParts(name, uploadId, segmenter);
+        known = plan.verify();
+        size = sent.size;
+        await this.complete(name, uploadId, sent.etags);
       } catch (error) {
         await segmenter.cancel(error);
-        const abort = { method: 'DELETE' as const, key: name, query: { uploadId } };
-        await this.call(abort).catch(() => undefined);
+        await this.abort(name, uploadId);
         throw error;
       }
+      if (Object.keys(known).length > 0) await this.replaceMetadata(name, { ...plan.metadata, ...known }, size);
     });
   }
 
@@ -129,15 +131,66 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  private async sendParts(name: string, uploadId: string, segmenter: Segmenter): Promise<string[]> {
+  /** Starts a multipart upload with the object's metadata: its UploadId. */
+  private async begin(name: string, metadata: Record<string, string>): Promise<string> {
+    const headers = metaHeaders(metadata);
+    const created = await this.call({ method: 'POST', key: name, query: { uploads: '' }, headers });
+    const uploadId = xmlValues(created.text, 'UploadId')[0];
+    if (!uploadId) throw new Error('CreateMultipartUpload answered without an UploadId');
+    return uploadId;
+  }
+
+  private async abort(name: string, uploadId: string): Promise<void> {
+    await this.call({ method: 'DELETE', key: name, query: { uploadId } }).catch(() => undefined);
+  }
+
+  private async sendParts(name: string, uploadId: string, segmenter: Segmenter) {
     const etags: string[] = [];
+    let size = 0;
     while (await segmenter.more()) {
       const body = await segmenter.part();
+      size += body.byteLength;
       const query = { partNumber: String(etags.length + 1), uploadId };
       const response = await this.call({ method: 'PUT', key: name, query, body, idempotent: true });
       etags.push(response.headers.get('etag') ?? '');
     }
-    return etags;
+    return { etags, size };
+  }
+
+  /**
+   * A multipart upload's metadata is given when it starts, before the source's digest is known: the object is
+   * copied onto itself with the whole metadata, server-side (CopyObject; above 5 GiB a multipart upload of
+   * UploadPartCopy ranges). A failure names the object, which stays, verified, without that metadata.
+   */
+  private async replaceMetadata(name: string, metadata: Record<string, string>, size: number): Promise<void> {
+    const source = { 'x-amz-copy-source': `/${encodeKey(this.location.bucket)}/${encodeKey(name)}` };
+    try {
+      if (size > this.maxCopyBytes) return await this.copyInParts(name, metadata, source, size);
+      const headers = { ...metaHeaders(metadata), ...source, 'x-amz-metadata-directive': 'REPLACE' };
+      const response = await this.call({ method: 'PUT', key: name, headers, idempotent: true });
+      if (/<Error>/.test(response.text)) throw new Error(xmlValues(response.text, 'Message')[0] ?? response.text);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(`copied and verified, but its metadata could not be completed: ${why}`, { cause: error });
+    }
+  }
+
+  private async copyInParts(name: string, metadata: Record<string, string>, source: object, size: number) {
+    const uploadId = await this.begin(name, metadata);
+    try {
+      const etags: string[] = [];
+      for (let start = 0; start < size; start += this.maxCopyBytes) {
+        const range = `bytes=${start}-${Math.min(start + this.maxCopyBytes, size) - 1}`;
+        const query = { partNumber: String(etags.length + 1), uploadId };
+        const headers = { ...source, 'x-amz-copy-source-range': range };
+        const response = await this.call({ method: 'PUT', key: name, query, headers, idempotent: true });
+        etags.push(xmlValues(response.text, 'ETag')[0] ?? '');
+      }
+      await this.complete(name, uploadId, etags);
+    } catch (error) {
+      await this.abort(name, uploadId);
+      throw error;
+    }
   }
 
   /** S3 may answer 200 and put its error in the body of a completion. */
@@ -182,6 +235,10 @@ export class S3Store implements ObjectStore {
       ...(call.idempotent !== undefined ? { idempotent: call.idempotent } : {}),
     });
   }
+}
+
+function metaHeaders(metadata: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`x-amz-meta-${key}`, value]));
 }
 
 /** The texts of the elements named `tag` in an S3 XML answer, entities decoded. */

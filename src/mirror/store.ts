@@ -4,10 +4,17 @@ export const MARKER_VALUE = 'mirror';
 /** The metadata holding the definition's checksum (`sha256:<hex>`) of the bytes as published. */
 export const CHECKSUM_KEY = 'checksum';
 
-/** An object found under a name: whether this tool wrote it, and the checksum it was verified against. */
+/**
+ * The metadata holding the sha256 (hex) of the image as the object holds it, unpacked from a packed source: the
+ * mirror_checksum `--write-mirror-url` writes without copying again. Never what a run verifies against.
+ */
+export const IMAGE_SHA256_KEY = 'image-sha256';
+
+/** An object found under a name: whether this tool wrote it, the checksum it was verified against, its image's. */
 export interface StoredObject {
   ours: boolean;
   checksum?: string;
+  imageSha256?: string;
 }
 
 export interface UploadPlan {
@@ -15,8 +22,11 @@ export interface UploadPlan {
   metadata: Record<string, string>;
   /** The largest segment (Swift) or part (S3). */
   segmentBytes: number;
-  /** Called once the source has ended, before the object is committed: throws when its bytes are wrong. */
-  verify(): void;
+  /**
+   * Called once the source has ended, before the object is committed: throws when its bytes are wrong; else
+   * gives the metadata only the whole source tells (IMAGE_SHA256_KEY), which the object gets too.
+   */
+  verify(): Record<string, string>;
 }
 
 /**
@@ -49,6 +59,17 @@ export async function naming<T>(where: string, name: string, call: () => Promise
     const message = error instanceof Error ? error.message : String(error);
     throw new StoreError(`${where}, object ${name}: ${message}`, { cause: error });
   }
+}
+
+/** An object's metadata as the store answers it, by key; undefined where absent. */
+export function storedObject(meta: (key: string) => string | null | undefined): StoredObject {
+  const checksum = meta(CHECKSUM_KEY) ?? undefined;
+  const imageSha256 = meta(IMAGE_SHA256_KEY) ?? undefined;
+  return {
+    ours: meta(MARKER_KEY) === MARKER_VALUE,
+    ...(checksum && { checksum }),
+    ...(imageSha256 && { imageSha256 }),
+  };
 }
 
 export function encodeKey(name: string): string {

@@ -1,7 +1,7 @@
 import type { SloSegment, SwiftClient } from '../openstack/object-store.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
-import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, naming, type ObjectStore, type UploadPlan } from './store.js';
+import { naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
 
 /** Where segments live: in the same container (so a public container serves them), apart from the images. */
 export const SEGMENT_PREFIX = '.image-manager-segments/';
@@ -28,9 +28,7 @@ export class SwiftStore implements ObjectStore {
   head(name: string) {
     return naming(this.where, name, async () => {
       const found = await this.swift.head(this.container, name);
-      if (!found) return undefined;
-      const checksum = found.meta(CHECKSUM_KEY);
-      return { ours: found.meta(MARKER_KEY) === MARKER_VALUE, ...(checksum ? { checksum } : {}) };
+      return found && storedObject(found.meta);
     });
   }
 
@@ -49,9 +47,9 @@ export class SwiftStore implements ObjectStore {
           const etag = await this.swift.putStream(this.container, path, segmenter.segment());
           segments.push({ path: `/${this.container}/${path}`, etag, size_bytes: segmenter.lastSize });
         }
-        plan.verify();
+        const known = plan.verify();
         const replaced = await this.segmentsOfOurs(name);
-        await this.swift.putManifest(this.container, name, segments, plan.metadata);
+        await this.swift.putManifest(this.container, name, segments, { ...plan.metadata, ...known });
         await this.removeSegments(replaced.filter((path) => !path.startsWith(`/${this.container}/${prefix}`)));
       } catch (error) {
         await segmenter.cancel(error);
@@ -68,7 +66,7 @@ export class SwiftStore implements ObjectStore {
    */
   private async segmentsOfOurs(name: string): Promise<string[]> {
     const found = await this.swift.head(this.container, name);
-    if (!found?.manifest || found.meta(MARKER_KEY) !== MARKER_VALUE) return [];
+    if (!found?.manifest || !storedObject(found.meta).ours) return [];
     const own = `/${this.container}/${SEGMENT_PREFIX}${name}/`;
     return (await this.swift.manifestSegments(this.container, name)).filter(
       (path) => path.startsWith(own) && !path.slice(own.length).split('/').includes('..'),

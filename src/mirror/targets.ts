@@ -10,6 +10,8 @@ export interface MirrorTarget {
   object: string;
   /** The definition's checksum of the bytes as published (`sha256:<hex>`); without one nothing is verified. */
   checksum?: { algo: string; hex: string };
+  /** The definition's mirror_checksum (`sha256:<hex>`): what its file already records of the mirror's copy. */
+  mirrorChecksum?: string;
   /** Why this version is not mirrored (no shortname, no checksum). */
   skip?: string;
 }
@@ -36,6 +38,9 @@ function targetOf(definition: ImageDefinition, version: VersionDefinition): Mirr
     format: definition.format,
     object: objectName(shortname, version.version, definition.format),
     ...(version.checksum ? { checksum: version.checksum } : {}),
+    ...(version.mirror_checksum && {
+      mirrorChecksum: `${version.mirror_checksum.algo}:${version.mirror_checksum.hex.toLowerCase()}`,
+    }),
   };
   if (!definition.shortname) return { ...base, skip: 'the definition has no shortname to name the object by' };
   if (!version.checksum) return { ...base, skip: 'the version has no checksum to verify the copy against' };

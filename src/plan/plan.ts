@@ -86,6 +86,7 @@ import { decisionsOf } from './decisions.js';
 import { inventory } from './inventory.js';
 import { notesOf } from './notes.js';
 import { Sequencer } from './sequence.js';
+import { mirrorNotes } from './sources.js';
 import { targets } from './targets.js';
 import type { DefinitionPlan, Plan, PlanNote, PlanOptions } from './types.js';
 
@@ -122,6 +123,7 @@ export function plan(input: PlanInput): Plan {
     byDefinition.delete(def.name);
     const decided = targets(def, slots, input.options);
     for (const note of notesOf(def, slots, decided, strangers, untagged)) notes.push(note);
+    for (const note of mirrorNotes(def, decided, input.options.mirrorBase)) notes.push(note);
     definitions.push(decisionsOf(def.name, slots, decided));
     sequencer.add(actions(def, decided, input.options));
   }

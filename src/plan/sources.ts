@@ -1,18 +1,53 @@
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
-import type { ImportSource, SourceOption } from './types.js';
+import { packingOf } from '../sources/packing.js';
+import type { Target } from './targets.js';
+import type { ImportSource, PlanNote, SourceOption } from './types.js';
 
 /**
  * Where a version's data is read, in order: its mirror first (`mirror_url`, else the one `mirrorBase` derives),
  * then `url`; the importer takes the next when one cannot serve the image.
  */
 export function importSource(def: ImageDefinition, version: VersionDefinition, mirrorBase?: string): ImportSource {
-  const mirror = version.mirror_url ?? derivedMirrorUrl(def, version, mirrorBase);
+  const { option } = mirrorOf(def, version, mirrorBase);
   const upstream: SourceOption = { origin: 'url', url: version.url };
   return {
-    from: mirror !== undefined && mirror !== version.url ? [{ origin: 'mirror', url: mirror }, upstream] : [upstream],
+    from: option ? [option, upstream] : [upstream],
     ...(version.checksum ? { checksum: version.checksum } : {}),
     ...(version.id ? { id: version.id } : {}),
   };
+}
+
+/**
+ * The version's mirror as a source, or why it is not read. The mirror of a packed `url` holds the image unpacked
+ * (`image-manager mirror` unpacks it), which the definition's `checksum`, of the packed bytes, cannot verify: it
+ * is read only with a `mirror_checksum`, which is then what its copy is verified against (given for a plain
+ * `url` too, it is all the same).
+ */
+export function mirrorOf(
+  def: ImageDefinition,
+  version: VersionDefinition,
+  mirrorBase: string | undefined,
+): { option?: SourceOption; withheld?: string } {
+  const url = version.mirror_url ?? derivedMirrorUrl(def, version, mirrorBase);
+  if (url === undefined || url === version.url) return {};
+  const { mirror_checksum: mirrorChecksum } = version;
+  if (mirrorChecksum) return { option: { origin: 'mirror', url, mirrorChecksum } };
+  const packing = packingOf(version.url);
+  if (!packing || packingOf(url)) return { option: { origin: 'mirror', url } };
+  const withheld =
+    `version ${version.version}: its url is a ${packing.suffix} and it has no mirror_checksum to verify the ` +
+    `mirror's unpacked copy by; importing from url; \`image-manager mirror --write-mirror-url\` records it`;
+  return { withheld };
+}
+
+/** A warning for each version about to be imported whose mirror is not read (see `mirrorOf`). */
+export function mirrorNotes(def: ImageDefinition, decided: readonly Target[], mirrorBase?: string): PlanNote[] {
+  return decided.flatMap((target) => {
+    if ((target.fate !== 'import' && target.fate !== 'resume') || !target.slot.defined) return [];
+    const { withheld } = mirrorOf(def, target.slot.defined, mirrorBase);
+    if (withheld === undefined) return [];
+    return [{ level: 'warn' as const, definition: def.name, image: target.desired.name, message: withheld }];
+  });
 }
 
 /**

@@ -61,6 +61,11 @@ export type SourceOrigin = 'mirror' | 'url';
 export interface SourceOption {
   origin: SourceOrigin;
   url: string;
+  /**
+   * The definition's `mirror_checksum`, which the mirror's copy is verified against instead of `checksum`: the
+   * mirror holds the image unpacked from a packed `url`, whose `checksum` is of the packed bytes.
+   */
+  mirrorChecksum?: Checksum;
 }
 
 export interface ImportSource {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definition, writeCatalogue } from './catalogue.js';
@@ -28,6 +28,7 @@ interface MirrorObject {
   object: string;
   mirrorUrl: string;
   action: string;
+  mirrorChecksum?: string;
 }
 
 describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then imports from it', () => {
@@ -120,6 +121,8 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     expect(second.status, second.stderr).toBe(0);
     expect(objectsOf(second.stdout).map((o) => o.action)).toEqual(['present', 'present']);
     expect(second.stderr).not.toMatch(/method=(PUT|DELETE)/);
+    // The raw image's sha256 as the object's metadata records it (reported; never written into a file as such).
+    expect(objectsOf(second.stdout).map((o) => o.mirrorChecksum)).toEqual([undefined, `sha256:${sha256(raw)}`]);
   });
 
   it("copies again an object whose checksum changed, and deletes the replaced copy's segments", async () => {
@@ -143,11 +146,11 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
   });
 
   it('creates and fills an S3 bucket through the S3 API (multipart), keys from a profile, the secret never shown; a second copies nothing', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'im-e2e-home-'));
-    mkdirSync(join(home, '.aws'));
+    const home = mkdtempSync(path.join(tmpdir(), 'im-e2e-home-'));
+    mkdirSync(path.join(home, '.aws'));
     const keys = `[mirror]\naws_access_key_id = ${s3.accessKey}\naws_secret_access_key = ${s3.secretKey}\n`;
-    writeFileSync(join(home, '.aws', 'credentials'), keys, { mode: 0o600 });
-    writeFileSync(join(home, '.aws', 'config'), `[profile mirror]\nregion = ${s3.region}\n`);
+    writeFileSync(path.join(home, '.aws', 'credentials'), keys, { mode: 0o600 });
+    writeFileSync(path.join(home, '.aws', 'config'), `[profile mirror]\nregion = ${s3.region}\n`);
     const env = { HOME: home };
     const flags = ['--s3-bucket', bucket, '--s3-endpoint', s3Endpoint, '--s3-profile', 'mirror', '--output', 'json'];
     const first = mirror(flags, env);
@@ -160,6 +163,8 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     const second = mirror(flags, env);
     expect(second.status, second.stderr).toBe(0);
     expect(objectsOf(second.stdout).map((o) => o.action)).toEqual(['present', 'present']);
+    // Added after the multipart upload by a CopyObject onto itself: the S3 API has it.
+    expect(objectsOf(second.stdout)[1]?.mirrorChecksum).toBe(`sha256:${sha256(raw)}`);
   });
 
   it('a Glance that can reach only Swift imports from the mirror (--mirror-base), verified', async () => {
@@ -182,5 +187,43 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     const [image] = await managedImages(glanceFor(mirrorCloud as string).glance, tag);
     expect(image).toMatchObject({ status: 'active', os_hash_value: qcow2.sha512, image_source: qcow2.url });
     expect(String(image?.image_verification)).toMatch(/^verified: from mirror/);
+  });
+
+  it('a packed upstream: --write-mirror-url records mirror_checksum, and the Swift-only Glance imports it', async () => {
+    expect((await swift('POST', `/${container}`, { 'x-container-read': '.r:*' })).status).toBe(204);
+    const object = `${account}/${container}/mr${suffix}/20261102-mr${suffix}.raw`;
+    const runRaw = (flags: string[]) =>
+      runCli(['--cloud', mirrorCloud as string, '--images', catalogue, '--filter', 'Raw', '--tag', tag, ...flags]);
+    // Without mirror_checksum the mirror's unpacked copy cannot be verified: url is planned, and the log says why.
+    const before = runRaw(['--mirror-base', `${account}/${container}`, '--dry-run']);
+    expect(before.status, before.stderr).toBe(0);
+    expect(before.stdout).toContain(`from ${e2e.httpBase}/${xzName}`);
+    expect(before.stdout).not.toContain(object);
+    expect(before.stderr).toContain("no mirror_checksum to verify the mirror's unpacked copy by; importing from url");
+
+    // The object is there, but the file has no mirror_checksum: the object's own record is not taken for it,
+    // the copy is made again from the verified source and its digest written; a second time, only a HEAD.
+    const flags = ['--container', container, '--filter', 'Raw', '--write-mirror-url', '--output', 'json'];
+    const written = mirror(flags);
+    expect(written.status, written.stderr).toBe(0);
+    expect(objectsOf(written.stdout).map((o) => o.action)).toEqual(['recopied']);
+    const text = readFileSync(path.join(catalogue, 'images.yml'), 'utf8');
+    expect(text).toContain(`mirror_url: ${object}\n`);
+    expect(text).toContain(`mirror_checksum: sha256:${sha256(raw)}\n`);
+    expect(objectsOf(mirror(flags).stdout).map((o) => o.action)).toEqual(['present']);
+
+    const dry = runRaw(['--dry-run']);
+    expect(dry.stdout).toContain(`from ${object}, else ${e2e.httpBase}/${xzName}`);
+    const run = runRaw(['--output', 'json']);
+    expect(run.status, run.stderr).toBe(0);
+    const [image] = await managedImages(glanceFor(mirrorCloud as string).glance, tag).then((images) =>
+      images.filter((i) => i.name?.includes('Raw')),
+    );
+    expect(image).toMatchObject({ status: 'active', disk_format: 'raw', image_source: `${e2e.httpBase}/${xzName}` });
+    expect(image?.os_hash_value).toBe(createHash('sha512').update(raw).digest('hex'));
+    expect(String(image?.image_verification)).toBe(
+      "verified: from mirror; sha256 of the unpacked image = the definition's mirror_checksum; " +
+        "Glance's sha512 = the source's",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { checkSource } from './checksum.js';
+import { checkSource, expectedOf } from './checksum.js';
 import { report } from './job.js';
 import type { ImportStrategy } from './strategy.js';
 import { isFull, within } from './permits.js';
@@ -23,7 +23,6 @@ export const glanceDirect: ImportStrategy = {
   async start(context, job) {
     // Glance stages only into a queued image (a web-download's start tells that by its 409 instead).
     await ensureQueued(context, job);
-    const { checksum } = job.source;
     const upload = () => stage(context, job, readHashes(context, job));
     // The bytes through this tool are what --parallel bounds; the wait after them holds no upload permit.
     const { uploads } = job.permits;
@@ -33,7 +32,7 @@ export const glanceDirect: ImportStrategy = {
     const sent = await within(uploads, upload).catch((error: unknown) => {
       throw refusedFormat(error, name);
     });
-    checkSource(name, checksum, sent);
+    checkSource(name, expectedOf(job.source), sent);
     await context.glance.importImage(job.image.id, { name: 'glance-direct' });
     job.read = readDone(sent);
     return { state: 'started', read: job.read };

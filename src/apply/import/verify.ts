@@ -2,7 +2,7 @@ import { SourceFormatError } from '../../sources/format.js';
 import { SourceUnpackError } from '../../sources/unpack.js';
 import type { HashPlan, SourceDigests } from '../../sources/read-through.js';
 import type { GlanceImage } from '../../openstack/image.js';
-import { GLANCE_HASH_ALGO, hashPlanFor, verdict } from './checksum.js';
+import { expectedOf, GLANCE_HASH_ALGO, hashPlanFor, verdict } from './checksum.js';
 import { declaredFormat, type ImportContext, type Job, readUrlOf, report } from './job.js';
 import { ImportFailure, type ImportOutcome, messageOf } from './outcome.js';
 
@@ -17,7 +17,7 @@ export interface SourceRead {
 
 /** What a read hashes with: the definition's algorithm and the one Glance stores. */
 export function readHashes(context: ImportContext, job: Job): HashPlan {
-  return hashPlanFor(job.source.checksum, context.settings.glanceHashAlgo ?? GLANCE_HASH_ALGO);
+  return hashPlanFor(expectedOf(job.source), context.settings.glanceHashAlgo ?? GLANCE_HASH_ALGO);
 }
 
 /**
@@ -56,7 +56,8 @@ export async function verifiedActive(
 ): Promise<ImportOutcome> {
   report(job, 'verifying');
   const digests = await digestsOf(context, job, read);
-  const verification = verdict(image, job.desired.disk_format, job.source.checksum, digests, read?.sent === true);
+  const expected = expectedOf(job.source);
+  const verification = verdict(image, job.desired.disk_format, expected, digests, read?.sent === true);
   const name = image.name ?? image.id;
   if (verification.state === 'verified') context.log.info(`Verified ${name}: ${verification.detail}`);
   else context.log.warn(`${name} ${verification.state.replace('-', ' ')}: ${verification.detail}`);

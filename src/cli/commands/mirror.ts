@@ -147,6 +147,7 @@ export async function mirror(
     latest: options.latest,
     prune: options.prune,
     dryRun: options.dryRun,
+    recordMirrorChecksum: options.writeMirrorUrl,
     segmentBytes: options.segmentSize * MIB,
     ...(options.mirrorBase !== undefined && { mirrorBase: options.mirrorBase }),
     stallMs: options.timeout * 1000,

@@ -1,8 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../../src/net/redact.js';
 import { swiftTempUrl } from '../../../src/sources/signed-url.js';
 import { diffImage } from '../../../src/plan/diff.js';
-import type { ResumeImportAction } from '../../../src/plan/types.js';
+import type { ImportAction, ResumeImportAction } from '../../../src/plan/types.js';
 import { useMsw } from '../openstack/helpers.js';
 import { versionImageId } from '../../../src/apply/image-ids.js';
 import { bytesOf, desired, digest, harness, importOf, PROJECT, SOURCES, TAG, type Harness } from './fake-cloud.js';
@@ -151,6 +152,53 @@ describe('import from the mirror, and the fallback to url', () => {
     expect(message).toContain(`url ${URL}: Tested URL ${URL}: 404`);
     expect(h.cloud.images.size).toBe(0);
     expect(h.cloud.firstPublic.size).toBe(0);
+  });
+});
+
+describe("a packed url's mirror, which holds the image unpacked (mirror_checksum)", () => {
+  const GZ_URL = `${SOURCES}/20240301.qcow2.gz`;
+  const PACKED = new Uint8Array(gzipSync(DATA));
+  /** The version as `mirror --write-mirror-url` leaves it: checksum of the .gz, mirror_checksum of the image. */
+  const packedAction = (packed: Uint8Array, mirrorChecksum = digest('sha256', DATA)): ImportAction => {
+    const base = importOf(1, WANT, { url: GZ_URL, checksum: digest('sha256', packed) });
+    const [url] = base.source.from;
+    return { ...base, source: { ...base.source, from: [{ origin: 'mirror', url: MIRROR, mirrorChecksum }, url] } };
+  };
+
+  it('imported from the mirror, verified against mirror_checksum (its checksum is of the .gz)', async () => {
+    const h = harness(server);
+    h.cloud.sources.set(MIRROR, DATA);
+    h.cloud.sources.set(GZ_URL, PACKED);
+    const report = await h.run([packedAction(PACKED)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from mirror, verified' });
+    expect(imported(h)).toEqual([MIRROR]);
+    expect(record(h)).toBe(
+      "verified: from mirror; sha256 of the unpacked image = the definition's mirror_checksum; " +
+        "Glance's sha512 = the source's",
+    );
+    expect(h.warnings()).toEqual([]);
+    onlyPublished(h);
+  });
+
+  it('the mirror holds other bytes than mirror_checksum, the url another build: url verified by checksum', async () => {
+    const h = harness(server);
+    const rebuilt = bytesOf('qcow2 bytes of another build, which mirror_checksum is not of');
+    const packed = new Uint8Array(gzipSync(rebuilt));
+    h.cloud.sources.set(MIRROR, bytesOf('a corrupted copy on the mirror'));
+    h.cloud.sources.set(GZ_URL, packed);
+    const report = await h.run([packedAction(packed)]);
+    expect(report.results[0]).toMatchObject({ status: 'done', message: 'from url, verified' });
+    // The mirror by web-download, never published; then the .gz streamed unpacked through the tool.
+    expect(h.cloud.of('POST', '/import').map((r) => (r.body as { name: string }).name)).toEqual([
+      'web-download',
+      'glance-direct',
+    ]);
+    expect(record(h)).toMatch(/^verified: from url; upstream sha256 of the \.gz = the definition's; /);
+    const id = onlyPublished(h);
+    expect(h.cloud.images.get(id)?.os_hash_value).toBe(digest('sha512', rebuilt).hex);
+    expect(h.warnings().join('\n')).toMatch(
+      /The mirror .* cannot serve Ubuntu 24.04 \(.*sha256 is [0-9a-f]{64}, the definition's mirror_checksum is /,
+    );
   });
 });
 

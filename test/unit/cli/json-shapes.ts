@@ -365,6 +365,10 @@ export const mirrorDocument = z.strictObject({
       action: z.enum(MIRROR_ACTIONS),
       size: int.nonnegative().optional(),
       reason: z.string().optional(),
+      mirrorChecksum: z
+        .string()
+        .regex(/^sha256:[0-9a-f]{64}$/)
+        .optional(),
     }),
   ),
   pruned: z.array(z.strictObject({ object: z.string(), action: z.enum(PRUNE_ACTIONS), reason: z.string().optional() })),

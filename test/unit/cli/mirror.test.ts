@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { testFetch, useMsw } from '../openstack/helpers.js';
 import { fakeS3, S3 } from '../mirror/fake-stores.js';
@@ -14,7 +15,7 @@ const SECRET = 'cli-secret-access-key-1234';
 const ENV = { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: SECRET };
 const DATA = bytes(3000);
 
-function definitions(): string {
+function definitions(url = `${UPSTREAM}/1.0.raw`, checksum = sha256(DATA)): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'im-mirror-'));
   writeFileSync(
     path.join(dir, 'demo.yml'),
@@ -41,8 +42,8 @@ function definitions(): string {
     tags: []
     versions:
       - version: '1.0'
-        url: ${UPSTREAM}/1.0.raw
-        checksum: sha256:${sha256(DATA)}
+        url: ${url}
+        checksum: sha256:${checksum}
         build_date: 2025-01-01
 `,
   );
@@ -84,6 +85,55 @@ describe('image-manager mirror', () => {
     );
     const again = await runMain([...args, '--write-mirror-url', '--output', 'json'], { env: ENV, fetch: testFetch });
     expect(mirrorDocument.parse(JSON.parse(again.stdout)).files).toEqual([]);
+  });
+
+  it('writes mirror_checksum after mirror_url for a packed source, the second time without copying', async () => {
+    const fake = fakeS3(server);
+    const packed = gzipSync(DATA);
+    upstream(server, { '1.0.raw.gz': packed });
+    const dir = definitions(`${UPSTREAM}/1.0.raw.gz`, sha256(packed));
+    const file = path.join(dir, 'demo.yml');
+    const before = readFileSync(file, 'utf8');
+    const args = ['mirror', '--images', dir, ...S3_ARGS.slice(0, 4), '--mirror-base', 'https://m.example/img'];
+    const result = await runMain([...args, '--write-mirror-url', '--output', 'json'], { env: ENV, fetch: testFetch });
+    expect(result.code, result.stderr).toBe(0);
+    const url = `        url: ${UPSTREAM}/1.0.raw.gz\n`;
+    const written =
+      `${url}        mirror_url: https://m.example/img/demo/1.0-demo.raw\n` +
+      `        mirror_checksum: sha256:${sha256(DATA)}\n`;
+    expect(readFileSync(file, 'utf8')).toBe(before.replace(url, written));
+    fake.seen.length = 0;
+    const again = await runMain([...args, '--write-mirror-url', '--output', 'json'], { env: ENV, fetch: testFetch });
+    expect(mirrorDocument.parse(JSON.parse(again.stdout)).objects[0]?.action).toBe('present');
+    expect(fake.seen).toEqual(['HEAD images/demo/1.0-demo.raw']);
+  });
+
+  it("never writes the object's own record as mirror_checksum: a file without it is filled from a new copy", async () => {
+    const fake = fakeS3(server);
+    const packed = gzipSync(DATA);
+    upstream(server, { '1.0.raw.gz': packed });
+    const dir = definitions(`${UPSTREAM}/1.0.raw.gz`, sha256(packed));
+    const file = path.join(dir, 'demo.yml');
+    const before = readFileSync(file, 'utf8');
+    const args = ['mirror', '--images', dir, ...S3_ARGS.slice(0, 4), '--mirror-base', 'https://m.example/img'];
+    expect((await runMain(args, { env: ENV, fetch: testFetch })).code).toBe(0);
+    // Someone who can write the store puts other bytes there and records their digest.
+    const object = fake.objects.get('images/demo/1.0-demo.raw') as { data: Buffer; meta: Record<string, string> };
+    object.data = bytes(3000, 7);
+    object.meta['image-sha256'] = sha256(object.data);
+    const result = await runMain([...args, '--write-mirror-url', '--output', 'json'], { env: ENV, fetch: testFetch });
+    expect(result.code, result.stderr).toBe(0);
+    const [outcome] = mirrorDocument.parse(JSON.parse(result.stdout)).objects;
+    expect(outcome).toMatchObject({ action: 'recopied', reason: expect.stringContaining('mirror_checksum') });
+    expect(fake.objects.get('images/demo/1.0-demo.raw')?.data.equals(DATA)).toBe(true);
+    const url = `        url: ${UPSTREAM}/1.0.raw.gz\n`;
+    expect(readFileSync(file, 'utf8')).toBe(
+      before.replace(
+        url,
+        `${url}        mirror_url: https://m.example/img/demo/1.0-demo.raw\n` +
+          `        mirror_checksum: sha256:${sha256(DATA)}\n`,
+      ),
+    );
   });
 
   it('exits 1 naming the URL when the source lies, and leaves no object', async () => {

@@ -21,8 +21,8 @@ const TEXT = `images:
 describe('setting mirror_url in a version entry', () => {
   it('replaces an existing value and adds a missing one after url, every other byte kept', () => {
     const after = setVersionKeys(TEXT, [
-      { image: 0, version: 0, key: 'mirror_url', value: 'https://m.example/demo/1.0-demo.raw' },
-      { image: 0, version: 1, key: 'mirror_url', value: 'https://m.example/demo/2.0-demo.raw' },
+      { image: 0, version: 0, values: [['mirror_url', 'https://m.example/demo/1.0-demo.raw']] },
+      { image: 0, version: 1, values: [['mirror_url', 'https://m.example/demo/2.0-demo.raw']] },
     ]);
     expect(after).toBe(
       TEXT.replace('https://old.example/1.0', 'https://m.example/demo/1.0-demo.raw').replace(
@@ -32,8 +32,40 @@ describe('setting mirror_url in a version entry', () => {
     );
   });
 
+  it('writes missing keys in the order given after the last of url and the keys it has', () => {
+    const checksum = `sha256:${'c'.repeat(64)}`;
+    const after = setVersionKeys(TEXT, [
+      {
+        image: 0,
+        version: 0,
+        values: [
+          ['mirror_url', 'https://m.example/1.0'],
+          ['mirror_checksum', checksum],
+        ],
+      },
+      {
+        image: 0,
+        version: 1,
+        values: [
+          ['mirror_url', 'https://m.example/2.0'],
+          ['mirror_checksum', checksum],
+        ],
+      },
+    ]);
+    expect(after).toBe(
+      TEXT.replace(
+        '        mirror_url: https://old.example/1.0\n',
+        `        mirror_url: https://m.example/1.0\n        mirror_checksum: ${checksum}\n`,
+      ).replace(
+        '      - url: https://example.com/2.0.raw\n',
+        '      - url: https://example.com/2.0.raw\n' +
+          `        mirror_url: https://m.example/2.0\n        mirror_checksum: ${checksum}\n`,
+      ),
+    );
+  });
+
   it('quotes a value that would not read back plain', () => {
-    const after = setVersionKeys(TEXT, [{ image: 0, version: 1, key: 'mirror_url', value: 'https://m.example/a #b' }]);
+    const after = setVersionKeys(TEXT, [{ image: 0, version: 1, values: [['mirror_url', 'https://m.example/a #b']] }]);
     expect(after).toContain("mirror_url: 'https://m.example/a #b'");
   });
 

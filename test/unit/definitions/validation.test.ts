@@ -170,6 +170,38 @@ describe('checksums', () => {
   });
 });
 
+describe('mirror_checksum (the image as its mirror holds it)', () => {
+  const withMirrorChecksum = (value: string) =>
+    edit(
+      definitionFile(),
+      `checksum: sha256:${SHA256}`,
+      `checksum: sha256:${SHA256}\n        mirror_checksum: '${value}'`,
+    );
+
+  it('is read like checksum, with no warning (an unknown key would be one)', () => {
+    const { definitions, warnings } = dirs.load(withMirrorChecksum(`SHA256:${'b'.repeat(64)}`));
+    expect(definitions[0]?.versions[0]?.mirror_checksum).toEqual({ algo: 'sha256', hex: 'b'.repeat(64) });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['uppercase hex', `sha256:${'A'.repeat(64)}`],
+    ['a length that does not fit the algorithm', `sha256:${'a'.repeat(128)}`],
+  ])('rejects %s, naming the field and its line', (_, value) => {
+    const text = withMirrorChecksum(value);
+    const [issue] = dirs.fail(text).issues;
+    expect(issue).toMatchObject({
+      path: 'images[0].versions[0].mirror_checksum',
+      line: lineOf(text, 'mirror_checksum:'),
+    });
+  });
+
+  it('warns about a digest algorithm it cannot verify', () => {
+    const { warnings } = dirs.load(withMirrorChecksum(`blake2s:${SHA256}`));
+    expect(warnings[0]).toMatchObject({ path: 'images[0].versions[0].mirror_checksum' });
+  });
+});
+
 describe('URLs and ids', () => {
   it.each([['ftp://mirror.example.com/x.qcow2'], ['file:///srv/images/x.qcow2'], ['file:x.qcow2']])(
     'accepts url %s',

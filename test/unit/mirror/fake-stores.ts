@@ -181,6 +181,17 @@ export function fakeS3(
       if (uploadId !== null) {
         const parts = uploads.get(uploadId);
         if (!parts) return new HttpResponse('<Error><Code>NoSuchUpload</Code></Error>', { status: 404 });
+        const copied = request.headers.get('x-amz-copy-source');
+        if (request.method === 'PUT' && copied !== null) {
+          const from = objects.get(decodeURIComponent(copied).slice(1));
+          const [first, last] = (request.headers.get('x-amz-copy-source-range') ?? '').slice(6).split('-').map(Number);
+          if (!from || first === undefined || last === undefined || last >= from.data.length) {
+            return new HttpResponse('<Error><Code>InvalidRange</Code></Error>', { status: 416 });
+          }
+          const data = from.data.subarray(first, last + 1);
+          parts.set(Number(q.get('partNumber')), data);
+          return new HttpResponse(`<CopyPartResult><ETag>&quot;${md5(data)}&quot;</ETag></CopyPartResult>`);
+        }
         if (request.method === 'PUT') {
           const data = Buffer.from(await request.arrayBuffer());
           parts.set(Number(q.get('partNumber')), data);
@@ -197,6 +208,19 @@ export function fakeS3(
         return new HttpResponse('<CompleteMultipartUploadResult></CompleteMultipartUploadResult>');
       }
       const found = objects.get(key);
+      const copySource = request.headers.get('x-amz-copy-source');
+      if (request.method === 'PUT' && copySource !== null) {
+        const directive = request.headers.get('x-amz-metadata-directive') ?? 'COPY';
+        seen[seen.length - 1] = `PUT ${key} (copy of ${decodeURIComponent(copySource)}, metadata ${directive})`;
+        const from = objects.get(decodeURIComponent(copySource).slice(1));
+        if (!from) return new HttpResponse('<Error><Code>NoSuchKey</Code></Error>', { status: 404 });
+        const meta: Record<string, string> = {};
+        request.headers.forEach((value, name) => {
+          if (name.startsWith('x-amz-meta-')) meta[name.slice('x-amz-meta-'.length)] = value;
+        });
+        objects.set(key, { data: from.data, meta: directive === 'REPLACE' ? meta : from.meta });
+        return new HttpResponse('<CopyObjectResult><ETag>"x"</ETag></CopyObjectResult>');
+      }
       if (request.method === 'HEAD') {
         if (!found) return new HttpResponse(null, { status: 404 });
         const headers: Record<string, string> = {};

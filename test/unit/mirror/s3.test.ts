@@ -1,20 +1,30 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { mirrorAll } from '../../../src/mirror/mirror.js';
 import { S3Store } from '../../../src/mirror/s3-store.js';
 import { makeHttp, useMsw } from '../openstack/helpers.js';
 import { fakeS3, S3 } from './fake-stores.js';
-import { bytes, definition, request, sha256, upstream, version } from './support.js';
+import { bytes, definition, request, sha256, UPSTREAM, upstream, version } from './support.js';
 
 const { server } = useMsw();
 const SECRET = 'wJalrXUtnFEMI-secret-key-value';
 const NAME = 'demo/1.0-demo.raw';
 
-function s3Store({ buckets, region = 'us-east-1' }: { buckets?: string[]; region?: string } = {}) {
+function s3Store({
+  buckets,
+  region = 'us-east-1',
+  maxCopyBytes,
+}: {
+  buckets?: string[];
+  region?: string;
+  maxCopyBytes?: number;
+} = {}) {
   const t = makeHttp();
   t.http.redactor.add(SECRET);
   const fake = fakeS3(server, buckets ? { buckets } : {});
   const credentials = { accessKeyId: 'AKID', secretAccessKey: SECRET, region };
-  return { fake, store: new S3Store(t.http, { endpoint: S3, bucket: 'images' }, credentials, t.clock), t };
+  const location = { endpoint: S3, bucket: 'images' };
+  return { fake, store: new S3Store(t.http, location, credentials, t.clock, maxCopyBytes), t };
 }
 
 describe('mirror into S3', () => {
@@ -55,6 +65,45 @@ describe('mirror into S3', () => {
     await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(data))])]).req);
     expect(fake.seen).toContain('HEAD images');
     expect(fake.seen).not.toContain('PUT images');
+  });
+
+  it("a packed source: the image's sha256 is added by copying the object onto itself, metadata replaced", async () => {
+    const { fake, store } = s3Store();
+    const data = bytes(2500, 5);
+    const packed = gzipSync(data);
+    upstream(server, { '1.0.raw.gz': packed });
+    const { req } = request(store, [definition('demo', [version('1.0', sha256(packed), `${UPSTREAM}/1.0.raw.gz`)])]);
+    const report = await mirrorAll(req);
+    expect(report.objects[0]).toMatchObject({ action: 'copied', mirrorChecksum: `sha256:${sha256(data)}` });
+    const object = fake.objects.get(`images/${NAME}`);
+    expect(object?.data.equals(data)).toBe(true);
+    expect(object?.meta).toEqual({
+      'image-manager': 'mirror',
+      checksum: `sha256:${sha256(packed)}`,
+      'image-sha256': sha256(data),
+    });
+    expect(fake.seen.at(-1)).toBe(`PUT images/${NAME} (copy of /images/${NAME}, metadata REPLACE)`);
+    fake.seen.length = 0;
+    expect((await mirrorAll(req)).objects[0]).toMatchObject({
+      action: 'present',
+      mirrorChecksum: `sha256:${sha256(data)}`,
+    });
+    expect(fake.seen).toEqual([`HEAD images/${NAME}`]);
+  });
+
+  it('an object over what one CopyObject takes gets its metadata by a multipart copy of ranges', async () => {
+    const { fake, store } = s3Store({ maxCopyBytes: 1000 });
+    const data = bytes(2500, 6);
+    const packed = gzipSync(data);
+    upstream(server, { '1.0.raw.gz': packed });
+    const { req } = request(store, [definition('demo', [version('1.0', sha256(packed), `${UPSTREAM}/1.0.raw.gz`)])]);
+    const report = await mirrorAll(req);
+    expect(report.objects[0]).toMatchObject({ action: 'copied', mirrorChecksum: `sha256:${sha256(data)}` });
+    const object = fake.objects.get(`images/${NAME}`);
+    expect(object?.data.equals(data)).toBe(true);
+    expect(object?.meta['image-sha256']).toBe(sha256(data));
+    expect(fake.seen.filter((line) => line.startsWith('PUT') && line.includes('uploadId=up2'))).toHaveLength(3);
+    expect(fake.uploads.size).toBe(0);
   });
 
   it('aborts the upload, leaving no object, when the source does not match its checksum', async () => {

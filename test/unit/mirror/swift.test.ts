@@ -65,9 +65,51 @@ describe('mirror into Swift', () => {
     const packed = gzipSync(data);
     upstream(server, { '1.0.raw.gz': packed });
     const v = version('1.0', sha256(packed), `${UPSTREAM}/1.0.raw.gz`);
-    const report = await mirrorAll(request(store, [definition('demo', [v])]).req);
-    expect(report.objects[0]?.action).toBe('copied');
-    expect(fake.objects.get(`images/${NAME}`)?.data.equals(data)).toBe(true);
+    const { req } = request(store, [definition('demo', [v])]);
+    const report = await mirrorAll(req);
+    // The image's sha256, hashed in the same pass: the object's metadata and the version's mirror_checksum.
+    expect(report.objects[0]).toMatchObject({ action: 'copied', mirrorChecksum: `sha256:${sha256(data)}` });
+    const object = fake.objects.get(`images/${NAME}`);
+    expect(object?.data.equals(data)).toBe(true);
+    expect(object?.meta).toEqual({
+      'image-manager': 'mirror',
+      checksum: `sha256:${sha256(packed)}`,
+      'image-sha256': sha256(data),
+    });
+    fake.seen.length = 0;
+    const again = await mirrorAll(req);
+    expect(again.objects[0]).toMatchObject({ action: 'present', mirrorChecksum: `sha256:${sha256(data)}` });
+    expect(fake.seen).toEqual([`HEAD images/${NAME}`]);
+  });
+
+  it.each([
+    ['does not record it (an older mirror)', {}],
+    ['records something else', { 'image-sha256': 'not-a-digest' }],
+  ])("copies a packed source's object again when it %s its image's sha256", async (_, extra) => {
+    const { fake, store } = swiftStore();
+    const data = bytes(1000, 3);
+    const packed = gzipSync(data);
+    fake.objects.set(`images/${NAME}`, {
+      data: Buffer.from(data),
+      meta: { 'image-manager': 'mirror', checksum: `sha256:${sha256(packed)}`, ...extra },
+    });
+    upstream(server, { '1.0.raw.gz': packed });
+    const { req, warnings } = request(store, [
+      definition('demo', [version('1.0', sha256(packed), `${UPSTREAM}/1.0.raw.gz`)]),
+    ]);
+    const report = await mirrorAll(req);
+    expect(report.objects[0]).toMatchObject({ action: 'recopied', mirrorChecksum: `sha256:${sha256(data)}` });
+    expect(warnings.join()).toContain('image-sha256');
+    expect(fake.objects.get(`images/${NAME}`)?.meta['image-sha256']).toBe(sha256(data));
+  });
+
+  it('a plain source gets no image-sha256 and no mirror_checksum: its checksum is of the image', async () => {
+    const { fake, store } = swiftStore();
+    const data = bytes(700);
+    upstream(server, { '1.0.raw': data });
+    const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(data))])]).req);
+    expect(report.objects[0]?.mirrorChecksum).toBeUndefined();
+    expect(fake.objects.get(`images/${NAME}`)?.meta['image-sha256']).toBeUndefined();
   });
 
   it('leaves nothing under the name, and no segment, when the source does not match its checksum', async () => {

@@ -35,13 +35,50 @@ describe('plan: where an import reads the image (mirror first, then url)', () =>
     expect(action.desired.properties.image_source).toBe(URL);
   });
 
-  it('--mirror-base with a packed url: the mirror holds the unpacked image, named by the definition format', () => {
-    const packed = version('20240301', { url: 'https://images.example.com/img-20240301.raw.xz' });
-    const d = def({ shortname: 'flatcar', format: 'raw', versions: [packed] });
-    expect(sourcesOf(d, 'https://mirror.example/m').source.from[0]).toEqual({
-      origin: 'mirror',
-      url: 'https://mirror.example/m/flatcar/20240301-flatcar.raw',
+  it('--mirror-base with a packed url and mirror_checksum: the unpacked image, named by the format, checked by it', () => {
+    const mirrorChecksum = { algo: 'sha256', hex: 'b'.repeat(64) };
+    const packed = version('20240301', {
+      url: 'https://images.example.com/img-20240301.raw.xz',
+      mirror_checksum: mirrorChecksum,
     });
+    const d = def({ shortname: 'flatcar', format: 'raw', versions: [packed] });
+    const result = run(d, [], { mirrorBase: 'https://mirror.example/m' });
+    expect(imports(result).at(-1)?.source).toMatchObject({
+      from: [
+        { origin: 'mirror', url: 'https://mirror.example/m/flatcar/20240301-flatcar.raw', mirrorChecksum },
+        { origin: 'url', url: 'https://images.example.com/img-20240301.raw.xz' },
+      ],
+      checksum: { algo: 'sha256', hex: 'a'.repeat(64) },
+    });
+    expect(result.notes.filter((note) => note.message.includes('mirror_checksum'))).toEqual([]);
+  });
+
+  it.each([
+    ['--mirror-base', {}, 'https://mirror.example/m'],
+    ['mirror_url', { mirror_url: 'https://mirror.internal/20240301-flatcar.raw' }, undefined],
+  ])('a packed url without mirror_checksum (%s): url only, a warning says why and how', (_, extra, base) => {
+    const packed = version('20240301', { url: 'https://images.example.com/img-20240301.raw.xz', ...extra });
+    const d = def({ shortname: 'flatcar', format: 'raw', versions: [packed] });
+    const result = run(d, [], base ? { mirrorBase: base } : {});
+    const action = imports(result).at(-1);
+    expect(action?.source.from).toEqual([{ origin: 'url', url: 'https://images.example.com/img-20240301.raw.xz' }]);
+    expect(action?.summary).toBe('import Ubuntu 24.04 from https://images.example.com/img-20240301.raw.xz');
+    expect(result.notes).toContainEqual({
+      level: 'warn',
+      definition: 'Ubuntu 24.04',
+      image: 'Ubuntu 24.04',
+      message:
+        "version 20240301: its url is a .xz and it has no mirror_checksum to verify the mirror's unpacked copy by; " +
+        'importing from url; `image-manager mirror --write-mirror-url` records it',
+    });
+  });
+
+  it('a packed mirror_url of a packed url holds the same bytes: read without mirror_checksum, no warning', () => {
+    const mirror = 'https://mirror.internal/img-20240301.raw.xz';
+    const packed = version('20240301', { url: 'https://images.example.com/img-20240301.raw.xz', mirror_url: mirror });
+    const result = run(def({ versions: [packed] }), []);
+    expect(imports(result).at(-1)?.source.from[0]).toEqual({ origin: 'mirror', url: mirror });
+    expect(result.notes.filter((note) => note.message.includes('mirror_checksum'))).toEqual([]);
   });
 
   it('--mirror-base: no shortname, no derived mirror', () => {
