@@ -1,22 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definition, writeCatalogue } from './catalogue.js';
 import { e2e, glanceFor, makeQcow2, managedImages, runCli, wwwPath, swiftAnswers } from './harness.js';
-import { signV4 } from './sigv4.js';
+import { s3Call, stackS3, stackS3Env, type SwiftAccount, swiftAccount } from './swift.js';
 
 // `image-manager mirror` into the stack's real Swift, through the Swift API and through its S3 API (issue 18),
 // then a run whose Glance may fetch from Swift only (RegionMirror) importing from the mirror.
 
 const mirrorCloud = process.env.IMAGE_MANAGER_E2E_MIRROR_CLOUD;
 const s3Endpoint = process.env.IMAGE_MANAGER_E2E_S3_ENDPOINT ?? '';
-const s3 = {
-  accessKey: process.env.IMAGE_MANAGER_E2E_S3_ACCESS_KEY ?? '',
-  secretKey: process.env.IMAGE_MANAGER_E2E_S3_SECRET_KEY ?? '',
-  region: process.env.IMAGE_MANAGER_E2E_S3_REGION ?? '',
-};
 
 const up = await swiftAnswers();
 const suffix = randomUUID().slice(0, 8);
@@ -34,12 +28,9 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
   const container = `e2e-mirror-${suffix}`;
   const bucket = `e2e-mirror-s3-${suffix}`;
   const tag = `e2e-mirror-${suffix}`;
+  let store: SwiftAccount | undefined;
   let account = '';
-  let token = '';
-  const swift = async (method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, headers = {}) => {
-    const res = await request(`${account}${path}`, { method, headers: { 'x-auth-token': token, ...headers } });
-    return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
-  };
+  const swift: SwiftAccount['call'] = (...args) => (store as SwiftAccount).call(...args);
 
   // A qcow2 as published, and a raw image published as .xz: the mirror holds it unpacked.
   const qcow2 = makeQcow2(3);
@@ -80,24 +71,17 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
   const objectsOf = (stdout: string) => JSON.parse(stdout).objects as MirrorObject[];
 
   beforeAll(async () => {
-    token = (await session.currentToken()).value;
-    account = await session.endpoint('object-store');
+    store = await swiftAccount(session);
+    account = store.url;
   });
 
   afterAll(async () => {
-    if (!token) return;
+    if (!store) return;
     if (mirrorCloud) {
       const { glance } = glanceFor(mirrorCloud);
       for (const image of await managedImages(glance, tag)) await glance.deleteImage(image.id).catch(() => undefined);
     }
-    for (const name of [container, bucket]) {
-      const listing = await swift('GET', `/${name}?format=json`);
-      if (listing.status !== 200) continue;
-      for (const { name: object } of JSON.parse(listing.body.toString()) as Array<{ name: string }>) {
-        await swift('DELETE', `/${name}/${object.split('/').map(encodeURIComponent).join('/')}`);
-      }
-      await swift('DELETE', `/${name}`);
-    }
+    await store.remove([container, bucket]);
   });
 
   it('fills a Swift container (SLO, unpacked), verified; a second mirror copies nothing', async () => {
@@ -122,19 +106,13 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
   });
 
   it('fills an S3 bucket through the S3 API (multipart), the secret never shown; a second copies nothing', async () => {
-    const url = new URL(`${s3Endpoint}/${bucket}`);
-    const made = await request(url.href, {
-      method: 'PUT',
-      headers: signV4('PUT', url, Buffer.alloc(0), s3, new Date()),
-    });
-    await made.body.dump();
-    expect(made.statusCode).toBe(200);
-    const env = { AWS_ACCESS_KEY_ID: s3.accessKey, AWS_SECRET_ACCESS_KEY: s3.secretKey, AWS_REGION: s3.region };
+    expect((await s3Call('PUT', `/${bucket}`)).status).toBe(200);
+    const env = stackS3Env;
     const flags = ['--s3-bucket', bucket, '--s3-endpoint', s3Endpoint, '--output', 'json', '--debug'];
     const first = mirror(flags, env);
     expect(first.status, first.stderr).toBe(0);
     expect(objectsOf(first.stdout).map((o) => o.action)).toEqual(['copied', 'copied']);
-    expect(`${first.stdout}${first.stderr}`).not.toContain(s3.secretKey);
+    expect(`${first.stdout}${first.stderr}`).not.toContain(stackS3.secretAccessKey);
     const served = await swift('GET', `/${bucket}/mr${suffix}/20261102-mr${suffix}.raw`);
     expect(sha256(served.body)).toBe(sha256(raw));
 
