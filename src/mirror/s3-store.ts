@@ -4,7 +4,15 @@ import type { HttpResponse, Method } from '../openstack/request.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
 import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from '../net/sigv4.js';
-import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, naming, type ObjectStore, type UploadPlan } from './store.js';
+import {
+  CHECKSUM_KEY,
+  encodeKey,
+  MARKER_KEY,
+  MARKER_VALUE,
+  naming,
+  type ObjectStore,
+  type UploadPlan,
+} from './store.js';
 
 /** S3's parts are sent with their length, so each is held in memory: at most this much. */
 export const MAX_PART_BYTES = 64 * 2 ** 20;
@@ -101,7 +109,8 @@ export class S3Store implements ObjectStore {
   }
 
   async urlOf(name: string): Promise<string> {
-    return this.urlFor(name).href;
+    const { endpoint, bucket } = this.location;
+    return `${endpoint.replace(/\/+$/, '')}/${encodeURIComponent(bucket)}/${encodeKey(name)}`;
   }
 
   private async sendParts(name: string, uploadId: string, segmenter: Segmenter): Promise<string[]> {

@@ -51,6 +51,7 @@ export async function naming<T>(where: string, name: string, call: () => Promise
   }
 }
 
+/** An object's name in a URL, each segment encoded: as a run derives a mirror URL (plan/sources.ts). */
 export function encodeKey(name: string): string {
   return name.split('/').map(encodeURIComponent).join('/');
 }

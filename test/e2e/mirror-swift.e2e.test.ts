@@ -54,9 +54,15 @@ const catalogue = writeCatalogue(
   }),
 );
 
+/** `mirror` of the definitions `which` selects into `store`, JSON on stdout. */
 function mirror(which: RegExp, store: string[], env: Record<string, string> = {}) {
-  return runCli(['mirror', '--cloud', e2e.adminCloud, '--images', catalogue, '--filter', which.source, ...store], env);
+  const args = ['mirror', '--cloud', e2e.adminCloud, '--images', catalogue, '--filter', which.source, ...store];
+  return runCli([...args, '--output', 'json'], env);
 }
+
+/** The mirror URLs `mirror` reported: what --write-mirror-url writes, the URL a run derives from the same base. */
+const mirrorUrlsOf = (stdout: string) =>
+  (JSON.parse(stdout).objects as Array<{ mirrorUrl: string }>).map((o) => o.mirrorUrl);
 
 /** A run on `cloud` of the one definition `which`, reading its mirror under `base`, JSON on stdout. */
 function run(cloud: string, which: Case, base: string, extra: string[] = [], env: Record<string, string> = {}) {
@@ -159,6 +165,7 @@ describe.skipIf(!up)(
         const filled = mirror(/tempurl/, ['--container', closed]);
         expect(filled.status, filled.stderr).toBe(0);
         const mirrorUrl = `${base(closed)}/${objectOf('tempurl')}`;
+        expect(mirrorUrlsOf(filled.stdout)).toEqual([mirrorUrl]);
         expect((await call('GET', mirrorUrl)).status).toBe(401);
         const signed = await call('GET', swiftTempUrl(tempUrlKey).sign(mirrorUrl, 600, Date.now()));
         expect([signed.status, sha512(signed.body)]).toEqual([200, sources.tempurl.sha512]);
@@ -180,6 +187,7 @@ describe.skipIf(!up)(
         const filled = mirror(/presign/, ['--s3-bucket', bucket, '--s3-endpoint', s3Endpoint], stackS3Env);
         expect(filled.status, filled.stderr).toBe(0);
         const mirrorUrl = `${s3Endpoint}/${bucket}/${objectOf('presign')}`;
+        expect(mirrorUrlsOf(filled.stdout)).toEqual([mirrorUrl]);
         // Unsigned, the request is no S3 request to s3api, and Swift's proxy refuses a path outside /v1 with 400;
         // the same object through the Swift API without a token: 401.
         expect((await call('GET', mirrorUrl)).status).toBe(400);
