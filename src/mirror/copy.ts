@@ -2,7 +2,7 @@ import type { SourceDigests } from '../sources/read-through.js';
 import type { SourceReader } from '../sources/source.js';
 import type { Clock } from '../util/clock.js';
 import { inTime, stallGuard } from './segments.js';
-import { CHECKSUM_KEY, encodeKey, MARKER_KEY, MARKER_VALUE, type ObjectStore } from './store.js';
+import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, type ObjectStore, objectUrl } from './store.js';
 import type { MirrorTarget } from './targets.js';
 
 /** What became of one version: copied, already there, (would be) copied again, skipped or failed. */
@@ -106,5 +106,5 @@ async function copy(
 
 async function mirrorUrlOf(object: string, options: CopyOptions): Promise<string> {
   if (options.mirrorBase === undefined) return options.store.urlOf(object);
-  return `${options.mirrorBase.replace(/\/+$/, '')}/${encodeKey(object)}`;
+  return objectUrl(options.mirrorBase, object);
 }

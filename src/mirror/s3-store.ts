@@ -4,15 +4,8 @@ import type { HttpResponse, Method } from '../openstack/request.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
 import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from '../net/sigv4.js';
-import {
-  CHECKSUM_KEY,
-  encodeKey,
-  MARKER_KEY,
-  MARKER_VALUE,
-  naming,
-  type ObjectStore,
-  type UploadPlan,
-} from './store.js';
+import type { ObjectStore, UploadPlan } from './store.js';
+import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, naming, objectUrl } from './store.js';
 
 /** S3's parts are sent with their length, so each is held in memory: at most this much. */
 export const MAX_PART_BYTES = 64 * 2 ** 20;
@@ -109,8 +102,7 @@ export class S3Store implements ObjectStore {
   }
 
   async urlOf(name: string): Promise<string> {
-    const { endpoint, bucket } = this.location;
-    return `${endpoint.replace(/\/+$/, '')}/${encodeURIComponent(bucket)}/${encodeKey(name)}`;
+    return objectUrl(this.location.endpoint, this.location.bucket, name);
   }
 
   private async sendParts(name: string, uploadId: string, segmenter: Segmenter): Promise<string[]> {

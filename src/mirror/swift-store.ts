@@ -1,15 +1,8 @@
 import type { SloSegment, SwiftClient } from '../openstack/object-store.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
-import {
-  CHECKSUM_KEY,
-  encodeKey,
-  MARKER_KEY,
-  MARKER_VALUE,
-  naming,
-  type ObjectStore,
-  type UploadPlan,
-} from './store.js';
+import type { ObjectStore, UploadPlan } from './store.js';
+import { CHECKSUM_KEY, MARKER_KEY, MARKER_VALUE, naming, objectUrl } from './store.js';
 
 /** Where segments live: in the same container (so a public container serves them), apart from the images. */
 export const SEGMENT_PREFIX = '.image-manager-segments/';
@@ -76,7 +69,7 @@ export class SwiftStore implements ObjectStore {
   }
 
   async urlOf(name: string): Promise<string> {
-    return `${await this.swift.account()}/${encodeURIComponent(this.container)}/${encodeKey(name)}`;
+    return objectUrl(await this.swift.account(), this.container, name);
   }
 
   /** Best effort: a segment that cannot be deleted is garbage under SEGMENT_PREFIX, never a wrong image. */
