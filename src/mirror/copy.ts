@@ -12,6 +12,7 @@ import {
   MARKER_VALUE,
   type ObjectStore,
   type StoredObject,
+  objectUrl,
 } from './store.js';
 import type { MirrorTarget } from './targets.js';
 
@@ -174,5 +175,5 @@ async function copy(
 
 async function mirrorUrlOf(object: string, options: CopyOptions): Promise<string> {
   if (options.mirrorBase === undefined) return options.store.urlOf(object);
-  return `${options.mirrorBase.replace(/\/+$/, '')}/${object}`;
+  return objectUrl(options.mirrorBase, object);
 }

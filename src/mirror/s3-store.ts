@@ -4,7 +4,7 @@ import type { HttpResponse, Method } from '../openstack/request.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
 import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from '../net/sigv4.js';
-import { encodeKey, naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
+import { naming, type ObjectStore, objectUrl, storedObject, type UploadPlan } from './store.js';
 
 /** S3's parts are sent with their length, so each is held in memory: at most this much. */
 export const MAX_PART_BYTES = 64 * 2 ** 20;
@@ -107,7 +107,7 @@ export class S3Store implements ObjectStore {
   }
 
   async urlOf(name: string): Promise<string> {
-    return this.urlFor(name).href;
+    return objectUrl(this.location.endpoint, this.location.bucket, name);
   }
 
   /** A HEAD of the bucket; when there is none, a PUT (in the credentials' region outside us-east-1). */
@@ -163,7 +163,9 @@ export class S3Store implements ObjectStore {
    * UploadPartCopy ranges). A failure names the object, which stays, verified, without that metadata.
    */
   private async replaceMetadata(name: string, metadata: Record<string, string>, size: number): Promise<void> {
-    const source = { 'x-amz-copy-source': `/${encodeKey(this.location.bucket)}/${encodeKey(name)}` };
+    const source = {
+      'x-amz-copy-source': `/${[this.location.bucket, ...name.split('/')].map(strictEncode).join('/')}`,
+    };
     try {
       if (size > this.maxCopyBytes) return await this.copyInParts(name, metadata, source, size);
       const headers = { ...metaHeaders(metadata), ...source, 'x-amz-metadata-directive': 'REPLACE' };

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { decodedSegments } from './url-path.js';
 
 /** Credentials of an S3-compatible store; never from a definition, never logged. */
 export interface S3Credentials {
@@ -35,7 +36,7 @@ export function authorization(input: SignInput, credentials: S3Credentials): str
   const signedHeaders = names.join(';');
   const canonical = [
     input.method,
-    input.url.pathname || '/',
+    canonicalUri(input.url),
     canonicalQuery(input.url.searchParams),
     names.map((name) => `${name}:${headers[name]}\n`).join(''),
     signedHeaders,
@@ -46,6 +47,14 @@ export function authorization(input: SignInput, credentials: S3Credentials): str
     `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
     `SignedHeaders=${signedHeaders}, Signature=${signature}`
   );
+}
+
+/**
+ * The canonical URI of an S3 request: each segment of the object's name encoded once as RFC 3986 wants (S3
+ * does not encode twice), so that `a(1)`, `a%281%29` and the name S3 decodes from either sign alike.
+ */
+export function canonicalUri(url: URL): string {
+  return decodedSegments(url).map(strictEncode).join('/') || '/';
 }
 
 /**

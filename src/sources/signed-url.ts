@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { amzDateOf, type S3Credentials, sign, strictEncode } from '../net/sigv4.js';
+import { amzDateOf, canonicalUri, type S3Credentials, sign, strictEncode } from '../net/sigv4.js';
+import { decodedSegments } from '../net/url-path.js';
 
 /**
  * Makes a private mirror's object URL readable for a while without credentials: Swift's TempURL or an S3
@@ -10,13 +11,18 @@ export interface UrlSigner {
   sign(url: string, validForS: number, nowMs: number): string;
 }
 
-/** Swift TempURL (`tempurl` middleware): HMAC-SHA256 over `GET\n<expires>\n<path>` with the account's key. */
+/**
+ * Swift TempURL (`tempurl` middleware): HMAC-SHA256 over `GET\n<expires>\n<path>` with the account's key, the
+ * path decoded as Swift reads it (`…/sp ace`, not `…/sp%20ace`).
+ */
 export function swiftTempUrl(key: string): UrlSigner {
   return {
     sign(url, validForS, nowMs) {
       const target = new URL(url);
       const expires = Math.floor(nowMs / 1000) + Math.ceil(validForS);
-      const signature = createHmac('sha256', key).update(`GET\n${expires}\n${target.pathname}`).digest('hex');
+      const signature = createHmac('sha256', key)
+        .update(`GET\n${expires}\n${decodedSegments(target).join('/')}`)
+        .digest('hex');
       target.searchParams.set('temp_url_sig', signature);
       target.searchParams.set('temp_url_expires', String(expires));
       return target.toString();
@@ -49,7 +55,14 @@ export function s3Presign(credentials: S3Credentials): UrlSigner {
         .map(([name, value]) => `${strictEncode(name)}=${strictEncode(value)}`)
         .sort()
         .join('&');
-      const request = ['GET', target.pathname, canonicalQuery, `host:${target.host}\n`, 'host', 'UNSIGNED-PAYLOAD'];
+      const request = [
+        'GET',
+        canonicalUri(target),
+        canonicalQuery,
+        `host:${target.host}\n`,
+        'host',
+        'UNSIGNED-PAYLOAD',
+      ];
       const { signature } = sign(credentials, stamp, 's3', request.join('\n'));
       target.search = `${canonicalQuery}&X-Amz-Signature=${signature}`;
       return target.toString();

@@ -1,8 +1,7 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2e, glanceFor, waitForStatus, swiftAnswers } from './harness.js';
-import { type S3Credential, signV4 } from './sigv4.js';
+import { call, s3Call, s3Headers, stackS3, type SwiftAccount, swiftAccount } from './swift.js';
 
 // The stack's Swift (issue 18): the object store a mirror lives in, through the Swift API (Keystone token,
 // endpoint from the catalog), TempURL, SLO and the S3 API (s3api + s3token, SigV4), and the Glance of
@@ -10,11 +9,6 @@ import { type S3Credential, signV4 } from './sigv4.js';
 
 const swiftUrl = process.env.IMAGE_MANAGER_E2E_SWIFT_URL;
 const mirrorCloud = process.env.IMAGE_MANAGER_E2E_MIRROR_CLOUD;
-const s3: S3Credential = {
-  accessKey: process.env.IMAGE_MANAGER_E2E_S3_ACCESS_KEY ?? '',
-  secretKey: process.env.IMAGE_MANAGER_E2E_S3_SECRET_KEY ?? '',
-  region: process.env.IMAGE_MANAGER_E2E_S3_REGION ?? '',
-};
 const maxFileSize = Number(process.env.IMAGE_MANAGER_E2E_SWIFT_MAX_FILE_SIZE);
 
 const up = await swiftAnswers();
@@ -31,23 +25,6 @@ function tempUrl(objectUrl: string, key: string): { url: string; sig: string } {
   return { url: `${objectUrl}?temp_url_sig=${sig}&temp_url_expires=${expires}`, sig };
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-async function call(
-  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE',
-  url: string,
-  headers: Record<string, string> = {},
-  body?: Buffer | string,
-): Promise<Answer> {
-  const res = await request(url, { method, headers, body });
-  const data = Buffer.from(await res.body.arrayBuffer());
-  return { status: res.statusCode, headers: res.headers, body: data };
-}
-
 describe.skipIf(!up)('the stack’s Swift and S3 API', () => {
   const { session } = glanceFor(e2e.adminCloud);
   const container = `e2e-swift-${suffix}`;
@@ -55,33 +32,21 @@ describe.skipIf(!up)('the stack’s Swift and S3 API', () => {
   const publicContainer = `${container}-public`;
   const privateContainer = `${container}-private`;
   const images: string[] = [];
+  let store: SwiftAccount | undefined;
   let account = '';
-  let token = '';
-  const swift = (method: Parameters<typeof call>[0], path: string, headers = {}, body?: Buffer | string) =>
-    call(method, `${account}${path}`, { 'x-auth-token': token, ...headers }, body);
-  const s3call = (method: 'GET' | 'PUT' | 'DELETE', path: string, body = Buffer.alloc(0)) => {
-    const url = new URL(`${process.env.IMAGE_MANAGER_E2E_S3_ENDPOINT}${path}`);
-    return call(method, url.href, signV4(method, url, body, s3, new Date()), body);
-  };
+  const swift: SwiftAccount['call'] = (...args) => (store as SwiftAccount).call(...args);
 
   afterAll(async () => {
-    if (!token) return;
+    if (!store) return;
     const mirror = mirrorCloud ? glanceFor(mirrorCloud).glance : undefined;
     for (const id of images) await mirror?.deleteImage(id).catch(() => undefined);
-    for (const name of [container, publicContainer, privateContainer, bucket]) {
-      const listing = await swift('GET', `/${name}?format=json`);
-      if (listing.status !== 200) continue;
-      for (const { name: object } of JSON.parse(listing.body.toString()) as Array<{ name: string }>) {
-        await swift('DELETE', `/${name}/${encodeURIComponent(object)}`);
-      }
-      await swift('DELETE', `/${name}`);
-    }
+    await store.remove([container, publicContainer, privateContainer, bucket]);
   });
 
   // The token and the account (the object-store endpoint of the catalog) every test uses, and its container.
   beforeAll(async () => {
-    token = (await session.currentToken()).value;
-    account = await session.endpoint('object-store');
+    store = await swiftAccount(session);
+    account = store.url;
     expect((await swift('PUT', `/${container}`)).status).toBe(201);
   });
 
@@ -136,16 +101,16 @@ describe.skipIf(!up)('the stack’s Swift and S3 API', () => {
   });
 
   it('PUTs and GETs an object through the S3 API with the EC2 credential, and refuses a wrong secret', async () => {
-    expect((await s3call('PUT', `/${bucket}`)).status).toBe(200);
+    expect((await s3Call('PUT', `/${bucket}`)).status).toBe(200);
     const data = randomBytes(3000);
-    const put = await s3call('PUT', `/${bucket}/s3-object`, data);
+    const put = await s3Call('PUT', `/${bucket}/s3-object`, data);
     expect(put.status).toBe(200);
     expect(put.headers.etag).toBe(`"${md5(data)}"`);
-    expect((await s3call('GET', `/${bucket}/s3-object`)).body.equals(data)).toBe(true);
+    expect((await s3Call('GET', `/${bucket}/s3-object`)).body.equals(data)).toBe(true);
     // The same object through the Swift API: one store, two APIs.
     expect((await swift('GET', `/${bucket}/s3-object`)).body.equals(data)).toBe(true);
     const url = new URL(`${process.env.IMAGE_MANAGER_E2E_S3_ENDPOINT}/${bucket}/s3-object`);
-    const forged = signV4('GET', url, Buffer.alloc(0), { ...s3, secretKey: 'not-the-secret' }, new Date());
+    const forged = s3Headers('GET', url, Buffer.alloc(0), { ...stackS3, secretAccessKey: 'not-the-secret' });
     expect((await call('GET', url.href, forged)).status).toBe(403);
   });
 

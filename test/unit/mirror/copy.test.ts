@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mirrorAll } from '../../../src/mirror/mirror.js';
 import type { ObjectStore, StoredObject, UploadPlan } from '../../../src/mirror/store.js';
 import { mirrorTargets, objectName } from '../../../src/mirror/targets.js';
+import { derivedMirrorUrl } from '../../../src/plan/sources.js';
 import { FakeClock, turns } from '../net/fake-clock.js';
 import { useMsw } from '../openstack/helpers.js';
 import { UPSTREAM, bytes, definition, request, sha256, upstream, version } from './support.js';
@@ -80,5 +81,16 @@ describe('mirror copy', () => {
     const defs = [definition('demo', [version('1.0', sha256(data))])];
     const report = await mirrorAll(request(store, defs, { mirrorBase: 'https://mirror.example/images/' }).req);
     expect(report.objects[0]?.mirrorUrl).toBe('https://mirror.example/images/demo/1.0-demo.raw');
+  });
+
+  it('writes the mirror URL a run derives from --mirror-base: the object name encoded (a space, a #)', async () => {
+    const store = new MemoryStore();
+    const data = bytes(10);
+    upstream(server, { '1.0.raw': data });
+    const def = definition('demo', [version('1.0 #2', sha256(data), `${UPSTREAM}/1.0.raw`)]);
+    const base = 'https://mirror.example/images';
+    const report = await mirrorAll(request(store, [def], { mirrorBase: base }).req);
+    expect(report.objects[0]?.mirrorUrl).toBe(`${base}/demo/1.0%20%232-demo.raw`);
+    expect(report.objects[0]?.mirrorUrl).toBe(derivedMirrorUrl(def, def.versions[0] as (typeof def.versions)[0], base));
   });
 });

@@ -28,6 +28,11 @@ function s3Store({
 }
 
 describe('mirror into S3', () => {
+  it('gives the object’s URL as a run derives it from --mirror-base, not as it signs it', async () => {
+    const { store } = s3Store();
+    expect(await store.urlOf('demo/1.0(b)! #2-demo.raw')).toBe(`${S3}/images/demo/1.0(b)!%20%232-demo.raw`);
+  });
+
   it('uploads in parts, completes the multipart upload after verification, marked; a second run only HEADs', async () => {
     const { fake, store } = s3Store();
     const data = bytes(2500);

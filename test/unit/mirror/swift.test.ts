@@ -26,6 +26,11 @@ function swiftStore(url = SWIFT) {
 }
 
 describe('mirror into Swift', () => {
+  it('gives the object’s URL with its name encoded, as a run derives it (a space, a #)', async () => {
+    const { store } = swiftStore();
+    expect(await store.urlOf('demo/1.0 #2-demo.raw')).toBe(`${SWIFT}/images/demo/1.0%20%232-demo.raw`);
+  });
+
   it('streams a version in segments and commits the SLO manifest, marked, named as OIM names it', async () => {
     const { fake, store } = swiftStore();
     const data = bytes(2500);

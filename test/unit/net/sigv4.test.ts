@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amzDateOf, authorization, EMPTY_SHA256, strictEncode } from '../../../src/net/sigv4.js';
+import { amzDateOf, authorization, canonicalUri, EMPTY_SHA256, strictEncode } from '../../../src/net/sigv4.js';
 
 // AWS's Signature Version 4 test suite, case get-vanilla (and get-vanilla-query-order-key-case).
 const credentials = {
@@ -28,5 +28,14 @@ describe('SigV4', () => {
   it('encodes as RFC 3986 and dates as ISO basic', () => {
     expect(strictEncode("a b!'()*")).toBe('a%20b%21%27%28%29%2A');
     expect(amzDateOf(Date.UTC(2015, 7, 30, 12, 36))).toBe('20150830T123600Z');
+  });
+
+  it('canonicalises an S3 path as S3 decodes it, each segment encoded once; a malformed escape as written', () => {
+    const uri = (path: string) => canonicalUri(new URL(`https://s3.example${path}`));
+    expect(uri("/b/x(1)!'*.qcow2")).toBe('/b/x%281%29%21%27%2A.qcow2');
+    expect(uri('/b/x%281%29%21%27%2A.qcow2')).toBe('/b/x%281%29%21%27%2A.qcow2');
+    expect(uri('/b/sp ace/plus+/ü~')).toBe('/b/sp%20ace/plus%2B/%C3%BC~');
+    expect(uri('/b/%zz')).toBe('/b/%25zz');
+    expect(uri('')).toBe('/');
   });
 });
