@@ -1,3 +1,4 @@
+import { mirrorObjectUrl } from '../definitions/mirror-object.js';
 import { packingOf } from '../sources/packing.js';
 import type { SourceDigests } from '../sources/read-through.js';
 import type { SourceReader } from '../sources/source.js';
@@ -12,7 +13,6 @@ import {
   MARKER_VALUE,
   type ObjectStore,
   type StoredObject,
-  objectUrl,
 } from './store.js';
 import type { MirrorTarget } from './targets.js';
 
@@ -175,5 +175,5 @@ async function copy(
 
 async function mirrorUrlOf(object: string, options: CopyOptions): Promise<string> {
   if (options.mirrorBase === undefined) return options.store.urlOf(object);
-  return objectUrl(options.mirrorBase, object);
+  return mirrorObjectUrl(options.mirrorBase, object);
 }

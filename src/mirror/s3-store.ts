@@ -1,10 +1,11 @@
+import { mirrorObjectUrl } from '../definitions/mirror-object.js';
 import { isHttpStatus } from '../openstack/errors.js';
 import type { HttpClient } from '../openstack/http.js';
 import type { HttpResponse, Method } from '../openstack/request.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
 import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from '../net/sigv4.js';
-import { naming, type ObjectStore, objectUrl, storedObject, type UploadPlan } from './store.js';
+import { naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
 
 /** S3's parts are sent with their length, so each is held in memory: at most this much. */
 export const MAX_PART_BYTES = 64 * 2 ** 20;
@@ -107,7 +108,7 @@ export class S3Store implements ObjectStore {
   }
 
   async urlOf(name: string): Promise<string> {
-    return objectUrl(this.location.endpoint, this.location.bucket, name);
+    return mirrorObjectUrl(this.location.endpoint, this.location.bucket, name);
   }
 
   /** A HEAD of the bucket; when there is none, a PUT (in the credentials' region outside us-east-1). */

@@ -71,11 +71,3 @@ export function storedObject(meta: (key: string) => string | null | undefined): 
     ...(imageSha256 && { imageSha256 }),
   };
 }
-
-/**
- * The URL of an object under a base (`<base>/<object>`, `<base>/<container>/<object>`), each segment of its name
- * encoded, as a run derives a mirror URL from --mirror-base (plan/sources.ts).
- */
-export function objectUrl(base: string, ...path: string[]): string {
-  return [base.replace(/\/+$/, ''), ...path.flatMap((part) => part.split('/')).map(encodeURIComponent)].join('/');
-}

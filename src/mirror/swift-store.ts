@@ -1,7 +1,8 @@
+import { mirrorObjectUrl } from '../definitions/mirror-object.js';
 import type { SloSegment, SwiftClient } from '../openstack/object-store.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
-import { naming, type ObjectStore, objectUrl, storedObject, type UploadPlan } from './store.js';
+import { naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
 
 /** Where segments live: in the same container (so a public container serves them), apart from the images. */
 export const SEGMENT_PREFIX = '.image-manager-segments/';
@@ -82,7 +83,7 @@ export class SwiftStore implements ObjectStore {
   }
 
   async urlOf(name: string): Promise<string> {
-    return objectUrl(await this.swift.account(), this.container, name);
+    return mirrorObjectUrl(await this.swift.account(), this.container, name);
   }
 
   /** Best effort: a segment that cannot be deleted is garbage under SEGMENT_PREFIX, never a wrong image. */

@@ -1,3 +1,4 @@
+import { mirrorObjectName } from '../definitions/mirror-object.js';
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 
 /** One version to mirror: where it comes from, and the object it becomes. */
@@ -16,11 +17,6 @@ export interface MirrorTarget {
   skip?: string;
 }
 
-/** The object name OIM gives a version's mirror copy. */
-export function objectName(shortname: string, version: string, format: string): string {
-  return `${shortname}/${version}-${shortname}.${format}`;
-}
-
 /** The versions to mirror of the selected definitions: all, or with `latest` only each one's newest. */
 export function mirrorTargets(definitions: readonly ImageDefinition[], latest: boolean): MirrorTarget[] {
   return definitions.flatMap((definition) => {
@@ -36,7 +32,7 @@ function targetOf(definition: ImageDefinition, version: VersionDefinition): Mirr
     version: version.version,
     url: version.url,
     format: definition.format,
-    object: objectName(shortname, version.version, definition.format),
+    object: mirrorObjectName(shortname, version.version, definition.format),
     ...(version.checksum ? { checksum: version.checksum } : {}),
     ...(version.mirror_checksum && {
       mirrorChecksum: `${version.mirror_checksum.algo}:${version.mirror_checksum.hex.toLowerCase()}`,
@@ -54,7 +50,7 @@ function targetOf(definition: ImageDefinition, version: VersionDefinition): Mirr
 export function prunable(definition: ImageDefinition, names: readonly string[]): string[] {
   const { shortname, format } = definition;
   if (!shortname) return [];
-  const defined = new Set(definition.versions.map((version) => objectName(shortname, version.version, format)));
+  const defined = new Set(definition.versions.map((version) => mirrorObjectName(shortname, version.version, format)));
   const head = `${shortname}/`;
   const tail = `-${shortname}.${format}`;
   return names.filter(

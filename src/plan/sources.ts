@@ -1,3 +1,4 @@
+import { mirrorObjectName, mirrorObjectUrl } from '../definitions/mirror-object.js';
 import type { ImageDefinition, VersionDefinition } from '../definitions/types.js';
 import { packingOf } from '../sources/packing.js';
 import type { Target } from './targets.js';
@@ -50,17 +51,12 @@ export function mirrorNotes(def: ImageDefinition, decided: readonly Target[], mi
   });
 }
 
-/**
- * OIM's mirror layout, `<base>/<shortname>/<version>-<shortname>.<format>`: the mirror holds the image itself, so a
- * packed source (`.qcow2.xz`) is named by the definition's `format`. None without a base or a `shortname`.
- */
+/** The mirror URL `--mirror-base` gives a version: `<base>/<object>` (mirror-object.ts); none without `shortname`. */
 export function derivedMirrorUrl(
   def: ImageDefinition,
   version: VersionDefinition,
   mirrorBase: string | undefined,
 ): string | undefined {
   if (mirrorBase === undefined || !def.shortname) return undefined;
-  const base = mirrorBase.replace(/\/+$/, '');
-  const object = `${def.shortname}/${version.version}-${def.shortname}.${def.format}`;
-  return `${base}/${object.split('/').map(encodeURIComponent).join('/')}`;
+  return mirrorObjectUrl(mirrorBase, mirrorObjectName(def.shortname, version.version, def.format));
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mirrorAll } from '../../../src/mirror/mirror.js';
 import type { ObjectStore, StoredObject, UploadPlan } from '../../../src/mirror/store.js';
-import { mirrorTargets, objectName } from '../../../src/mirror/targets.js';
+import { mirrorObjectName } from '../../../src/definitions/mirror-object.js';
+import { mirrorTargets } from '../../../src/mirror/targets.js';
 import { derivedMirrorUrl } from '../../../src/plan/sources.js';
 import { FakeClock, turns } from '../net/fake-clock.js';
 import { useMsw } from '../openstack/helpers.js';
@@ -35,7 +36,7 @@ class MemoryStore implements ObjectStore {
 
 describe('mirror copy', () => {
   it('names objects as OIM does and takes only the newest version with latest', () => {
-    expect(objectName('almalinux-9', '20241120', 'qcow2')).toBe('almalinux-9/20241120-almalinux-9.qcow2');
+    expect(mirrorObjectName('almalinux-9', '20241120', 'qcow2')).toBe('almalinux-9/20241120-almalinux-9.qcow2');
     const defs = [definition('demo', [version('1', 'aa'), version('2', 'bb')])];
     expect(mirrorTargets(defs, true).map((t) => t.object)).toEqual(['demo/2-demo.raw']);
     expect(mirrorTargets(defs, false)).toHaveLength(2);
