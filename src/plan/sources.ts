@@ -19,10 +19,12 @@ export function importSource(def: ImageDefinition, version: VersionDefinition, m
 }
 
 /**
- * The version's mirror as a source, or why it is not read. The mirror of a packed `url` holds the image unpacked
- * (`image-manager mirror` unpacks it), which the definition's `checksum`, of the packed bytes, cannot verify: it
- * is read only with a `mirror_checksum`, which is then what its copy is verified against (given for a plain
- * `url` too, it is all the same).
+ * The version's mirror as a source, or why it is not read. With `mirror_checksum`, its copy is verified against
+ * that (the image as the mirror holds it). Without, against `checksum`: OIM's meaning of `checksum` is what the
+ * import reads, and OIM imports from `mirror_url` when there is one (its catalogue pairs a `.tar.xz` url with a
+ * `.qcow2` mirror_url and the qcow2's checksum). A mirror that `--mirror-base` derives for a packed `url` is
+ * this tool's own copy, unpacked, whose bytes the definition's `checksum` of the packed source cannot verify:
+ * it is read only with a `mirror_checksum`.
  */
 export function mirrorOf(
   def: ImageDefinition,
@@ -34,10 +36,10 @@ export function mirrorOf(
   const { mirror_checksum: mirrorChecksum } = version;
   if (mirrorChecksum) return { option: { origin: 'mirror', url, mirrorChecksum } };
   const packing = packingOf(version.url);
-  if (!packing || packingOf(url)) return { option: { origin: 'mirror', url } };
+  if (!packing || packingOf(url) || version.mirror_url !== undefined) return { option: { origin: 'mirror', url } };
   const withheld =
     `version ${version.version}: its url is a ${packing.suffix} and it has no mirror_checksum to verify the ` +
-    `mirror's unpacked copy by; importing from url; \`image-manager mirror --write-mirror-url\` records it`;
+    `--mirror-base copy (unpacked) by; importing from url; \`image-manager mirror --write-mirror-url\` records it`;
   return { withheld };
 }
 

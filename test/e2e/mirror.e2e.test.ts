@@ -185,7 +185,9 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     expect(before.status, before.stderr).toBe(0);
     expect(before.stdout).toContain(`from ${e2e.httpBase}/${xzName}`);
     expect(before.stdout).not.toContain(object);
-    expect(before.stderr).toContain("no mirror_checksum to verify the mirror's unpacked copy by; importing from url");
+    expect(before.stderr).toContain(
+      'no mirror_checksum to verify the --mirror-base copy (unpacked) by; importing from url',
+    );
 
     // The object is there, but the file has no mirror_checksum: the object's own record is not taken for it,
     // the copy is made again from the verified source and its digest written; a second time, only a HEAD.

@@ -53,13 +53,10 @@ describe('plan: where an import reads the image (mirror first, then url)', () =>
     expect(result.notes.filter((note) => note.message.includes('mirror_checksum'))).toEqual([]);
   });
 
-  it.each([
-    ['--mirror-base', {}, 'https://mirror.example/m'],
-    ['mirror_url', { mirror_url: 'https://mirror.internal/20240301-flatcar.raw' }, undefined],
-  ])('a packed url without mirror_checksum (%s): url only, a warning says why and how', (_, extra, base) => {
-    const packed = version('20240301', { url: 'https://images.example.com/img-20240301.raw.xz', ...extra });
+  it('a packed url without mirror_checksum, the mirror derived by --mirror-base: url only, a warning says why', () => {
+    const packed = version('20240301', { url: 'https://images.example.com/img-20240301.raw.xz' });
     const d = def({ shortname: 'flatcar', format: 'raw', versions: [packed] });
-    const result = run(d, [], base ? { mirrorBase: base } : {});
+    const result = run(d, [], { mirrorBase: 'https://mirror.example/m' });
     const action = imports(result).at(-1);
     expect(action?.source.from).toEqual([{ origin: 'url', url: 'https://images.example.com/img-20240301.raw.xz' }]);
     expect(action?.summary).toBe('import Ubuntu 24.04 from https://images.example.com/img-20240301.raw.xz');
@@ -68,9 +65,24 @@ describe('plan: where an import reads the image (mirror first, then url)', () =>
       definition: 'Ubuntu 24.04',
       image: 'Ubuntu 24.04',
       message:
-        "version 20240301: its url is a .xz and it has no mirror_checksum to verify the mirror's unpacked copy by; " +
-        'importing from url; `image-manager mirror --write-mirror-url` records it',
+        'version 20240301: its url is a .xz and it has no mirror_checksum to verify the --mirror-base copy ' +
+        '(unpacked) by; importing from url; `image-manager mirror --write-mirror-url` records it',
     });
+  });
+
+  it("a packed url with an explicit mirror_url and no mirror_checksum: the mirror first, checked against checksum (OIM's meaning)", () => {
+    // OIM's own gardenlinux.yml: a .tar.xz url, a .qcow2 mirror_url, and the checksum of what the import reads.
+    const mirror = 'https://mirror.internal/gardenlinux/1877.10/openstack-gardener_prod-amd64-1877.10.qcow2';
+    const packed = version('20240301', { url: 'https://images.example.com/img-20240301.tar.xz', mirror_url: mirror });
+    const result = run(def({ versions: [packed] }), [], { mirrorBase: 'https://mirror.example/m' });
+    expect(imports(result).at(-1)?.source).toMatchObject({
+      from: [
+        { origin: 'mirror', url: mirror },
+        { origin: 'url', url: 'https://images.example.com/img-20240301.tar.xz' },
+      ],
+      checksum: { algo: 'sha256', hex: 'a'.repeat(64) },
+    });
+    expect(result.notes.filter((note) => note.message.includes('mirror_checksum'))).toEqual([]);
   });
 
   it('a packed mirror_url of a packed url holds the same bytes: read without mirror_checksum, no warning', () => {
