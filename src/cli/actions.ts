@@ -215,8 +215,18 @@ export const mirrorObjects = machineReadable<MirrorOptions>(async (options, { io
   const runLog = progress.observer ? createRunLogger(options, redactor, progress.stderr) : log;
   const watch = progress.observer && { watch: progress.observer };
   const base = { log: runLog, redactor, env: io.env, clock: io.clock ?? systemClock, sources, ...watch };
+  const interrupt = new AbortController();
+  const unwatch = (io.interrupts ?? (await import('./interrupts.js')).processInterrupts)((signal) => {
+    runLog.warn(`${signal}: stopping; the copy under way is undone and no other started (again: at once)`);
+    interrupt.abort(signal);
+  });
   const run = async (cloud?: CloudContext) => {
-    const mirrorIo = { ...base, ...(cloud && { cloud }), ...(io.fetch && { s3Fetch: io.fetch }) };
+    const mirrorIo = {
+      ...base,
+      signal: interrupt.signal,
+      ...(cloud && { cloud }),
+      ...(io.fetch && { s3Fetch: io.fetch }),
+    };
     const report = await mirror(selection, openStore(choice, options, mirrorIo), options, mirrorIo);
     // The live area goes before stdout is written: on a terminal both streams share the screen.
     progress.stop();
@@ -228,6 +238,7 @@ export const mirrorObjects = machineReadable<MirrorOptions>(async (options, { io
     await withCloud('mirror', { ...options, allClouds: false }, io, redactor, runLog, run);
   } finally {
     progress.stop();
+    unwatch();
   }
 });
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Interrupts } from './interrupts.js';
 import type { FetchLike } from '../net/fetch.js';
 import { Redactor } from '../net/redact.js';
 import type { Clock } from '../util/clock.js';
@@ -31,6 +32,8 @@ export interface MainIo {
   fetch?: FetchLike;
   /** The time of the OpenStack client's timeouts and retry pauses; tests put a fake clock here. */
   clock?: Clock;
+  /** SIGINT and SIGTERM (`mirror` undoes its copy under way); default the process's, tests send their own. */
+  interrupts?: Interrupts;
 }
 
 /** The process's streams, each made only when used: --version never makes stderr. */

@@ -51,6 +51,8 @@ export interface CopyOptions {
   clock: Clock;
   /** --write-mirror-url: a packed version's mirror_checksum is to be written from what this run computed. */
   recordMirrorChecksum?: boolean;
+  /** Aborted when the run is interrupted (SIGINT, SIGTERM): the copy under way fails and cleans up after itself. */
+  signal?: AbortSignal;
 }
 
 /** A source whose bytes are not what its definition says. */
@@ -164,8 +166,9 @@ async function copy(
   };
   const metadata = { [MARKER_KEY]: MARKER_VALUE, [CHECKSUM_KEY]: want };
   const total = source.size;
-  const stream = counted(stallGuard(source.stream, target.url, options.stallMs, options.clock), (sent) =>
-    observer.bytes(target, sent, total),
+  const stream = counted(
+    stallGuard(source.stream, target.url, options.stallMs, options.clock, options.signal),
+    (sent) => observer.bytes(target, sent, total),
   );
   observer.phase(target, 'uploading');
   observer.bytes(target, 0, total);
@@ -173,7 +176,8 @@ async function copy(
   return { size, ...(imageSha256 && { imageSha256 }) };
 }
 
-async function mirrorUrlOf(object: string, options: CopyOptions): Promise<string> {
+/** The URL a version's object is reported by: under --mirror-base, else the store's own. */
+export async function mirrorUrlOf(object: string, options: CopyOptions): Promise<string> {
   if (options.mirrorBase === undefined) return options.store.urlOf(object);
   return mirrorObjectUrl(options.mirrorBase, object);
 }

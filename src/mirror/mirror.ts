@@ -1,7 +1,7 @@
 import type { ImageDefinition } from '../definitions/types.js';
-import { type CopyOptions, type MirrorOutcome, mirrorOne } from './copy.js';
+import { type CopyOptions, type MirrorOutcome, mirrorOne, mirrorUrlOf } from './copy.js';
 import { type MirrorObserver, told } from './observer.js';
-import { mirrorTargets, prunable } from './targets.js';
+import { type MirrorTarget, mirrorTargets, prunable } from './targets.js';
 
 export interface PruneOutcome {
   object: string;
@@ -12,6 +12,8 @@ export interface PruneOutcome {
 export interface MirrorReport {
   store: string;
   dryRun: boolean;
+  /** The signal that interrupted the run: the copy under way was undone, later versions not started. */
+  interrupted?: string;
   objects: MirrorOutcome[];
   pruned: PruneOutcome[];
 }
@@ -31,13 +33,25 @@ export async function mirrorAll(request: MirrorRequest): Promise<MirrorReport> {
   const targets = mirrorTargets(request.definitions, request.latest);
   observer.planned(targets);
   for (const target of targets) {
+    if (request.signal?.aborted) {
+      objects.push(await notStarted(target, request));
+      continue;
+    }
     observer.started(target);
     const outcome = await mirrorOne(target, request, observer);
     observer.ended(outcome);
     objects.push(outcome);
   }
-  const pruned = request.prune ? await pruneAll(request) : [];
-  return { store: request.store.where, dryRun: request.dryRun, objects, pruned };
+  const interrupted = request.signal?.aborted ? { interrupted: String(request.signal.reason) } : {};
+  const pruned = request.prune && !request.signal?.aborted ? await pruneAll(request) : [];
+  return { store: request.store.where, dryRun: request.dryRun, ...interrupted, objects, pruned };
+}
+
+async function notStarted(target: MirrorTarget, request: MirrorRequest): Promise<MirrorOutcome> {
+  const { definition, version, url: source, object } = target;
+  const reason = `not started: interrupted (${String(request.signal?.reason)})`;
+  const mirrorUrl = await mirrorUrlOf(object, request);
+  return { definition, version, source, object, mirrorUrl, action: 'skipped', reason };
 }
 
 /** Deletes objects of versions no longer defined, only those this tool wrote (its marker). */

@@ -82,6 +82,7 @@ export function stallGuard(
   what: string,
   stallMs: number,
   clock: Clock,
+  signal?: AbortSignal,
 ): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
   return new ReadableStream<Uint8Array>({
@@ -92,8 +93,9 @@ export function stallGuard(
           reject(new Error(`${what}: no data came for ${Math.round(stallMs / 1000)} s`)),
         );
       });
+      const { promise: stopped, forget } = interruption(what, signal);
       try {
-        const next = await Promise.race([reader.read(), stalled]);
+        const next = await Promise.race([reader.read(), stalled, stopped]);
         if (next.done) controller.close();
         else controller.enqueue(next.value);
       } catch (error) {
@@ -101,10 +103,24 @@ export function stallGuard(
         throw error;
       } finally {
         cancel();
+        forget();
       }
     },
     cancel: (reason) => reader.cancel(reason),
   });
+}
+
+/** A promise that fails, naming `what`, when the signal is aborted (the run was interrupted); never otherwise. */
+function interruption(what: string, signal: AbortSignal | undefined): { promise: Promise<never>; forget(): void } {
+  if (!signal) return { promise: new Promise<never>(() => undefined), forget: () => undefined };
+  let forget = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    const stop = () => reject(new Error(`${what}: interrupted (${String(signal.reason)})`));
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    forget = () => signal.removeEventListener('abort', stop);
+  });
+  return { promise, forget };
 }
 
 /** The promise, or a failure naming `what` when it has not settled after `stallMs`. */

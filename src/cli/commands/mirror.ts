@@ -18,6 +18,7 @@ import type { Clock } from '../../util/clock.js';
 import { plural } from '../../util/plural.js';
 import type { CloudContext } from '../context.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../exit.js';
+import { interruptedExitCode } from '../interrupts.js';
 import type { declareMirror } from '../options.js';
 import { type MirrorUrlFile, writeMirrorUrls } from './mirror-urls.js';
 import { shippedImagesDir } from './selection.js';
@@ -98,6 +99,8 @@ export interface MirrorIo {
   cloud?: CloudContext;
   /** The S3 client's HTTP, for tests; default a client of its own. */
   s3Fetch?: FetchLike;
+  /** Aborted on SIGINT or SIGTERM. */
+  signal?: AbortSignal;
   /** The live view of the copies, when one is shown. */
   watch?: MirrorObserver;
 }
@@ -148,6 +151,7 @@ export async function mirror(
     prune: options.prune,
     dryRun: options.dryRun,
     recordMirrorChecksum: options.writeMirrorUrl,
+    ...(io.signal && { signal: io.signal }),
     segmentBytes: options.segmentSize * MIB,
     ...(options.mirrorBase !== undefined && { mirrorBase: options.mirrorBase }),
     stallMs: options.timeout * 1000,
@@ -171,5 +175,6 @@ function logOutcome(outcome: MirrorOutcome, log: Logger): void {
 }
 
 export function mirrorExitCode(result: MirrorResult): number {
+  if (result.interrupted !== undefined) return interruptedExitCode(result.interrupted);
   return mirrorFailed(result) || result.files.some((file) => file.error) ? EXIT_FAILED : EXIT_OK;
 }

@@ -19,6 +19,7 @@ function mirrorText(report: MirrorResult): string {
   for (const entry of [...report.objects, ...report.pruned])
     counts.set(entry.action, (counts.get(entry.action) ?? 0) + 1);
   const summary = [...counts].map(([action, count]) => `${count} ${action}`).join(', ') || 'nothing selected';
-  lines.push(safeText(`${report.dryRun ? 'Dry run, ' : ''}${report.store}: ${summary}`));
+  const interrupted = report.interrupted ? `Interrupted by ${report.interrupted}, ` : '';
+  lines.push(safeText(`${interrupted}${report.dryRun ? 'Dry run, ' : ''}${report.store}: ${summary}`));
   return `${lines.join('\n')}\n`;
 }

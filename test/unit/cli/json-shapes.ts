@@ -355,6 +355,7 @@ export const PRUNE_ACTIONS = ['pruned', 'would-prune', 'kept', 'failed'] as cons
 export const mirrorDocument = z.strictObject({
   store: z.string(),
   dryRun: z.boolean(),
+  interrupted: z.enum(['SIGINT', 'SIGTERM']).optional(),
   objects: z.array(
     z.strictObject({
       definition: z.string(),

@@ -136,6 +136,36 @@ describe('image-manager mirror', () => {
     );
   });
 
+  it('on SIGINT undoes the copy under way, prints the report, exits 130 and stops listening', async () => {
+    const fake = fakeS3(server);
+    let fire: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    let listening = false;
+    const interrupts = (first: (signal: 'SIGINT' | 'SIGTERM') => void) => {
+      fire = first;
+      listening = true;
+      return () => {
+        listening = false;
+      };
+    };
+    // The source sends a first chunk; asked for more, it is as if the operator pressed Ctrl-C.
+    const source = () =>
+      new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(bytes(40_500)),
+        pull: () => fire?.('SIGINT'),
+      });
+    upstream(server, { '1.0.raw': source });
+    const args = ['mirror', '--images', definitions(), ...S3_ARGS.slice(0, 4), '--output', 'json'];
+    const result = await runMain(args, { env: ENV, fetch: testFetch, interrupts });
+    expect(result.code, result.stderr).toBe(130);
+    const document = mirrorDocument.parse(JSON.parse(result.stdout));
+    expect(document.interrupted).toBe('SIGINT');
+    expect(document.objects[0]?.reason).toContain('interrupted (SIGINT)');
+    expect(result.stderr).toContain('SIGINT: stopping; the copy under way is undone');
+    expect(fake.objects.size).toBe(0);
+    expect(fake.uploads.size).toBe(0);
+    expect(listening).toBe(false);
+  });
+
   it('exits 1 naming the URL when the source lies, and leaves no object', async () => {
     const fake = fakeS3(server);
     upstream(server, { '1.0.raw': bytes(3000, 9) });

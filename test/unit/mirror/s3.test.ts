@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { mirrorAll } from '../../../src/mirror/mirror.js';
+import { type MirrorRequest, mirrorAll } from '../../../src/mirror/mirror.js';
 import { S3Store } from '../../../src/mirror/s3-store.js';
 import { makeHttp, useMsw } from '../openstack/helpers.js';
 import { fakeS3, S3 } from './fake-stores.js';
@@ -108,6 +108,25 @@ describe('mirror into S3', () => {
     expect(object?.data.equals(data)).toBe(true);
     expect(object?.meta['image-sha256']).toBe(sha256(data));
     expect(fake.seen.filter((line) => line.startsWith('PUT') && line.includes('uploadId=up2'))).toHaveLength(3);
+    expect(fake.uploads.size).toBe(0);
+  });
+
+  it('interrupted mid-copy: the multipart upload is aborted, no object left', async () => {
+    const { fake, store } = s3Store();
+    const interrupt = new AbortController();
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes(40_500));
+        },
+      });
+    upstream(server, { '1.0.raw': endless });
+    const observers = [{ bytes: (_: unknown, sent: number) => sent >= 40_000 && interrupt.abort('SIGTERM') }];
+    const extra = { signal: interrupt.signal, observers } as Partial<MirrorRequest>;
+    const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(bytes(9)))])], extra).req);
+    expect(report).toMatchObject({ interrupted: 'SIGTERM', objects: [{ action: 'failed' }] });
+    expect(fake.seen.at(-1)).toMatch(/^DELETE images\/demo\/1.0-demo.raw\?uploadId=up1$/);
+    expect(fake.objects.size).toBe(0);
     expect(fake.uploads.size).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { mirrorAll, mirrorFailed } from '../../../src/mirror/mirror.js';
+import { type MirrorRequest, mirrorAll, mirrorFailed } from '../../../src/mirror/mirror.js';
 import type { MirrorObserver } from '../../../src/mirror/observer.js';
 import { SEGMENT_PREFIX, SwiftStore } from '../../../src/mirror/swift-store.js';
 import { Session } from '../../../src/openstack/identity.js';
@@ -139,6 +139,35 @@ describe('mirror into Swift', () => {
     upstream(server, { '1.0.raw': broken });
     const report = await mirrorAll(request(store, [definition('demo', [version('1.0', sha256(bytes(2000)))])]).req);
     expect(report.objects[0]?.action).toBe('failed');
+    expect([...fake.objects.keys()]).toEqual([]);
+  });
+
+  it('interrupted mid-copy: the copy is undone (no object, no segment), later versions are not started, no prune', async () => {
+    const { fake, store } = swiftStore();
+    const interrupt = new AbortController();
+    // Sends more than the format check reads (an ISO's mark is at 32 KiB) and than a segment, then nothing.
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes(40_500));
+        },
+      });
+    upstream(server, { '1.0.raw': endless, '2.0.raw': bytes(10) });
+    const versions = [version('1.0', sha256(bytes(10))), version('2.0', sha256(bytes(10)))];
+    const observers = [
+      { bytes: (_: unknown, sent: number) => sent >= 40_000 && interrupt.abort('SIGINT') },
+    ] as MirrorRequest['observers'];
+    const extra = { signal: interrupt.signal, prune: true, observers };
+    const report = await mirrorAll(request(store, [definition('demo', versions)], extra).req);
+    expect(report.interrupted).toBe('SIGINT');
+    expect(report.objects.map((o) => [o.version, o.action])).toEqual([
+      ['1.0', 'failed'],
+      ['2.0', 'skipped'],
+    ]);
+    expect(report.objects[0]?.reason).toContain('interrupted (SIGINT)');
+    expect(report.objects[1]?.reason).toBe('not started: interrupted (SIGINT)');
+    expect(report.pruned).toEqual([]);
+    expect(fake.seen.some((line) => line.startsWith('PUT images/.image-manager-segments/'))).toBe(true);
     expect([...fake.objects.keys()]).toEqual([]);
   });
 
