@@ -4,7 +4,7 @@ import { type MirrorRequest, mirrorAll } from '../../../src/mirror/mirror.js';
 import { S3Store } from '../../../src/mirror/s3-store.js';
 import { makeHttp, useMsw } from '../openstack/helpers.js';
 import { fakeS3, S3 } from './fake-stores.js';
-import { bytes, definition, request, sha256, UPSTREAM, upstream, version } from './support.js';
+import { bytes, definition, request, sha256, UPSTREAM, upstream, version, sendsThenWaits } from './support.js';
 
 const { server } = useMsw();
 const SECRET = 'wJalrXUtnFEMI-secret-key-value';
@@ -114,12 +114,8 @@ describe('mirror into S3', () => {
   it('interrupted mid-copy: the multipart upload is aborted, no object left', async () => {
     const { fake, store } = s3Store();
     const interrupt = new AbortController();
-    const endless = () =>
-      new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes(40_500));
-        },
-      });
+    // More than the format check reads (an ISO's mark is at 32 KiB) and than a segment, then nothing.
+    const endless = sendsThenWaits(40_500);
     upstream(server, { '1.0.raw': endless });
     const observers = [{ bytes: (_: unknown, sent: number) => sent >= 40_000 && interrupt.abort('SIGTERM') }];
     const extra = { signal: interrupt.signal, observers } as Partial<MirrorRequest>;

@@ -77,3 +77,13 @@ export function request(
   };
   return { req, warnings };
 }
+
+/** A source that sends `length` bytes, then nothing: it ends only when the run is interrupted. */
+export function sendsThenWaits(length: number): () => ReadableStream<Uint8Array> {
+  return () =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes(length));
+      },
+    });
+}

@@ -8,7 +8,7 @@ import { SwiftClient } from '../../../src/openstack/object-store.js';
 import type { CatalogEntry } from '../../../src/openstack/identity.js';
 import { catalogWithImage, keystoneTokens, makeCloud, makeHttp, passwordAuth, useMsw } from '../openstack/helpers.js';
 import { fakeSwift, SWIFT } from './fake-stores.js';
-import { bytes, definition, request, sha256, UPSTREAM, upstream, version } from './support.js';
+import { bytes, definition, request, sha256, UPSTREAM, upstream, version, sendsThenWaits } from './support.js';
 
 const { server } = useMsw();
 const NAME = 'demo/1.0-demo.raw';
@@ -145,13 +145,8 @@ describe('mirror into Swift', () => {
   it('interrupted mid-copy: the copy is undone (no object, no segment), later versions are not started, no prune', async () => {
     const { fake, store } = swiftStore();
     const interrupt = new AbortController();
-    // Sends more than the format check reads (an ISO's mark is at 32 KiB) and than a segment, then nothing.
-    const endless = () =>
-      new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes(40_500));
-        },
-      });
+    // More than the format check reads (an ISO's mark is at 32 KiB) and than a segment, then nothing.
+    const endless = sendsThenWaits(40_500);
     upstream(server, { '1.0.raw': endless, '2.0.raw': bytes(10) });
     const versions = [version('1.0', sha256(bytes(10))), version('2.0', sha256(bytes(10)))];
     const observers = [
