@@ -1,7 +1,7 @@
 import type { ImageDefinition } from '../definitions/types.js';
 import { type CopyOptions, type MirrorOutcome, mirrorOne, mirrorUrlOf } from './copy.js';
 import { type MirrorObserver, told } from './observer.js';
-import { type MirrorTarget, mirrorTargets, prunable } from './targets.js';
+import { inShapeOf, type MirrorTarget, mirrorTargets, prunable } from './targets.js';
 
 export interface PruneOutcome {
   object: string;
@@ -54,7 +54,13 @@ async function notStarted(target: MirrorTarget, request: MirrorRequest): Promise
   return { definition, version, source, object, mirrorUrl, action: 'skipped', reason };
 }
 
-/** Deletes objects of versions no longer defined, only those this tool wrote (its marker). */
+/** How old an upload no object holds must be before `--prune` takes it for a killed run's: a copy may take hours. */
+export const ABANDONED_AFTER_MS = 24 * 3600 * 1000;
+
+/**
+ * Deletes objects of versions no longer defined, only those this tool wrote (its marker); and what killed runs
+ * left of uploads of the definition's objects (ABANDONED_AFTER_MS old at least).
+ */
 async function pruneAll(request: MirrorRequest): Promise<PruneOutcome[]> {
   const { store, dryRun } = request;
   const outcomes: PruneOutcome[] = [];
@@ -64,9 +70,23 @@ async function pruneAll(request: MirrorRequest): Promise<PruneOutcome[]> {
       for (const object of prunable(definition, await store.list(`${definition.shortname}/`))) {
         outcomes.push(await pruneOne(request, object, dryRun));
       }
+      outcomes.push(...(await sweep(request, definition)));
     } catch (error) {
       outcomes.push({ object: `${definition.shortname}/`, action: 'failed', reason: messageOf(error) });
     }
+  }
+  return outcomes;
+}
+
+async function sweep(request: MirrorRequest, definition: ImageDefinition): Promise<PruneOutcome[]> {
+  const before = request.clock.now() - ABANDONED_AFTER_MS;
+  const found = await request.store.abandoned(`${definition.shortname}/`, before);
+  const outcomes: PruneOutcome[] = [];
+  for (const upload of found.filter((candidate) => inShapeOf(definition, candidate.object))) {
+    const object = `${upload.object} (upload ${upload.id})`;
+    const reason = `begun over ${ABANDONED_AFTER_MS / 3_600_000} h ago and held by no object: a killed run's`;
+    if (!request.dryRun) await request.store.discard(upload);
+    outcomes.push({ object, action: request.dryRun ? 'would-prune' : 'pruned', reason });
   }
   return outcomes;
 }

@@ -5,7 +5,7 @@ import type { HttpResponse, Method } from '../openstack/request.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
 import { amzDateOf, authorization, EMPTY_SHA256, type S3Credentials, sha256, strictEncode } from '../net/sigv4.js';
-import { naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
+import { type AbandonedUpload, naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
 
 /** S3's parts are sent with their length, so each is held in memory: at most this much. */
 export const MAX_PART_BYTES = 64 * 2 ** 20;
@@ -109,6 +109,30 @@ export class S3Store implements ObjectStore {
 
   async urlOf(name: string): Promise<string> {
     return mirrorObjectUrl(this.location.endpoint, this.location.bucket, name);
+  }
+
+  /** Multipart uploads under `prefix` initiated before `before` and never completed (ListMultipartUploads). */
+  abandoned(prefix: string, before: number): Promise<AbandonedUpload[]> {
+    return naming(this.where, prefix, async () => {
+      const found: AbandonedUpload[] = [];
+      let marker: Record<string, string> = {};
+      for (;;) {
+        const text = (await this.call({ method: 'GET', query: { uploads: '', prefix, ...marker } })).text;
+        for (const upload of xmlValues(text, 'Upload', true)) {
+          const [object, id, initiated] = ['Key', 'UploadId', 'Initiated'].map((tag) => xmlValues(upload, tag)[0]);
+          if (object && id && initiated && Date.parse(initiated) < before) found.push({ object, id });
+        }
+        const [key, upload] = ['NextKeyMarker', 'NextUploadIdMarker'].map((tag) => xmlValues(text, tag)[0]);
+        if (xmlValues(text, 'IsTruncated')[0] !== 'true' || !key) return found;
+        marker = { 'key-marker': key, ...(upload && { 'upload-id-marker': upload }) };
+      }
+    });
+  }
+
+  discard(upload: AbandonedUpload): Promise<void> {
+    return naming(this.where, upload.object, async () => {
+      await this.call({ method: 'DELETE', key: upload.object, query: { uploadId: upload.id } });
+    });
   }
 
   /** A HEAD of the bucket; when there is none, a PUT (in the credentials' region outside us-east-1). */
@@ -244,10 +268,13 @@ function metaHeaders(metadata: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`x-amz-meta-${key}`, value]));
 }
 
-/** The texts of the elements named `tag` in an S3 XML answer, entities decoded. */
-export function xmlValues(xml: string, tag: string): string[] {
-  const pattern = new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g');
-  return [...xml.matchAll(pattern)].map((match) => decodeXml(match[1] ?? ''));
+/**
+ * The texts of the elements named `tag` in an S3 XML answer, entities decoded; with `nested`, each element's
+ * inner XML as it stands (an `<Upload>` of a listing, to be read further).
+ */
+export function xmlValues(xml: string, tag: string, nested = false): string[] {
+  const pattern = new RegExp(nested ? `<${tag}>([\\s\\S]*?)</${tag}>` : `<${tag}>([^<]*)</${tag}>`, 'g');
+  return [...xml.matchAll(pattern)].map((match) => (nested ? (match[1] ?? '') : decodeXml(match[1] ?? '')));
 }
 
 function decodeXml(text: string): string {

@@ -43,6 +43,19 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
   /** Where the object is reachable when the container or bucket is public. */
   urlOf(name: string): Promise<string>;
+  /**
+   * Uploads this tool began under `prefix` before `before` (ms since the epoch) that no object holds: what a
+   * killed run left (Swift: a segment folder no manifest lists; S3: an incomplete multipart upload).
+   */
+  abandoned(prefix: string, before: number): Promise<AbandonedUpload[]>;
+  /** Removes what an abandoned upload wrote. */
+  discard(upload: AbandonedUpload): Promise<void>;
+}
+
+/** An upload a killed run left: the object it was for, and how the store names it (a folder, an upload id). */
+export interface AbandonedUpload {
+  object: string;
+  id: string;
 }
 
 /** A store's failure, naming where and which object. */

@@ -2,7 +2,7 @@ import { mirrorObjectUrl } from '../definitions/mirror-object.js';
 import type { SloSegment, SwiftClient } from '../openstack/object-store.js';
 import type { Clock } from '../util/clock.js';
 import { Segmenter } from './segments.js';
-import { naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
+import { type AbandonedUpload, naming, type ObjectStore, storedObject, type UploadPlan } from './store.js';
 
 /** Where segments live: in the same container (so a public container serves them), apart from the images. */
 export const SEGMENT_PREFIX = '.image-manager-segments/';
@@ -84,6 +84,32 @@ export class SwiftStore implements ObjectStore {
 
   async urlOf(name: string): Promise<string> {
     return mirrorObjectUrl(await this.swift.account(), this.container, name);
+  }
+
+  /** Segment folders `<object>/<time>/` under SEGMENT_PREFIX, begun before `before`, that the object does not list. */
+  abandoned(prefix: string, before: number): Promise<AbandonedUpload[]> {
+    return naming(this.where, `${SEGMENT_PREFIX}${prefix}`, async () => {
+      const folders = new Map<string, string>();
+      for (const name of await this.swift.list(this.container, `${SEGMENT_PREFIX}${prefix}`)) {
+        const parts = name.slice(SEGMENT_PREFIX.length).split('/');
+        const time = parts.at(-2) ?? '';
+        if (parts.length < 3 || !/^\d+$/.test(time) || Number(time) >= before) continue;
+        folders.set(`${SEGMENT_PREFIX}${parts.slice(0, -1).join('/')}/`, parts.slice(0, -2).join('/'));
+      }
+      const found: AbandonedUpload[] = [];
+      for (const [id, object] of folders) {
+        const held = await this.segmentsOfOurs(object);
+        if (!held.some((path) => path.startsWith(`/${this.container}/${id}`))) found.push({ object, id });
+      }
+      return found;
+    });
+  }
+
+  discard(upload: AbandonedUpload): Promise<void> {
+    return naming(this.where, upload.id, async () => {
+      const names = await this.swift.list(this.container, upload.id);
+      await this.removeSegments(names.map((name) => `/${this.container}/${name}`));
+    });
   }
 
   /** Best effort: a segment that cannot be deleted is garbage under SEGMENT_PREFIX, never a wrong image. */

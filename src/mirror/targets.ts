@@ -51,10 +51,13 @@ export function prunable(definition: ImageDefinition, names: readonly string[]):
   const { shortname, format } = definition;
   if (!shortname) return [];
   const defined = new Set(definition.versions.map((version) => mirrorObjectName(shortname, version.version, format)));
+  return names.filter((name) => inShapeOf(definition, name) && !defined.has(name));
+}
+
+/** Whether a name has the shape of a definition's objects: `<shortname>/<anything>-<shortname>.<format>`. */
+export function inShapeOf(definition: ImageDefinition, name: string): boolean {
+  const { shortname, format } = definition;
+  if (!shortname) return false;
   const head = `${shortname}/`;
-  const tail = `-${shortname}.${format}`;
-  return names.filter(
-    (name) =>
-      name.startsWith(head) && name.endsWith(tail) && !name.slice(head.length).includes('/') && !defined.has(name),
-  );
+  return name.startsWith(head) && name.endsWith(`-${shortname}.${format}`) && !name.slice(head.length).includes('/');
 }

@@ -131,6 +131,24 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     expect(sha256((await swift('GET', `/${container}/${name}`)).body)).toBe(sha256(raw));
   });
 
+  it('--prune deletes the segments a killed copy left (a folder over a day old no manifest lists), nothing else', async () => {
+    const killed = `.image-manager-segments/mq${suffix}/20200101-mq${suffix}.qcow2/1000/000001`;
+    expect((await swift('PUT', `/${container}/${killed}`, {}, 'segment')).status).toBe(201);
+    const before = await swift('GET', `/${container}?format=json`);
+    const count = (JSON.parse(before.body.toString()) as unknown[]).length;
+    const run = mirror(['--container', container, '--prune', '--filter', 'Qcow', '--output', 'json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).pruned).toMatchObject([
+      {
+        object: `mq${suffix}/20200101-mq${suffix}.qcow2 (upload ${killed.slice(0, -'000001'.length)})`,
+        action: 'pruned',
+      },
+    ]);
+    expect((await swift('GET', `/${container}/${killed}`)).status).toBe(404);
+    const after = await swift('GET', `/${container}?format=json`);
+    expect((JSON.parse(after.body.toString()) as unknown[]).length).toBe(count - 1);
+  });
+
   it('creates and fills an S3 bucket through the S3 API (multipart), keys from a profile, the secret never shown; a second copies nothing', async () => {
     const home = mkdtempSync(path.join(tmpdir(), 'im-e2e-home-'));
     mkdirSync(path.join(home, '.aws'));
@@ -146,9 +164,11 @@ describe.skipIf(!up)('mirror into the real Swift (Swift API and S3 API), then im
     const served = await swift('GET', `/${bucket}/mr${suffix}/20261102-mr${suffix}.raw`);
     expect(sha256(served.body)).toBe(sha256(raw));
 
-    const second = mirror(flags, env);
+    // --prune also asks s3api for unfinished multipart uploads (ListMultipartUploads): none is a day old.
+    const second = mirror([...flags, '--prune'], env);
     expect(second.status, second.stderr).toBe(0);
     expect(objectsOf(second.stdout).map((o) => o.action)).toEqual(['present', 'present']);
+    expect(JSON.parse(second.stdout).pruned).toEqual([]);
     // Added after the multipart upload by a CopyObject onto itself: the S3 API has it.
     expect(objectsOf(second.stdout)[1]?.mirrorChecksum).toBe(`sha256:${sha256(raw)}`);
   });

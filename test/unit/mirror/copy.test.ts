@@ -32,6 +32,10 @@ class MemoryStore implements ObjectStore {
   async urlOf(name: string) {
     return `mem:${name}`;
   }
+  async abandoned() {
+    return [];
+  }
+  async discard() {}
 }
 
 describe('mirror copy', () => {

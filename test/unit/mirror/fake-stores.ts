@@ -131,8 +131,16 @@ async function put(objects: Map<string, FakeObject>, key: string, url: URL, requ
 export function fakeS3(
   server: SetupServer,
   { buckets = ['images'] }: { buckets?: string[] } = {},
-): FakeStore & { uploads: Map<string, Map<number, Buffer>>; buckets: Set<string>; bodies: string[] } {
+): FakeStore & {
+  uploads: Map<string, Map<number, Buffer>>;
+  buckets: Set<string>;
+  bodies: string[];
+  initiated: Map<string, string>;
+  pending: Map<string, { key: string; meta: Record<string, string> }>;
+} {
   const existing = new Set(buckets);
+  /** When each multipart upload began, ISO 8601, as ListMultipartUploads says: tests backdate one here. */
+  const initiated = new Map<string, string>();
   const bodies: string[] = [];
   const objects = new Map<string, FakeObject>();
   const uploads = new Map<string, Map<number, Buffer>>();
@@ -160,6 +168,19 @@ export function fakeS3(
       }
       if (!existing.has(bucket)) return new HttpResponse('<Error><Code>NoSuchBucket</Code></Error>', { status: 404 });
       if (!key.includes('/') && request.method === 'HEAD') return new HttpResponse(null, { status: 200 });
+      if (request.method === 'GET' && !key.includes('/') && q.has('uploads')) {
+        const listed = [...pending].filter(
+          ([id, u]) => uploads.has(id) && u.key.startsWith(`${key}/${q.get('prefix') ?? ''}`),
+        );
+        const entries = listed.map(
+          ([id, u]) =>
+            `<Upload><Key>${u.key.slice(key.length + 1)}</Key><UploadId>${id}</UploadId>` +
+            `<Initiated>${initiated.get(id) ?? '2025-06-01T00:00:00.000Z'}</Initiated></Upload>`,
+        );
+        return new HttpResponse(
+          `<ListMultipartUploadsResult>${entries.join('')}<IsTruncated>false</IsTruncated></ListMultipartUploadsResult>`,
+        );
+      }
       if (request.method === 'GET' && !key.includes('/')) {
         const prefix = `${key}/${q.get('prefix') ?? ''}`;
         const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(key.length + 1));
@@ -234,5 +255,5 @@ export function fakeS3(
       return new HttpResponse(null, { status: 405 });
     }),
   );
-  return { objects, uploads, seen, fail: fault.add, buckets: existing, bodies };
+  return { objects, uploads, seen, fail: fault.add, buckets: existing, bodies, initiated, pending };
 }

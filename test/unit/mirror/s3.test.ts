@@ -126,6 +126,28 @@ describe('mirror into S3', () => {
     expect(fake.uploads.size).toBe(0);
   });
 
+  it('--prune aborts a multipart upload of its shape a killed run left over a day ago, not a recent one', async () => {
+    const { fake, store } = s3Store();
+    for (const [id, key, started] of [
+      ['old', 'images/demo/0.9-demo.raw', '2025-05-30T00:00:00.000Z'],
+      ['new', 'images/demo/1.0-demo.raw', '2025-05-31T12:00:00.000Z'],
+      ['alien', 'images/demo/notes.txt', '2025-01-01T00:00:00.000Z'],
+    ] as const) {
+      fake.pending.set(id, { key, meta: {} });
+      fake.uploads.set(id, new Map());
+      fake.initiated.set(id, started);
+    }
+    const data = bytes(10);
+    upstream(server, { '1.0.raw': data });
+    const d = definition('demo', [version('1.0', sha256(data))]);
+    const dry = await mirrorAll(request(store, [d], { prune: true, dryRun: true }).req);
+    expect(dry.pruned).toMatchObject([{ object: 'demo/0.9-demo.raw (upload old)', action: 'would-prune' }]);
+    expect(fake.uploads.has('old')).toBe(true);
+    const report = await mirrorAll(request(store, [d], { prune: true }).req);
+    expect(report.pruned).toMatchObject([{ object: 'demo/0.9-demo.raw (upload old)', action: 'pruned' }]);
+    expect([...fake.uploads.keys()].sort()).toEqual(['alien', 'new']);
+  });
+
   it('aborts the upload, leaving no object, when the source does not match its checksum', async () => {
     const { fake, store } = s3Store();
     upstream(server, { '1.0.raw': bytes(2500) });

@@ -166,6 +166,34 @@ describe('mirror into Swift', () => {
     expect([...fake.objects.keys()]).toEqual([]);
   });
 
+  it('--prune deletes segment folders a killed run left over a day ago that no manifest lists, nothing else', async () => {
+    const { fake, store } = swiftStore();
+    const day = Date.parse('2025-06-01T00:00:00Z');
+    const folder = (object: string, time: number) => `images/${SEGMENT_PREFIX}${object}/${time}/000001`;
+    const killed = folder('demo/0.9-demo.raw', day - 30 * 3600_000);
+    const held = folder(NAME, day - 40 * 3600_000);
+    const recent = folder('demo/0.8-demo.raw', day - 3600_000);
+    const alien = folder('demo/notes.txt', day - 90 * 3600_000);
+    for (const key of [killed, held, recent, alien]) fake.objects.set(key, { data: Buffer.from('seg'), meta: {} });
+    const data = bytes(3);
+    fake.objects.set(`images/${NAME}`, {
+      data,
+      meta: { 'image-manager': 'mirror', checksum: `sha256:${sha256(data)}` },
+      segments: [held],
+    });
+    upstream(server, { '1.0.raw': data });
+    const d = definition('demo', [version('1.0', sha256(data))]);
+    const dry = await mirrorAll(request(store, [d], { prune: true, dryRun: true }).req);
+    const id = `${SEGMENT_PREFIX}demo/0.9-demo.raw/${day - 30 * 3600_000}/`;
+    expect(dry.pruned).toMatchObject([{ object: `demo/0.9-demo.raw (upload ${id})`, action: 'would-prune' }]);
+    expect(fake.objects.has(killed)).toBe(true);
+    const report = await mirrorAll(request(store, [d], { prune: true }).req);
+    expect(report.pruned).toMatchObject([{ object: `demo/0.9-demo.raw (upload ${id})`, action: 'pruned' }]);
+    expect([...fake.objects.keys()].filter((key) => key.includes(SEGMENT_PREFIX)).sort()).toEqual(
+      [alien, held, recent].sort(),
+    );
+  });
+
   it('never replaces an object it did not write', async () => {
     const { fake, store } = swiftStore();
     fake.objects.set(`images/${NAME}`, { data: Buffer.from('theirs'), meta: {} });
