@@ -227,7 +227,11 @@ export const mirrorObjects = machineReadable<MirrorOptions>(async (options, { io
       ...(cloud && { cloud }),
       ...(io.fetch && { s3Fetch: io.fetch }),
     };
-    const report = await mirror(selection, openStore(choice, options, mirrorIo), options, mirrorIo);
+    const store = openStore(choice, options, mirrorIo);
+    // Overlapping runs into one container would copy twice and prune what the other writes (not a dry run).
+    const { acquireMirrorLock } = await import('./lock.js');
+    const lock = options.dryRun ? undefined : acquireMirrorLock(await store.urlOf(''), store.where);
+    const report = await mirror(selection, store, options, mirrorIo).finally(() => lock?.release());
     // The live area goes before stdout is written: on a terminal both streams share the screen.
     progress.stop();
     io.stdout.write(renderMirror(report, options.output));

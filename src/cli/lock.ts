@@ -61,23 +61,36 @@ export function acquireRunLock(scope: LockScope, dir = os.tmpdir()): RunLock {
   const keystone = keystoneKey(scope.authUrl);
   const glance = scope.imageEndpoint === undefined ? undefined : keystoneKey(scope.imageEndpoint);
   const keyed = glance === undefined ? `${keystone}\n${scope.project}` : `${keystone}\n${scope.project}\n${glance}`;
+  const what = `project ${scope.project} at ${keystone}${glance === undefined ? '' : `, Glance ${glance}`}`;
+  return acquireLock(keyed, `working on ${what}`, scope.cloudName, dir);
+}
+
+/**
+ * One `mirror` per container or bucket at a time (`place`: its URL), so that overlapping cron jobs do not copy
+ * the same image twice, nor prune what the other is writing.
+ */
+export function acquireMirrorLock(place: string, where: string, dir = os.tmpdir()): RunLock {
+  return acquireLock(`mirror\n${keystoneKey(place)}`, `mirroring into ${where} (${place})`, undefined, dir);
+}
+
+/** The lock file of `keyed` (hashed into its name), taken over when its process is gone; else a usage error. */
+function acquireLock(keyed: string, doing: string, cloudName: string | undefined, dir: string): RunLock {
   const key = createHash('sha256').update(keyed).digest('hex').slice(0, 16);
   const file = path.join(dir, `image-manager-${key}.lock`);
-  const what = `project ${scope.project} at ${keystone}${glance === undefined ? '' : `, Glance ${glance}`}`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644);
-      writeSync(fd, `${process.pid}\n${new Date().toISOString()}\n${scope.cloudName ?? ''}\n`);
+      writeSync(fd, `${process.pid}\n${new Date().toISOString()}\n${cloudName ?? ''}\n`);
       closeSync(fd);
       return lockOn(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const [pidText, since, cloudName] = readLock(file);
+      const [pidText, since, heldFor] = readLock(file);
       const pid = Number(pidText);
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        const cloud = cloudName ? `, cloud "${cloudName}"` : '';
+        const cloud = heldFor ? `, cloud "${heldFor}"` : '';
         const other = `another image-manager run (pid ${pid}, since ${since ?? 'unknown'}${cloud})`;
-        throw new UsageError(`${other} is working on ${what}; lock file ${file}`);
+        throw new UsageError(`${other} is ${doing}; lock file ${file}`);
       }
       try {
         unlinkSync(file); // stale: its process is gone
@@ -86,7 +99,7 @@ export function acquireRunLock(scope: LockScope, dir = os.tmpdir()): RunLock {
       }
     }
   }
-  throw new UsageError(`cannot take the lock ${file} for ${what}`);
+  throw new UsageError(`cannot take the lock ${file} for ${doing}`);
 }
 
 function lockOn(file: string): RunLock {

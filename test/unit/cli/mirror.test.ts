@@ -8,6 +8,7 @@ import { fakeS3, S3 } from '../mirror/fake-stores.js';
 import { bytes, sha256, UPSTREAM, upstream } from '../mirror/support.js';
 import { mirrorDocument } from './json-shapes.js';
 import { runMain } from './run-main.js';
+import { acquireMirrorLock } from '../../../src/cli/lock.js';
 import { hasControl } from '../progress/fixtures.js';
 
 const { server } = useMsw();
@@ -164,6 +165,27 @@ describe('image-manager mirror', () => {
     expect(fake.objects.size).toBe(0);
     expect(fake.uploads.size).toBe(0);
     expect(listening).toBe(false);
+  });
+
+  it('refuses a second mirror into the same bucket while one runs (exit 2, the lock named), not a dry run', async () => {
+    const fake = fakeS3(server);
+    upstream(server, { '1.0.raw': DATA });
+    const lock = acquireMirrorLock(`${S3}/images/`, 's3 bucket images');
+    try {
+      const args = ['mirror', '--images', definitions(), ...S3_ARGS.slice(0, 4)];
+      const refused = await runMain(args, { env: ENV, fetch: testFetch });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /another image-manager run \(pid \d+, since .*\) is mirroring into s3 bucket images/,
+      );
+      expect(refused.stderr).toContain(lock.path);
+      expect(fake.objects.size).toBe(0);
+      expect((await runMain([...args, '--dry-run'], { env: ENV, fetch: testFetch })).code).toBe(0);
+    } finally {
+      lock.release();
+    }
+    const args = ['mirror', '--images', definitions(), ...S3_ARGS.slice(0, 4)];
+    expect((await runMain(args, { env: ENV, fetch: testFetch })).code).toBe(0);
   });
 
   it('exits 1 naming the URL when the source lies, and leaves no object', async () => {
