@@ -559,13 +559,21 @@ ensure_glance_db() {
   fi
 }
 
+# start_extra_glance PROCESS NAME PORT PORT_VARIABLE DATABASE ALLOWED_PORTS WHAT URL [EXTRA]: one more glance-api
+# (config, store and staging under $STATE/NAME, its log $LOGS/NAME-api.log), unless it runs already.
+start_extra_glance() {
+  local process=$1 name=$2 port=$3 variable=$4 database=$5 allowed=$6 what=$7 url=$8 extra=${9:-}
+  is_running "$process" "$STATE/$name/glance-api.conf" && return 0
+  ensure_port_free "$port" "$what" "$variable"
+  ensure_glance_db "$database"
+  setup_glance "$name" "$port" "$database" "$allowed" "$extra"
+  log "starting the $what on $url"
+  start_bg "$process" "$LOGS/$name-api.log" $PY /usr/bin/glance-api --config-file "$STATE/$name/glance-api.conf"
+}
+
 start_glance2() {
-  is_running glance-api2 "$GLANCE2_CONF" && return 0
-  ensure_port_free "$GLANCE2_PORT" "second glance-api" OPENSTACK_DEV_GLANCE2_PORT
-  ensure_glance_db glance2
-  setup_glance glance2 "$GLANCE2_PORT" glance2 "$HTTP_PORT,$SWIFT_PORT"
-  log "starting the second glance-api ($REGION2) on $GLANCE2_URL"
-  start_bg glance-api2 "$LOGS/glance2-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE2_CONF"
+  start_extra_glance glance-api2 glance2 "$GLANCE2_PORT" OPENSTACK_DEV_GLANCE2_PORT glance2 "$HTTP_PORT,$SWIFT_PORT" \
+    "second glance-api ($REGION2)" "$GLANCE2_URL"
 }
 
 # Every import (web-download, glance-direct) goes through the image_conversion plugin: qemu-img checks the
@@ -578,23 +586,16 @@ image_import_plugins = ['image_conversion']
 output_format = raw"
 
 start_glance_convert() {
-  is_running glance-convert "$GLANCE_CONVERT_CONF" && return 0
-  ensure_port_free "$GLANCE_CONVERT_PORT" "converting glance-api" OPENSTACK_DEV_GLANCE_CONVERT_PORT
-  ensure_glance_db glance_convert
-  setup_glance glance-convert "$GLANCE_CONVERT_PORT" glance_convert "$HTTP_PORT,$SWIFT_PORT" "$GLANCE_CONVERT_EXTRA"
-  log "starting the converting glance-api ($REGION_CONVERT) on $GLANCE_CONVERT_URL"
-  start_bg glance-convert "$LOGS/glance-convert-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE_CONVERT_CONF"
+  start_extra_glance glance-convert glance-convert "$GLANCE_CONVERT_PORT" OPENSTACK_DEV_GLANCE_CONVERT_PORT \
+    glance_convert "$HTTP_PORT,$SWIFT_PORT" "converting glance-api ($REGION_CONVERT)" "$GLANCE_CONVERT_URL" \
+    "$GLANCE_CONVERT_EXTRA"
 }
 
 # Glance's import_filtering_opts check scheme, host and port each on its own, and the upstream http server and
 # Swift are both on 127.0.0.1: only the port tells them apart. This one may web-download from Swift only.
 start_glance_mirror() {
-  is_running glance-mirror "$GLANCE_MIRROR_CONF" && return 0
-  ensure_port_free "$GLANCE_MIRROR_PORT" "mirror-only glance-api" OPENSTACK_DEV_GLANCE_MIRROR_PORT
-  ensure_glance_db glance_mirror
-  setup_glance glance-mirror "$GLANCE_MIRROR_PORT" glance_mirror "$SWIFT_PORT"
-  log "starting the mirror-only glance-api ($REGION_MIRROR) on $GLANCE_MIRROR_URL"
-  start_bg glance-mirror "$LOGS/glance-mirror-api.log" $PY /usr/bin/glance-api --config-file "$GLANCE_MIRROR_CONF"
+  start_extra_glance glance-mirror glance-mirror "$GLANCE_MIRROR_PORT" OPENSTACK_DEV_GLANCE_MIRROR_PORT \
+    glance_mirror "$SWIFT_PORT" "mirror-only glance-api ($REGION_MIRROR)" "$GLANCE_MIRROR_URL"
 }
 
 start_glance() {
