@@ -95,7 +95,8 @@ export async function mirrorOne(
     if (again) options.warn(`${store.where}, object ${target.object}: ${reason}: copying it again`);
     if (options.dryRun) return { ...base, action: again ? 'would-recopy' : 'would-copy', ...(reason && { reason }) };
     observer.phase(target, 'reading');
-    const { size, imageSha256 } = await copy(target, target.checksum, want, options, observer);
+    const expected = { checksum: target.checksum, want, replacing: again };
+    const { size, imageSha256 } = await copy(target, expected, options, observer);
     const action = again ? 'recopied' : 'copied';
     return { ...base, action, size, ...(reason && { reason }), ...mirrorChecksumOf(imageSha256) };
   } catch (error) {
@@ -136,8 +137,7 @@ function mirrorChecksumOf(imageSha256: string | undefined): { mirrorChecksum?: s
  */
 async function copy(
   target: MirrorTarget,
-  checksum: { algo: string; hex: string },
-  want: string,
+  { checksum, want, replacing }: { checksum: { algo: string; hex: string }; want: string; replacing: boolean },
   options: CopyOptions,
   observer: Required<MirrorObserver>,
 ): Promise<{ size: number; imageSha256?: string }> {
@@ -172,7 +172,8 @@ async function copy(
   );
   observer.phase(target, 'uploading');
   observer.bytes(target, 0, total);
-  await options.store.upload(target.object, stream, { metadata, segmentBytes: options.segmentBytes, verify });
+  const plan = { metadata, segmentBytes: options.segmentBytes, replacing, verify };
+  await options.store.upload(target.object, stream, plan);
   return { size, ...(imageSha256 && { imageSha256 }) };
 }
 

@@ -130,9 +130,7 @@ export class S3Store implements ObjectStore {
   }
 
   discard(upload: AbandonedUpload): Promise<void> {
-    return naming(this.where, upload.object, async () => {
-      await this.call({ method: 'DELETE', key: upload.object, query: { uploadId: upload.id } });
-    });
+    return naming(this.where, upload.object, () => this.abortUpload(upload.object, upload.id));
   }
 
   /** A HEAD of the bucket; when there is none, a PUT (in the credentials' region outside us-east-1). */
@@ -165,8 +163,14 @@ export class S3Store implements ObjectStore {
     return uploadId;
   }
 
+  /** AbortMultipartUpload: its parts are gone. */
+  private async abortUpload(name: string, uploadId: string): Promise<void> {
+    await this.call({ method: 'DELETE', key: name, query: { uploadId } });
+  }
+
+  /** After a failure: best effort, the failure is what is reported. */
   private async abort(name: string, uploadId: string): Promise<void> {
-    await this.call({ method: 'DELETE', key: name, query: { uploadId } }).catch(() => undefined);
+    await this.abortUpload(name, uploadId).catch(() => undefined);
   }
 
   private async sendParts(name: string, uploadId: string, segmenter: Segmenter) {
@@ -189,7 +193,7 @@ export class S3Store implements ObjectStore {
    */
   private async replaceMetadata(name: string, metadata: Record<string, string>, size: number): Promise<void> {
     const source = {
-      'x-amz-copy-source': `/${[this.location.bucket, ...name.split('/')].map(strictEncode).join('/')}`,
+      'x-amz-copy-source': `/${this.pathOf(name)}`,
     };
     try {
       if (size > this.maxCopyBytes) return await this.copyInParts(name, metadata, source, size);
@@ -230,8 +234,13 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /** `BUCKET/KEY`, each segment encoded once, strictly, as SigV4 signs it. */
+  private pathOf(key: string): string {
+    return [this.location.bucket, ...(key ? key.split('/') : [])].map(strictEncode).join('/');
+  }
+
   private urlFor(key = '', query: Record<string, string> = {}): URL {
-    const path = [this.location.bucket, ...(key ? key.split('/') : [])].map(strictEncode).join('/');
+    const path = this.pathOf(key);
     const search = Object.entries(query).map(([name, value]) => `${strictEncode(name)}=${strictEncode(value)}`);
     const tail = search.length > 0 ? `?${search.join('&')}` : '';
     return new URL(`${this.location.endpoint.replace(/\/+$/, '')}/${path}${tail}`);

@@ -22,6 +22,8 @@ export interface UploadPlan {
   metadata: Record<string, string>;
   /** The largest segment (Swift) or part (S3). */
   segmentBytes: number;
+  /** An object of this tool's is under the name (the HEAD before found it): the copy replaces it. */
+  replacing: boolean;
   /**
    * Called once the source has ended, before the object is committed: throws when its bytes are wrong; else
    * gives the metadata only the whole source tells (IMAGE_SHA256_KEY), which the object gets too.

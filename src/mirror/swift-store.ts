@@ -49,7 +49,7 @@ export class SwiftStore implements ObjectStore {
           segments.push({ path: `/${this.container}/${path}`, etag, size_bytes: segmenter.lastSize });
         }
         const known = plan.verify();
-        const replaced = await this.segmentsOfOurs(name);
+        const replaced = plan.replacing ? await this.segmentsOfOurs(name) : [];
         await this.swift.putManifest(this.container, name, segments, { ...plan.metadata, ...known });
         await this.removeSegments(replaced.filter((path) => !path.startsWith(`/${this.container}/${prefix}`)));
       } catch (error) {
@@ -89,17 +89,24 @@ export class SwiftStore implements ObjectStore {
   /** Segment folders `<object>/<time>/` under SEGMENT_PREFIX, begun before `before`, that the object does not list. */
   abandoned(prefix: string, before: number): Promise<AbandonedUpload[]> {
     return naming(this.where, `${SEGMENT_PREFIX}${prefix}`, async () => {
-      const folders = new Map<string, string>();
+      // The old folders by object: each object's manifest is read once.
+      const folders = new Map<string, Set<string>>();
       for (const name of await this.swift.list(this.container, `${SEGMENT_PREFIX}${prefix}`)) {
         const parts = name.slice(SEGMENT_PREFIX.length).split('/');
         const time = parts.at(-2) ?? '';
         if (parts.length < 3 || !/^\d+$/.test(time) || Number(time) >= before) continue;
-        folders.set(`${SEGMENT_PREFIX}${parts.slice(0, -1).join('/')}/`, parts.slice(0, -2).join('/'));
+        const object = parts.slice(0, -2).join('/');
+        folders.set(
+          object,
+          (folders.get(object) ?? new Set()).add(`${SEGMENT_PREFIX}${parts.slice(0, -1).join('/')}/`),
+        );
       }
       const found: AbandonedUpload[] = [];
-      for (const [id, object] of folders) {
+      for (const [object, ids] of folders) {
         const held = await this.segmentsOfOurs(object);
-        if (!held.some((path) => path.startsWith(`/${this.container}/${id}`))) found.push({ object, id });
+        for (const id of ids) {
+          if (!held.some((path) => path.startsWith(`/${this.container}/${id}`))) found.push({ object, id });
+        }
       }
       return found;
     });
